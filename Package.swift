@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Opt-in native build: GLOSSA_NATIVE=1 swift build -c release adds AVX-512 code generation.
+// The default build stays portable (no CPU-specific flags).
+let nativeFlags: [SwiftSetting] =
+  Context.environment["GLOSSA_NATIVE"] == "1"
+  ? [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-target-cpu", "skylake-avx512"])] : []
+
+let package = Package(
+  name: "Glossa",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "GlossaTensor", targets: ["GlossaTensor"]),
+    .library(name: "GlossaNN", targets: ["GlossaNN"]),
+    .library(name: "GlossaOptim", targets: ["GlossaOptim"]),
+    .executable(name: "glossa", targets: ["glossa"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .target(
+      name: "GlossaTensor",
+      dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+      swiftSettings: nativeFlags,
+      linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
+    ),
+    .target(name: "GlossaNN", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
+    .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
+    .executableTarget(
+      name: "glossa",
+      dependencies: [
+        "GlossaTensor", "GlossaNN", "GlossaOptim",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "GlossaBench",
+      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim"],
+      swiftSettings: nativeFlags
+    ),
+    .target(name: "TestSupport", dependencies: ["GlossaTensor"], path: "Tests/TestSupport"),
+    .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "TestSupport"]),
+    .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
+    .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,77 @@
+#if canImport(Accelerate)
+  import Accelerate
+#else
+  import CBLAS
+#endif
+
+/// The small BLAS interface Glossa uses: OpenBLAS on Linux, Accelerate on Apple platforms.
+///
+/// All matrices are row-major `Float` buffers. Callers pass leading dimensions, so a
+/// transposed operand is read in place, never copied.
+public enum BLAS {
+  /// C = alpha · op(A) · op(B) + beta · C, with op(X) = Xᵀ when the flag is set.
+  /// `m × k` is the shape of op(A), `k × n` that of op(B).
+  @inline(__always)
+  public static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    cblas_sgemm(
+      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+      transposeB ? CblasTrans : CblasNoTrans, blasInt(m), blasInt(n), blasInt(k),
+      alpha, a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc))
+  }
+
+  /// y = alpha · op(A) · x + beta · y, for a `rows × columns` matrix A.
+  @inline(__always)
+  public static func gemv(
+    transpose: Bool, rows: Int, columns: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+    beta: Float = 0, y: UnsafeMutablePointer<Float>
+  ) {
+    cblas_sgemv(
+      CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasInt(rows), blasInt(columns),
+      alpha, a, blasInt(lda), x, 1, beta, y, 1)
+  }
+
+  /// y += alpha · x over `count` elements.
+  @inline(__always)
+  public static func axpy(
+    count: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+  ) {
+    cblas_saxpy(blasInt(count), alpha, x, 1, y, 1)
+  }
+
+  /// The dot product of two `count`-element vectors.
+  @inline(__always)
+  public static func dot(count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
+    cblas_sdot(blasInt(count), x, 1, y, 1)
+  }
+
+  /// The Euclidean norm of a `count`-element vector.
+  @inline(__always)
+  public static func nrm2(count: Int, x: UnsafePointer<Float>) -> Float {
+    cblas_snrm2(blasInt(count), x, 1)
+  }
+
+  /// Sets how many threads OpenBLAS uses (no effect with Accelerate).
+  public static func setThreads(_ count: Int) {
+    #if !canImport(Accelerate)
+      openblas_set_num_threads(Int32(count))
+    #endif
+  }
+
+  /// The number of threads OpenBLAS uses (1 with Accelerate, which chooses by itself).
+  public static var threads: Int {
+    #if canImport(Accelerate)
+      return 1
+    #else
+      return Int(openblas_get_num_threads())
+    #endif
+  }
+
+  @inline(__always)
+  private static func blasInt(_ value: Int) -> Int32 { Int32(truncatingIfNeeded: value) }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GlossaTensor
+
+/// Locates the reference fixtures (`GLOSSA_FIXTURES`, default `../shared/fixtures`) and
+/// reads the torch manifest, so parity tests loop over whatever cases the folder holds.
+public enum Fixtures {
+  /// The fixtures folder.
+  public static var folder: URL {
+    if let path = ProcessInfo.processInfo.environment["GLOSSA_FIXTURES"] {
+      return URL(fileURLWithPath: path)
+    }
+    return packageRoot.appendingPathComponent("../shared/fixtures").standardized
+  }
+
+  /// The package's root folder, found from this file's path.
+  public static var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+  }
+
+  /// Whether this run is CI's, where a missing fixture is a failure rather than a skip.
+  public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+  /// The torch manifest's cases whose `kind` satisfies `include`, or nil (with a message
+  /// on standard error) when the folder is absent outside CI. Under CI a missing manifest
+  /// throws.
+  public static func torchCases(where include: (String) -> Bool) throws -> [[String: Any]]? {
+    let manifest = folder.appendingPathComponent("torch/manifest.json")
+    guard FileManager.default.fileExists(atPath: manifest.path) else {
+      if isCI { throw FixtureError.missing(manifest.path) }
+      FileHandle.standardError.write(
+        Data("skipped: no torch fixtures at \(manifest.path) (set GLOSSA_FIXTURES)\n".utf8))
+      return nil
+    }
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any]
+    let cases = json?["fixtures"] as? [[String: Any]] ?? []
+    return cases.filter { include($0["kind"] as? String ?? "") }
+  }
+
+  /// The safetensors file of a torch case.
+  public static func torchFile(_ entry: [String: Any]) throws -> SafeTensors {
+    let name = entry["file"] as? String ?? ""
+    return try SafeTensors(contentsOf: folder.appendingPathComponent("torch/\(name)"))
+  }
+
+  public enum FixtureError: Error, CustomStringConvertible {
+    case missing(String)
+    case missingTensor(String, file: String)
+
+    public var description: String {
+      switch self {
+      case .missing(let path): "fixture missing: \(path)"
+      case .missingTensor(let name, let file): "fixture \(file) lacks tensor \(name)"
+      }
+    }
+  }
+}
+
+extension SafeTensors {
+  /// A tensor that a fixture must contain.
+  public func required(_ name: String) throws -> Tensor {
+    guard let t = try tensor(name) else { throw Fixtures.FixtureError.missingTensor(name, file: "") }
+    return t
+  }
+}
+
+/// The first element where `actual` and `expected` differ by more than
+/// `absolute + relative·|expected|`, described, or nil when they agree (shapes included).
+public func mismatch(
+  _ actual: Tensor, _ expected: Tensor, relative: Float, absolute: Float
+) -> String? {
+  guard actual.count == expected.count else {
+    return "shape \(actual.shape) vs expected \(expected.shape)"
+  }
+  let a = actual.scalars
+  let e = expected.scalars
+  for i in 0..<a.count where !(abs(a[i] - e[i]) <= absolute + relative * abs(e[i])) {
+    return "element \(i): \(a[i]) vs expected \(e[i])"
+  }
+  return nil
+}
