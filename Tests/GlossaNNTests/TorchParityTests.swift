@@ -1,0 +1,116 @@
+import Foundation
+import GlossaNN
+import GlossaTensor
+import TestSupport
+import Testing
+
+/// Parity with PyTorch over every `mlp` and `embedding_cross_entropy` case of the torch
+/// manifest. Shapes, activations, losses and reductions come from each case's entry.
+@Suite struct TorchParityTests {
+  // The fixtures README's tolerances.
+  static let forward = (relative: Float(1e-5), absolute: Float(1e-6))
+  static let gradient = (relative: Float(1e-4), absolute: Float(1e-6))
+
+  /// The fixtures' network: l1 → activation → l2.
+  final class MLP: Module {
+    let l1: Linear
+    let activation: Activation
+    let l2: Linear
+    init(inputs: Int, hidden: Int, outputs: Int, activation: Activation.Kind) {
+      l1 = Linear(inputs, hidden)
+      self.activation = Activation(activation)
+      l2 = Linear(hidden, outputs)
+    }
+    func callAsFunction(_ x: Tensor) -> Tensor { l2(activation(l1(x))) }
+  }
+
+  func compare(
+    _ actual: Tensor?, _ expected: Tensor, _ tolerance: (relative: Float, absolute: Float), _ label: String
+  ) {
+    guard let actual else {
+      Issue.record("\(label): missing")
+      return
+    }
+    if let problem = mismatch(actual, expected, relative: tolerance.relative, absolute: tolerance.absolute) {
+      Issue.record("\(label): \(problem)")
+    }
+  }
+
+  @Test func multilayerPerceptrons() throws {
+    guard let cases = try Fixtures.torchCases(where: { $0 == "mlp" }) else { return }
+    #expect(!cases.isEmpty)
+    for entry in cases {
+      let name = entry["file"] as? String ?? "?"
+      let file = try Fixtures.torchFile(entry)
+      let input = try file.required("input")
+      let w1 = try file.required("l1.weight")
+      let w2 = try file.required("l2.weight")
+      let kind = try #require(Activation.Kind(rawValue: entry["activation"] as? String ?? ""), "\(name)")
+      let reduction = try #require(Reduction(rawValue: entry["reduction"] as? String ?? ""), "\(name)")
+      let model = MLP(inputs: w1.shape[1], hidden: w1.shape[0], outputs: w2.shape[0], activation: kind)
+      try model.loadStateDict(file.floatTensors(), strict: false)
+      input.requiresGrad = true
+      let output = model(input)
+      compare(output, try file.required("output"), Self.forward, "\(name) output")
+      compare(output.softmax(), try file.required("softmax"), Self.forward, "\(name) softmax")
+      compare(output.logSoftmax(), try file.required("log_softmax"), Self.forward, "\(name) log_softmax")
+      let loss: Tensor
+      switch entry["loss"] as? String {
+      case "cross_entropy":
+        loss = crossEntropy(output, targets: try #require(try file.integers("target")), reduction: reduction)
+      case "mse": loss = mseLoss(output, try file.required("target"), reduction: reduction)
+      case "bce_with_logits":
+        loss = binaryCrossEntropyWithLogits(output, try file.required("target"), reduction: reduction)
+      case let other:
+        Issue.record("\(name): unknown loss \(other ?? "nil")")
+        continue
+      }
+      compare(loss, try file.required("loss"), Self.forward, "\(name) loss")
+      loss.backward()
+      compare(input.grad, try file.required("grad.input"), Self.gradient, "\(name) grad.input")
+      for (parameter, tensor) in model.namedParameters() {
+        compare(
+          tensor.grad, try file.required("grad.\(parameter)"), Self.gradient, "\(name) grad.\(parameter)")
+      }
+    }
+  }
+
+  /// Embedding (with a padding index) → Linear → cross-entropy with ignored targets.
+  final class Tagger: Module {
+    let embedding: Embedding
+    let linear: Linear
+    init(vocabulary: Int, dimension: Int, classes: Int, padding: Int) {
+      embedding = Embedding(count: vocabulary, dimension: dimension, paddingIndex: padding)
+      linear = Linear(dimension, classes)
+    }
+  }
+
+  @Test func embeddingCrossEntropy() throws {
+    guard let cases = try Fixtures.torchCases(where: { $0 == "embedding_cross_entropy" }) else { return }
+    #expect(!cases.isEmpty)
+    for entry in cases {
+      let name = entry["file"] as? String ?? "?"
+      let file = try Fixtures.torchFile(entry)
+      let table = try file.required("embedding.weight")
+      let classes = try file.required("linear.weight").shape[0]
+      let padding = try #require(entry["padding_idx"] as? Int, "\(name)")
+      let model = Tagger(
+        vocabulary: table.shape[0], dimension: table.shape[1], classes: classes, padding: padding)
+      try model.loadStateDict(file.floatTensors(), strict: false)
+      let ids = try #require(try file.integers("ids"))
+      let idShape = try #require(file.entries["ids"]).shape
+      let logits = model.linear(model.embedding(ids, shape: idShape))
+      compare(logits, try file.required("logits"), Self.forward, "\(name) logits")
+      let targets = try #require(try file.integers("target"))
+      let loss = crossEntropy(
+        logits, targets: targets, ignoreIndex: entry["ignore_index"] as? Int ?? -100,
+        reduction: Reduction(rawValue: entry["reduction"] as? String ?? "mean") ?? .mean)
+      compare(loss, try file.required("loss"), Self.forward, "\(name) loss")
+      loss.backward()
+      for (parameter, tensor) in model.namedParameters() {
+        compare(
+          tensor.grad, try file.required("grad.\(parameter)"), Self.gradient, "\(name) grad.\(parameter)")
+      }
+    }
+  }
+}
