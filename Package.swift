@@ -9,7 +9,7 @@ let nativeFlags: [SwiftSetting] =
 
 let package = Package(
   name: "Glossa",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .library(name: "GlossaTensor", targets: ["GlossaTensor"]),
     .library(name: "GlossaNN", targets: ["GlossaNN"]),

@@ -33,15 +33,17 @@ public final class SGD: Optimizer {
     let first = !started
     started = true
     forEachParameter(state: &state, slots: mu == 0 ? 0 : 1) { w, g, slots in
+      guard mu != 0 else {
+        for i in 0..<w.count { w[i] -= lr * (g[i] + decay * w[i]) }
+        return
+      }
+      let v = slots[0]
+      // PyTorch starts the velocity at the first gradient.
+      let keep: Float = first ? 0 : mu
       for i in 0..<w.count {
-        var d = g[i] + decay * w[i]
-        if mu != 0 {
-          let v = slots[0]
-          // PyTorch starts the velocity at the first gradient.
-          v[i] = first ? d : mu * v[i] + d
-          d = nesterov ? d + mu * v[i] : v[i]
-        }
-        w[i] -= lr * d
+        let d = g[i] + decay * w[i]
+        v[i] = keep * v[i] + d
+        w[i] -= lr * (nesterov ? d + mu * v[i] : v[i])
       }
     }
   }

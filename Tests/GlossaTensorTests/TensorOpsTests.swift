@@ -174,6 +174,16 @@ import Testing
     #expect(x.grad?.scalars == [3, 5, 7])
   }
 
+  @Test func reusedBuffersAreFilledAfresh() {
+    // Large buffers return to a pool when freed; a new tensor must never see old values.
+    for _ in 0..<3 {
+      let used = Tensor.full(7, shape: [100, 100])
+      #expect(used.sum().item == 70000)
+      #expect(Tensor.zeros([100, 100]).sum().item == 0)
+      #expect(Tensor.ones([100, 100]).sum().item == 10000)
+    }
+  }
+
   private func mismatchFree(_ a: Tensor, _ b: Tensor) -> Bool {
     a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) < 1e-4 }
   }
