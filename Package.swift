@@ -1,11 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Opt-in native build: GLOSSA_NATIVE=1 swift build -c release adds AVX-512 code generation.
-// The default build stays portable (no CPU-specific flags).
+// Opt-in native build: GLOSSA_TARGET_CPU=znver3 (or skylake-avx512, …) swift build -c release
+// generates code for that CPU. The default build stays portable (no CPU-specific flags).
 let nativeFlags: [SwiftSetting] =
-  Context.environment["GLOSSA_NATIVE"] == "1"
-  ? [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-target-cpu", "skylake-avx512"])] : []
+  Context.environment["GLOSSA_TARGET_CPU"].map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
 
 let package = Package(
   name: "Glossa",

@@ -57,11 +57,11 @@ extension Tensor {
     var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
     withoutGradients {
       for tensor in topologicalOrder() {
-        guard let outputGradient = pending.removeValue(forKey: ObjectIdentifier(tensor)) else {
+        guard var outputGradient = pending.removeValue(forKey: ObjectIdentifier(tensor)) else {
           continue
         }
         guard let function = tensor.gradientFunction else {
-          tensor.accumulateGradient(outputGradient)
+          tensor.accumulateGradient(&outputGradient)
           continue
         }
         let inputGradients = function.backward(outputGradient)
@@ -97,7 +97,9 @@ extension Tensor {
     return order.reversed()
   }
 
-  private func accumulateGradient(_ gradient: Tensor) {
+  /// Adds `gradient` to ``grad``. The first gradient is adopted without a copy when no
+  /// other tensor can see its memory.
+  private func accumulateGradient(_ gradient: inout Tensor) {
     if let grad {
       require(grad.shape == shape, "backward: gradient \(gradient.shape) for a tensor of shape \(shape)")
       grad.withUnsafeMutableBufferPointer { g in
@@ -106,7 +108,8 @@ extension Tensor {
         }
       }
     } else {
-      grad = gradient.copy()  // never share storage with another tensor's gradient
+      let unshared = isKnownUniquelyReferenced(&gradient) && gradient.hasUniqueStorage
+      grad = unshared ? gradient : gradient.copy()
     }
   }
 

@@ -8,7 +8,7 @@
 public final class Tensor: @unchecked Sendable {
   /// The size of each axis; `[]` for a scalar.
   public let shape: [Int]
-  let storage: Storage
+  private(set) var storage: Storage
   /// Whether operations on this tensor are recorded for backpropagation.
   public var requiresGrad: Bool
   /// The accumulated gradient ∂loss/∂self of a leaf tensor, after ``backward()``.
@@ -130,6 +130,9 @@ public final class Tensor: @unchecked Sendable {
       source.count == count, "assign: shape \(source.shape) does not fit shape \(shape)")
     storage.pointer.update(from: source.storage.pointer, count: count)
   }
+
+  /// Whether no other tensor shares this tensor's memory.
+  var hasUniqueStorage: Bool { isKnownUniquelyReferenced(&storage) }
 
   /// Whether every element is finite (no NaN or infinity).
   public var isFinite: Bool {

@@ -174,6 +174,20 @@ import Testing
     #expect(x.grad?.scalars == [3, 5, 7])
   }
 
+  @Test func leavesNeverShareGradientMemory() {
+    // add passes one gradient to both inputs, and reshape a view of it: each leaf must
+    // still get its own gradient buffer.
+    let x = Tensor.zeros([2, 3], requiresGrad: true)
+    let y = Tensor.zeros([6], requiresGrad: true)
+    let z = Tensor.zeros([6], requiresGrad: true)
+    (x.reshaped([6]) + y + z).sum().backward()
+    x.grad!.withUnsafeMutableBufferPointer { $0[0] = 100 }
+    y.grad!.withUnsafeMutableBufferPointer { $0[1] = 200 }
+    #expect(y.grad!.scalars == [1, 200, 1, 1, 1, 1])
+    #expect(z.grad!.scalars == [1, 1, 1, 1, 1, 1])
+    #expect(x.grad!.scalars == [100, 1, 1, 1, 1, 1])
+  }
+
   @Test func reusedBuffersAreFilledAfresh() {
     // Large buffers return to a pool when freed; a new tensor must never see old values.
     for _ in 0..<3 {
