@@ -22,8 +22,9 @@ public final class Tensor: @unchecked Sendable {
     self.requiresGrad = requiresGrad
   }
 
-  /// An uninitialised tensor; every kernel that uses it writes each element.
-  init(uninitialized shape: [Int]) {
+  /// A tensor whose elements are unspecified (possibly a reused buffer's old values):
+  /// for kernels that write every element.
+  public init(uninitialized shape: [Int]) {
     self.shape = shape
     self.storage = Storage(count: Shape.count(shape))
     self.requiresGrad = false
@@ -108,8 +109,10 @@ public final class Tensor: @unchecked Sendable {
     try body(UnsafeMutableBufferPointer(start: baseAddress, count: count))
   }
 
-  @usableFromInline
-  var baseAddress: UnsafeMutablePointer<Float> { storage.pointer }
+  /// The first element, for fused kernels that work on raw buffers. The pointer is valid
+  /// only while the tensor is alive: keep it referenced (`withExtendedLifetime`) until the
+  /// kernel is done. Writes are not recorded for backpropagation.
+  public var baseAddress: UnsafeMutablePointer<Float> { storage.pointer }
 
   /// A copy of this tensor with its own storage, not connected to the graph.
   public func copy() -> Tensor {

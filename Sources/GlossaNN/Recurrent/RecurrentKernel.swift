@@ -1,0 +1,270 @@
+import GlossaTensor
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One direction of one recurrent layer over a whole sequence, as a single fused
+/// operation with a hand-written backward pass (backpropagation through time).
+///
+/// Forward: one GEMM projects the inputs of all time steps, then each step does one GEMM
+/// for the recurrent projection and one vectorizable loop for the gates. Backward walks
+/// the steps in reverse, one GEMM per step for ∂h_{t−1}; the weight gradients are then
+/// one GEMM each over all steps.
+///
+/// Sequences shorter than the batch's length (`lengths`) are masked: at a padded step the
+/// state does not change and the output is zero, so a forward direction ends at each
+/// sequence's own last step and a reverse direction starts there.
+struct RecurrentKernel {
+  let kind: RecurrentKind
+  let steps: Int
+  let batch: Int
+  let inputSize: Int
+  let hidden: Int
+  let reverse: Bool
+  /// `active[t * batch + b]`: whether step t is inside sequence b.
+  let active: [Bool]
+
+  var gates: Int { kind.gateCount * hidden }
+
+  /// Runs the direction and records it for backpropagation. Returns `[steps + 2, batch,
+  /// hidden]`: the outputs of every step, then the final hidden state, then the final cell
+  /// state (zeros for units without one).
+  func callAsFunction(
+    _ x: Tensor, h0: Tensor, c0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor,
+    biasHH: Tensor
+  ) -> Tensor {
+    let saved = forward(x, h0, c0, weightIH, weightHH, biasIH, biasHH)
+    return Tensor.record(
+      saved.packed, op: kind.rawValue, inputs: [x, h0, c0, weightIH, weightHH, biasIH, biasHH]
+    ) { g in
+      backward(g, saved, x, weightIH, weightHH).map { Optional($0) }
+    }
+  }
+
+  /// What the backward pass needs from the forward pass.
+  struct Saved {
+    /// Outputs, final h, final c.
+    let packed: Tensor
+    /// The state each step started from, `[steps, batch, hidden]`.
+    let previousHidden: Tensor
+    /// The gate activations of each step, `[steps, batch, gates]`.
+    let activations: Tensor
+    /// LSTM: the cell state each step started from and ended with; GRU: W_hn h + b_hn.
+    let extraBefore: Tensor
+    let extraAfter: Tensor
+  }
+
+  func forward(
+    _ x: Tensor, _ h0: Tensor, _ c0: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor,
+    _ bhh: Tensor
+  ) -> Saved {
+    let (T, B, H, G) = (steps, batch, hidden, gates)
+    let xw = projectInputs(x, wih, bih)
+    let packed = Tensor.zeros([T + 2, B, H])
+    let previous = Tensor.zeros([T, B, H])
+    let activations = Tensor.zeros([T, B, G])
+    let before = Tensor.zeros(usesCellOrResetState ? [T, B, H] : [1])
+    let after = Tensor.zeros(kind.hasCellState ? [T, B, H] : [1])
+    let h = h0.copy()
+    let c = c0.copy()
+    let hw = Tensor.zeros([B, G])
+    let pointers = [packed, previous, activations, before, after, h, c, hw, xw, whh, bhh].map(\.baseAddress)
+    let (out, hPrev, act, extra1, extra2, hp, cp, hwp, xwp, whhp, bhhp) = (
+      pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6],
+      pointers[7], pointers[8], pointers[9], pointers[10]
+    )
+    withExtendedLifetime((xw, h, c, hw)) {
+      for s in 0..<T {
+        let t = reverse ? T - 1 - s : s
+        (hPrev + t * B * H).update(from: hp, count: B * H)
+        for b in 0..<B { (hwp + b * G).update(from: bhhp, count: G) }
+        BLAS.gemm(
+          transposeA: false, transposeB: true, m: B, n: G, k: H, a: hp, lda: H, b: whhp, ldb: H,
+          beta: 1, c: hwp, ldc: G)
+        for b in 0..<B where active[t * B + b] {
+          let row = (t * B + b)
+          step(
+            xw: xwp + row * G, hw: hwp + b * G, h: hp + b * H, c: cp + b * H, act: act + row * G,
+            extra1: extra1 + extraOffset(row, usesCellOrResetState),
+            extra2: extra2 + extraOffset(row, kind.hasCellState))
+          (out + row * H).update(from: hp + b * H, count: H)
+        }
+      }
+      (out + T * B * H).update(from: hp, count: B * H)
+      (out + (T + 1) * B * H).update(from: cp, count: B * H)
+    }
+    return Saved(
+      packed: packed, previousHidden: previous, activations: activations, extraBefore: before,
+      extraAfter: after)
+  }
+
+  /// LSTM keeps c_{t−1} for the backward pass, GRU keeps W_hn h + b_hn.
+  private var usesCellOrResetState: Bool { kind == .lstm || kind == .gru }
+
+  /// Where a step's row starts in an extra buffer (always 0 in the 1-element placeholder
+  /// of a unit that does not use it).
+  private func extraOffset(_ row: Int, _ used: Bool) -> Int { used ? row * hidden : 0 }
+
+  /// x W_ihᵀ + b_ih for all steps at once: `[steps · batch, gates]`.
+  private func projectInputs(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) -> Tensor {
+    let rows = steps * batch
+    let xw = Tensor.zeros([rows, gates])
+    let (xwp, bp) = (xw.baseAddress, bih.baseAddress)
+    for r in 0..<rows { (xwp + r * gates).update(from: bp, count: gates) }
+    BLAS.gemm(
+      transposeA: false, transposeB: true, m: rows, n: gates, k: inputSize, a: x.baseAddress,
+      lda: inputSize, b: wih.baseAddress, ldb: inputSize, beta: 1, c: xwp, ldc: gates)
+    return xw
+  }
+
+  /// One step of one sequence: the unit's equations, updating h (and c) in place.
+  @inline(__always)
+  private func step(
+    xw: UnsafeMutablePointer<Float>, hw: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+    c: UnsafeMutablePointer<Float>, act: UnsafeMutablePointer<Float>, extra1: UnsafeMutablePointer<Float>,
+    extra2: UnsafeMutablePointer<Float>
+  ) {
+    let H = hidden
+    switch kind {
+    case .rnnTanh:
+      for j in 0..<H {
+        act[j] = tanhf(xw[j] + hw[j])
+        h[j] = act[j]
+      }
+    case .rnnReLU:
+      for j in 0..<H {
+        act[j] = max(xw[j] + hw[j], 0)
+        h[j] = act[j]
+      }
+    case .lstm:
+      // i, f, o = σ(·); g = tanh(·); c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t)
+      for j in 0..<H {
+        let i = sigmoid(xw[j] + hw[j])
+        let f = sigmoid(xw[H + j] + hw[H + j])
+        let g = tanhf(xw[2 * H + j] + hw[2 * H + j])
+        let o = sigmoid(xw[3 * H + j] + hw[3 * H + j])
+        (act[j], act[H + j], act[2 * H + j], act[3 * H + j]) = (i, f, g, o)
+        extra1[j] = c[j]
+        c[j] = f * c[j] + i * g
+        extra2[j] = c[j]
+        h[j] = o * tanhf(c[j])
+      }
+    case .gru:
+      // r, z = σ(·); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+      for j in 0..<H {
+        let r = sigmoid(xw[j] + hw[j])
+        let z = sigmoid(xw[H + j] + hw[H + j])
+        let hn = hw[2 * H + j]
+        let n = tanhf(xw[2 * H + j] + r * hn)
+        (act[j], act[H + j], act[2 * H + j]) = (r, z, n)
+        extra1[j] = hn
+        h[j] = (1 - z) * n + z * h[j]
+      }
+    }
+  }
+
+  /// BPTT: the gradients of x, h0, c0, W_ih, W_hh, b_ih, b_hh from the gradient of the
+  /// packed output.
+  func backward(_ g: Tensor, _ saved: Saved, _ x: Tensor, _ wih: Tensor, _ whh: Tensor) -> [Tensor] {
+    let (T, B, H, G) = (steps, batch, hidden, gates)
+    let gp = g.baseAddress
+    let dh = Tensor(uninitialized: [B, H])
+    let dc = Tensor(uninitialized: [B, H])
+    dh.baseAddress.update(from: gp + T * B * H, count: B * H)
+    dc.baseAddress.update(from: gp + (T + 1) * B * H, count: B * H)
+    let dInput = Tensor.zeros([T, B, G])
+    let dHidden = kind == .gru ? Tensor.zeros([T, B, G]) : dInput
+    let (dhp, dcp, dgi, dgh) = (dh.baseAddress, dc.baseAddress, dInput.baseAddress, dHidden.baseAddress)
+    let (hPrev, act) = (saved.previousHidden.baseAddress, saved.activations.baseAddress)
+    let (extra1, extra2) = (saved.extraBefore.baseAddress, saved.extraAfter.baseAddress)
+    return withExtendedLifetime((g, saved, x, wih, whh, dh, dc, dInput, dHidden)) {
+      for s in stride(from: T - 1, through: 0, by: -1) {
+        let t = reverse ? T - 1 - s : s
+        for b in 0..<B where active[t * B + b] {
+          let row = t * B + b
+          stepBackward(
+            dOut: gp + row * H, dh: dhp + b * H, dc: dcp + b * H, hPrev: hPrev + row * H,
+            act: act + row * G, extra1: extra1 + extraOffset(row, usesCellOrResetState),
+            extra2: extra2 + extraOffset(row, kind.hasCellState), dgi: dgi + row * G, dgh: dgh + row * G)
+        }
+        // ∂h_{t−1} += ∂gates_hh W_hh (padded rows have zero gate gradients: their ∂h passes through).
+        BLAS.gemm(
+          transposeA: false, transposeB: false, m: B, n: H, k: G, a: dgh + t * B * G, lda: G,
+          b: whh.baseAddress, ldb: H, beta: 1, c: dhp, ldc: H)
+      }
+      let rows = T * B
+      let dWih = Tensor(uninitialized: [G, inputSize])
+      let dWhh = Tensor(uninitialized: [G, H])
+      let dX = Tensor(uninitialized: [T, B, inputSize])
+      BLAS.gemm(
+        transposeA: true, transposeB: false, m: G, n: inputSize, k: rows, a: dgi, lda: G, b: x.baseAddress,
+        ldb: inputSize, c: dWih.baseAddress, ldc: inputSize)
+      BLAS.gemm(
+        transposeA: true, transposeB: false, m: G, n: H, k: rows, a: dgh, lda: G, b: hPrev, ldb: H,
+        c: dWhh.baseAddress, ldc: H)
+      BLAS.gemm(
+        transposeA: false, transposeB: false, m: rows, n: inputSize, k: G, a: dgi, lda: G,
+        b: wih.baseAddress, ldb: inputSize, c: dX.baseAddress, ldc: inputSize)
+      let dBih = dInput.reshaped([rows, G]).sum(axis: 0)
+      let dBhh = dHidden.reshaped([rows, G]).sum(axis: 0)
+      return [dX, dh, dc, dWih, dWhh, dBih, dBhh]
+    }
+  }
+
+  /// The gradients of one step of one sequence. On entry `dh`/`dc` hold ∂loss/∂h_t,
+  /// ∂loss/∂c_t from later steps; on exit they hold the parts of ∂loss/∂h_{t−1},
+  /// ∂loss/∂c_{t−1} that do not go through W_hh.
+  @inline(__always)
+  private func stepBackward(
+    dOut: UnsafeMutablePointer<Float>, dh: UnsafeMutablePointer<Float>, dc: UnsafeMutablePointer<Float>,
+    hPrev: UnsafeMutablePointer<Float>, act: UnsafeMutablePointer<Float>,
+    extra1: UnsafeMutablePointer<Float>, extra2: UnsafeMutablePointer<Float>,
+    dgi: UnsafeMutablePointer<Float>, dgh: UnsafeMutablePointer<Float>
+  ) {
+    let H = hidden
+    switch kind {
+    case .rnnTanh:
+      for j in 0..<H {
+        let a = act[j]
+        dgi[j] = (dh[j] + dOut[j]) * (1 - a * a)
+        dh[j] = 0
+      }
+    case .rnnReLU:
+      for j in 0..<H {
+        dgi[j] = act[j] > 0 ? dh[j] + dOut[j] : 0
+        dh[j] = 0
+      }
+    case .lstm:
+      for j in 0..<H {
+        let (i, f, g, o) = (act[j], act[H + j], act[2 * H + j], act[3 * H + j])
+        let dhj = dh[j] + dOut[j]
+        let tc = tanhf(extra2[j])
+        let dcj = dc[j] + dhj * o * (1 - tc * tc)
+        dgi[j] = dcj * g * i * (1 - i)
+        dgi[H + j] = dcj * extra1[j] * f * (1 - f)
+        dgi[2 * H + j] = dcj * i * (1 - g * g)
+        dgi[3 * H + j] = dhj * tc * o * (1 - o)
+        dc[j] = dcj * f
+        dh[j] = 0
+      }
+    case .gru:
+      for j in 0..<H {
+        let (r, z, n) = (act[j], act[H + j], act[2 * H + j])
+        let hn = extra1[j]
+        let dhj = dh[j] + dOut[j]
+        let dn = dhj * (1 - z) * (1 - n * n)
+        let dr = dn * hn * r * (1 - r)
+        let dz = dhj * (hPrev[j] - n) * z * (1 - z)
+        (dgi[j], dgi[H + j], dgi[2 * H + j]) = (dr, dz, dn)
+        (dgh[j], dgh[H + j], dgh[2 * H + j]) = (dr, dz, dn * r)
+        dh[j] = dhj * z
+      }
+    }
+  }
+
+  @inline(__always)
+  private func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+}

@@ -1,0 +1,263 @@
+import GlossaTensor
+
+/// The state a recurrent network carries between steps: the hidden state h (and the cell
+/// state c of an LSTM), each `[layers · directions, batch, hidden]` as in PyTorch.
+public struct RecurrentState {
+  /// h.
+  public var hidden: Tensor
+  /// c, for an LSTM.
+  public var cell: Tensor?
+
+  /// A state from its tensors.
+  public init(hidden: Tensor, cell: Tensor? = nil) {
+    self.hidden = hidden
+    self.cell = cell
+  }
+
+  /// The same state cut from the graph, to carry into the next batch (truncated
+  /// backpropagation through time).
+  public func detached() -> RecurrentState {
+    RecurrentState(hidden: hidden.detached(), cell: cell?.detached())
+  }
+}
+
+/// What a recurrent network returns: the output at every step (many-to-many) and the
+/// final state (many-to-one).
+public struct RecurrentOutput {
+  /// `[steps, batch, features]`, or `[batch, steps, features]` when batch-first. Padded
+  /// steps of shorter sequences are zero.
+  public let output: Tensor
+  /// The final state of every layer and direction.
+  public let state: RecurrentState
+}
+
+/// How the two directions of a bidirectional network are combined in its output.
+public enum DirectionMerge: String, Sendable, CaseIterable {
+  /// Forward and backward outputs side by side (2 · hidden features), as PyTorch does.
+  case concatenate
+  /// Their sum.
+  case sum
+  /// Their mean.
+  case average
+  /// Their elementwise product.
+  case multiply
+}
+
+/// A stack of recurrent layers (vanilla RNN, LSTM or GRU), optionally bidirectional, with
+/// PyTorch's parameter names and layout (`weight_ih_l0`, `bias_hh_l1_reverse`, …) and its
+/// default initialisation U(−1/√H, 1/√H), so a PyTorch state dict loads unchanged.
+///
+/// Each layer and direction runs as one fused operation (``RecurrentKernel``); the
+/// network owns the rest: the layout, the stacking with dropout between layers, the
+/// directions and the lengths of a variable-length batch.
+public class RecurrentNetwork: Module, ModeDependent {
+  /// The unit.
+  public let kind: RecurrentKind
+  /// Features per input step.
+  public let inputSize: Int
+  /// Units per layer and direction.
+  public let hiddenSize: Int
+  /// Stacked layers.
+  public let layers: Int
+  /// Whether each layer also reads the sequence backwards.
+  public let bidirectional: Bool
+  /// Whether inputs and outputs are `[batch, steps, features]` rather than `[steps, batch, features]`.
+  public let batchFirst: Bool
+  /// The probability of dropping a layer's output before the next layer (not after the last).
+  public let dropout: Float
+  /// How the directions' outputs are combined.
+  public let merge: DirectionMerge
+  /// True while training: dropout between layers is active.
+  public var isTraining = true
+  /// The parameters in PyTorch's order, with PyTorch's names.
+  public let namedWeights: [(name: String, tensor: Tensor)]
+  private let interLayerDropout: Dropout
+
+  /// A recurrent network of the given unit.
+  public init(
+    kind: RecurrentKind, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
+    batchFirst: Bool = false, dropout: Float = 0, merge: DirectionMerge = .concatenate, seed: UInt64 = 0
+  ) {
+    require(inputSize > 0 && hiddenSize > 0 && layers > 0, "\(kind.rawValue): sizes must be positive")
+    require(dropout >= 0 && dropout < 1, "\(kind.rawValue): dropout \(dropout) is outside [0, 1)")
+    self.kind = kind
+    self.inputSize = inputSize
+    self.hiddenSize = hiddenSize
+    self.layers = layers
+    self.bidirectional = bidirectional
+    self.batchFirst = batchFirst
+    self.dropout = dropout
+    self.merge = merge
+    var generator = SeededGenerator(seed: seed)
+    let bound = 1 / Float(hiddenSize).squareRoot()
+    let gates = kind.gateCount * hiddenSize
+    var weights: [(String, Tensor)] = []
+    for layer in 0..<layers {
+      let layerInput = layer == 0 ? inputSize : hiddenSize * (bidirectional ? 2 : 1)
+      for suffix in bidirectional ? ["", "_reverse"] : [""] {
+        for (name, shape) in [
+          ("weight_ih", [gates, layerInput]), ("weight_hh", [gates, hiddenSize]), ("bias_ih", [gates]),
+          ("bias_hh", [gates]),
+        ] {
+          let tensor = Tensor.uniform(
+            shape, low: -bound, high: bound, generator: &generator, requiresGrad: true)
+          weights.append(("\(name)_l\(layer)\(suffix)", tensor))
+        }
+      }
+    }
+    namedWeights = weights
+    interLayerDropout = Dropout(dropout, seed: seed &+ 1)
+  }
+
+  public var children: [(name: String, value: Any)] {
+    namedWeights.map { (name: $0.name, value: $0.tensor as Any) }
+  }
+
+  /// Directions per layer.
+  public var directions: Int { bidirectional ? 2 : 1 }
+
+  /// Features of each output step: hidden, or twice that for concatenated directions.
+  public var outputSize: Int { bidirectional && merge == .concatenate ? 2 * hiddenSize : hiddenSize }
+
+  /// A zero state for a batch.
+  public func zeroState(batch: Int) -> RecurrentState {
+    let shape = [layers * directions, batch, hiddenSize]
+    return RecurrentState(hidden: Tensor.zeros(shape), cell: kind.hasCellState ? Tensor.zeros(shape) : nil)
+  }
+
+  /// Runs the network over a batch of sequences.
+  ///
+  /// - Parameters:
+  ///   - input: `[steps, batch, inputSize]` (or `[batch, steps, inputSize]` when batch-first).
+  ///   - state: the initial state; zeros when nil.
+  ///   - lengths: each sequence's length (1…steps) for a padded batch; padded steps
+  ///     neither change the state nor receive gradient, and their outputs are zero.
+  public func callAsFunction(
+    _ input: Tensor, state: RecurrentState? = nil, lengths: [Int]? = nil
+  ) -> RecurrentOutput {
+    let name = kind.rawValue
+    require(
+      input.rank == 3 && input.shape[2] == inputSize,
+      "\(name): input has shape \(input.shape), expected [\(batchFirst ? "batch, steps" : "steps, batch"), \(inputSize)]"
+    )
+    let x = batchFirst ? input.transposed(0, 1) : input
+    let (steps, batch) = (x.shape[0], x.shape[1])
+    let state = state ?? zeroState(batch: batch)
+    check(state, batch: batch)
+    let active = activeSteps(lengths, steps: steps, batch: batch)
+    var layerInput = x
+    var finalHidden: [Tensor] = []
+    var finalCell: [Tensor] = []
+    var outputs: [Tensor] = []
+    for layer in 0..<layers {
+      outputs = []
+      for direction in 0..<directions {
+        let index = layer * directions + direction
+        let kernel = RecurrentKernel(
+          kind: kind, steps: steps, batch: batch, inputSize: layerInput.shape[2], hidden: hiddenSize,
+          reverse: direction == 1, active: active)
+        let w = namedWeights[(index * 4)..<(index * 4 + 4)].map(\.tensor)
+        let packed = kernel(
+          layerInput, h0: slot(state.hidden, index),
+          c0: state.cell.map { slot($0, index) } ?? zeroSlot(batch),
+          weightIH: w[0], weightHH: w[1], biasIH: w[2], biasHH: w[3])
+        outputs.append(packed.slice(axis: 0, range: 0..<steps))
+        finalHidden.append(packed.slice(axis: 0, range: steps..<(steps + 1)))
+        finalCell.append(packed.slice(axis: 0, range: (steps + 1)..<(steps + 2)))
+      }
+      layerInput = outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 2)
+      if layer < layers - 1 && isTraining && dropout > 0 {
+        layerInput = interLayerDropout(layerInput)
+      }
+    }
+    var output = mergeDirections(outputs)
+    if batchFirst { output = output.transposed(0, 1) }
+    let hidden = Tensor.concatenate(finalHidden, axis: 0)
+    let cell = kind.hasCellState ? Tensor.concatenate(finalCell, axis: 0) : nil
+    return RecurrentOutput(output: output, state: RecurrentState(hidden: hidden, cell: cell))
+  }
+
+  private func slot(_ state: Tensor, _ index: Int) -> Tensor {
+    state.slice(axis: 0, range: index..<(index + 1)).reshaped([state.shape[1], hiddenSize])
+  }
+
+  private func zeroSlot(_ batch: Int) -> Tensor { Tensor.zeros([batch, hiddenSize]) }
+
+  private func check(_ state: RecurrentState, batch: Int) {
+    let expected = [layers * directions, batch, hiddenSize]
+    require(
+      state.hidden.shape == expected,
+      "\(kind.rawValue): initial hidden state has shape \(state.hidden.shape), expected \(expected)")
+    if kind.hasCellState {
+      require(
+        state.cell?.shape == expected,
+        "\(kind.rawValue): initial cell state has shape \(state.cell?.shape ?? []), expected \(expected)")
+    }
+  }
+
+  /// `active[t · batch + b]`: whether step t lies inside sequence b.
+  private func activeSteps(_ lengths: [Int]?, steps: Int, batch: Int) -> [Bool] {
+    guard let lengths else { return [Bool](repeating: true, count: steps * batch) }
+    require(
+      lengths.count == batch,
+      "\(kind.rawValue): \(lengths.count) lengths for a batch of \(batch) sequences")
+    for (b, length) in lengths.enumerated() {
+      require(
+        length >= 1 && length <= steps,
+        "\(kind.rawValue): sequence \(b) has length \(length), expected 1...\(steps) (the padded length)")
+    }
+    return (0..<(steps * batch)).map { $0 / batch < lengths[$0 % batch] }
+  }
+
+  private func mergeDirections(_ outputs: [Tensor]) -> Tensor {
+    guard outputs.count == 2 else { return outputs[0] }
+    switch merge {
+    case .concatenate: return Tensor.concatenate(outputs, axis: 2)
+    case .sum: return outputs[0] + outputs[1]
+    case .average: return (outputs[0] + outputs[1]) * 0.5
+    case .multiply: return outputs[0] * outputs[1]
+    }
+  }
+}
+
+/// A vanilla (Elman) RNN, h_t = tanh(W_x x_t + W_h h_{t−1} + b), or with ReLU.
+public final class RNN: RecurrentNetwork {
+  /// A vanilla RNN; `nonlinearity` is `.rnnTanh` (default) or `.rnnReLU`.
+  public init(
+    inputSize: Int, hiddenSize: Int, layers: Int = 1, nonlinearity: RecurrentKind = .rnnTanh,
+    bidirectional: Bool = false, batchFirst: Bool = false, dropout: Float = 0,
+    merge: DirectionMerge = .concatenate, seed: UInt64 = 0
+  ) {
+    require(
+      nonlinearity == .rnnTanh || nonlinearity == .rnnReLU, "RNN: nonlinearity must be rnnTanh or rnnReLU")
+    super.init(
+      kind: nonlinearity, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers,
+      bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout, merge: merge, seed: seed)
+  }
+}
+
+/// Long short-term memory (gates i, f, g, o and a cell state).
+public final class LSTM: RecurrentNetwork {
+  /// An LSTM.
+  public init(
+    inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false, batchFirst: Bool = false,
+    dropout: Float = 0, merge: DirectionMerge = .concatenate, seed: UInt64 = 0
+  ) {
+    super.init(
+      kind: .lstm, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
+      batchFirst: batchFirst, dropout: dropout, merge: merge, seed: seed)
+  }
+}
+
+/// Gated recurrent unit (gates r, z, n).
+public final class GRU: RecurrentNetwork {
+  /// A GRU.
+  public init(
+    inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false, batchFirst: Bool = false,
+    dropout: Float = 0, merge: DirectionMerge = .concatenate, seed: UInt64 = 0
+  ) {
+    super.init(
+      kind: .gru, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
+      batchFirst: batchFirst, dropout: dropout, merge: merge, seed: seed)
+  }
+}
