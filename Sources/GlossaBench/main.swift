@@ -118,11 +118,20 @@ let options = Options(Array(CommandLine.arguments.dropFirst()))
 switch options.workload {
 case "matmul": matmulBenchmark(options)
 case "mlp": mlpBenchmark(options)
+case "lstm2", "lstm1", "gru1", "rnn1": languageModelBenchmark(options)
+case "bilstm_cls": classifierBenchmark(options)
 case "all":
   matmulBenchmark(options)
   mlpBenchmark(options)
+  for model in ["lstm2", "gru1", "rnn1"] {
+    var modelOptions = options
+    modelOptions.workload = model
+    languageModelBenchmark(modelOptions)
+  }
+  classifierBenchmark(options)
 default:
   FileHandle.standardError.write(
-    Data("usage: GlossaBench [matmul|mlp|all] [--threads 1,2] [--seconds S]\n".utf8))
+    Data(
+      "usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|all [--threads 1,2] [--seconds S]\n".utf8))
   exit(2)
 }

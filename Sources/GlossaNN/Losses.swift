@@ -40,12 +40,17 @@ public func crossEntropy(
   for t in targets where t != ignoreIndex {
     require(t >= 0 && t < classes, "crossEntropy: target \(t) is outside 0..<\(classes)")
   }
-  let logProbabilities = logits.detached().logSoftmax()
   let counted = targets.filter { $0 != ignoreIndex }.count
+  // One pass per row: log Z = max + log Σ e^(x − max); loss = log Z − x[target].
+  let logNormalizers = Tensor(uninitialized: [rows])
   let losses = Tensor.zeros(Array(logits.shape.dropLast()))
-  logProbabilities.withUnsafeBufferPointer { lp in
-    losses.withUnsafeMutableBufferPointer { out in
-      for (r, t) in targets.enumerated() where t != ignoreIndex { out[r] = -lp[r * classes + t] }
+  let (x, logZ, loss) = (logits.baseAddress, logNormalizers.baseAddress, losses.baseAddress)
+  withExtendedLifetime((logits, logNormalizers, losses)) {
+    for r in 0..<rows {
+      let row = x + r * classes
+      let m = VectorMath.maximum(row, count: classes)
+      logZ[r] = m + logf(VectorMath.sumOfExponentials(row, count: classes, shift: m, output: nil))
+      if targets[r] != ignoreIndex { loss[r] = logZ[r] - row[targets[r]] }
     }
   }
   let output: Tensor
@@ -57,20 +62,18 @@ public func crossEntropy(
   return Tensor.record(output, op: "crossEntropy", inputs: [logits]) { g in
     // ∂loss_r/∂logits_r = softmax_r − onehot(target_r), times the reduction's weight.
     let dx = Tensor.zeros(logits.shape)
-    g.withUnsafeBufferPointer { g in
-      logProbabilities.withUnsafeBufferPointer { lp in
-        dx.withUnsafeMutableBufferPointer { dx in
-          for (r, t) in targets.enumerated() where t != ignoreIndex {
-            let weight =
-              switch reduction {
-              case .none: g[r]
-              case .sum: g[0]
-              case .mean: g[0] / Float(counted)
-              }
-            for c in 0..<classes { dx[r * classes + c] = weight * expf(lp[r * classes + c]) }
-            dx[r * classes + t] -= weight
+    withExtendedLifetime((logits, logNormalizers, dx, g)) {
+      for (r, t) in targets.enumerated() where t != ignoreIndex {
+        let weight: Float =
+          switch reduction {
+          case .none: g.baseAddress[r]
+          case .sum: g.baseAddress[0]
+          case .mean: g.baseAddress[0] / Float(counted)
           }
-        }
+        let out = dx.baseAddress + r * classes
+        _ = VectorMath.sumOfExponentials(x + r * classes, count: classes, shift: logZ[r], output: out)
+        for c in 0..<classes { out[c] *= weight }
+        out[t] -= weight
       }
     }
     return [dx]

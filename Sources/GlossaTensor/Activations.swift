@@ -27,75 +27,75 @@ extension Tensor {
   /// softmax(x)_i = e^(x_i − max x) / Σ_j e^(x_j − max x) along `axis`
   /// (shifted by the maximum, so no exponential overflows).
   public func softmax(axis: Int = -1) -> Tensor {
-    let axis = Shape.axis(axis, rank: rank, op: "softmax")
-    let y = Tensor(uninitialized: shape)
-    Tensor.alongAxis(self, y, axis: axis) { x, out, n, step in
-      let m = Tensor.maximum(x, n, step)
-      var total: Float = 0
-      for i in 0..<n {
-        out[i * step] = cExp(x[i * step] - m)
-        total += out[i * step]
+    alongLastAxis(axis, op: "softmax") { x in
+      let y = Tensor(uninitialized: x.shape)
+      x.forEachRow(y) { x, out, n in
+        let total = VectorMath.sumOfExponentials(
+          x, count: n, shift: VectorMath.maximum(x, count: n), output: out)
+        let scale = 1 / total
+        for i in 0..<n { out[i] *= scale }
       }
-      for i in 0..<n { out[i * step] /= total }
-    }
-    return Tensor.record(y, op: "softmax", inputs: [self]) { g in
-      // ∂x_i = y_i (g_i − Σ_j g_j y_j)
-      let dx = Tensor(uninitialized: y.shape)
-      Tensor.alongAxis(g, dx, axis: axis) { gp, out, n, step in
-        let offset = gp - g.baseAddress
-        let yp = y.baseAddress + offset
-        var dot: Float = 0
-        for i in 0..<n { dot += gp[i * step] * yp[i * step] }
-        for i in 0..<n { out[i * step] = yp[i * step] * (gp[i * step] - dot) }
+      return Tensor.record(y, op: "softmax", inputs: [x]) { g in
+        // ∂x_i = y_i (g_i − Σ_j g_j y_j)
+        let dx = Tensor(uninitialized: y.shape)
+        g.forEachRow(dx, y) { g, out, yp, n in
+          var dot: Float = 0
+          for i in 0..<n { dot += g[i] * yp[i] }
+          for i in 0..<n { out[i] = yp[i] * (g[i] - dot) }
+        }
+        return [dx]
       }
-      return [dx]
     }
   }
 
   /// log softmax(x)_i = x_i − max x − log Σ_j e^(x_j − max x) along `axis`.
   public func logSoftmax(axis: Int = -1) -> Tensor {
-    let axis = Shape.axis(axis, rank: rank, op: "logSoftmax")
-    let y = Tensor(uninitialized: shape)
-    Tensor.alongAxis(self, y, axis: axis) { x, out, n, step in
-      let m = Tensor.maximum(x, n, step)
-      var total: Float = 0
-      for i in 0..<n { total += cExp(x[i * step] - m) }
-      let logTotal = m + cLog(total)
-      for i in 0..<n { out[i * step] = x[i * step] - logTotal }
-    }
-    return Tensor.record(y, op: "logSoftmax", inputs: [self]) { g in
-      // ∂x_i = g_i − softmax_i Σ_j g_j
-      let dx = Tensor(uninitialized: y.shape)
-      Tensor.alongAxis(g, dx, axis: axis) { gp, out, n, step in
-        let yp = y.baseAddress + (gp - g.baseAddress)
-        var total: Float = 0
-        for i in 0..<n { total += gp[i * step] }
-        for i in 0..<n { out[i * step] = gp[i * step] - cExp(yp[i * step]) * total }
+    alongLastAxis(axis, op: "logSoftmax") { x in
+      let y = Tensor(uninitialized: x.shape)
+      x.forEachRow(y) { x, out, n in
+        let m = VectorMath.maximum(x, count: n)
+        let logTotal = m + cLog(VectorMath.sumOfExponentials(x, count: n, shift: m, output: nil))
+        for i in 0..<n { out[i] = x[i] - logTotal }
       }
-      return [dx]
+      return Tensor.record(y, op: "logSoftmax", inputs: [x]) { g in
+        // ∂x_i = g_i − softmax_i Σ_j g_j, with softmax_i = e^(y_i)
+        let dx = Tensor(uninitialized: y.shape)
+        g.forEachRow(dx, y) { g, out, yp, n in
+          var total: Float = 0
+          for i in 0..<n { total += g[i] }
+          _ = VectorMath.sumOfExponentials(yp, count: n, shift: 0, output: out)
+          for i in 0..<n { out[i] = g[i] - out[i] * total }
+        }
+        return [dx]
+      }
     }
   }
 
-  /// Calls `body` once per line along `axis` with the line's start in `input` and `output`,
-  /// its length and its stride.
+  /// Applies a row-wise operation along `axis`, moving that axis last and back if needed.
+  private func alongLastAxis(_ axis: Int, op: String, _ body: (Tensor) -> Tensor) -> Tensor {
+    let axis = Shape.axis(axis, rank: rank, op: op)
+    if axis == Swift.max(rank - 1, 0) { return body(self) }
+    return body(transposed(axis, -1)).transposed(axis, -1)
+  }
+
+  /// Calls `body` for each row (the last axis) with the row in `self` and in `output`.
   @inline(__always)
-  static func alongAxis(
-    _ input: Tensor, _ output: Tensor, axis: Int,
-    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void
+  func forEachRow(
+    _ output: Tensor, _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
   ) {
-    let (outer, n, inner) = Shape.split(input.shape, at: axis)
-    for o in 0..<outer {
-      for i in 0..<inner {
-        let offset = o * n * inner + i
-        body(input.baseAddress + offset, output.baseAddress + offset, n, inner)
-      }
-    }
+    let n = shape.last ?? 1
+    for r in 0..<(count / Swift.max(n, 1)) { body(baseAddress + r * n, output.baseAddress + r * n, n) }
   }
 
+  /// Calls `body` for each row with the row in `self`, `output` and `other`.
   @inline(__always)
-  static func maximum(_ x: UnsafeMutablePointer<Float>, _ n: Int, _ step: Int) -> Float {
-    var m = -Float.infinity
-    for i in 0..<n where x[i * step] > m { m = x[i * step] }
-    return m
+  func forEachRow(
+    _ output: Tensor, _ other: Tensor,
+    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+  ) {
+    let n = shape.last ?? 1
+    for r in 0..<(count / Swift.max(n, 1)) {
+      body(baseAddress + r * n, output.baseAddress + r * n, other.baseAddress + r * n, n)
+    }
   }
 }

@@ -1,10 +1,5 @@
 import GlossaTensor
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// One direction of one recurrent layer over a whole sequence, as a single fused
 /// operation with a hand-written backward pass (backpropagation through time).
@@ -52,7 +47,8 @@ struct RecurrentKernel {
     let previousHidden: Tensor
     /// The gate activations of each step, `[steps, batch, gates]`.
     let activations: Tensor
-    /// LSTM: the cell state each step started from and ended with; GRU: W_hn h + b_hn.
+    /// LSTM: the cell state each step started from, and tanh of the one it ended with;
+    /// GRU: W_hn h + b_hn.
     let extraBefore: Tensor
     let extraAfter: Tensor
   }
@@ -120,7 +116,9 @@ struct RecurrentKernel {
     return xw
   }
 
-  /// One step of one sequence: the unit's equations, updating h (and c) in place.
+  /// One step of one sequence: the unit's equations, updating h (and c) in place. The
+  /// gate pre-activations are summed into `act`, then squashed by the vectorized
+  /// sigmoid and tanh.
   @inline(__always)
   private func step(
     xw: UnsafeMutablePointer<Float>, hw: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
@@ -129,40 +127,34 @@ struct RecurrentKernel {
   ) {
     let H = hidden
     switch kind {
-    case .rnnTanh:
-      for j in 0..<H {
-        act[j] = tanhf(xw[j] + hw[j])
-        h[j] = act[j]
+    case .rnnTanh, .rnnReLU:
+      // h_t = f(W_x x_t + W_h h_{t−1} + b)
+      for j in 0..<H { act[j] = xw[j] + hw[j] }
+      if kind == .rnnTanh {
+        VectorMath.tanh(act, count: H)
+      } else {
+        for j in 0..<H { act[j] = max(act[j], 0) }
       }
-    case .rnnReLU:
-      for j in 0..<H {
-        act[j] = max(xw[j] + hw[j], 0)
-        h[j] = act[j]
-      }
+      h.update(from: act, count: H)
     case .lstm:
       // i, f, o = σ(·); g = tanh(·); c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t)
-      for j in 0..<H {
-        let i = sigmoid(xw[j] + hw[j])
-        let f = sigmoid(xw[H + j] + hw[H + j])
-        let g = tanhf(xw[2 * H + j] + hw[2 * H + j])
-        let o = sigmoid(xw[3 * H + j] + hw[3 * H + j])
-        (act[j], act[H + j], act[2 * H + j], act[3 * H + j]) = (i, f, g, o)
-        extra1[j] = c[j]
-        c[j] = f * c[j] + i * g
-        extra2[j] = c[j]
-        h[j] = o * tanhf(c[j])
-      }
+      for j in 0..<(4 * H) { act[j] = xw[j] + hw[j] }
+      VectorMath.sigmoid(act, count: 2 * H)
+      VectorMath.tanh(act + 2 * H, count: H)
+      VectorMath.sigmoid(act + 3 * H, count: H)
+      extra1.update(from: c, count: H)
+      for j in 0..<H { c[j] = act[H + j] * c[j] + act[j] * act[2 * H + j] }
+      extra2.update(from: c, count: H)
+      VectorMath.tanh(extra2, count: H)  // kept: tanh(c_t) serves the backward pass too
+      for j in 0..<H { h[j] = act[3 * H + j] * extra2[j] }
     case .gru:
       // r, z = σ(·); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-      for j in 0..<H {
-        let r = sigmoid(xw[j] + hw[j])
-        let z = sigmoid(xw[H + j] + hw[H + j])
-        let hn = hw[2 * H + j]
-        let n = tanhf(xw[2 * H + j] + r * hn)
-        (act[j], act[H + j], act[2 * H + j]) = (r, z, n)
-        extra1[j] = hn
-        h[j] = (1 - z) * n + z * h[j]
-      }
+      for j in 0..<(2 * H) { act[j] = xw[j] + hw[j] }
+      VectorMath.sigmoid(act, count: 2 * H)
+      extra1.update(from: hw + 2 * H, count: H)
+      for j in 0..<H { act[2 * H + j] = xw[2 * H + j] + act[j] * extra1[j] }
+      VectorMath.tanh(act + 2 * H, count: H)
+      for j in 0..<H { h[j] = (1 - act[H + j]) * act[2 * H + j] + act[H + j] * h[j] }
     }
   }
 
@@ -241,7 +233,7 @@ struct RecurrentKernel {
       for j in 0..<H {
         let (i, f, g, o) = (act[j], act[H + j], act[2 * H + j], act[3 * H + j])
         let dhj = dh[j] + dOut[j]
-        let tc = tanhf(extra2[j])
+        let tc = extra2[j]  // tanh(c_t), saved by the forward pass
         let dcj = dc[j] + dhj * o * (1 - tc * tc)
         dgi[j] = dcj * g * i * (1 - i)
         dgi[H + j] = dcj * extra1[j] * f * (1 - f)
@@ -264,7 +256,4 @@ struct RecurrentKernel {
       }
     }
   }
-
-  @inline(__always)
-  private func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import GlossaTensor
+import Testing
+
+/// The vectorized kernels against the C library, over a dense sweep of inputs.
+@Suite struct VectorMathTests {
+  /// −100 … 100 in small steps, plus awkward values.
+  static let inputs: [Float] =
+    stride(from: Float(-100), through: 100, by: 0.00731).map { $0 }
+    + [0, -0, 1e-8, -1e-8, 1e-3, 0.0624, 0.0626, 87, 88.5, -87.5, -103, .infinity, -.infinity]
+
+  func relativeError(_ a: Float, _ b: Float) -> Float {
+    if a == b { return 0 }
+    return abs(a - b) / max(abs(b), Float.leastNormalMagnitude)
+  }
+
+  func run(_ f: (UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
+    var values = Self.inputs
+    values.withUnsafeMutableBufferPointer { f($0.baseAddress!, $0.count) }
+    return values
+  }
+
+  @Test func expMatchesTheCLibrary() {
+    let fast = run(VectorMath.exp)
+    for (x, y) in zip(Self.inputs, fast) {
+      let reference = Foundation.exp(x)
+      if reference < Float.leastNormalMagnitude {
+        #expect(y < Float.leastNormalMagnitude * 2, "exp(\(x)) = \(y)")
+      } else if x <= 88 {
+        #expect(relativeError(y, reference) < 4e-7, "exp(\(x)) = \(y), expected \(reference)")
+      }
+    }
+    #expect(fast[Self.inputs.firstIndex(of: .infinity)!] == .infinity)
+    #expect(fast[Self.inputs.firstIndex(of: -.infinity)!] == 0)
+  }
+
+  @Test func tanhAndSigmoidMatchTheCLibrary() {
+    for (x, y) in zip(Self.inputs, run(VectorMath.tanh)) {
+      let reference = Foundation.tanh(x)
+      #expect(abs(y - reference) <= 2e-7 + 4e-7 * abs(reference), "tanh(\(x)) = \(y), expected \(reference)")
+    }
+    for (x, y) in zip(Self.inputs, run(VectorMath.sigmoid)) {
+      let reference = 1 / (1 + Foundation.exp(-x))
+      #expect(abs(y - reference) <= 1e-7 + 4e-7 * abs(reference), "σ(\(x)) = \(y), expected \(reference)")
+    }
+  }
+
+  @Test func reductionsMatchPlainLoops() {
+    var g = SeededGenerator(seed: 1)
+    for count in [1, 7, 8, 9, 100, 1003] {
+      let x = Tensor.uniform([count], low: -5, high: 5, generator: &g).scalars
+      x.withUnsafeBufferPointer { p in
+        #expect(VectorMath.maximum(p.baseAddress!, count: count) == x.max()!)
+        var terms = [Float](repeating: 0, count: count)
+        let sum = terms.withUnsafeMutableBufferPointer {
+          VectorMath.sumOfExponentials(p.baseAddress!, count: count, shift: 1, output: $0.baseAddress!)
+        }
+        let plain = x.map { Foundation.exp($0 - 1) }
+        #expect(abs(sum - plain.reduce(0, +)) < 1e-5 * plain.reduce(0, +))
+        for (a, b) in zip(terms, plain) { #expect(relativeError(a, b) < 4e-7) }
+      }
+    }
+  }
+}
