@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Accelerate)
   import Accelerate
 #else
@@ -18,6 +20,7 @@ public enum BLAS {
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    useThreads(for: m * n * k)
     cblas_sgemm(
       CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
       transposeB ? CblasTrans : CblasNoTrans, blasInt(m), blasInt(n), blasInt(k),
@@ -56,21 +59,41 @@ public enum BLAS {
     cblas_snrm2(blasInt(count), x, 1)
   }
 
-  /// Sets how many threads OpenBLAS uses (no effect with Accelerate).
+  /// Sets how many threads OpenBLAS may use for large products (no effect with
+  /// Accelerate). Products below ``parallelThreshold`` multiply-adds always run on the
+  /// calling thread: splitting them costs more than it saves (measured on 2 cores).
   public static func setThreads(_ count: Int) {
     #if !canImport(Accelerate)
-      openblas_set_num_threads(Int32(count))
+      maximumThreads.withLock { $0 = max(count, 1) }
     #endif
   }
 
-  /// The number of threads OpenBLAS uses (1 with Accelerate, which chooses by itself).
-  public static var threads: Int {
-    #if canImport(Accelerate)
-      return 1
-    #else
-      return Int(openblas_get_num_threads())
-    #endif
+  /// The number of threads OpenBLAS may use for large products.
+  public static var threads: Int { maximumThreads.withLock { $0 } }
+
+  /// Runs `body` with OpenBLAS on one thread, for work that is itself split across threads.
+  public static func withSingleThread<R>(_ body: () throws -> R) rethrows -> R {
+    let saved = threads
+    setThreads(1)
+    defer { setThreads(saved) }
+    return try body()
   }
+
+  /// The smallest product (m · n · k multiply-adds) that OpenBLAS may split across threads.
+  public static let parallelThreshold = 1 << 23
+
+  #if canImport(Accelerate)
+    private static let maximumThreads = Mutex(1)
+    @inline(__always) private static func useThreads(for work: Int) {}
+  #else
+    private static let maximumThreads = Mutex(Int(openblas_get_num_threads()))
+
+    /// Switches OpenBLAS between one thread and the maximum as the product's size asks.
+    @inline(__always) private static func useThreads(for work: Int) {
+      let wanted = work < parallelThreshold ? 1 : threads
+      if wanted != Int(openblas_get_num_threads()) { openblas_set_num_threads(Int32(wanted)) }
+    }
+  #endif
 
   @inline(__always)
   private static func blasInt(_ value: Int) -> Int32 { Int32(truncatingIfNeeded: value) }

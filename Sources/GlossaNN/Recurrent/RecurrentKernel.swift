@@ -1,3 +1,4 @@
+import Dispatch
 import GlossaTensor
 
 
@@ -24,18 +25,47 @@ struct RecurrentKernel {
 
   var gates: Int { kind.gateCount * hidden }
 
-  /// Runs the direction and records it for backpropagation. Returns `[steps + 2, batch,
-  /// hidden]`: the outputs of every step, then the final hidden state, then the final cell
-  /// state (zeros for units without one).
-  func callAsFunction(
-    _ x: Tensor, h0: Tensor, c0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor,
-    biasHH: Tensor
-  ) -> Tensor {
-    let saved = forward(x, h0, c0, weightIH, weightHH, biasIH, biasHH)
-    return Tensor.record(
-      saved.packed, op: kind.rawValue, inputs: [x, h0, c0, weightIH, weightHH, biasIH, biasHH]
-    ) { g in
-      backward(g, saved, x, weightIH, weightHH).map { Optional($0) }
+  /// Runs the directions of one layer (one kernel each) over `x` and records them as one
+  /// operation. `parameters[d]` holds direction d's h0, c0, W_ih, W_hh, b_ih, b_hh.
+  /// Returns `[directions, steps + 2, batch, hidden]`: for each direction the outputs of
+  /// every step, then the final hidden state, then the final cell state (zeros for units
+  /// without one). With more than one BLAS thread the directions run in parallel.
+  static func layer(_ kernels: [RecurrentKernel], _ x: Tensor, _ parameters: [[Tensor]]) -> Tensor {
+    let saved = concurrently(kernels.count) { d in
+      let p = parameters[d]
+      return withDenormalsFlushed { kernels[d].forward(x, p[0], p[1], p[2], p[3], p[4], p[5]) }
+    }
+    let packedCount = saved[0].packed.count
+    let stacked = Tensor(uninitialized: [kernels.count] + saved[0].packed.shape)
+    for (d, s) in saved.enumerated() {
+      (stacked.baseAddress + d * packedCount).update(from: s.packed.baseAddress, count: packedCount)
+    }
+    return Tensor.record(stacked, op: kernels[0].kind.rawValue, inputs: [x] + parameters.flatMap { $0 }) { g in
+      let pieces = g.split(sizes: [Int](repeating: 1, count: kernels.count), axis: 0)
+      let gradients = concurrently(kernels.count) { d in
+        // Gradients decaying through time would otherwise crawl through denormal numbers.
+        withDenormalsFlushed { kernels[d].backward(pieces[d], saved[d], x, parameters[d][2], parameters[d][3]) }
+      }
+      // x feeds every direction: its gradient is the sum; the rest are per direction.
+      let dx = gradients.dropFirst().reduce(gradients[0][0]) { $0 + $1[0] }
+      return [dx] + gradients.flatMap { $0.dropFirst() }
+    }
+  }
+
+  /// `body(0) … body(count − 1)`, in parallel (BLAS single-threaded inside) when BLAS may
+  /// use more than one thread.
+  private static func concurrently<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    guard count > 1, BLAS.threads > 1 else { return (0..<count).map(body) }
+    return withoutActuallyEscaping(body) { body in
+      nonisolated(unsafe) let work = body
+      nonisolated(unsafe) var results = [T?](repeating: nil, count: count)
+      results.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let slots = buffer
+        BLAS.withSingleThread {
+          DispatchQueue.concurrentPerform(iterations: count) { i in slots[i] = work(i) }
+        }
+      }
+      return results.map { $0! }
     }
   }
 

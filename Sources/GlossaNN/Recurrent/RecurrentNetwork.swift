@@ -151,19 +151,22 @@ public class RecurrentNetwork: Module, ModeDependent {
     var outputs: [Tensor] = []
     for layer in 0..<layers {
       outputs = []
-      for direction in 0..<directions {
-        let index = layer * directions + direction
-        let kernel = RecurrentKernel(
+      let kernels = (0..<directions).map { direction in
+        RecurrentKernel(
           kind: kind, steps: steps, batch: batch, inputSize: layerInput.shape[2], hidden: hiddenSize,
           reverse: direction == 1, active: active)
-        let w = namedWeights[(index * 4)..<(index * 4 + 4)].map(\.tensor)
-        let packed = kernel(
-          layerInput, h0: slot(state.hidden, index),
-          c0: state.cell.map { slot($0, index) } ?? zeroSlot(batch),
-          weightIH: w[0], weightHH: w[1], biasIH: w[2], biasHH: w[3])
-        outputs.append(packed.slice(axis: 0, range: 0..<steps))
-        finalHidden.append(packed.slice(axis: 0, range: steps..<(steps + 1)))
-        finalCell.append(packed.slice(axis: 0, range: (steps + 1)..<(steps + 2)))
+      }
+      let parameters = (0..<directions).map { direction in
+        let index = layer * directions + direction
+        let initial = [slot(state.hidden, index), state.cell.map { slot($0, index) } ?? zeroSlot(batch)]
+        return initial + namedWeights[(index * 4)..<(index * 4 + 4)].map(\.tensor)
+      }
+      let packed = RecurrentKernel.layer(kernels, layerInput, parameters)
+      for direction in 0..<directions {
+        let piece = packed.slice(axis: 0, range: direction..<(direction + 1)).reshaped([steps + 2, batch, hiddenSize])
+        outputs.append(piece.slice(axis: 0, range: 0..<steps))
+        finalHidden.append(piece.slice(axis: 0, range: steps..<(steps + 1)))
+        finalCell.append(piece.slice(axis: 0, range: (steps + 1)..<(steps + 2)))
       }
       layerInput = outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 2)
       if layer < layers - 1 && isTraining && dropout > 0 {
