@@ -25,13 +25,17 @@ extension Tensor {
     let newShape = order.map { shape[$0] }
     let strides = order.map { sourceStrides[$0] }
     let result = Tensor(uninitialized: newShape)
+    // When the last axis stays last, whole rows move at once; otherwise element by element.
+    let keepsLastAxis = order.last == rank - 1
+    let rowLength = keepsLastAxis ? shape[rank - 1] : 1
+    let odometerAxes = keepsLastAxis ? rank - 1 : rank
     var index = [Int](repeating: 0, count: rank)
     var offset = 0
     let source = baseAddress
     let out = result.baseAddress
-    for i in 0..<count {
-      out[i] = source[offset]
-      var axis = rank - 1
+    for row in 0..<(count / Swift.max(rowLength, 1)) {
+      (out + row * rowLength).update(from: source + offset, count: rowLength)
+      var axis = odometerAxes - 1
       while axis >= 0 {
         index[axis] += 1
         offset += strides[axis]

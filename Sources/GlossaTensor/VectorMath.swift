@@ -8,7 +8,7 @@ public enum VectorMath {
 
   /// e^x, lane by lane: e^x = 2^n · e^r with n = round(x / ln 2), r = x − n ln 2, and e^r
   /// from its degree-6 Taylor–Cephes polynomial.
-  @inline(__always)
+  @_transparent
   public static func exp(_ input: Vector) -> Vector {
     var x = input
     x.replace(with: 88, where: x .> 88)
@@ -37,12 +37,12 @@ public enum VectorMath {
   }
 
   /// σ(x) = 1 / (1 + e^(−x)).
-  @inline(__always)
+  @_transparent
   public static func sigmoid(_ x: Vector) -> Vector { 1 / (1 + exp(-x)) }
 
   /// tanh(x) = (1 − e^(−2|x|)) / (1 + e^(−2|x|)) with the sign of x; near 0, where that
   /// difference cancels, its odd Taylor polynomial x − x³/3 + 2x⁵/15 − 17x⁷/315.
-  @inline(__always)
+  @_transparent
   public static func tanh(_ x: Vector) -> Vector {
     var magnitude = x
     magnitude.replace(with: -x, where: x .< 0)
@@ -78,12 +78,16 @@ public enum VectorMath {
   }
 
   /// e^x for `count` elements in place.
-  public static func exp(_ pointer: UnsafeMutablePointer<Float>, count: Int) { apply(pointer, count: count, exp) }
+  public static func exp(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+    apply(pointer, count: count) { exp($0) }
+  }
   /// tanh(x) for `count` elements in place.
-  public static func tanh(_ pointer: UnsafeMutablePointer<Float>, count: Int) { apply(pointer, count: count, tanh) }
+  public static func tanh(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+    apply(pointer, count: count) { tanh($0) }
+  }
   /// σ(x) for `count` elements in place.
   public static func sigmoid(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
-    apply(pointer, count: count, sigmoid)
+    apply(pointer, count: count) { sigmoid($0) }
   }
 
   /// The largest of `count` elements.

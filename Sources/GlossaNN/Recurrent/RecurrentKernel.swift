@@ -90,13 +90,14 @@ struct RecurrentKernel {
     let (T, B, H, G) = (steps, batch, hidden, gates)
     let xw = projectInputs(x, wih, bih)
     let packed = Tensor.zeros([T + 2, B, H])
-    let previous = Tensor.zeros([T, B, H])
-    let activations = Tensor.zeros([T, B, G])
-    let before = Tensor.zeros(usesCellOrResetState ? [T, B, H] : [1])
-    let after = Tensor.zeros(kind.hasCellState ? [T, B, H] : [1])
+    // Only the rows of active steps are written and read back.
+    let previous = Tensor(uninitialized: [T, B, H])
+    let activations = Tensor(uninitialized: [T, B, G])
+    let before = Tensor(uninitialized: usesCellOrResetState ? [T, B, H] : [1])
+    let after = Tensor(uninitialized: kind.hasCellState ? [T, B, H] : [1])
     let h = h0.copy()
     let c = c0.copy()
-    let hw = Tensor.zeros([B, G])
+    let hw = Tensor(uninitialized: [B, G])
     let pointers = [packed, previous, activations, before, after, h, c, hw, xw, whh, bhh].map(\.baseAddress)
     let (out, hPrev, act, extra1, extra2, hp, cp, hwp, xwp, whhp, bhhp) = (
       pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6],
@@ -137,7 +138,7 @@ struct RecurrentKernel {
   /// x W_ihᵀ + b_ih for all steps at once: `[steps · batch, gates]`.
   private func projectInputs(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) -> Tensor {
     let rows = steps * batch
-    let xw = Tensor.zeros([rows, gates])
+    let xw = Tensor(uninitialized: [rows, gates])
     let (xwp, bp) = (xw.baseAddress, bih.baseAddress)
     for r in 0..<rows { (xwp + r * gates).update(from: bp, count: gates) }
     BLAS.gemm(
