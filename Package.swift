@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "GlossaTensor", targets: ["GlossaTensor"]),
     .library(name: "GlossaNN", targets: ["GlossaNN"]),
     .library(name: "GlossaOptim", targets: ["GlossaOptim"]),
+    .library(name: "GlossaText", targets: ["GlossaText"]),
     .executable(name: "glossa", targets: ["glossa"]),
   ],
   dependencies: [
@@ -32,10 +33,11 @@ let package = Package(
     ),
     .target(name: "GlossaNN", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
+    .target(name: "GlossaText", swiftSettings: nativeFlags),
     .executableTarget(
       name: "glossa",
       dependencies: [
-        "GlossaTensor", "GlossaNN", "GlossaOptim",
+        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -48,6 +50,7 @@ let package = Package(
     .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "TestSupport"]),
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
     .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
+    .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText"]),
   ],
   swiftLanguageModes: [.v6]
 )

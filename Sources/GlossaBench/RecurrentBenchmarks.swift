@@ -22,7 +22,9 @@ final class LanguageModel: Module {
     }
   }
 
-  func callAsFunction(_ ids: [Int], steps: Int, batch: Int, state: RecurrentState?) -> (Tensor, RecurrentState) {
+  func callAsFunction(_ ids: [Int], steps: Int, batch: Int, state: RecurrentState?) -> (
+    Tensor, RecurrentState
+  ) {
     let out = rnn(embedding(ids, shape: [steps, batch]), state: state)
     return (decoder(out.output.reshaped([steps * batch, -1])), out.state)
   }
@@ -49,7 +51,10 @@ func languageModelBenchmark(_ options: Options) {
     func nextBatch() -> ([Int], [Int]) {
       let start = position * batch
       position = (position + steps) % (steps * 64)
-      return (Array(data[start..<(start + steps * batch)]), Array(data[(start + batch)..<(start + batch + steps * batch)]))
+      return (
+        Array(data[start..<(start + steps * batch)]),
+        Array(data[(start + batch)..<(start + batch + steps * batch)])
+      )
     }
     model.train()
     let train = rate(seconds: options.seconds) {

@@ -132,6 +132,7 @@ case "all":
 default:
   FileHandle.standardError.write(
     Data(
-      "usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|all [--threads 1,2] [--seconds S]\n".utf8))
+      "usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|all [--threads 1,2] [--seconds S]\n"
+        .utf8))
   exit(2)
 }

@@ -91,7 +91,8 @@ extension Tensor {
   @inline(__always)
   func forEachRow(
     _ output: Tensor, _ other: Tensor,
-    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) ->
+      Void
   ) {
     let n = shape.last ?? 1
     for r in 0..<(count / Swift.max(n, 1)) {

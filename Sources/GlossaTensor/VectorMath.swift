@@ -120,7 +120,9 @@ public enum VectorMath {
     while i + 8 <= count {
       let e = exp(raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self) - shift)
       total += e
-      if let output { UnsafeMutableRawPointer(output).storeBytes(of: e, toByteOffset: i * 4, as: Vector.self) }
+      if let output {
+        UnsafeMutableRawPointer(output).storeBytes(of: e, toByteOffset: i * 4, as: Vector.self)
+      }
       i += 8
     }
     var sum = total.sum()

@@ -1,7 +1,6 @@
 import Dispatch
 import GlossaTensor
 
-
 /// One direction of one recurrent layer over a whole sequence, as a single fused
 /// operation with a hand-written backward pass (backpropagation through time).
 ///
@@ -40,11 +39,14 @@ struct RecurrentKernel {
     for (d, s) in saved.enumerated() {
       (stacked.baseAddress + d * packedCount).update(from: s.packed.baseAddress, count: packedCount)
     }
-    return Tensor.record(stacked, op: kernels[0].kind.rawValue, inputs: [x] + parameters.flatMap { $0 }) { g in
+    return Tensor.record(stacked, op: kernels[0].kind.rawValue, inputs: [x] + parameters.flatMap { $0 }) {
+      g in
       let pieces = g.split(sizes: [Int](repeating: 1, count: kernels.count), axis: 0)
       let gradients = concurrently(kernels.count) { d in
         // Gradients decaying through time would otherwise crawl through denormal numbers.
-        withDenormalsFlushed { kernels[d].backward(pieces[d], saved[d], x, parameters[d][2], parameters[d][3]) }
+        withDenormalsFlushed {
+          kernels[d].backward(pieces[d], saved[d], x, parameters[d][2], parameters[d][3])
+        }
       }
       // x feeds every direction: its gradient is the sum; the rest are per direction.
       let dx = gradients.dropFirst().reduce(gradients[0][0]) { $0 + $1[0] }

@@ -163,7 +163,9 @@ public class RecurrentNetwork: Module, ModeDependent {
       }
       let packed = RecurrentKernel.layer(kernels, layerInput, parameters)
       for direction in 0..<directions {
-        let piece = packed.slice(axis: 0, range: direction..<(direction + 1)).reshaped([steps + 2, batch, hiddenSize])
+        let piece = packed.slice(axis: 0, range: direction..<(direction + 1)).reshaped([
+          steps + 2, batch, hiddenSize,
+        ])
         outputs.append(piece.slice(axis: 0, range: 0..<steps))
         finalHidden.append(piece.slice(axis: 0, range: steps..<(steps + 1)))
         finalCell.append(piece.slice(axis: 0, range: (steps + 1)..<(steps + 2)))

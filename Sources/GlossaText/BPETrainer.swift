@@ -1,0 +1,238 @@
+/// Learns a byte-pair encoding from a corpus, as the lecture describes: split words into
+/// characters plus an end-of-word marker, count adjacent pairs, merge the most frequent,
+/// repeat.
+///
+/// Pair counts are kept up to date as merges happen, touching only the words that contain
+/// the merged pair, and the next pair comes from a priority queue, so no merge recounts
+/// the corpus.
+///
+/// Ties: among pairs of equal count, the one seen earliest in the corpus wins (words in
+/// order of first appearance, then position in the word). This reproduces the lecture's
+/// choices: (e, s) before (s, t) and (t, _), (l, o) before (o, w).
+public struct BPETrainer: Sendable {
+  /// How words end.
+  public var endOfWord: EndOfWord = .symbol("_")
+  /// The most merges to learn.
+  public var merges: Int? = nil
+  /// The vocabulary size to stop at (alphabet plus merges).
+  public var vocabularySize: Int? = nil
+  /// Pairs seen fewer times are never merged.
+  public var minimumFrequency = 1
+  /// The unknown token of the trained model.
+  public var unknownToken = "[UNK]"
+
+  public init(
+    endOfWord: EndOfWord = .symbol("_"), merges: Int? = nil, vocabularySize: Int? = nil,
+    minimumFrequency: Int = 1, unknownToken: String = "[UNK]"
+  ) {
+    self.endOfWord = endOfWord
+    self.merges = merges
+    self.vocabularySize = vocabularySize
+    self.minimumFrequency = minimumFrequency
+    self.unknownToken = unknownToken
+  }
+
+  /// Why training could not start.
+  public enum TrainingError: Error, Equatable, CustomStringConvertible {
+    case emptyCorpus
+    case noLimit
+    public var description: String {
+      switch self {
+      case .emptyCorpus: "BPE training: the corpus has no words"
+      case .noLimit: "BPE training: give a number of merges or a vocabulary size"
+      }
+    }
+  }
+
+  /// One learned merge, for a walk-through: its number, the pair and how often it occurred.
+  public struct Step: Sendable, Equatable {
+    public let number: Int
+    public let merge: BPEModel.Merge
+    public let count: Int
+  }
+
+  /// Trains on whitespace-separated words; `onMerge` sees every merge as it is learned.
+  public func train(words: [String], onMerge: ((Step) -> Void)? = nil) throws -> BPEModel {
+    guard merges != nil || vocabularySize != nil else { throw TrainingError.noLimit }
+    var state = PairState(words: words, endOfWord: endOfWord)
+    guard !state.words.isEmpty else { throw TrainingError.emptyCorpus }
+    var learned: [BPEModel.Merge] = []
+    let limit = min(merges ?? .max, (vocabularySize ?? .max) - state.symbols.count)
+    while learned.count < limit, let (pair, count) = state.popBest(), count >= max(minimumFrequency, 1) {
+      let merge = BPEModel.Merge(state.symbols[Int(pair.left)], state.symbols[Int(pair.right)])
+      state.merge(pair, into: merge.result)
+      learned.append(merge)
+      onMerge?(Step(number: learned.count, merge: merge, count: count))
+    }
+    return BPEModel(
+      symbols: state.alphabet + learned.map(\.result), merges: learned, endOfWord: endOfWord,
+      unknownToken: unknownToken)
+  }
+}
+
+/// The corpus as unique words of symbol ids with their counts, and the pair statistics.
+struct PairState {
+  struct Pair: Hashable {
+    let left: Int32, right: Int32
+  }
+
+  /// Symbol strings by id.
+  var symbols: [String] = []
+  var symbolIDs: [String: Int32] = [:]
+  /// The initial symbols in first-appearance order, end-of-word marker last.
+  var alphabet: [String] = []
+  /// Unique words, in first-appearance order: their symbols, and where each symbol's first
+  /// character sits in the word (for the tie-breaking position).
+  var words: [[Int32]] = []
+  var starts: [[Int32]] = []
+  var wordCounts: [Int] = []
+  var pairCounts: [Pair: Int] = [:]
+  /// The earliest (word, character) at which each pair has been seen.
+  var firstSeen: [Pair: Int] = [:]
+  /// The words in which each pair occurs (may hold words where it no longer does).
+  var occurrences: [Pair: [Int32]] = [:]
+  var queue = Heap()
+
+  init(words corpus: [String], endOfWord: EndOfWord) {
+    var index: [String: Int] = [:]
+    var unique: [String] = []
+    for word in corpus where !word.isEmpty {
+      if let i = index[word] {
+        wordCounts[i] += 1
+      } else {
+        index[word] = unique.count
+        unique.append(word)
+        wordCounts.append(1)
+      }
+    }
+    var marker: String? = nil
+    if case .symbol(let m) = endOfWord { marker = m }
+    for word in unique {
+      let pieces = endOfWord.symbols(of: word)
+      words.append(
+        pieces.map { piece in
+          if let id = symbolIDs[piece] { return id }
+          let id = Int32(symbols.count)
+          symbolIDs[piece] = id
+          symbols.append(piece)
+          if piece != marker { alphabet.append(piece) }
+          return id
+        })
+      starts.append((0..<Int32(pieces.count)).map { $0 })
+    }
+    if let marker, symbolIDs[marker] != nil { alphabet.append(marker) }
+    for w in words.indices {
+      for i in 0..<(words[w].count - 1) { add(Pair(left: words[w][i], right: words[w][i + 1]), w, i, 1) }
+    }
+    for (pair, count) in pairCounts { queue.push(count: count, position: firstSeen[pair]!, pair: pair) }
+  }
+
+  /// The position key of symbol `i` of word `w`: earlier words first, then earlier characters.
+  func position(_ w: Int, _ i: Int) -> Int { w << 20 | Int(starts[w][i]) }
+
+  mutating func add(_ pair: Pair, _ w: Int, _ i: Int, _ sign: Int) {
+    pairCounts[pair, default: 0] += sign * wordCounts[w]
+    if sign > 0 {
+      firstSeen[pair] = min(firstSeen[pair] ?? .max, position(w, i))
+      occurrences[pair, default: []].append(Int32(w))
+    }
+  }
+
+  /// The most frequent pair (earliest seen on ties) and its count, skipping stale entries.
+  mutating func popBest() -> (Pair, Int)? {
+    while let top = queue.pop() {
+      if let count = pairCounts[top.pair], count == top.count, count > 0 { return (top.pair, count) }
+    }
+    return nil
+  }
+
+  /// Replaces every occurrence of `pair` by a new symbol, updating the neighbours' counts.
+  mutating func merge(_ pair: Pair, into text: String) {
+    let id = Int32(symbols.count)
+    symbols.append(text)
+    symbolIDs[text] = id
+    var touched = Set<Pair>()
+    var seenWords = Set<Int32>()
+    for w32 in occurrences.removeValue(forKey: pair) ?? [] where seenWords.insert(w32).inserted {
+      let w = Int(w32)
+      var symbolsOfWord = words[w]
+      var startsOfWord = starts[w]
+      var i = 0
+      while i < symbolsOfWord.count - 1 {
+        guard symbolsOfWord[i] == pair.left && symbolsOfWord[i + 1] == pair.right else {
+          i += 1
+          continue
+        }
+        if i > 0 {
+          let before = Pair(left: symbolsOfWord[i - 1], right: pair.left)
+          add(before, w, i - 1, -1)
+          touched.insert(before)
+        }
+        if i + 2 < symbolsOfWord.count {
+          let after = Pair(left: pair.right, right: symbolsOfWord[i + 2])
+          add(after, w, i + 1, -1)
+          touched.insert(after)
+        }
+        symbolsOfWord.replaceSubrange(i...(i + 1), with: [id])
+        startsOfWord.remove(at: i + 1)
+        words[w] = symbolsOfWord
+        starts[w] = startsOfWord
+        if i > 0 {
+          let before = Pair(left: symbolsOfWord[i - 1], right: id)
+          add(before, w, i - 1, 1)
+          touched.insert(before)
+        }
+        if i + 1 < symbolsOfWord.count {
+          let after = Pair(left: id, right: symbolsOfWord[i + 1])
+          add(after, w, i, 1)
+          touched.insert(after)
+        }
+        i += 1
+      }
+    }
+    pairCounts[pair] = 0
+    for p in touched {
+      if let count = pairCounts[p], count > 0 { queue.push(count: count, position: firstSeen[p]!, pair: p) }
+    }
+  }
+}
+
+/// A binary max-heap of pairs by (count, earliest position).
+struct Heap {
+  struct Entry {
+    let count: Int, position: Int
+    let pair: PairState.Pair
+    func outranks(_ other: Entry) -> Bool {
+      count != other.count ? count > other.count : position < other.position
+    }
+  }
+  private var entries: [Entry] = []
+
+  mutating func push(count: Int, position: Int, pair: PairState.Pair) {
+    entries.append(Entry(count: count, position: position, pair: pair))
+    var i = entries.count - 1
+    while i > 0 {
+      let parent = (i - 1) / 2
+      guard entries[i].outranks(entries[parent]) else { break }
+      entries.swapAt(i, parent)
+      i = parent
+    }
+  }
+
+  mutating func pop() -> Entry? {
+    guard !entries.isEmpty else { return nil }
+    entries.swapAt(0, entries.count - 1)
+    let top = entries.removeLast()
+    var i = 0
+    while true {
+      let (l, r) = (2 * i + 1, 2 * i + 2)
+      var best = i
+      if l < entries.count && entries[l].outranks(entries[best]) { best = l }
+      if r < entries.count && entries[r].outranks(entries[best]) { best = r }
+      guard best != i else { break }
+      entries.swapAt(i, best)
+      i = best
+    }
+    return top
+  }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import GlossaText
+
+/// `glossa tokenize`: word or character tokens of each argument or input line.
+struct Tokenize: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Split text into tokens: words (whitespace or the regex \\b\\w+\\b) or characters.",
+    discussion: """
+      Tokenizes each TEXT argument, or each line of standard input when there is none, and
+      prints one line per input line: the tokens separated by single spaces (an empty line
+      for an empty input line).
+      """)
+
+  enum Method: String, ExpressibleByArgument, CaseIterable {
+    case whitespace, regex, char
+  }
+
+  @Option(help: "How to split: whitespace, regex (\\b\\w+\\b) or char (user-perceived characters).")
+  var method: Method = .regex
+
+  @Flag(help: "Print each token as TEXT[START,END) with Unicode-scalar offsets.")
+  var offsets = false
+
+  @Argument(help: "Texts to tokenize (default: standard input, line by line).")
+  var texts: [String] = []
+
+  func run() throws {
+    let tokenizer: any WordTokenizer =
+      switch method {
+      case .whitespace: WhitespaceTokenizer()
+      case .regex: RegexWordTokenizer()
+      case .char: CharacterTokenizer()
+      }
+    func show(_ line: String) {
+      let tokens = tokenizer.tokenize(line)
+      print(tokens.map { offsets ? "\($0.text)[\($0.start),\($0.end))" : $0.text }.joined(separator: " "))
+    }
+    if texts.isEmpty {
+      while let line = readLine() { show(line) }
+    } else {
+      texts.forEach(show)
+    }
+  }
+}
+
+/// `glossa tokenizer`: train and inspect subword tokenizers.
+struct TokenizerCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tokenizer", abstract: "Train subword tokenizers.", subcommands: [Train.self])
+
+  struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Learn a BPE tokenizer from text files and write it as tokenizer.json.",
+      discussion: """
+        Words are whitespace-separated. Each is split into characters plus an end-of-word
+        marker; the most frequent adjacent pair is merged, again and again, until --merges
+        merges or --vocab-size symbols. --verbose prints each merge with its count, as in
+        the lecture's walk-through (merge 1: e + s -> es (9)).
+        """)
+
+    @Option(help: "The model to train (bpe).")
+    var model = "bpe"
+    @Option(help: "How many merges to learn.")
+    var merges: Int?
+    @Option(name: .customLong("vocab-size"), help: "The vocabulary size to stop at.")
+    var vocabularySize: Int?
+    @Option(name: .customLong("min-frequency"), help: "Pairs seen fewer times are not merged.")
+    var minimumFrequency = 1
+    @Option(
+      name: .customLong("end-of-word"),
+      help:
+        "End-of-word marker: a separate symbol (_), or a suffix glued to the last character when it starts with < (</w>)."
+    )
+    var endOfWord = "_"
+    @Flag(help: "Lowercase the corpus first.")
+    var lowercase = false
+    @Flag(help: "Print every merge.")
+    var verbose = false
+    @Option(help: "Where to write tokenizer.json.")
+    var output: String
+    @Argument(help: "Corpus files (UTF-8 text).")
+    var corpus: [String]
+
+    func validate() throws {
+      guard model == "bpe" else { throw ValidationError("only --model bpe is available so far") }
+      guard merges != nil || vocabularySize != nil else {
+        throw ValidationError("give --merges or --vocab-size")
+      }
+      guard !corpus.isEmpty else { throw ValidationError("give at least one corpus file") }
+    }
+
+    func run() throws {
+      var words: [String] = []
+      for path in corpus {
+        guard let data = FileManager.default.contents(atPath: path) else {
+          throw ValidationError("\(path): cannot be read")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+          throw ValidationError("\(path): not valid UTF-8")
+        }
+        words += WhitespaceTokenizer().words(lowercase ? text.lowercased() : text)
+      }
+      let marker: EndOfWord =
+        endOfWord.isEmpty ? .none : endOfWord.hasPrefix("<") ? .suffix(endOfWord) : .symbol(endOfWord)
+      let trainer = BPETrainer(
+        endOfWord: marker, merges: merges, vocabularySize: vocabularySize, minimumFrequency: minimumFrequency)
+      let model = try trainer.train(words: words) { step in
+        if verbose {
+          print(
+            "merge \(step.number): \(step.merge.left) + \(step.merge.right) -> \(step.merge.result) (\(step.count))"
+          )
+        }
+      }
+      try TokenizerFile.write(model, lowercase: lowercase, to: URL(fileURLWithPath: output))
+      FileHandle.standardError.write(
+        Data("wrote \(output): \(model.vocabulary.count) tokens, \(model.merges.count) merges\n".utf8))
+    }
+  }
+}
