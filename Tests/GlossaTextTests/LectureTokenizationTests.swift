@@ -91,7 +91,8 @@ import Testing
   @Test func vocabularyFromCountsIsDeterministic() {
     let words = "b a c a b a d".split(separator: " ").map(String.init)
     let vocabulary = Vocabulary(counting: words, specialTokens: ["<pad>", "<unk>"], minimumFrequency: 1)
-    #expect(vocabulary.tokens == ["<pad>", "<unk>", "a", "b", "c", "d"])  // by count, ties by first appearance
+    // By count, ties by first appearance.
+    #expect(vocabulary.tokens == ["<pad>", "<unk>", "a", "b", "c", "d"])
     let frequent = Vocabulary(counting: words, specialTokens: ["<pad>", "<unk>"], minimumFrequency: 2)
     #expect(frequent.tokens == ["<pad>", "<unk>", "a", "b"])
     let small = Vocabulary(counting: words, specialTokens: ["<pad>", "<unk>"], maximumSize: 3)
