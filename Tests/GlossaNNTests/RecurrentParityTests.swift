@@ -8,20 +8,6 @@ import Testing
 /// `gru_*`): outputs, final states and all gradients. Kind, sizes, layers, directions,
 /// layout and lengths come from each entry, so other fixtures of the same layout work too.
 @Suite struct RecurrentParityTests {
-  static let forward = (relative: Float(1e-5), absolute: Float(1e-6))
-  static let gradient = (relative: Float(1e-4), absolute: Float(1e-6))
-
-  func compare(
-    _ actual: Tensor?, _ expected: Tensor, _ tolerance: (relative: Float, absolute: Float), _ label: String
-  ) {
-    guard let actual else {
-      Issue.record("\(label): missing")
-      return
-    }
-    if let problem = mismatch(actual, expected, relative: tolerance.relative, absolute: tolerance.absolute) {
-      Issue.record("\(label): \(problem)")
-    }
-  }
 
   /// The expected output and its loss weight, `[batch, steps, features]` for a batch-first
   /// case. The fixtures of PyTorch 2.15 store these two of a batch-first case in time-first
@@ -76,21 +62,21 @@ import Testing
       let result = network(input, state: RecurrentState(hidden: h0, cell: c0), lengths: lengths)
       let hiddenWeight = try file.required("loss_weight.h_n")
       let (expectedOutput, outputWeight) = try outputTensors(file, entry, hiddenWeight, result)
-      compare(result.output, expectedOutput, Self.forward, "\(name) output")
-      compare(result.state.hidden, try file.required("h_n"), Self.forward, "\(name) h_n")
+      expectClose(result.output, expectedOutput, .forward, "\(name) output")
+      expectClose(result.state.hidden, try file.required("h_n"), .forward, "\(name) h_n")
       var loss = (result.output * outputWeight).sum() + (result.state.hidden * hiddenWeight).sum()
       if let cell = result.state.cell {
-        compare(cell, try file.required("c_n"), Self.forward, "\(name) c_n")
+        expectClose(cell, try file.required("c_n"), .forward, "\(name) c_n")
         loss = loss + (cell * (try file.required("loss_weight.c_n"))).sum()
       }
-      compare(loss, try file.required("loss"), Self.forward, "\(name) loss")
+      expectClose(loss, try file.required("loss"), .forward, "\(name) loss")
       loss.backward()
-      compare(input.grad, try file.required("grad.input"), Self.gradient, "\(name) grad.input")
-      compare(h0.grad, try file.required("grad.h0"), Self.gradient, "\(name) grad.h0")
-      if let c0 { compare(c0.grad, try file.required("grad.c0"), Self.gradient, "\(name) grad.c0") }
+      expectClose(input.grad, try file.required("grad.input"), .gradient, "\(name) grad.input")
+      expectClose(h0.grad, try file.required("grad.h0"), .gradient, "\(name) grad.h0")
+      if let c0 { expectClose(c0.grad, try file.required("grad.c0"), .gradient, "\(name) grad.c0") }
       for (parameter, tensor) in network.namedParameters() {
-        compare(
-          tensor.grad, try file.required("grad.\(parameter)"), Self.gradient, "\(name) grad.\(parameter)")
+        expectClose(
+          tensor.grad, try file.required("grad.\(parameter)"), .gradient, "\(name) grad.\(parameter)")
       }
     }
   }

@@ -7,9 +7,6 @@ import Testing
 /// Parity with PyTorch over every `mlp` and `embedding_cross_entropy` case of the torch
 /// manifest. Shapes, activations, losses and reductions come from each case's entry.
 @Suite struct TorchParityTests {
-  // The fixtures README's tolerances.
-  static let forward = (relative: Float(1e-5), absolute: Float(1e-6))
-  static let gradient = (relative: Float(1e-4), absolute: Float(1e-6))
 
   /// The fixtures' network: l1 → activation → l2.
   final class MLP: Module {
@@ -22,18 +19,6 @@ import Testing
       l2 = Linear(hidden, outputs)
     }
     func callAsFunction(_ x: Tensor) -> Tensor { l2(activation(l1(x))) }
-  }
-
-  func compare(
-    _ actual: Tensor?, _ expected: Tensor, _ tolerance: (relative: Float, absolute: Float), _ label: String
-  ) {
-    guard let actual else {
-      Issue.record("\(label): missing")
-      return
-    }
-    if let problem = mismatch(actual, expected, relative: tolerance.relative, absolute: tolerance.absolute) {
-      Issue.record("\(label): \(problem)")
-    }
   }
 
   @Test func multilayerPerceptrons() throws {
@@ -51,9 +36,9 @@ import Testing
       try model.loadStateDict(file.floatTensors(), strict: false)
       input.requiresGrad = true
       let output = model(input)
-      compare(output, try file.required("output"), Self.forward, "\(name) output")
-      compare(output.softmax(), try file.required("softmax"), Self.forward, "\(name) softmax")
-      compare(output.logSoftmax(), try file.required("log_softmax"), Self.forward, "\(name) log_softmax")
+      expectClose(output, try file.required("output"), .forward, "\(name) output")
+      expectClose(output.softmax(), try file.required("softmax"), .forward, "\(name) softmax")
+      expectClose(output.logSoftmax(), try file.required("log_softmax"), .forward, "\(name) log_softmax")
       let loss: Tensor
       switch entry["loss"] as? String {
       case "cross_entropy":
@@ -65,12 +50,12 @@ import Testing
         Issue.record("\(name): unknown loss \(other ?? "nil")")
         continue
       }
-      compare(loss, try file.required("loss"), Self.forward, "\(name) loss")
+      expectClose(loss, try file.required("loss"), .forward, "\(name) loss")
       loss.backward()
-      compare(input.grad, try file.required("grad.input"), Self.gradient, "\(name) grad.input")
+      expectClose(input.grad, try file.required("grad.input"), .gradient, "\(name) grad.input")
       for (parameter, tensor) in model.namedParameters() {
-        compare(
-          tensor.grad, try file.required("grad.\(parameter)"), Self.gradient, "\(name) grad.\(parameter)")
+        expectClose(
+          tensor.grad, try file.required("grad.\(parameter)"), .gradient, "\(name) grad.\(parameter)")
       }
     }
   }
@@ -100,16 +85,16 @@ import Testing
       let ids = try #require(try file.integers("ids"))
       let idShape = try #require(file.entries["ids"]).shape
       let logits = model.linear(model.embedding(ids, shape: idShape))
-      compare(logits, try file.required("logits"), Self.forward, "\(name) logits")
+      expectClose(logits, try file.required("logits"), .forward, "\(name) logits")
       let targets = try #require(try file.integers("target"))
       let loss = crossEntropy(
         logits, targets: targets, ignoreIndex: entry["ignore_index"] as? Int ?? -100,
         reduction: Reduction(rawValue: entry["reduction"] as? String ?? "mean") ?? .mean)
-      compare(loss, try file.required("loss"), Self.forward, "\(name) loss")
+      expectClose(loss, try file.required("loss"), .forward, "\(name) loss")
       loss.backward()
       for (parameter, tensor) in model.namedParameters() {
-        compare(
-          tensor.grad, try file.required("grad.\(parameter)"), Self.gradient, "\(name) grad.\(parameter)")
+        expectClose(
+          tensor.grad, try file.required("grad.\(parameter)"), .gradient, "\(name) grad.\(parameter)")
       }
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import GlossaTensor
+import Testing
 
 /// Locates the reference fixtures (`GLOSSA_FIXTURES`, default `../shared/fixtures`) and
 /// reads the torch manifest, so parity tests loop over whatever cases the folder holds.
@@ -78,4 +79,27 @@ public func mismatch(
     return "element \(i): \(a[i]) vs expected \(e[i])"
   }
   return nil
+}
+
+/// The fixtures README's tolerances.
+public struct Tolerance: Sendable {
+  public let relative: Float, absolute: Float
+  /// Forward values: 1e-5 relative, 1e-6 absolute.
+  public static let forward = Tolerance(relative: 1e-5, absolute: 1e-6)
+  /// Gradients: 1e-4 relative (1e-6 absolute).
+  public static let gradient = Tolerance(relative: 1e-4, absolute: 1e-6)
+}
+
+/// Records a test issue, labelled, when `actual` is missing or differs from `expected`.
+public func expectClose(
+  _ actual: Tensor?, _ expected: Tensor, _ tolerance: Tolerance, _ label: String,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  guard let actual else {
+    Issue.record("\(label): missing", sourceLocation: sourceLocation)
+    return
+  }
+  if let problem = mismatch(actual, expected, relative: tolerance.relative, absolute: tolerance.absolute) {
+    Issue.record("\(label): \(problem)", sourceLocation: sourceLocation)
+  }
 }
