@@ -50,7 +50,7 @@ let package = Package(
     .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "TestSupport"]),
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
     .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
-    .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText"]),
+    .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -7,12 +7,10 @@ import Foundation
 public enum TokenizerFile {
   /// The JSON object of `model`.
   public static func json(for model: BPEModel, lowercase: Bool) -> [String: Any] {
-    let vocabulary = Dictionary(
-      model.vocabulary.tokens.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: min)
     var bpe: [String: Any] = [
-      "type": "BPE", "dropout": NSNull(), "unk_token": model.vocabulary.unknownToken,
+      "type": "BPE", "dropout": NSNull(), "unk_token": model.unknownToken ?? NSNull(),
       "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,
-      "byte_fallback": false, "ignore_merges": false, "vocab": vocabulary,
+      "byte_fallback": false, "ignore_merges": false, "vocab": model.table.ids,
       "merges": model.merges.map { [$0.left, $0.right] },
     ]
     var decoder: Any = NSNull()
@@ -23,12 +21,17 @@ public enum TokenizerFile {
     case .symbol(let symbol): bpe["glossa_end_of_word_symbol"] = symbol
     case .none: break
     }
-    let unknown: [String: Any] = [
-      "id": model.vocabulary.unknownID, "content": model.vocabulary.unknownToken, "single_word": false,
-      "lstrip": false, "rstrip": false, "normalized": false, "special": true,
-    ]
+    let unknown: [[String: Any]] =
+      model.unknownToken.flatMap { token in
+        model.id(of: token).map { id in
+          [
+            "id": id, "content": token, "single_word": false, "lstrip": false, "rstrip": false,
+            "normalized": false, "special": true,
+          ]
+        }
+      }.map { [$0] } ?? []
     return [
-      "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": [unknown],
+      "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": unknown,
       "normalizer": lowercase ? ["type": "Lowercase"] : NSNull(),
       "pre_tokenizer": ["type": "WhitespaceSplit"],
       "post_processor": NSNull(), "decoder": decoder, "model": bpe,

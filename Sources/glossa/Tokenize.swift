@@ -114,7 +114,7 @@ struct TokenizerCommand: ParsableCommand {
       }
       try TokenizerFile.write(model, lowercase: lowercase, to: URL(fileURLWithPath: output))
       FileHandle.standardError.write(
-        Data("wrote \(output): \(model.vocabulary.count) tokens, \(model.merges.count) merges\n".utf8))
+        Data("wrote \(output): \(model.vocabularySize) tokens, \(model.merges.count) merges\n".utf8))
     }
   }
 }

@@ -54,10 +54,10 @@ import Testing
       ])
     #expect(steps.map(\.count) == [9, 9, 9, 7, 7])
     #expect(
-      model.vocabulary.tokens.dropLast() == [
+      model.tokens.dropLast() == [
         "l", "o", "w", "e", "r", "n", "s", "t", "i", "d", "_", "es", "est", "est_", "lo", "low",
       ])
-    #expect(model.vocabulary.tokens.last == "[UNK]")
+    #expect(model.tokens.last == "[UNK]")
   }
 
   @Test func bpeEncodesNewTextWithUnknownSymbols() throws {

@@ -1,0 +1,90 @@
+/// GPT-2's byte-level pre-tokenizer: the text is cut with GPT-2's pattern (contractions,
+/// optionally space-prefixed runs of letters, of numbers and of other symbols, and
+/// whitespace), then each piece's UTF-8 bytes are written as printable characters, so the
+/// model never meets an unknown symbol.
+public struct ByteLevel: PreTokenizer {
+  public let addPrefixSpace: Bool
+  public init(addPrefixSpace: Bool = false) { self.addPrefixSpace = addPrefixSpace }
+
+  /// GPT-2's byte → character table: printable Latin-1 bytes stand for themselves, the
+  /// others are shifted to U+0100 and up.
+  public static let byteToScalar: [Unicode.Scalar] = {
+    var table = [Unicode.Scalar?](repeating: nil, count: 256)
+    let printable = Array(33...126) + Array(161...172) + Array(174...255)
+    for b in printable { table[b] = Unicode.Scalar(UInt32(b)) }
+    var next: UInt32 = 256
+    for b in 0..<256 where table[b] == nil {
+      table[b] = Unicode.Scalar(next)
+      next += 1
+    }
+    return table.map { $0! }
+  }()
+
+  /// The inverse table.
+  public static let scalarToByte: [Unicode.Scalar: UInt8] = Dictionary(
+    uniqueKeysWithValues: byteToScalar.enumerated().map { ($0.element, UInt8($0.offset)) })
+
+  public func split(_ text: NormalizedText) -> [NormalizedText] {
+    var text = text
+    if addPrefixSpace, text.scalars.first.map({ !ScalarClass.isSpace($0) }) ?? false {
+      text.scalars.insert(" ", at: 0)
+      text.origins.insert(text.origins[0].lowerBound..<text.origins[0].lowerBound, at: 0)
+    }
+    return Self.pieces(text.scalars).map { range in
+      var piece = text.slice(range)
+      piece.mapScalars { scalar in
+        Array(String(scalar).utf8).map { Self.byteToScalar[Int($0)] }
+      }
+      return piece
+    }
+  }
+
+  /// GPT-2's pattern `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
+  /// as a scanner: the ranges of the pieces.
+  static func pieces(_ s: [Unicode.Scalar]) -> [Range<Int>] {
+    var result: [Range<Int>] = []
+    var i = 0
+    let n = s.count
+    func run(from j: Int, _ belongs: (Unicode.Scalar) -> Bool) -> Int {
+      var k = j
+      while k < n && belongs(s[k]) { k += 1 }
+      return k
+    }
+    let isLetter = ScalarClass.isLetter, isNumber = ScalarClass.isNumber, isSpace = ScalarClass.isSpace
+    let isOther: (Unicode.Scalar) -> Bool = { !isSpace($0) && !isLetter($0) && !isNumber($0) }
+    while i < n {
+      if s[i] == "'", let length = contraction(s, after: i) {
+        result.append(i..<(i + 1 + length))
+        i += 1 + length
+        continue
+      }
+      let start = i
+      let body = s[i] == " " && i + 1 < n && !isSpace(s[i + 1]) ? i + 1 : i
+      let c = s[body]
+      if isLetter(c) {
+        i = run(from: body, isLetter)
+      } else if isNumber(c) {
+        i = run(from: body, isNumber)
+      } else if isOther(c) {
+        i = run(from: body, isOther)
+      } else {
+        // Whitespace: all of it at the end of the text, else all but the last scalar
+        // (which may prefix the next piece), else the single scalar.
+        let end = run(from: start, isSpace)
+        i = end == n || end - start == 1 ? end : end - 1
+      }
+      result.append(start..<i)
+    }
+    return result
+  }
+
+  /// The length of the contraction after an apostrophe at `i` ('s 't 're 've 'm 'll 'd), if any.
+  static func contraction(_ s: [Unicode.Scalar], after i: Int) -> Int? {
+    func at(_ k: Int) -> Unicode.Scalar? { i + k < s.count ? s[i + k] : nil }
+    switch (at(1), at(2)) {
+    case ("r", "e"), ("v", "e"), ("l", "l"): return 2
+    case ("s", _), ("t", _), ("m", _), ("d", _): return 1
+    default: return nil
+    }
+  }
+}

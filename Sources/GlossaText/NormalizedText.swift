@@ -1,0 +1,78 @@
+/// Text being normalized and split, which never forgets where each of its scalars came
+/// from: `origins[i]` is the range of scalars of the original text that scalar `i` stands
+/// for. Offsets reported to the user always point into the original text.
+public struct NormalizedText: Sendable, Equatable {
+  /// The current scalars.
+  public var scalars: [Unicode.Scalar]
+  /// For each current scalar, the original scalars it came from.
+  public var origins: [Range<Int>]
+
+  /// The text as it is, each scalar its own origin.
+  public init(_ text: String) {
+    scalars = Array(text.unicodeScalars)
+    origins = (0..<scalars.count).map { $0..<($0 + 1) }
+  }
+
+  init(scalars: [Unicode.Scalar], origins: [Range<Int>]) {
+    self.scalars = scalars
+    self.origins = origins
+  }
+
+  /// The current text.
+  public var text: String {
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars)
+    return String(view)
+  }
+
+  /// The part of the original text that scalars `range` come from.
+  public func originalRange(of range: Range<Int>) -> Range<Int> {
+    guard !range.isEmpty else {
+      let at =
+        range.lowerBound < origins.count
+        ? origins[range.lowerBound].lowerBound : (origins.last?.upperBound ?? 0)
+      return at..<at
+    }
+    return origins[range.lowerBound].lowerBound..<origins[range.upperBound - 1].upperBound
+  }
+
+  /// Replaces each scalar by zero or more scalars, which inherit its origin.
+  public mutating func mapScalars(_ transform: (Unicode.Scalar) -> [Unicode.Scalar]) {
+    var newScalars: [Unicode.Scalar] = []
+    var newOrigins: [Range<Int>] = []
+    newScalars.reserveCapacity(scalars.count)
+    newOrigins.reserveCapacity(scalars.count)
+    for (scalar, origin) in zip(scalars, origins) {
+      for replacement in transform(scalar) {
+        newScalars.append(replacement)
+        newOrigins.append(origin)
+      }
+    }
+    scalars = newScalars
+    origins = newOrigins
+  }
+
+  /// Replaces each user-perceived character (grapheme cluster) by `transform` of it. The
+  /// k-th new scalar keeps the origin of the k-th old one (the last old one when there are
+  /// more new ones), as HuggingFace aligns them: "é" composed from e + ◌́ stands for the
+  /// e, each "." of "…" → "..." for the "…".
+  public mutating func mapCharacters(_ transform: (String) -> String) {
+    var newScalars: [Unicode.Scalar] = []
+    var newOrigins: [Range<Int>] = []
+    var i = 0
+    for character in text {
+      let count = character.unicodeScalars.count
+      let replaced = Array(transform(String(character)).unicodeScalars)
+      for k in replaced.indices { newOrigins.append(origins[i + min(k, count - 1)]) }
+      newScalars += replaced
+      i += count
+    }
+    scalars = newScalars
+    origins = newOrigins
+  }
+
+  /// The scalars `range` as a piece of their own.
+  public func slice(_ range: Range<Int>) -> NormalizedText {
+    NormalizedText(scalars: Array(scalars[range]), origins: Array(origins[range]))
+  }
+}

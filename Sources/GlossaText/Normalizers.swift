@@ -1,0 +1,122 @@
+import Foundation
+
+/// The first stage of a tokenizer: rewrites the text (case, Unicode form, accents,
+/// control characters) while keeping every scalar's origin.
+public protocol Normalizer: Sendable {
+  func normalize(_ text: inout NormalizedText)
+}
+
+/// Lowercases every scalar (full Unicode case mapping).
+public struct Lowercase: Normalizer {
+  public init() {}
+  public func normalize(_ text: inout NormalizedText) {
+    text.mapScalars { scalar in
+      scalar.properties.changesWhenLowercased
+        ? Array(scalar.properties.lowercaseMapping.unicodeScalars) : [scalar]
+    }
+  }
+}
+
+/// A Unicode normalization form.
+public struct UnicodeNormalization: Normalizer {
+  public enum Form: String, Sendable, CaseIterable { case nfc, nfd, nfkc, nfkd }
+  public let form: Form
+  public init(_ form: Form) { self.form = form }
+
+  public func normalize(_ text: inout NormalizedText) {
+    let form = self.form
+    text.mapCharacters { Self.apply(form, to: $0) }
+  }
+
+  static func apply(_ form: Form, to string: String) -> String {
+    let ns = string as NSString
+    switch form {
+    case .nfc: return ns.precomposedStringWithCanonicalMapping
+    case .nfd: return ns.decomposedStringWithCanonicalMapping
+    case .nfkc: return ns.precomposedStringWithCompatibilityMapping
+    case .nfkd: return ns.decomposedStringWithCompatibilityMapping
+    }
+  }
+}
+
+/// Removes accents: decomposes (NFD) and drops the combining marks.
+public struct StripAccents: Normalizer {
+  public init() {}
+  public func normalize(_ text: inout NormalizedText) {
+    UnicodeNormalization(.nfd).normalize(&text)
+    text.mapScalars { $0.properties.generalCategory == .nonspacingMark ? [] : [$0] }
+  }
+}
+
+/// Collapses every run of whitespace into one space and trims both ends.
+public struct CollapseWhitespace: Normalizer {
+  public init() {}
+  public func normalize(_ text: inout NormalizedText) {
+    var keep: [Int] = []
+    var previousSpace = true
+    for (i, scalar) in text.scalars.enumerated() {
+      let space = scalar.properties.isWhitespace
+      if !(space && previousSpace) { keep.append(i) }
+      previousSpace = space
+    }
+    if let last = keep.last, text.scalars[last].properties.isWhitespace { keep.removeLast() }
+    text = NormalizedText(
+      scalars: keep.map { text.scalars[$0].properties.isWhitespace ? " " : text.scalars[$0] },
+      origins: keep.map { text.origins[$0] })
+  }
+}
+
+/// BERT's normalizer: drops control characters, turns whitespace into spaces, puts spaces
+/// around CJK ideographs, strips accents and lowercases.
+public struct BertNormalizer: Normalizer {
+  public var cleanText = true, handleChineseCharacters = true, stripAccents = true, lowercase = true
+  public init(
+    cleanText: Bool = true, handleChineseCharacters: Bool = true, stripAccents: Bool? = nil,
+    lowercase: Bool = true
+  ) {
+    self.cleanText = cleanText
+    self.handleChineseCharacters = handleChineseCharacters
+    self.stripAccents = stripAccents ?? lowercase  // BERT's rule: unset follows lowercase
+    self.lowercase = lowercase
+  }
+
+  public func normalize(_ text: inout NormalizedText) {
+    if cleanText {
+      text.mapScalars { scalar in
+        if scalar.value == 0 || scalar.value == 0xFFFD || Self.isControl(scalar) { return [] }
+        return scalar.properties.isWhitespace ? [" "] : [scalar]
+      }
+    }
+    if handleChineseCharacters {
+      text.mapScalars { Self.isChinese($0) ? [" ", $0, " "] : [$0] }
+    }
+    if stripAccents { StripAccents().normalize(&text) }
+    if lowercase { Lowercase().normalize(&text) }
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+    switch scalar.properties.generalCategory {
+    case .control, .format, .privateUse, .surrogate, .unassigned: return true
+    default: return false
+    }
+  }
+
+  static func isChinese(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F, 0x2B740...0x2B81F,
+      0x2B820...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+      return true
+    default: return false
+    }
+  }
+}
+
+/// Normalizers applied one after another.
+public struct NormalizerSequence: Normalizer {
+  public let normalizers: [any Normalizer]
+  public init(_ normalizers: [any Normalizer]) { self.normalizers = normalizers }
+  public func normalize(_ text: inout NormalizedText) {
+    for normalizer in normalizers { normalizer.normalize(&text) }
+  }
+}

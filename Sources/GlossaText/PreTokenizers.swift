@@ -1,0 +1,140 @@
+/// The second stage of a tokenizer: cuts the normalized text into pieces ("words") that
+/// the model encodes separately. Every piece keeps its scalars' origins.
+public protocol PreTokenizer: Sendable {
+  func split(_ text: NormalizedText) -> [NormalizedText]
+}
+
+/// Scalar classes the hand-written scanners share.
+enum ScalarClass {
+  /// The regex `\w` of HuggingFace's Rust/Oniguruma patterns: letters, marks, digits,
+  /// connector punctuation.
+  static func isWord(_ s: Unicode.Scalar) -> Bool {
+    if s.isASCII { return RegexWordTokenizer.isWordCharacter(s) }
+    switch s.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+      .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .connectorPunctuation:
+      return true
+    default: return s.properties.isAlphabetic || s.properties.isJoinControl
+    }
+  }
+
+  static func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+
+  static func isLetter(_ s: Unicode.Scalar) -> Bool {
+    switch s.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
+    default: false
+    }
+  }
+
+  static func isNumber(_ s: Unicode.Scalar) -> Bool {
+    switch s.properties.generalCategory {
+    case .decimalNumber, .letterNumber, .otherNumber: true
+    default: false
+    }
+  }
+
+  /// BERT's punctuation: ASCII symbols and every Unicode punctuation category.
+  static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
+    let v = s.value
+    if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
+      return true
+    }
+    switch s.properties.generalCategory {
+    case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+      .finalPunctuation, .otherPunctuation:
+      return true
+    default: return false
+    }
+  }
+}
+
+/// How a scanner treats a scalar: dropped, a piece by itself, or part of a run of its group.
+enum RunClass: Equatable {
+  case drop, alone
+  case group(Int)
+}
+
+extension NormalizedText {
+  /// Maximal runs of scalars of the same group, as pieces; `.alone` scalars are pieces of
+  /// their own and `.drop` scalars separate pieces without belonging to any.
+  func runs(_ classify: (Unicode.Scalar) -> RunClass) -> [NormalizedText] {
+    var pieces: [NormalizedText] = []
+    var start = 0
+    var current = RunClass.drop
+    for (i, scalar) in scalars.enumerated() {
+      let kind = classify(scalar)
+      if kind != current || kind == .alone {
+        if current != .drop { pieces.append(slice(start..<i)) }
+        start = i
+        current = kind
+      }
+    }
+    if current != .drop { pieces.append(slice(start..<scalars.count)) }
+    return pieces
+  }
+}
+
+/// HuggingFace's `Whitespace`: the pattern `\w+|[^\w\s]+`.
+public struct WhitespacePreTokenizer: PreTokenizer {
+  public init() {}
+  public func split(_ text: NormalizedText) -> [NormalizedText] {
+    text.runs { ScalarClass.isSpace($0) ? .drop : .group(ScalarClass.isWord($0) ? 1 : 2) }
+  }
+}
+
+/// HuggingFace's `WhitespaceSplit`: runs of non-whitespace.
+public struct WhitespaceSplit: PreTokenizer {
+  public init() {}
+  public func split(_ text: NormalizedText) -> [NormalizedText] {
+    text.runs { ScalarClass.isSpace($0) ? .drop : .group(1) }
+  }
+}
+
+/// BERT's pre-tokenizer: splits on whitespace (dropped) and isolates every punctuation mark.
+public struct BertPreTokenizer: PreTokenizer {
+  public init() {}
+  public func split(_ text: NormalizedText) -> [NormalizedText] {
+    text.runs { ScalarClass.isSpace($0) ? .drop : (ScalarClass.isPunctuation($0) ? .alone : .group(1)) }
+  }
+}
+
+/// SentencePiece's convention: spaces become `▁`, a `▁` is put in front of the text, and
+/// each piece starts at a `▁`.
+public struct Metaspace: PreTokenizer {
+  public let replacement: Unicode.Scalar
+  public let prependAlways: Bool
+  public let splits: Bool
+  public init(replacement: Unicode.Scalar = "▁", prependAlways: Bool = true, splits: Bool = true) {
+    self.replacement = replacement
+    self.prependAlways = prependAlways
+    self.splits = splits
+  }
+
+  public func split(_ text: NormalizedText) -> [NormalizedText] {
+    var text = text
+    text.mapScalars { $0 == " " ? [replacement] : [$0] }
+    if prependAlways, let first = text.scalars.first, first != replacement {
+      text.scalars.insert(replacement, at: 0)
+      text.origins.insert(text.origins[0], at: 0)  // the new mark stands for the first character
+    }
+    guard splits else { return text.scalars.isEmpty ? [] : [text] }
+    var pieces: [NormalizedText] = []
+    var start = 0
+    for (i, scalar) in text.scalars.enumerated() where scalar == replacement && i > start {
+      pieces.append(text.slice(start..<i))
+      start = i
+    }
+    if start < text.scalars.count { pieces.append(text.slice(start..<text.scalars.count)) }
+    return pieces
+  }
+}
+
+/// Pre-tokenizers applied in turn, each to every piece of the one before.
+public struct PreTokenizerSequence: PreTokenizer {
+  public let preTokenizers: [any PreTokenizer]
+  public init(_ preTokenizers: [any PreTokenizer]) { self.preTokenizers = preTokenizers }
+  public func split(_ text: NormalizedText) -> [NormalizedText] {
+    preTokenizers.reduce([text]) { pieces, pre in pieces.flatMap { pre.split($0) } }
+  }
+}

@@ -1,0 +1,221 @@
+import Foundation
+
+/// Why a tokenizer file could not be read: the file, the JSON path of the problem
+/// (`model.vocab`, `normalizer.normalizers[1].type`, …) and what was expected.
+public struct TokenizerFileError: Error, CustomStringConvertible, Equatable {
+  public let file: String
+  public let path: String
+  public let reason: String
+  public var description: String { "\(file): \(path): \(reason)" }
+}
+
+/// A cursor into parsed JSON that knows its path, for error messages.
+struct JSONNode {
+  let value: Any
+  let path: String
+  let file: String
+
+  func fail(_ reason: String) -> TokenizerFileError {
+    TokenizerFileError(file: file, path: path, reason: reason)
+  }
+
+  subscript(key: String) -> JSONNode {
+    JSONNode(
+      value: (value as? [String: Any])?[key] ?? NSNull(), path: path.isEmpty ? key : "\(path).\(key)",
+      file: file)
+  }
+  var isNull: Bool { value is NSNull }
+  func string() throws -> String {
+    guard let s = value as? String else { throw fail("expected a string") }
+    return s
+  }
+  func optionalString() throws -> String? { isNull ? nil : try string() }
+  func bool(default fallback: Bool) throws -> Bool {
+    if isNull { return fallback }
+    guard let b = value as? Bool else { throw fail("expected true or false") }
+    return b
+  }
+  func int() throws -> Int {
+    guard let n = value as? NSNumber else { throw fail("expected an integer") }
+    return n.intValue
+  }
+  func array() throws -> [JSONNode] {
+    guard let items = value as? [Any] else { throw fail("expected an array") }
+    return items.enumerated().map { JSONNode(value: $0.element, path: "\(path)[\($0.offset)]", file: file) }
+  }
+  func vocabulary() throws -> [String: Int] {
+    guard let object = value as? [String: Any] else { throw fail("expected an object of token → id") }
+    var result: [String: Int] = [:]
+    for (token, id) in object {
+      guard let n = id as? NSNumber else { throw self[token].fail("expected an integer id") }
+      result[token] = n.intValue
+    }
+    return result
+  }
+  func type() throws -> String { try self["type"].string() }
+}
+
+extension Tokenizer {
+  /// Reads a HuggingFace `tokenizer.json`.
+  public init(contentsOf url: URL) throws {
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw TokenizerFileError(file: url.path, path: "", reason: "cannot be read")
+    }
+    try self.init(json: data, file: url.path)
+  }
+
+  /// Parses the contents of a HuggingFace `tokenizer.json`; `file` names it in errors.
+  public init(json data: Data, file: String = "<memory>") throws {
+    let parsed: Any
+    do {
+      parsed = try JSONSerialization.jsonObject(with: data)
+    } catch {
+      throw TokenizerFileError(file: file, path: "", reason: "not valid JSON (\(error.localizedDescription))")
+    }
+    let root = JSONNode(value: parsed, path: "", file: file)
+    guard parsed is [String: Any] else { throw root.fail("expected a JSON object") }
+    var special = Set<Int>()
+    if !root["added_tokens"].isNull {
+      for token in try root["added_tokens"].array() where try token["special"].bool(default: false) {
+        special.insert(try token["id"].int())
+      }
+    }
+    self.init(
+      normalizer: try Self.normalizer(root["normalizer"]),
+      preTokenizer: try Self.preTokenizer(root["pre_tokenizer"]),
+      model: try Self.model(root["model"]), decoder: try Self.decoder(root["decoder"]) ?? SpaceJoinDecoder(),
+      specialTokenIDs: special)
+  }
+
+  static func normalizer(_ node: JSONNode) throws -> (any Normalizer)? {
+    if node.isNull { return nil }
+    switch try node.type() {
+    case "Lowercase": return Lowercase()
+    case "NFC": return UnicodeNormalization(.nfc)
+    case "NFD": return UnicodeNormalization(.nfd)
+    case "NFKC": return UnicodeNormalization(.nfkc)
+    case "NFKD": return UnicodeNormalization(.nfkd)
+    case "StripAccents": return StripAccents()
+    case "BertNormalizer":
+      return BertNormalizer(
+        cleanText: try node["clean_text"].bool(default: true),
+        handleChineseCharacters: try node["handle_chinese_chars"].bool(default: true),
+        stripAccents: node["strip_accents"].isNull ? nil : try node["strip_accents"].bool(default: true),
+        lowercase: try node["lowercase"].bool(default: true))
+    case "Sequence":
+      return NormalizerSequence(try node["normalizers"].array().compactMap(normalizer))
+    case let other: throw node["type"].fail("unsupported normalizer \(other)")
+    }
+  }
+
+  static func preTokenizer(_ node: JSONNode) throws -> (any PreTokenizer)? {
+    if node.isNull { return nil }
+    switch try node.type() {
+    case "Whitespace": return WhitespacePreTokenizer()
+    case "WhitespaceSplit": return WhitespaceSplit()
+    case "BertPreTokenizer": return BertPreTokenizer()
+    case "Metaspace":
+      let replacement = try node["replacement"].optionalString() ?? "▁"
+      guard let scalar = replacement.unicodeScalars.first, replacement.unicodeScalars.count == 1 else {
+        throw node["replacement"].fail("expected one character")
+      }
+      let scheme = try node["prepend_scheme"].optionalString() ?? "always"
+      guard scheme == "always" || scheme == "never" else {
+        throw node["prepend_scheme"].fail("unsupported scheme \(scheme)")
+      }
+      return Metaspace(
+        replacement: scalar, prependAlways: scheme == "always", splits: try node["split"].bool(default: true))
+    case "ByteLevel":
+      return ByteLevel(addPrefixSpace: try node["add_prefix_space"].bool(default: false))
+    case "Sequence":
+      return PreTokenizerSequence(try node["pretokenizers"].array().compactMap(preTokenizer))
+    case let other: throw node["type"].fail("unsupported pre-tokenizer \(other)")
+    }
+  }
+
+  static func model(_ node: JSONNode) throws -> any TokenizerModel {
+    if node.isNull { throw node.fail("a tokenizer needs a model") }
+    switch try node.type() {
+    case "WordLevel":
+      return WordLevelModel(
+        vocabulary: try node["vocab"].vocabulary(), unknownToken: try node["unk_token"].string())
+    case "WordPiece":
+      return WordPieceModel(
+        vocabulary: try node["vocab"].vocabulary(), unknownToken: try node["unk_token"].string(),
+        continuingPrefix: try node["continuing_subword_prefix"].optionalString() ?? "##",
+        maximumCharacters: node["max_input_chars_per_word"].isNull
+          ? 100 : try node["max_input_chars_per_word"].int())
+    case "BPE":
+      if try node["continuing_subword_prefix"].optionalString() != nil {
+        throw node["continuing_subword_prefix"].fail("continuing_subword_prefix is not supported yet")
+      }
+      let merges = try node["merges"].array().map { item -> BPEModel.Merge in
+        if let pair = item.value as? [String], pair.count == 2 { return BPEModel.Merge(pair[0], pair[1]) }
+        let parts = try item.string().split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw item.fail("expected a merge \"left right\" or [left, right]") }
+        return BPEModel.Merge(String(parts[0]), String(parts[1]))
+      }
+      let endOfWord: EndOfWord =
+        if let suffix = try node["end_of_word_suffix"].optionalString() {
+          .suffix(suffix)
+        } else if let symbol = try node["glossa_end_of_word_symbol"].optionalString() { .symbol(symbol) } else
+        { .none }
+      return BPEModel(
+        vocabulary: try node["vocab"].vocabulary(), merges: merges, endOfWord: endOfWord,
+        unknownToken: try node["unk_token"].optionalString())
+    case "Unigram":
+      let pieces = try node["vocab"].array().map { item -> (String, Double) in
+        let pair = try item.array()
+        guard pair.count == 2, let score = (pair[1].value as? NSNumber)?.doubleValue else {
+          throw item.fail("expected [piece, score]")
+        }
+        return (try pair[0].string(), score)
+      }
+      return UnigramModel(pieces: pieces, unknownID: node["unk_id"].isNull ? 0 : try node["unk_id"].int())
+    case let other: throw node["type"].fail("unsupported model \(other)")
+    }
+  }
+
+  static func decoder(_ node: JSONNode) throws -> (any TokenDecoder)? {
+    if node.isNull { return nil }
+    switch try node.type() {
+    case "BPEDecoder": return BPEDecoder(suffix: try node["suffix"].optionalString() ?? "</w>")
+    case "WordPiece":
+      return WordPieceDecoder(
+        prefix: try node["prefix"].optionalString() ?? "##", cleanup: try node["cleanup"].bool(default: true))
+    case "Metaspace":
+      return MetaspaceDecoder(
+        replacement: try node["replacement"].optionalString() ?? "▁",
+        prependAlways: (try node["prepend_scheme"].optionalString() ?? "always") == "always")
+    case "ByteLevel": return ByteLevelDecoder()
+    case let other: throw node["type"].fail("unsupported decoder \(other)")
+    }
+  }
+
+  /// GPT-2's tokenizer from its `vocab.json` and `merges.txt`: byte-level pre-tokenizer
+  /// (no prefix space), byte-level BPE without unknown token, byte-level decoder.
+  public static func gpt2(vocabulary vocabularyURL: URL, merges mergesURL: URL) throws -> Tokenizer {
+    guard let vocabularyData = FileManager.default.contents(atPath: vocabularyURL.path) else {
+      throw TokenizerFileError(file: vocabularyURL.path, path: "", reason: "cannot be read")
+    }
+    guard let mergesData = FileManager.default.contents(atPath: mergesURL.path),
+      let mergesText = String(data: mergesData, encoding: .utf8)
+    else { throw TokenizerFileError(file: mergesURL.path, path: "", reason: "cannot be read as UTF-8") }
+    let parsed = try? JSONSerialization.jsonObject(with: vocabularyData)
+    let vocabulary = try JSONNode(value: parsed ?? NSNull(), path: "", file: vocabularyURL.path).vocabulary()
+    var merges: [BPEModel.Merge] = []
+    for (number, line) in mergesText.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      if line.hasPrefix("#version") || line.isEmpty { continue }
+      let parts = line.split(separator: " ")
+      guard parts.count == 2 else {
+        throw TokenizerFileError(
+          file: mergesURL.path, path: "line \(number + 1)", reason: "expected two symbols")
+      }
+      merges.append(BPEModel.Merge(String(parts[0]), String(parts[1])))
+    }
+    return Tokenizer(
+      normalizer: nil, preTokenizer: ByteLevel(),
+      model: BPEModel(vocabulary: vocabulary, merges: merges, endOfWord: .none, unknownToken: nil),
+      decoder: ByteLevelDecoder())
+  }
+}

@@ -1,0 +1,159 @@
+/// A token produced by a model from one piece: its id, text and the scalars of the piece
+/// it covers.
+public struct ModelToken: Sendable, Equatable {
+  public let id: Int
+  public let text: String
+  public let range: Range<Int>
+}
+
+/// The third stage of a tokenizer: turns one piece into tokens from its vocabulary.
+public protocol TokenizerModel: Sendable {
+  /// The tokens of a piece, given as scalars.
+  func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken]
+  /// The id of a token, if it is in the vocabulary.
+  func id(of token: String) -> Int?
+  /// The token of an id.
+  func token(for id: Int) -> String?
+  /// The number of tokens.
+  var vocabularySize: Int { get }
+}
+
+/// A token ↔ id table that models share.
+public struct TokenTable: Sendable {
+  public let ids: [String: Int]
+  public let tokens: [Int: String]
+  public init(_ ids: [String: Int]) {
+    self.ids = ids
+    tokens = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+  }
+}
+
+func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
+  var view = String.UnicodeScalarView()
+  view.append(contentsOf: scalars)
+  return String(view)
+}
+
+/// Whole pieces looked up in a vocabulary; unknown ones become the unknown token.
+public struct WordLevelModel: TokenizerModel {
+  public let table: TokenTable
+  public let unknownToken: String
+  public init(vocabulary: [String: Int], unknownToken: String) {
+    table = TokenTable(vocabulary)
+    self.unknownToken = unknownToken
+  }
+  public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
+    let text = string(piece)
+    if let id = table.ids[text] { return [ModelToken(id: id, text: text, range: 0..<piece.count)] }
+    guard let unknown = table.ids[unknownToken] else { return [] }
+    return [ModelToken(id: unknown, text: unknownToken, range: 0..<piece.count)]
+  }
+  public func id(of token: String) -> Int? { table.ids[token] }
+  public func token(for id: Int) -> String? { table.tokens[id] }
+  public var vocabularySize: Int { table.ids.count }
+}
+
+/// WordPiece (BERT): the longest vocabulary entry from the start of the word, then the
+/// longest `##`-continuation from where it ended, and so on; a word that cannot be covered,
+/// or is longer than `maximumCharacters`, is one unknown token.
+public struct WordPieceModel: TokenizerModel {
+  public let table: TokenTable
+  public let unknownToken: String
+  public let continuingPrefix: String
+  public let maximumCharacters: Int
+  public init(
+    vocabulary: [String: Int], unknownToken: String, continuingPrefix: String = "##",
+    maximumCharacters: Int = 100
+  ) {
+    table = TokenTable(vocabulary)
+    self.unknownToken = unknownToken
+    self.continuingPrefix = continuingPrefix
+    self.maximumCharacters = maximumCharacters
+  }
+
+  public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
+    let unknown = [ModelToken(id: table.ids[unknownToken] ?? 0, text: unknownToken, range: 0..<piece.count)]
+    guard piece.count <= maximumCharacters else { return unknown }
+    var tokens: [ModelToken] = []
+    var start = 0
+    while start < piece.count {
+      var end = piece.count
+      var found: ModelToken? = nil
+      while end > start {
+        let candidate = (start > 0 ? continuingPrefix : "") + string(piece[start..<end])
+        if let id = table.ids[candidate] {
+          found = ModelToken(id: id, text: candidate, range: start..<end)
+          break
+        }
+        end -= 1
+      }
+      guard let found else { return unknown }
+      tokens.append(found)
+      start = end
+    }
+    return tokens
+  }
+  public func id(of token: String) -> Int? { table.ids[token] }
+  public func token(for id: Int) -> String? { table.tokens[id] }
+  public var vocabularySize: Int { table.ids.count }
+}
+
+/// The Unigram language model (SentencePiece): every piece has a log-probability, and a
+/// word is cut into the pieces whose scores add up highest (Viterbi). A character no piece
+/// covers gets the unknown id (consecutive ones fused, keeping their text, as
+/// SentencePiece does), scored below every piece.
+public struct UnigramModel: TokenizerModel {
+  public let pieces: [(String, Double)]
+  public let unknownID: Int
+  let table: TokenTable
+  let unknownScore: Double
+  let longest: Int
+
+  public init(pieces: [(String, Double)], unknownID: Int) {
+    self.pieces = pieces
+    self.unknownID = unknownID
+    table = TokenTable(
+      Dictionary(pieces.enumerated().map { ($0.element.0, $0.offset) }, uniquingKeysWith: min))
+    unknownScore = (pieces.map(\.1).min() ?? 0) - 10
+    longest = pieces.map { $0.0.unicodeScalars.count }.max() ?? 1
+  }
+
+  public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
+    let n = piece.count
+    guard n > 0 else { return [] }
+    // best[i]: the highest score of a cut of piece[0..<i], and where its last token starts.
+    var best = [(score: Double, start: Int, id: Int)](repeating: (-.infinity, -1, -1), count: n + 1)
+    best[0] = (0, 0, -1)
+    for start in 0..<n where best[start].score > -.infinity {
+      var matched = false
+      for end in (start + 1)...min(n, start + longest) {
+        guard let id = table.ids[string(piece[start..<end])] else { continue }
+        if end == start + 1 { matched = true }
+        let score = best[start].score + pieces[id].1
+        if score > best[end].score { best[end] = (score, start, id) }
+      }
+      if !matched {
+        let score = best[start].score + unknownScore
+        if score > best[start + 1].score { best[start + 1] = (score, start, unknownID) }
+      }
+    }
+    var tokens: [ModelToken] = []
+    var end = n
+    while end > 0 {
+      let (_, start, id) = best[end]
+      // An unknown stretch keeps its own text (consecutive ones fused), with the unknown id.
+      if id == unknownID, let last = tokens.last, last.id == unknownID {
+        let range = start..<last.range.upperBound
+        tokens[tokens.count - 1] = ModelToken(id: id, text: string(piece[range]), range: range)
+      } else {
+        let text = id == unknownID ? string(piece[start..<end]) : pieces[id].0
+        tokens.append(ModelToken(id: id, text: text, range: start..<end))
+      }
+      end = start
+    }
+    return tokens.reversed()
+  }
+  public func id(of token: String) -> Int? { table.ids[token] }
+  public func token(for id: Int) -> String? { table.tokens[id] }
+  public var vocabularySize: Int { pieces.count }
+}

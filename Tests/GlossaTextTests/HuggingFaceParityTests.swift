@@ -1,0 +1,86 @@
+import Foundation
+import GlossaText
+import TestSupport
+import Testing
+
+/// Parity with HuggingFace tokenizers: every `hf/<kind>.expected.jsonl` of the text
+/// fixtures, encoded with `hf/<kind>.tokenizer.json` (ids, tokens, offsets, decoded text).
+@Suite struct HuggingFaceParityTests {
+  struct Expected: Decodable {
+    let text: String
+    let ids: [Int]
+    let tokens: [String]
+    let offsets: [[Int]]
+    let decoded: String
+  }
+
+  var folder: URL { Fixtures.folder.appendingPathComponent("text/hf") }
+
+  func families() throws -> [String]? {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+      if Fixtures.isCI { throw Fixtures.FixtureError.missing(folder.path) }
+      FileHandle.standardError.write(Data("skipped: no HF fixtures at \(folder.path)\n".utf8))
+      return nil
+    }
+    return names.filter { $0.hasSuffix(".expected.jsonl") }.map {
+      String($0.dropLast(".expected.jsonl".count))
+    }.sorted()
+  }
+
+  func expectations(_ family: String) throws -> [Expected] {
+    let text = try String(
+      contentsOf: folder.appendingPathComponent("\(family).expected.jsonl"), encoding: .utf8)
+    return try text.split(separator: "\n").map {
+      try JSONDecoder().decode(Expected.self, from: Data($0.utf8))
+    }
+  }
+
+  /// Compares every probe; records the first few differences of a family.
+  func check(_ tokenizer: Tokenizer, _ family: String, _ cases: [Expected]) {
+    var failures = 0
+    for probe in cases {
+      let encoding = tokenizer.encode(probe.text)
+      let offsets = encoding.offsets.map { [$0.lowerBound, $0.upperBound] }
+      let decoded = tokenizer.decode(encoding.ids)
+      let problem: String? =
+        if encoding.tokens != probe.tokens {
+          "tokens \(encoding.tokens) expected \(probe.tokens)"
+        } else if encoding.ids != probe.ids {
+          "ids \(encoding.ids) expected \(probe.ids)"
+        } else if offsets != probe.offsets {
+          "offsets \(offsets) expected \(probe.offsets)"
+        } else if decoded != probe.decoded {
+          "decoded \(decoded.debugDescription) expected \(probe.decoded.debugDescription)"
+        } else { nil }
+      guard let problem else { continue }
+      failures += 1
+      if failures <= 3 { Issue.record("\(family): \(probe.text.debugDescription): \(problem)") }
+    }
+    #expect(failures == 0, "\(family): \(failures) of \(cases.count) probes differ")
+  }
+
+  @Test func everyFamilyMatchesHuggingFace() throws {
+    guard let families = try families() else { return }
+    #expect(!families.isEmpty)
+    for family in families {
+      let tokenizer = try Tokenizer(contentsOf: folder.appendingPathComponent("\(family).tokenizer.json"))
+      check(tokenizer, family, try expectations(family))
+    }
+  }
+
+  @Test func gpt2FromVocabularyAndMergesFiles() throws {
+    let data = URL(
+      fileURLWithPath: ProcessInfo.processInfo.environment["GLOSSA_DATA"]
+        ?? Fixtures.packageRoot.appendingPathComponent("../shared/data").path)
+    let vocabulary = data.appendingPathComponent("bpe-gpt2/vocab.json")
+    guard FileManager.default.fileExists(atPath: vocabulary.path), try families()?.contains("gpt2") == true
+    else {
+      if Fixtures.isCI { throw Fixtures.FixtureError.missing(vocabulary.path) }
+      FileHandle.standardError.write(Data("skipped: no GPT-2 files at \(vocabulary.path)\n".utf8))
+      return
+    }
+    let tokenizer = try Tokenizer.gpt2(
+      vocabulary: vocabulary, merges: data.appendingPathComponent("bpe-gpt2/merges.txt"))
+    check(tokenizer, "gpt2 (vocab.json + merges.txt)", try expectations("gpt2"))
+  }
+}
