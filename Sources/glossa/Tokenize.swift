@@ -5,7 +5,8 @@ import GlossaText
 /// `glossa tokenize`: word or character tokens of each argument or input line.
 struct Tokenize: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Split text into tokens: words (whitespace or the regex \\b\\w+\\b) or characters.",
+    abstract:
+      "Split text into tokens: words (whitespace, the regex \\b\\w+\\b or Treebank rules) or characters.",
     discussion: """
       Tokenizes each TEXT argument, or each line of standard input when there is none, and
       prints one line per input line: the tokens separated by single spaces (an empty line
@@ -13,10 +14,13 @@ struct Tokenize: ParsableCommand {
       """)
 
   enum Method: String, ExpressibleByArgument, CaseIterable {
-    case whitespace, regex, char
+    case whitespace, regex, treebank, char
   }
 
-  @Option(help: "How to split: whitespace, regex (\\b\\w+\\b) or char (user-perceived characters).")
+  @Option(
+    help:
+      "How to split: whitespace, regex (\\b\\w+\\b), treebank (NLTK's word_tokenize) or char (user-perceived characters)."
+  )
   var method: Method = .regex
 
   @Flag(help: "Print each token as TEXT[START,END) with Unicode-scalar offsets.")
@@ -30,6 +34,7 @@ struct Tokenize: ParsableCommand {
       switch method {
       case .whitespace: WhitespaceTokenizer()
       case .regex: RegexWordTokenizer()
+      case .treebank: TreebankTokenizer()
       case .char: CharacterTokenizer()
       }
     func show(_ line: String) {

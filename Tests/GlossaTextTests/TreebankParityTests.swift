@@ -1,0 +1,54 @@
+import Foundation
+import GlossaText
+import TestSupport
+import Testing
+
+/// NLTK parity over `nltk_word_tokenize.jsonl`: both tokenizers' tokens, and the spans.
+@Suite struct TreebankParityTests {
+  struct Expected: Decodable {
+    let text: String
+    let nltk_word_tokenizer: [String]
+    let treebank: [String]
+    let spans: [[Int]]
+  }
+
+  @Test func theLecturesSentence() {
+    #expect(
+      TreebankTokenizer().words("Hello, world! This is an example of word tokenization.")
+        == ["Hello", ",", "world", "!", "This", "is", "an", "example", "of", "word", "tokenization", "."])
+    #expect(
+      TreebankTokenizer().words("don't can't won't I'm") == [
+        "do", "n't", "ca", "n't", "wo", "n't", "I", "'m",
+      ])
+  }
+
+  @Test func matchesNLTK() throws {
+    let file = Fixtures.folder.appendingPathComponent("text/nltk_word_tokenize.jsonl")
+    guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+      if Fixtures.isCI { throw Fixtures.FixtureError.missing(file.path) }
+      FileHandle.standardError.write(Data("skipped: no NLTK fixture at \(file.path)\n".utf8))
+      return
+    }
+    let cases = try text.split(separator: "\n").map {
+      try JSONDecoder().decode(Expected.self, from: Data($0.utf8))
+    }
+    #expect(!cases.isEmpty)
+    var failures = 0
+    for probe in cases {
+      let tokens = TreebankTokenizer(.nltk).tokenize(probe.text)
+      let classic = TreebankTokenizer(.classic).words(probe.text)
+      let problem: String? =
+        if tokens.map(\.text) != probe.nltk_word_tokenizer {
+          "nltk \(tokens.map(\.text)) expected \(probe.nltk_word_tokenizer)"
+        } else if classic != probe.treebank {
+          "treebank \(classic) expected \(probe.treebank)"
+        } else if tokens.map({ [$0.start, $0.end] }) != probe.spans {
+          "spans \(tokens.map { [$0.start, $0.end] }) expected \(probe.spans)"
+        } else { nil }
+      guard let problem else { continue }
+      failures += 1
+      if failures <= 3 { Issue.record("\(probe.text.debugDescription): \(problem)") }
+    }
+    #expect(failures == 0, "\(failures) of \(cases.count) texts differ from NLTK")
+  }
+}
