@@ -1,0 +1,99 @@
+import Foundation
+import GlossaText
+import Testing
+
+@Suite struct TokenizerTests {
+  /// A word-level tokenizer over a tiny vocabulary.
+  func wordLevel() -> Tokenizer {
+    let vocabulary = ["[UNK]": 0, "[PAD]": 1, "<s>": 2, "</s>": 3, "naïve": 4, "café": 5, "ok": 6]
+    return Tokenizer(
+      normalizer: Lowercase(), preTokenizer: WhitespacePreTokenizer(),
+      model: WordLevelModel(vocabulary: vocabulary, unknownToken: "[UNK]"), specialTokenIDs: [0, 1, 2, 3])
+  }
+
+  @Test func offsetsCountScalarsAndBytes() {
+    let encoding = wordLevel().encode("Naïve CAFÉ ok?")
+    #expect(encoding.tokens == ["naïve", "café", "ok", "[UNK]"])
+    #expect(encoding.offsets == [0..<5, 6..<10, 11..<13, 13..<14])
+    #expect(encoding.byteOffsets == [0..<6, 7..<12, 13..<15, 15..<16])  // ï and É take two bytes
+    #expect(encoding.specialTokensMask == [0, 0, 0, 1])
+    #expect(encoding.attentionMask == [1, 1, 1, 1])
+  }
+
+  @Test func postProcessingFramesTruncatesAndPads() {
+    var tokenizer = wordLevel()
+    tokenizer.postProcessing = PostProcessing(
+      begin: ("<s>", 2), end: ("</s>", 3), maximumLength: 4, padding: .toLongest(token: "[PAD]", id: 1))
+    let batch = tokenizer.encode(batch: ["ok ok ok ok", "ok"])
+    #expect(batch[0].ids == [2, 6, 6, 3])  // cut to 4 with the specials
+    #expect(batch[1].ids == [2, 6, 3, 1])
+    #expect(batch[1].attentionMask == [1, 1, 1, 0])
+    #expect(batch[1].specialTokensMask == [1, 0, 1, 1])
+    #expect(batch[0].offsets[0] == 0..<0)
+    tokenizer.postProcessing.padding = .toLength(6, token: "[PAD]", id: 1)
+    #expect(tokenizer.encode(batch: ["ok"])[0].ids == [2, 6, 3, 1, 1, 1])
+    #expect(tokenizer.decode([2, 6, 3, 1]) == "ok")
+    #expect(tokenizer.decode([2, 6, 3], skipSpecialTokens: false) == "<s> ok </s>")
+  }
+
+  @Test func batchEncodingEqualsOneByOne() {
+    let tokenizer = wordLevel()
+    let texts = (0..<500).map { i in ["naïve ok", "café", "ok ok unknown", ""][i % 4] + " \(i)" }
+    #expect(tokenizer.encode(batch: texts) == texts.map(tokenizer.encode))
+  }
+
+  @Test func byteLevelBPERoundTripsAnyText() {
+    // With no merges every byte is its own token: decoding must give the text back exactly.
+    let vocabulary = Dictionary(uniqueKeysWithValues: ByteLevel.byteToScalar.enumerated().map { (String($0.element), $0.offset) })
+    let tokenizer = Tokenizer(
+      normalizer: nil, preTokenizer: ByteLevel(),
+      model: BPEModel(vocabulary: vocabulary, merges: [], endOfWord: .none, unknownToken: nil), decoder: ByteLevelDecoder())
+    var state: UInt64 = 99
+    let alphabet: [String] = ["a", "Z", " ", "  ", "\n", "\t", "é", "e\u{301}", "🙂", "👩‍👩‍👧", "東", "'s", "’", "\u{0}", "—", "1", "ß", "🇯🇵"]
+    for _ in 0..<300 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1
+      let length = Int(state >> 59)
+      let text = (0..<length).map { k in alphabet[Int((state >> UInt64(k % 50)) % UInt64(alphabet.count))] }.joined()
+      let encoding = tokenizer.encode(text)
+      #expect(tokenizer.decode(encoding.ids) == text, "\(text.debugDescription)")
+      #expect(encoding.byteOffsets.last?.upperBound ?? 0 == text.utf8.count || text.isEmpty)
+    }
+  }
+
+  @Test func malformedTokenizerFilesNameTheJSONPath() {
+    let cases: [(String, String)] = [
+      ("{", "not valid JSON"),
+      ("[]", "expected a JSON object"),
+      (#"{"model": null}"#, "model: a tokenizer needs a model"),
+      (#"{"model": {"type": "Magic"}}"#, "model.type: unsupported model Magic"),
+      (#"{"model": {"type": "WordLevel", "vocab": {"a": "x"}, "unk_token": "a"}}"#, "model.vocab.a: expected an integer id"),
+      (#"{"normalizer": {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Nope"}]}, "model": {"type": "WordLevel", "vocab": {}, "unk_token": "a"}}"#,
+        "normalizer.normalizers[1].type: unsupported normalizer Nope"),
+      (#"{"model": {"type": "BPE", "vocab": {}, "merges": ["a b c"]}}"#, "model.merges[0]: expected a merge"),
+      (#"{"model": {"type": "Unigram", "vocab": [["a"]]}}"#, "model.vocab[0]: expected [piece, score]"),
+    ]
+    for (json, expected) in cases {
+      do {
+        _ = try Tokenizer(json: Data(json.utf8), file: "tok.json")
+        Issue.record("no error for \(json)")
+      } catch let error as TokenizerFileError {
+        #expect(error.description.contains(expected), "\(error)")
+        #expect(error.description.hasPrefix("tok.json: "))
+      } catch {
+        Issue.record("unexpected \(error)")
+      }
+    }
+  }
+
+  @Test func savedBPEReloadsAsAHuggingFaceTokenizer() throws {
+    let corpus = "low low low low low lower lower newest newest newest newest newest newest widest widest widest"
+    let model = try BPETrainer(endOfWord: .suffix("</w>"), merges: 6).train(words: WhitespaceTokenizer().words(corpus))
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-\(UUID()).json")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try TokenizerFile.write(model, lowercase: true, to: url)
+    let reloaded = try Tokenizer(contentsOf: url)
+    let encoding = reloaded.encode("Lowest NEWEST")
+    #expect(encoding.tokens == model.encode("lowest newest"))
+    #expect(reloaded.decode(encoding.ids) == "lowest newest")
+  }
+}
