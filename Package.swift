@@ -51,6 +51,7 @@ let package = Package(
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
     .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
     .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"]),
+    .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
   ],
   swiftLanguageModes: [.v6]
 )

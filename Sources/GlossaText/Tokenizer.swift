@@ -16,7 +16,9 @@ public struct Encoding: Sendable, Equatable {
   /// 1 for a real token, 0 for padding.
   public var attentionMask: [Int] = []
 
-  mutating func append(id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true) {
+  mutating func append(
+    id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true
+  ) {
     ids.append(id)
     tokens.append(token)
     offsets.append(offset)
@@ -79,7 +81,9 @@ public struct PostProcessing: Sendable {
       }
       encoding = framed
     }
-    if let end { encoding.append(id: end.id, token: end.token, offset: 0..<0, byteOffset: 0..<0, special: true) }
+    if let end {
+      encoding.append(id: end.id, token: end.token, offset: 0..<0, byteOffset: 0..<0, special: true)
+    }
   }
 
   /// Pads every encoding of a batch (at the end, attention 0).
@@ -92,7 +96,8 @@ public struct PostProcessing: Sendable {
       }
     for i in batch.indices {
       while batch[i].ids.count < length {
-        batch[i].append(id: id, token: token, offset: 0..<0, byteOffset: 0..<0, special: true, attended: false)
+        batch[i].append(
+          id: id, token: token, offset: 0..<0, byteOffset: 0..<0, special: true, attended: false)
       }
     }
   }

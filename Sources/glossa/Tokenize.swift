@@ -23,36 +23,103 @@ struct Tokenize: ParsableCommand {
   )
   var method: Method = .regex
 
+  @Option(help: "A tokenizer.json to encode with instead of a word method.")
+  var tokenizer: String?
+
+  @Flag(help: "Print token ids instead of tokens (needs --tokenizer).")
+  var ids = false
+
   @Flag(help: "Print each token as TEXT[START,END) with Unicode-scalar offsets.")
   var offsets = false
+
+  @Flag(help: "Read invalid UTF-8 as U+FFFD instead of stopping with an error.")
+  var replaceInvalid = false
 
   @Argument(help: "Texts to tokenize (default: standard input, line by line).")
   var texts: [String] = []
 
+  func validate() throws {
+    if ids && tokenizer == nil { throw ValidationError("--ids needs --tokenizer FILE") }
+  }
+
   func run() throws {
-    let tokenizer: any WordTokenizer =
+    let encode = try encoder()
+    func show(_ line: String) {
+      let tokens = encode(line)
+      print(
+        tokens.map { token in
+          let text = ids ? String(token.id) : token.text
+          return offsets ? "\(text)[\(token.start),\(token.end))" : text
+        }.joined(separator: " "))
+    }
+    if texts.isEmpty {
+      let input = try decodeUTF8(
+        FileHandle.standardInput.readDataToEndOfFile(), file: "<stdin>", replacingInvalid: replaceInvalid)
+      var lines = input.split(separator: "\n", omittingEmptySubsequences: false)
+      if input.hasSuffix("\n") { lines.removeLast() }
+      lines.forEach { show(String($0)) }
+    } else {
+      texts.forEach(show)
+    }
+  }
+
+  /// A token with its id (0 for word methods) and scalar offsets.
+  typealias Shown = (id: Int, text: String, start: Int, end: Int)
+
+  func encoder() throws -> (String) -> [Shown] {
+    if let tokenizer {
+      let loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
+      return { text in
+        let encoding = loaded.encode(text)
+        return encoding.ids.indices.map {
+          (
+            encoding.ids[$0], encoding.tokens[$0], encoding.offsets[$0].lowerBound,
+            encoding.offsets[$0].upperBound
+          )
+        }
+      }
+    }
+    let words: any WordTokenizer =
       switch method {
       case .whitespace: WhitespaceTokenizer()
       case .regex: RegexWordTokenizer()
       case .treebank: TreebankTokenizer()
       case .char: CharacterTokenizer()
       }
-    func show(_ line: String) {
-      let tokens = tokenizer.tokenize(line)
-      print(tokens.map { offsets ? "\($0.text)[\($0.start),\($0.end))" : $0.text }.joined(separator: " "))
-    }
-    if texts.isEmpty {
-      while let line = readLine() { show(line) }
-    } else {
-      texts.forEach(show)
-    }
+    return { text in words.tokenize(text).map { (0, $0.text, $0.start, $0.end) } }
   }
 }
 
 /// `glossa tokenizer`: train and inspect subword tokenizers.
 struct TokenizerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "tokenizer", abstract: "Train subword tokenizers.", subcommands: [Train.self])
+    commandName: "tokenizer", abstract: "Train and inspect subword tokenizers.",
+    subcommands: [Train.self, Info.self])
+
+  struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Describe a tokenizer.json: model, vocabulary size, special tokens, first merges.")
+
+    @Argument(help: "The tokenizer.json file.")
+    var file: String
+
+    func run() throws {
+      let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
+      let model = tokenizer.model
+      print("model: \(type(of: model))")
+      print("vocabulary size: \(model.vocabularySize)")
+      let special = tokenizer.specialTokenIDs.sorted().compactMap { id in
+        model.token(for: id).map { "\($0) (\(id))" }
+      }
+      print("special tokens: \(special.isEmpty ? "none" : special.joined(separator: ", "))")
+      if let bpe = model as? BPEModel {
+        print("merges: \(bpe.merges.count)")
+        for (i, merge) in bpe.merges.prefix(10).enumerated() {
+          print("  \(i + 1): \(merge.left) + \(merge.right) -> \(merge.result)")
+        }
+      }
+    }
+  }
 
   struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -101,9 +168,7 @@ struct TokenizerCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
           throw ValidationError("\(path): cannot be read")
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
-          throw ValidationError("\(path): not valid UTF-8")
-        }
+        let text = try decodeUTF8(data, file: path)
         words += WhitespaceTokenizer().words(lowercase ? text.lowercased() : text)
       }
       let marker: EndOfWord =

@@ -44,16 +44,21 @@ import Testing
 
   @Test func byteLevelBPERoundTripsAnyText() {
     // With no merges every byte is its own token: decoding must give the text back exactly.
-    let vocabulary = Dictionary(uniqueKeysWithValues: ByteLevel.byteToScalar.enumerated().map { (String($0.element), $0.offset) })
+    let vocabulary = Dictionary(
+      uniqueKeysWithValues: ByteLevel.byteToScalar.enumerated().map { (String($0.element), $0.offset) })
     let tokenizer = Tokenizer(
       normalizer: nil, preTokenizer: ByteLevel(),
-      model: BPEModel(vocabulary: vocabulary, merges: [], endOfWord: .none, unknownToken: nil), decoder: ByteLevelDecoder())
+      model: BPEModel(vocabulary: vocabulary, merges: [], endOfWord: .none, unknownToken: nil),
+      decoder: ByteLevelDecoder())
     var state: UInt64 = 99
-    let alphabet: [String] = ["a", "Z", " ", "  ", "\n", "\t", "é", "e\u{301}", "🙂", "👩‍👩‍👧", "東", "'s", "’", "\u{0}", "—", "1", "ß", "🇯🇵"]
+    let alphabet: [String] = [
+      "a", "Z", " ", "  ", "\n", "\t", "é", "e\u{301}", "🙂", "👩‍👩‍👧", "東", "'s", "’", "\u{0}", "—", "1", "ß", "🇯🇵",
+    ]
     for _ in 0..<300 {
       state = state &* 6_364_136_223_846_793_005 &+ 1
       let length = Int(state >> 59)
-      let text = (0..<length).map { k in alphabet[Int((state >> UInt64(k % 50)) % UInt64(alphabet.count))] }.joined()
+      let text = (0..<length).map { k in alphabet[Int((state >> UInt64(k % 50)) % UInt64(alphabet.count))] }
+        .joined()
       let encoding = tokenizer.encode(text)
       #expect(tokenizer.decode(encoding.ids) == text, "\(text.debugDescription)")
       #expect(encoding.byteOffsets.last?.upperBound ?? 0 == text.utf8.count || text.isEmpty)
@@ -66,9 +71,14 @@ import Testing
       ("[]", "expected a JSON object"),
       (#"{"model": null}"#, "model: a tokenizer needs a model"),
       (#"{"model": {"type": "Magic"}}"#, "model.type: unsupported model Magic"),
-      (#"{"model": {"type": "WordLevel", "vocab": {"a": "x"}, "unk_token": "a"}}"#, "model.vocab.a: expected an integer id"),
-      (#"{"normalizer": {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Nope"}]}, "model": {"type": "WordLevel", "vocab": {}, "unk_token": "a"}}"#,
-        "normalizer.normalizers[1].type: unsupported normalizer Nope"),
+      (
+        #"{"model": {"type": "WordLevel", "vocab": {"a": "x"}, "unk_token": "a"}}"#,
+        "model.vocab.a: expected an integer id"
+      ),
+      (
+        #"{"normalizer": {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Nope"}]}, "model": {"type": "WordLevel", "vocab": {}, "unk_token": "a"}}"#,
+        "normalizer.normalizers[1].type: unsupported normalizer Nope"
+      ),
       (#"{"model": {"type": "BPE", "vocab": {}, "merges": ["a b c"]}}"#, "model.merges[0]: expected a merge"),
       (#"{"model": {"type": "Unigram", "vocab": [["a"]]}}"#, "model.vocab[0]: expected [piece, score]"),
     ]
@@ -86,8 +96,10 @@ import Testing
   }
 
   @Test func savedBPEReloadsAsAHuggingFaceTokenizer() throws {
-    let corpus = "low low low low low lower lower newest newest newest newest newest newest widest widest widest"
-    let model = try BPETrainer(endOfWord: .suffix("</w>"), merges: 6).train(words: WhitespaceTokenizer().words(corpus))
+    let corpus =
+      "low low low low low lower lower newest newest newest newest newest newest widest widest widest"
+    let model = try BPETrainer(endOfWord: .suffix("</w>"), merges: 6).train(
+      words: WhitespaceTokenizer().words(corpus))
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-\(UUID()).json")
     defer { try? FileManager.default.removeItem(at: url) }
     try TokenizerFile.write(model, lowercase: true, to: url)
@@ -95,5 +107,18 @@ import Testing
     let encoding = reloaded.encode("Lowest NEWEST")
     #expect(encoding.tokens == model.encode("lowest newest"))
     #expect(reloaded.decode(encoding.ids) == "lowest newest")
+  }
+}
+
+@Suite struct UTF8InputTests {
+  @Test func invalidBytesAreNamedByOffset() throws {
+    #expect(try decodeUTF8(Array("naïve 🙂".utf8), file: "a.txt") == "naïve 🙂")
+    #expect(throws: InvalidUTF8Error(file: "a.txt", byteOffset: 3)) {
+      try decodeUTF8([0x61, 0x62, 0x63, 0xFF, 0x64], file: "a.txt")
+    }
+    #expect(throws: InvalidUTF8Error(file: "b.txt", byteOffset: 1)) {
+      try decodeUTF8([0x61, 0xC3], file: "b.txt")  // truncated two-byte sequence
+    }
+    #expect(try decodeUTF8([0x61, 0xFF, 0x62], file: "c.txt", replacingInvalid: true) == "a\u{FFFD}b")
   }
 }

@@ -1,0 +1,37 @@
+/// Input text that is not valid UTF-8.
+public struct InvalidUTF8Error: Error, CustomStringConvertible, Equatable {
+  /// The file (or "<stdin>").
+  public let file: String
+  /// The offset of the first byte that does not decode.
+  public let byteOffset: Int
+
+  public init(file: String, byteOffset: Int) {
+    self.file = file
+    self.byteOffset = byteOffset
+  }
+
+  public var description: String {
+    "\(file): invalid UTF-8 at byte offset \(byteOffset) (pass --replace-invalid to read it as U+FFFD)"
+  }
+}
+
+/// Decodes UTF-8 strictly: the first invalid byte is an error naming its offset, unless
+/// `replacingInvalid`, which turns each invalid sequence into U+FFFD.
+public func decodeUTF8(_ bytes: some Collection<UInt8>, file: String, replacingInvalid: Bool = false) throws
+  -> String
+{
+  if replacingInvalid { return String(decoding: bytes, as: UTF8.self) }
+  var iterator = bytes.makeIterator()
+  var parser = Unicode.UTF8.ForwardParser()
+  var scalars = String.UnicodeScalarView()
+  var offset = 0
+  while true {
+    switch parser.parseScalar(from: &iterator) {
+    case .valid(let encoded):
+      scalars.append(Unicode.UTF8.decode(encoded))
+      offset += encoded.count
+    case .error: throw InvalidUTF8Error(file: file, byteOffset: offset)
+    case .emptyInput: return String(scalars)
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// The `glossa` executable, run as a user runs it.
+@Suite struct CommandLineTests {
+  /// Runs glossa (built beside the test bundle) and returns its exit status and outputs.
+  func glossa(_ arguments: [String], input: String? = nil, bytes: [UInt8]? = nil) throws -> (
+    Int32, String, String
+  ) {
+    let directory = Bundle.main.bundleURL.deletingLastPathComponent()
+    let candidates = [directory, Bundle.main.bundleURL].map { $0.appendingPathComponent("glossa") }
+    let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(bytes ?? Array((input ?? "").utf8)))
+    try stdin.fileHandleForWriting.close()
+    let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let error = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output, error)
+  }
+
+  @Test func versionAndHelp() throws {
+    #expect(try glossa(["--version"]).1.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    let help = try glossa(["--help"]).1
+    for command in ["demo", "tokenize", "tokenizer"] { #expect(help.contains(command)) }
+  }
+
+  @Test func demoShowsTheLecturesExamples() throws {
+    let (status, output, _) = try glossa(["demo"])
+    #expect(status == 0)
+    for heading in [
+      "A neuron", "learns XOR", "Why non-linearity", "Batch, stochastic and mini-batch", "The learning rate",
+    ] {
+      #expect(output.contains(heading), "missing section \(heading)")
+    }
+    #expect(output.contains("NaN/Inf detected"))
+  }
+
+  @Test func tokenizeArgumentsAndLines() throws {
+    let sentence = "Hello, world! This is an example of word tokenization."
+    #expect(try glossa(["tokenize", sentence]).1 == "Hello world This is an example of word tokenization\n")
+    #expect(
+      try glossa(["tokenize", "--method", "treebank", sentence]).1
+        == "Hello , world ! This is an example of word tokenization .\n")
+    #expect(try glossa(["tokenize", "--method", "whitespace"], input: "a b\n\nc\n").1 == "a b\n\nc\n")
+    #expect(
+      try glossa(["tokenize", "--method", "char", "--offsets", "Pokémon"]).1.hasPrefix(
+        "P[0,1) o[1,2) k[2,3) é[3,4)"))
+  }
+
+  @Test func invalidUTF8IsAnErrorWithItsOffset() throws {
+    let (status, _, error) = try glossa(["tokenize"], bytes: [0x61, 0x62, 0xFF, 0x0A])
+    #expect(status != 0)
+    #expect(error.contains("<stdin>: invalid UTF-8 at byte offset 2"))
+    #expect(try glossa(["tokenize", "--replace-invalid"], bytes: [0x61, 0xFF, 0x62, 0x0A]).1 == "a b\n")
+  }
+
+  @Test func trainingWalksThroughTheLecturesMerges() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-cli-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let corpus = folder.appendingPathComponent("corpus.txt")
+    try "low low low low low lower lower newest newest newest newest newest newest widest widest widest\n"
+      .write(to: corpus, atomically: true, encoding: .utf8)
+    let output = folder.appendingPathComponent("tokenizer.json").path
+    let (status, text, _) = try glossa([
+      "tokenizer", "train", "--merges", "5", "--verbose", "--output", output, corpus.path,
+    ])
+    #expect(status == 0)
+    #expect(
+      text.split(separator: "\n").map(String.init) == [
+        "merge 1: e + s -> es (9)", "merge 2: es + t -> est (9)", "merge 3: est + _ -> est_ (9)",
+        "merge 4: l + o -> lo (7)", "merge 5: lo + w -> low (7)",
+      ])
+    let info = try glossa(["tokenizer", "info", output]).1
+    #expect(info.contains("vocabulary size: 17") && info.contains("1: e + s -> es"))
+    #expect(
+      try glossa(["tokenize", "--tokenizer", output, "newest binded lowers"]).1
+        == "n e w est_ [UNK] i n d e d _ low e r s _\n")
+    let empty = folder.appendingPathComponent("empty.txt")
+    try "".write(to: empty, atomically: true, encoding: .utf8)
+    let (failed, _, error) = try glossa([
+      "tokenizer", "train", "--merges", "5", "--output", output, empty.path,
+    ])
+    #expect(failed != 0 && error.contains("the corpus has no words"))
+  }
+}
