@@ -43,7 +43,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "GlossaBench",
-      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim"],
+      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText"],
       swiftSettings: nativeFlags
     ),
     .target(name: "TestSupport", dependencies: ["GlossaTensor"], path: "Tests/TestSupport"),

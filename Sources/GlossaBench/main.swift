@@ -10,6 +10,8 @@ struct Options {
   var workload = "all"
   var threads = [1, 2]
   var seconds = 4.0
+  var tokenizer: String?
+  var corpus: String?
 
   init(_ arguments: [String]) {
     var rest = arguments.makeIterator()
@@ -17,6 +19,8 @@ struct Options {
       switch argument {
       case "--threads": threads = (rest.next() ?? "1").split(separator: ",").compactMap { Int($0) }
       case "--seconds": seconds = Double(rest.next() ?? "") ?? seconds
+      case "--tokenizer": tokenizer = rest.next()
+      case "--corpus": corpus = rest.next()
       default: workload = argument
       }
     }
@@ -120,6 +124,7 @@ case "matmul": matmulBenchmark(options)
 case "mlp": mlpBenchmark(options)
 case "lstm2", "lstm1", "gru1", "rnn1": languageModelBenchmark(options)
 case "bilstm_cls": classifierBenchmark(options)
+case "bpe_encode": tokenizerBenchmark(options)
 case "all":
   matmulBenchmark(options)
   mlpBenchmark(options)
@@ -132,7 +137,7 @@ case "all":
 default:
   FileHandle.standardError.write(
     Data(
-      "usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|all [--threads 1,2] [--seconds S]\n"
-        .utf8))
+      ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|all [--threads 1,2] [--seconds S]\n"
+        + "       GlossaBench bpe_encode --tokenizer FILE.json --corpus FILE.txt [--threads 1,2]\n").utf8))
   exit(2)
 }

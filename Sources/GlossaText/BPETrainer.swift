@@ -20,16 +20,20 @@ public struct BPETrainer: Sendable {
   public var minimumFrequency = 1
   /// The unknown token of the trained model.
   public var unknownToken = "[UNK]"
+  /// Tokens put first in the vocabulary (ids 0, 1, …), as HuggingFace's trainers do.
+  public var specialTokens: [String] = []
 
+  /// A trainer. The vocabulary size counts the special tokens and the unknown token.
   public init(
     endOfWord: EndOfWord = .symbol("_"), merges: Int? = nil, vocabularySize: Int? = nil,
-    minimumFrequency: Int = 1, unknownToken: String = "[UNK]"
+    minimumFrequency: Int = 1, unknownToken: String = "[UNK]", specialTokens: [String] = []
   ) {
     self.endOfWord = endOfWord
     self.merges = merges
     self.vocabularySize = vocabularySize
     self.minimumFrequency = minimumFrequency
     self.unknownToken = unknownToken
+    self.specialTokens = specialTokens
   }
 
   /// Why training could not start.
@@ -51,13 +55,28 @@ public struct BPETrainer: Sendable {
     public let count: Int
   }
 
-  /// Trains on whitespace-separated words; `onMerge` sees every merge as it is learned.
+  /// Trains on a list of words; `onMerge` sees every merge as it is learned.
   public func train(words: [String], onMerge: ((Step) -> Void)? = nil) throws -> BPEModel {
+    var counts: [String: Int] = [:]
+    var order: [String] = []
+    for word in words where !word.isEmpty {
+      if counts[word] == nil { order.append(word) }
+      counts[word, default: 0] += 1
+    }
+    return try train(wordCounts: order.map { ($0, counts[$0]!) }, onMerge: onMerge)
+  }
+
+  /// Trains on distinct words with their counts, in order of first appearance (as
+  /// ``WordCounter`` gives them).
+  public func train(wordCounts: [(word: String, count: Int)], onMerge: ((Step) -> Void)? = nil) throws
+    -> BPEModel
+  {
     guard merges != nil || vocabularySize != nil else { throw TrainingError.noLimit }
-    var state = PairState(words: words, endOfWord: endOfWord)
+    var state = PairState(wordCounts: wordCounts, endOfWord: endOfWord)
     guard !state.words.isEmpty else { throw TrainingError.emptyCorpus }
     var learned: [BPEModel.Merge] = []
-    let limit = min(merges ?? .max, (vocabularySize ?? .max) - state.symbols.count)
+    let reserved = Set(specialTokens + [unknownToken]).count
+    let limit = min(merges ?? .max, (vocabularySize ?? .max) - state.symbols.count - reserved)
     while learned.count < limit, let (pair, count) = state.popBest(), count >= max(minimumFrequency, 1) {
       let merge = BPEModel.Merge(state.symbols[Int(pair.left)], state.symbols[Int(pair.right)])
       state.merge(pair, into: merge.result)
@@ -65,7 +84,7 @@ public struct BPETrainer: Sendable {
       onMerge?(Step(number: learned.count, merge: merge, count: count))
     }
     return BPEModel(
-      symbols: state.alphabet + learned.map(\.result), merges: learned, endOfWord: endOfWord,
+      symbols: specialTokens + state.alphabet + learned.map(\.result), merges: learned, endOfWord: endOfWord,
       unknownToken: unknownToken)
   }
 }
@@ -93,18 +112,9 @@ struct PairState {
   var occurrences: [Pair: [Int32]] = [:]
   var queue = Heap()
 
-  init(words corpus: [String], endOfWord: EndOfWord) {
-    var index: [String: Int] = [:]
-    var unique: [String] = []
-    for word in corpus where !word.isEmpty {
-      if let i = index[word] {
-        wordCounts[i] += 1
-      } else {
-        index[word] = unique.count
-        unique.append(word)
-        wordCounts.append(1)
-      }
-    }
+  init(wordCounts counted: [(word: String, count: Int)], endOfWord: EndOfWord) {
+    let unique = counted.map(\.word)
+    wordCounts = counted.map(\.count)
     var marker: String? = nil
     if case .symbol(let m) = endOfWord { marker = m }
     for word in unique {
@@ -122,18 +132,20 @@ struct PairState {
     }
     if let marker, symbolIDs[marker] != nil { alphabet.append(marker) }
     for w in words.indices {
-      for i in 0..<(words[w].count - 1) { add(Pair(left: words[w][i], right: words[w][i + 1]), w, i, 1) }
+      for i in 0..<(words[w].count - 1) {
+        add(Pair(left: words[w][i], right: words[w][i + 1]), w, starts[w][i], 1)
+      }
     }
     for (pair, count) in pairCounts { queue.push(count: count, position: firstSeen[pair]!, pair: pair) }
   }
 
-  /// The position key of symbol `i` of word `w`: earlier words first, then earlier characters.
-  func position(_ w: Int, _ i: Int) -> Int { w << 20 | Int(starts[w][i]) }
-
-  mutating func add(_ pair: Pair, _ w: Int, _ i: Int, _ sign: Int) {
+  /// Counts (`sign` 1) or uncounts (−1) one occurrence of `pair` in word `w`, whose left
+  /// symbol starts at character `start`. The tie-breaking position: earlier words first,
+  /// then earlier characters.
+  mutating func add(_ pair: Pair, _ w: Int, _ start: Int32, _ sign: Int) {
     pairCounts[pair, default: 0] += sign * wordCounts[w]
     if sign > 0 {
-      firstSeen[pair] = min(firstSeen[pair] ?? .max, position(w, i))
+      firstSeen[pair] = min(firstSeen[pair] ?? .max, w << 20 | Int(start))
       occurrences[pair, default: []].append(Int32(w))
     }
   }
@@ -155,8 +167,11 @@ struct PairState {
     var seenWords = Set<Int32>()
     for w32 in occurrences.removeValue(forKey: pair) ?? [] where seenWords.insert(w32).inserted {
       let w = Int(w32)
-      var symbolsOfWord = words[w]
-      var startsOfWord = starts[w]
+      // Take the word's arrays out (no copy on write), put them back below.
+      var symbolsOfWord: [Int32] = []
+      var startsOfWord: [Int32] = []
+      swap(&symbolsOfWord, &words[w])
+      swap(&startsOfWord, &starts[w])
       var i = 0
       while i < symbolsOfWord.count - 1 {
         guard symbolsOfWord[i] == pair.left && symbolsOfWord[i + 1] == pair.right else {
@@ -165,30 +180,31 @@ struct PairState {
         }
         if i > 0 {
           let before = Pair(left: symbolsOfWord[i - 1], right: pair.left)
-          add(before, w, i - 1, -1)
+          add(before, w, startsOfWord[i - 1], -1)
           touched.insert(before)
         }
         if i + 2 < symbolsOfWord.count {
           let after = Pair(left: pair.right, right: symbolsOfWord[i + 2])
-          add(after, w, i + 1, -1)
+          add(after, w, startsOfWord[i + 1], -1)
           touched.insert(after)
         }
-        symbolsOfWord.replaceSubrange(i...(i + 1), with: [id])
+        symbolsOfWord[i] = id
+        symbolsOfWord.remove(at: i + 1)
         startsOfWord.remove(at: i + 1)
-        words[w] = symbolsOfWord
-        starts[w] = startsOfWord
         if i > 0 {
           let before = Pair(left: symbolsOfWord[i - 1], right: id)
-          add(before, w, i - 1, 1)
+          add(before, w, startsOfWord[i - 1], 1)
           touched.insert(before)
         }
         if i + 1 < symbolsOfWord.count {
           let after = Pair(left: id, right: symbolsOfWord[i + 1])
-          add(after, w, i, 1)
+          add(after, w, startsOfWord[i], 1)
           touched.insert(after)
         }
         i += 1
       }
+      swap(&symbolsOfWord, &words[w])
+      swap(&startsOfWord, &starts[w])
     }
     pairCounts[pair] = 0
     for p in touched {

@@ -18,17 +18,22 @@ enum ScalarClass {
     }
   }
 
-  static func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+  static func isSpace(_ s: Unicode.Scalar) -> Bool {
+    if s.isASCII { return s == " " || (s.value >= 0x09 && s.value <= 0x0D) }
+    return s.properties.isWhitespace
+  }
 
   static func isLetter(_ s: Unicode.Scalar) -> Bool {
-    switch s.properties.generalCategory {
+    if s.isASCII { return (s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A }
+    return switch s.properties.generalCategory {
     case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
     default: false
     }
   }
 
   static func isNumber(_ s: Unicode.Scalar) -> Bool {
-    switch s.properties.generalCategory {
+    if s.isASCII { return s.value >= 0x30 && s.value <= 0x39 }
+    return switch s.properties.generalCategory {
     case .decimalNumber, .letterNumber, .otherNumber: true
     default: false
     }
@@ -40,6 +45,7 @@ enum ScalarClass {
     if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
       return true
     }
+    if s.isASCII { return false }
     switch s.properties.generalCategory {
     case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
       .finalPunctuation, .otherPunctuation:

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// What a tokenizer makes of a text: token ids, the tokens, and where each came from.
 public struct Encoding: Sendable, Equatable {
@@ -114,6 +115,8 @@ public struct Tokenizer: Sendable {
   public var specialTokenIDs: Set<Int>
   /// Special tokens around each text, truncation and padding.
   public var postProcessing = PostProcessing()
+  /// Pieces already encoded (the model is deterministic, and words repeat).
+  private let cache = PieceCache()
 
   public init(
     normalizer: (any Normalizer)?, preTokenizer: (any PreTokenizer)?, model: any TokenizerModel,
@@ -136,7 +139,7 @@ public struct Tokenizer: Sendable {
     for scalar in text.unicodeScalars { byteStart.append(byteStart.last! + UTF8.width(scalar)) }
     var encoding = Encoding()
     for piece in pieces {
-      for token in model.tokenize(piece.scalars) {
+      for token in cache.tokens(of: piece.scalars, model) {
         let offset = piece.originalRange(of: token.range)
         encoding.append(
           id: token.id, token: token.text, offset: offset,
@@ -166,5 +169,21 @@ public struct Tokenizer: Sendable {
   public func decode(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
     let kept = skipSpecialTokens ? ids.filter { !specialTokenIDs.contains($0) } : ids
     return decoder.decode(kept.compactMap { model.token(for: $0) })
+  }
+}
+
+/// A bounded, thread-safe memo of piece → model tokens. Frequent words are encoded once.
+final class PieceCache: Sendable {
+  static let capacity = 200_000
+  private let table = Mutex([String: [ModelToken]]())
+
+  func tokens(of scalars: [Unicode.Scalar], _ model: any TokenizerModel) -> [ModelToken] {
+    let key = string(scalars)
+    if let hit = table.withLock({ $0[key] }) { return hit }
+    let tokens = model.tokenize(scalars)
+    table.withLock { table in
+      if table.count < Self.capacity { table[key] = tokens }
+    }
+    return tokens
   }
 }

@@ -21,6 +21,8 @@ public func decodeUTF8(_ bytes: some Collection<UInt8>, file: String, replacingI
   -> String
 {
   if replacingInvalid { return String(decoding: bytes, as: UTF8.self) }
+  if let valid = String(validating: bytes, as: UTF8.self) { return valid }
+  // Invalid somewhere: find where.
   var iterator = bytes.makeIterator()
   var parser = Unicode.UTF8.ForwardParser()
   var scalars = String.UnicodeScalarView()

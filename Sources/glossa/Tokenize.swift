@@ -125,7 +125,8 @@ struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Learn a BPE tokenizer from text files and write it as tokenizer.json.",
       discussion: """
-        Words are whitespace-separated. Each is split into characters plus an end-of-word
+        Words are runs of word characters or of other symbols (HuggingFace's Whitespace
+        pre-tokenizer, \\w+|[^\\w\\s]+). Each is split into characters plus an end-of-word
         marker; the most frequent adjacent pair is merged, again and again, until --merges
         merges or --vocab-size symbols. --verbose prints each merge with its count, as in
         the lecture's walk-through (merge 1: e + s -> es (9)).
@@ -135,7 +136,9 @@ struct TokenizerCommand: ParsableCommand {
     var model = "bpe"
     @Option(help: "How many merges to learn.")
     var merges: Int?
-    @Option(name: .customLong("vocab-size"), help: "The vocabulary size to stop at.")
+    @Option(
+      name: .customLong("vocab-size"),
+      help: "The vocabulary size to stop at (special and unknown tokens included).")
     var vocabularySize: Int?
     @Option(name: .customLong("min-frequency"), help: "Pairs seen fewer times are not merged.")
     var minimumFrequency = 1
@@ -145,6 +148,10 @@ struct TokenizerCommand: ParsableCommand {
         "End-of-word marker: a separate symbol (_), or a suffix glued to the last character when it starts with < (</w>)."
     )
     var endOfWord = "_"
+    @Option(
+      name: .customLong("special"), parsing: .upToNextOption,
+      help: "Special tokens to put first in the vocabulary (e.g. [UNK] [PAD]).")
+    var specialTokens: [String] = []
     @Flag(help: "Lowercase the corpus first.")
     var lowercase = false
     @Flag(help: "Print every merge.")
@@ -163,26 +170,28 @@ struct TokenizerCommand: ParsableCommand {
     }
 
     func run() throws {
-      var words: [String] = []
+      var counter = WordCounter()
       for path in corpus {
         guard let data = FileManager.default.contents(atPath: path) else {
           throw ValidationError("\(path): cannot be read")
         }
         let text = try decodeUTF8(data, file: path)
-        words += WhitespaceTokenizer().words(lowercase ? text.lowercased() : text)
+        counter.add(Array((lowercase ? text.lowercased() : text).utf8))
       }
       let marker: EndOfWord =
         endOfWord.isEmpty ? .none : endOfWord.hasPrefix("<") ? .suffix(endOfWord) : .symbol(endOfWord)
       let trainer = BPETrainer(
-        endOfWord: marker, merges: merges, vocabularySize: vocabularySize, minimumFrequency: minimumFrequency)
-      let model = try trainer.train(words: words) { step in
+        endOfWord: marker, merges: merges, vocabularySize: vocabularySize, minimumFrequency: minimumFrequency,
+        specialTokens: specialTokens)
+      let model = try trainer.train(wordCounts: counter.words) { step in
         if verbose {
           print(
             "merge \(step.number): \(step.merge.left) + \(step.merge.right) -> \(step.merge.result) (\(step.count))"
           )
         }
       }
-      try TokenizerFile.write(model, lowercase: lowercase, to: URL(fileURLWithPath: output))
+      try TokenizerFile.write(
+        model, lowercase: lowercase, specialTokens: specialTokens, to: URL(fileURLWithPath: output))
       FileHandle.standardError.write(
         Data("wrote \(output): \(model.vocabularySize) tokens, \(model.merges.count) merges\n".utf8))
     }

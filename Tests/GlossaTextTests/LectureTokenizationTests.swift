@@ -68,8 +68,13 @@ import Testing
   }
 
   @Test func bpeStopsAtAVocabularySize() throws {
-    let model = try BPETrainer(vocabularySize: 13).train(words: WhitespaceTokenizer().words(corpus))
-    #expect(model.merges.count == 2)  // 11 characters + 2 merges
+    let model = try BPETrainer(vocabularySize: 14).train(words: WhitespaceTokenizer().words(corpus))
+    #expect(model.merges.count == 2)  // 11 characters + 2 merges + [UNK]
+    #expect(model.vocabularySize == 14)
+    let special = try BPETrainer(vocabularySize: 14, specialTokens: ["[UNK]", "[PAD]"]).train(
+      words: WhitespaceTokenizer().words(corpus))
+    #expect(special.tokens.prefix(3) == ["[UNK]", "[PAD]", "l"])
+    #expect(special.merges.count == 1 && special.vocabularySize == 14)
     #expect(throws: BPETrainer.TrainingError.emptyCorpus) { try BPETrainer(merges: 3).train(words: []) }
     #expect(throws: BPETrainer.TrainingError.noLimit) { try BPETrainer().train(words: ["a"]) }
   }

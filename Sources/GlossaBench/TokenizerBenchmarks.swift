@@ -1,0 +1,34 @@
+import Foundation
+import GlossaTensor
+import GlossaText
+
+/// Encoding throughput of a tokenizer.json over a corpus, one line = one text: MB/s and
+/// tokens/s, on one thread (texts one by one) and on all (`encode(batch:)`).
+func tokenizerBenchmark(_ options: Options) {
+  guard let path = options.tokenizer, let corpusPath = options.corpus,
+    let tokenizer = try? Tokenizer(contentsOf: URL(fileURLWithPath: path)),
+    let text = try? String(contentsOfFile: corpusPath, encoding: .utf8)
+  else {
+    FileHandle.standardError.write(
+      Data("bpe_encode needs --tokenizer FILE.json and --corpus FILE.txt\n".utf8))
+    exit(2)
+  }
+  let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  let megabytes = Double(text.utf8.count) / 1e6
+  var results: [[String: Any]] = []
+  for threads in options.threads {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let tokens: Int
+    if threads == 1 {
+      tokens = lines.reduce(0) { $0 + tokenizer.encode($1).ids.count }
+    } else {
+      tokens = tokenizer.encode(batch: lines).reduce(0) { $0 + $1.ids.count }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    results.append([
+      "threads": threads, "mb_per_s": megabytes / seconds, "tokens_per_s": Double(tokens) / seconds,
+      "tokens": tokens, "seconds": seconds,
+    ])
+  }
+  emit(["workload": "bpe_encode", "library": "glossa", "tokenizer": path, "results": results])
+}
