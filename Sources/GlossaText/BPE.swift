@@ -29,12 +29,13 @@ public struct BPEModel: TokenizerModel {
   /// A merge rule: two adjacent symbols become one.
   public struct Merge: Hashable, Sendable {
     public let left: String, right: String
-    public init(_ left: String, _ right: String) {
+    /// The merged symbol: the two joined (WordPiece training drops the right one's `##`).
+    public let result: String
+    public init(_ left: String, _ right: String, result: String? = nil) {
       self.left = left
       self.right = right
+      self.result = result ?? left + right
     }
-    /// The merged symbol.
-    public var result: String { left + right }
   }
 
   /// Token ↔ id.
@@ -56,10 +57,13 @@ public struct BPEModel: TokenizerModel {
     ranks = Dictionary(merges.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: min)
   }
 
-  /// A model whose ids are the positions of `symbols`, with the unknown token added last.
-  public init(symbols: [String], merges: [Merge], endOfWord: EndOfWord, unknownToken: String = "[UNK]") {
+  /// A model whose ids are the positions of `symbols`, with the unknown token (if any)
+  /// added last when `symbols` lacks it.
+  public init(symbols: [String], merges: [Merge], endOfWord: EndOfWord, unknownToken: String? = "[UNK]") {
     var ids: [String: Int] = [:]
-    for token in symbols + [unknownToken] where ids[token] == nil { ids[token] = ids.count }
+    for token in symbols + (unknownToken.map { [$0] } ?? []) where ids[token] == nil {
+      ids[token] = ids.count
+    }
     self.init(vocabulary: ids, merges: merges, endOfWord: endOfWord, unknownToken: unknownToken)
   }
 

@@ -18,15 +18,20 @@ public struct BPETrainer: Sendable {
   public var vocabularySize: Int? = nil
   /// Pairs seen fewer times are never merged.
   public var minimumFrequency = 1
-  /// The unknown token of the trained model.
-  public var unknownToken = "[UNK]"
+  /// The unknown token of the trained model (nil for byte-level models, which need none).
+  public var unknownToken: String? = "[UNK]"
   /// Tokens put first in the vocabulary (ids 0, 1, …), as HuggingFace's trainers do.
   public var specialTokens: [String] = []
+  /// Symbols in the alphabet whether or not the corpus has them (byte-level BPE: all 256 bytes).
+  public var initialAlphabet: [String] = []
+  /// A prefix marking symbols that continue a word (WordPiece's `##`); merged symbols keep
+  /// the left one's prefix only.
+  public var continuingPrefix: String? = nil
 
   /// A trainer. The vocabulary size counts the special tokens and the unknown token.
   public init(
     endOfWord: EndOfWord = .symbol("_"), merges: Int? = nil, vocabularySize: Int? = nil,
-    minimumFrequency: Int = 1, unknownToken: String = "[UNK]", specialTokens: [String] = []
+    minimumFrequency: Int = 1, unknownToken: String? = "[UNK]", specialTokens: [String] = []
   ) {
     self.endOfWord = endOfWord
     self.merges = merges
@@ -72,13 +77,19 @@ public struct BPETrainer: Sendable {
     -> BPEModel
   {
     guard merges != nil || vocabularySize != nil else { throw TrainingError.noLimit }
-    var state = PairState(wordCounts: wordCounts, endOfWord: endOfWord)
+    var state = PairState(
+      wordCounts: wordCounts, endOfWord: endOfWord, initialAlphabet: initialAlphabet,
+      continuingPrefix: continuingPrefix)
     guard !state.words.isEmpty else { throw TrainingError.emptyCorpus }
     var learned: [BPEModel.Merge] = []
-    let reserved = Set(specialTokens + [unknownToken]).count
+    let reserved = Set(specialTokens + (unknownToken.map { [$0] } ?? [])).count
     let limit = min(merges ?? .max, (vocabularySize ?? .max) - state.symbols.count - reserved)
     while learned.count < limit, let (pair, count) = state.popBest(), count >= max(minimumFrequency, 1) {
-      let merge = BPEModel.Merge(state.symbols[Int(pair.left)], state.symbols[Int(pair.right)])
+      let (left, right) = (state.symbols[Int(pair.left)], state.symbols[Int(pair.right)])
+      let joined = continuingPrefix.map {
+        right.hasPrefix($0) ? left + right.dropFirst($0.count) : left + right
+      }
+      let merge = BPEModel.Merge(left, right, result: joined)
       state.merge(pair, into: merge.result)
       learned.append(merge)
       onMerge?(Step(number: learned.count, merge: merge, count: count))
@@ -112,13 +123,24 @@ struct PairState {
   var occurrences: [Pair: [Int32]] = [:]
   var queue = Heap()
 
-  init(wordCounts counted: [(word: String, count: Int)], endOfWord: EndOfWord) {
+  init(
+    wordCounts counted: [(word: String, count: Int)], endOfWord: EndOfWord, initialAlphabet: [String] = [],
+    continuingPrefix: String? = nil
+  ) {
     let unique = counted.map(\.word)
     wordCounts = counted.map(\.count)
+    for symbol in initialAlphabet where symbolIDs[symbol] == nil {
+      symbolIDs[symbol] = Int32(symbols.count)
+      symbols.append(symbol)
+      alphabet.append(symbol)
+    }
     var marker: String? = nil
     if case .symbol(let m) = endOfWord { marker = m }
     for word in unique {
-      let pieces = endOfWord.symbols(of: word)
+      var pieces = endOfWord.symbols(of: word)
+      if let prefix = continuingPrefix {
+        for i in pieces.indices.dropFirst() { pieces[i] = prefix + pieces[i] }
+      }
       words.append(
         pieces.map { piece in
           if let id = symbolIDs[piece] { return id }

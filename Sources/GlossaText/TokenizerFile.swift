@@ -1,28 +1,69 @@
 import Foundation
 
-/// Writes a trained BPE model as a HuggingFace `tokenizer.json`: the `BPE` model with its
-/// vocabulary and merges, an optional lowercase normalizer, the `Whitespace` pre-tokenizer and
-/// the BPE decoder. The lecture's separate end-of-word symbol has no HuggingFace
-/// equivalent; it is recorded under `glossa_end_of_word_symbol` beside the model.
+/// Writes trained models as HuggingFace `tokenizer.json` files, with the pipeline their
+/// training used: `.words` (optional lowercase, the `Whitespace` pre-tokenizer), `.byteLevel`
+/// (GPT-2's byte-level pre-tokenizer and decoder) or `.bert` (BERT's normalizer and
+/// pre-tokenizer, the WordPiece decoder). The lecture's separate end-of-word symbol has no
+/// HuggingFace equivalent; it is recorded under `glossa_end_of_word_symbol` in the model.
 public enum TokenizerFile {
-  /// The JSON object of `model`.
-  public static func json(for model: BPEModel, lowercase: Bool, specialTokens: [String] = []) -> [String: Any]
-  {
-    var bpe: [String: Any] = [
-      "type": "BPE", "dropout": NSNull(), "unk_token": model.unknownToken ?? NSNull(),
-      "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,
-      "byte_fallback": false, "ignore_merges": false, "vocab": model.table.ids,
-      "merges": model.merges.map { [$0.left, $0.right] },
-    ]
+  /// The normalizer, pre-tokenizer and decoder around a model.
+  public enum Pipeline: Sendable { case words, byteLevel, bert }
+
+  /// The JSON object of a tokenizer.
+  public static func json(
+    for model: any TokenizerModel, pipeline: Pipeline = .words, lowercase: Bool, specialTokens: [String] = []
+  ) throws -> [String: Any] {
     var decoder: Any = NSNull()
-    switch model.endOfWord {
-    case .suffix(let suffix):
-      bpe["end_of_word_suffix"] = suffix
-      decoder = ["type": "BPEDecoder", "suffix": suffix]
-    case .symbol(let symbol): bpe["glossa_end_of_word_symbol"] = symbol
-    case .none: break
+    var unknown: String? = nil
+    var modelJSON: [String: Any] = [:]
+    switch model {
+    case let bpe as BPEModel:
+      unknown = bpe.unknownToken
+      modelJSON = [
+        "type": "BPE", "dropout": NSNull(), "unk_token": bpe.unknownToken ?? NSNull(),
+        "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,
+        "byte_fallback": false, "ignore_merges": false, "vocab": bpe.table.ids,
+        "merges": bpe.merges.map { [$0.left, $0.right] },
+      ]
+      switch bpe.endOfWord {
+      case .suffix(let suffix):
+        modelJSON["end_of_word_suffix"] = suffix
+        decoder = ["type": "BPEDecoder", "suffix": suffix]
+      case .symbol(let symbol): modelJSON["glossa_end_of_word_symbol"] = symbol
+      case .none: break
+      }
+    case let wordPiece as WordPieceModel:
+      unknown = wordPiece.unknownToken
+      modelJSON = [
+        "type": "WordPiece", "unk_token": wordPiece.unknownToken, "vocab": wordPiece.table.ids,
+        "continuing_subword_prefix": wordPiece.continuingPrefix,
+        "max_input_chars_per_word": wordPiece.maximumCharacters,
+      ]
+      decoder = ["type": "WordPiece", "prefix": wordPiece.continuingPrefix, "cleanup": true]
+    case let wordLevel as WordLevelModel:
+      unknown = wordLevel.unknownToken
+      modelJSON = ["type": "WordLevel", "vocab": wordLevel.table.ids, "unk_token": wordLevel.unknownToken]
+    default:
+      throw TokenizerFileError(file: "", path: "model", reason: "\(type(of: model)) cannot be written yet")
     }
-    let special = Set(specialTokens + (model.unknownToken.map { [$0] } ?? []))
+    let byteLevel: [String: Any] = [
+      "type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true,
+    ]
+    var normalizer: Any = lowercase ? ["type": "Lowercase"] : NSNull()
+    var preTokenizer: Any = ["type": "Whitespace"]
+    switch pipeline {
+    case .words: break
+    case .byteLevel:
+      preTokenizer = byteLevel
+      decoder = byteLevel
+    case .bert:
+      normalizer = [
+        "type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": NSNull(),
+        "lowercase": lowercase,
+      ]
+      preTokenizer = ["type": "BertPreTokenizer"]
+    }
+    let special = Set(specialTokens + (unknown.map { [$0] } ?? []))
     let added: [[String: Any]] = special.compactMap { token in model.id(of: token).map { (token, $0) } }
       .sorted { $0.1 < $1.1 }
       .map { token, id in
@@ -33,18 +74,18 @@ public enum TokenizerFile {
       }
     return [
       "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": added,
-      "normalizer": lowercase ? ["type": "Lowercase"] : NSNull(),
-      "pre_tokenizer": ["type": "Whitespace"],
-      "post_processor": NSNull(), "decoder": decoder, "model": bpe,
+      "normalizer": normalizer, "pre_tokenizer": preTokenizer, "post_processor": NSNull(), "decoder": decoder,
+      "model": modelJSON,
     ]
   }
 
-  /// Writes `model` to `url` through a temporary file and a rename. Keys are sorted and the
-  /// vocabulary is listed in id order, so the same model always gives the same bytes.
-  public static func write(_ model: BPEModel, lowercase: Bool, specialTokens: [String] = [], to url: URL)
-    throws
-  {
-    let json = json(for: model, lowercase: lowercase, specialTokens: specialTokens)
+  /// Writes a tokenizer to `url` through a temporary file and a rename. Keys are sorted and
+  /// the vocabulary is listed in id order, so the same model always gives the same bytes.
+  public static func write(
+    _ model: any TokenizerModel, pipeline: Pipeline = .words, lowercase: Bool, specialTokens: [String] = [],
+    to url: URL
+  ) throws {
+    let json = try json(for: model, pipeline: pipeline, lowercase: lowercase, specialTokens: specialTokens)
     try Data(JSONText.encode(json).utf8).write(to: url, options: .atomic)
   }
 }

@@ -32,11 +32,23 @@ public struct Vocabulary: Sendable, Equatable {
       if counts[token] == nil { order.append(token) }
       counts[token, default: 0] += 1
     }
+    self.init(
+      counts: order.map { ($0, counts[$0]!) }, specialTokens: specialTokens, unknownToken: unknownToken,
+      minimumFrequency: minimumFrequency, maximumSize: maximumSize)
+  }
+
+  /// A vocabulary from distinct tokens with their counts, in order of first appearance: the
+  /// special tokens first, then tokens seen at least `minimumFrequency` times, most
+  /// frequent first (ties: first appearance), at most `maximumSize` entries in all.
+  public init(
+    counts: [(token: String, count: Int)], specialTokens: [String] = ["<pad>", "<unk>", "<bos>", "<eos>"],
+    unknownToken: String = "<unk>", minimumFrequency: Int = 1, maximumSize: Int? = nil
+  ) {
     let special = Set(specialTokens + [unknownToken])
-    let ranked = order.enumerated()
-      .filter { !special.contains($0.element) && counts[$0.element]! >= minimumFrequency }
-      .sorted { (counts[$0.element]!, -$0.offset) > (counts[$1.element]!, -$1.offset) }
-      .map(\.element)
+    let ranked = counts.enumerated()
+      .filter { !special.contains($0.element.token) && $0.element.count >= minimumFrequency }
+      .sorted { ($0.element.count, -$0.offset) > ($1.element.count, -$1.offset) }
+      .map(\.element.token)
     var all = specialTokens.contains(unknownToken) ? specialTokens : specialTokens + [unknownToken]
     all += ranked
     if let maximumSize { all = Array(all.prefix(max(maximumSize, all.count - ranked.count))) }

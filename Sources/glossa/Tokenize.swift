@@ -132,8 +132,8 @@ struct TokenizerCommand: ParsableCommand {
         the lecture's walk-through (merge 1: e + s -> es (9)).
         """)
 
-    @Option(help: "The model to train (bpe).")
-    var model = "bpe"
+    @Option(help: "The model to train: bpe, byte-bpe, wordpiece or wordlevel.")
+    var model: TokenizerTraining.Kind = .bpe
     @Option(help: "How many merges to learn.")
     var merges: Int?
     @Option(
@@ -162,7 +162,6 @@ struct TokenizerCommand: ParsableCommand {
     var corpus: [String]
 
     func validate() throws {
-      guard model == "bpe" else { throw ValidationError("only --model bpe is available so far") }
       guard merges != nil || vocabularySize != nil else {
         throw ValidationError("give --merges or --vocab-size")
       }
@@ -170,30 +169,39 @@ struct TokenizerCommand: ParsableCommand {
     }
 
     func run() throws {
-      var counter = WordCounter()
+      var texts: [String] = []
       for path in corpus {
         guard let data = FileManager.default.contents(atPath: path) else {
           throw ValidationError("\(path): cannot be read")
         }
-        let text = try decodeUTF8(data, file: path)
-        counter.add(Array((lowercase ? text.lowercased() : text).utf8))
+        texts.append(try decodeUTF8(data, file: path))
       }
-      let marker: EndOfWord =
+      var training = TokenizerTraining(kind: model)
+      training.vocabularySize = vocabularySize
+      training.merges = merges
+      training.minimumFrequency = minimumFrequency
+      training.endOfWord =
         endOfWord.isEmpty ? .none : endOfWord.hasPrefix("<") ? .suffix(endOfWord) : .symbol(endOfWord)
-      let trainer = BPETrainer(
-        endOfWord: marker, merges: merges, vocabularySize: vocabularySize, minimumFrequency: minimumFrequency,
-        specialTokens: specialTokens)
-      let model = try trainer.train(wordCounts: counter.words) { step in
+      training.specialTokens = specialTokens
+      training.lowercase = lowercase
+      let progress = Progress(label: "merges", total: merges ?? vocabularySize ?? 0)
+      let trained = try training.train(texts) { step in
         if verbose {
           print(
             "merge \(step.number): \(step.merge.left) + \(step.merge.right) -> \(step.merge.result) (\(step.count))"
           )
+        } else {
+          progress.update(step.number)
         }
       }
+      progress.finish()
       try TokenizerFile.write(
-        model, lowercase: lowercase, specialTokens: specialTokens, to: URL(fileURLWithPath: output))
+        trained, pipeline: training.pipeline, lowercase: lowercase, specialTokens: specialTokens,
+        to: URL(fileURLWithPath: output))
       FileHandle.standardError.write(
-        Data("wrote \(output): \(model.vocabularySize) tokens, \(model.merges.count) merges\n".utf8))
+        Data("wrote \(output): \(trained.vocabularySize) tokens\n".utf8))
     }
   }
 }
+
+extension TokenizerTraining.Kind: ExpressibleByArgument {}

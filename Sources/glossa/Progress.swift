@@ -1,0 +1,40 @@
+import Foundation
+
+/// Progress of long work on standard error: a bar redrawn in place on a terminal, a plain
+/// line every few seconds otherwise (logs, pipes). Quiet for work that ends within 2 s.
+final class Progress {
+  let label: String
+  let total: Int
+  private let start = Date()
+  private var lastShown = Date.distantPast
+  private var shown = false
+  private let terminal = isatty(STDERR_FILENO) != 0
+
+  init(label: String, total: Int) {
+    self.label = label
+    self.total = total
+  }
+
+  func update(_ done: Int) {
+    let now = Date()
+    guard now.timeIntervalSince(start) > 2, now.timeIntervalSince(lastShown) > (terminal ? 0.1 : 5) else {
+      return
+    }
+    lastShown = now
+    shown = true
+    let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
+    let elapsed = String(format: "%.0fs", now.timeIntervalSince(start))
+    if terminal {
+      let width = 30
+      let filled = Int(fraction * Double(width))
+      let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+      FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) \(elapsed)".utf8))
+    } else {
+      FileHandle.standardError.write(Data("\(label): \(done)/\(total) after \(elapsed)\n".utf8))
+    }
+  }
+
+  func finish() {
+    if shown && terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
+}
