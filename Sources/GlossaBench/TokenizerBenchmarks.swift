@@ -32,3 +32,26 @@ func tokenizerBenchmark(_ options: Options) {
   }
   emit(["workload": "bpe_encode", "library": "glossa", "tokenizer": path, "results": results])
 }
+
+/// Word tokenization throughput over every non-empty line of a corpus: the regex
+/// `\b\w+\b` scanner and NLTK's Treebank rules (MB/s, one thread).
+func wordTokenizerBenchmark(_ options: Options) {
+  guard let corpusPath = options.corpus, let text = try? String(contentsOfFile: corpusPath, encoding: .utf8)
+  else {
+    FileHandle.standardError.write(Data("word_tokenize needs --corpus FILE.txt\n".utf8))
+    exit(2)
+  }
+  let lines = text.split(separator: "\n").map(String.init)
+  let megabytes = Double(lines.reduce(0) { $0 + $1.utf8.count }) / 1e6
+  var results: [[String: Any]] = []
+  let tokenizers: [(String, any WordTokenizer)] = [
+    ("regex", RegexWordTokenizer()), ("treebank", TreebankTokenizer()),
+  ]
+  for (name, tokenizer) in tokenizers {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let tokens = lines.reduce(0) { $0 + tokenizer.tokenize($1).count }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    results.append(["tokenizer": name, "mb_per_s": megabytes / seconds, "tokens": tokens, "seconds": seconds])
+  }
+  emit(["workload": "word_tokenize", "library": "glossa", "results": results])
+}

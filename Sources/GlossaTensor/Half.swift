@@ -39,6 +39,13 @@ enum HalfPrecision {
     return sign | UInt16(result)
   }
 
+  /// The nearest BF16 bit pattern (the top half of a float, rounded to nearest even).
+  static func bfloat(from value: Float) -> UInt16 {
+    if value.isNaN { return 0x7FC0 }
+    let bits = value.bitPattern
+    return UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
+  }
+
   /// The `Float` value of a BF16 bit pattern (the top half of a float).
   static func float(fromBFloat bits: UInt16) -> Float { Float(bitPattern: UInt32(bits) << 16) }
 }

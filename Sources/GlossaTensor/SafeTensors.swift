@@ -183,7 +183,7 @@ public struct SafeTensors {
       for v in values {
         switch dtype {
         case .F16: bytes.appendLittleEndian(HalfPrecision.half(from: v))
-        case .BF16: bytes.appendLittleEndian(UInt16(truncatingIfNeeded: v.bitPattern >> 16))
+        case .BF16: bytes.appendLittleEndian(HalfPrecision.bfloat(from: v))
         default: bytes.appendLittleEndian(v.bitPattern)
         }
       }

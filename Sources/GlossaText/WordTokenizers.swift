@@ -14,7 +14,7 @@ public struct WhitespaceTokenizer: WordTokenizer {
   public init() {}
 
   public func tokenize(_ text: String) -> [Token] {
-    runs(of: text) { !$0.properties.isWhitespace }
+    runs(of: text) { !ScalarClass.isSpace($0) }
   }
 }
 
@@ -42,24 +42,43 @@ public struct RegexWordTokenizer: WordTokenizer {
   }
 }
 
-/// Maximal runs of scalars satisfying `belongs`, with scalar offsets.
+/// Maximal runs of scalars satisfying `belongs`, with scalar offsets. Works on the UTF-8
+/// bytes: ASCII is classified without decoding, and a token's text is cut from the bytes.
 func runs(of text: String, where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
-  var tokens: [Token] = []
-  var current = String.UnicodeScalarView()
-  var start = 0
-  var offset = 0
-  for scalar in text.unicodeScalars {
-    if belongs(scalar) {
-      if current.isEmpty { start = offset }
-      current.append(scalar)
-    } else if !current.isEmpty {
-      tokens.append(Token(String(current), start: start, end: offset))
-      current = String.UnicodeScalarView()
+  var text = text
+  return text.withUTF8 { bytes in
+    var tokens: [Token] = []
+    var i = 0
+    var scalarOffset = 0
+    var runStart: (byte: Int, scalar: Int)? = nil
+    while i < bytes.count {
+      let lead = bytes[i]
+      let width = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+      let scalar: Unicode.Scalar
+      if width == 1 {
+        scalar = Unicode.Scalar(lead)
+      } else {
+        var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+        for k in 1..<width { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+      }
+      if belongs(scalar) {
+        if runStart == nil { runStart = (i, scalarOffset) }
+      } else if let start = runStart {
+        tokens.append(
+          Token(
+            String(decoding: bytes[start.byte..<i], as: UTF8.self), start: start.scalar, end: scalarOffset))
+        runStart = nil
+      }
+      i += width
+      scalarOffset += 1
     }
-    offset += 1
+    if let start = runStart {
+      tokens.append(
+        Token(String(decoding: bytes[start.byte...], as: UTF8.self), start: start.scalar, end: scalarOffset))
+    }
+    return tokens
   }
-  if !current.isEmpty { tokens.append(Token(String(current), start: start, end: offset)) }
-  return tokens
 }
 
 /// User-perceived characters (grapheme clusters): "é" written as e + combining accent is

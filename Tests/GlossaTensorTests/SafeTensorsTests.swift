@@ -13,6 +13,7 @@ import Testing
     let weights = Tensor(rows: [[1.5, -2.25, 3e-3], [65504, -0.0, 1e-7]])
     file.set("w", weights)
     file.set("half", weights, as: .F16)
+    file.set("brain", weights, as: .BF16)
     file.set("ids", integers: [3, -1, 1 << 40], shape: [3])
     file.metadata = ["format": "pt"]
     let url = temporaryURL("round.safetensors")
@@ -26,8 +27,11 @@ import Testing
     #expect(abs(half[2] - 3e-3) < 2e-6)
     #expect(abs(half[5] - 1e-7) < 6e-8)  // a half subnormal
     #expect(try loaded.integers("ids") == [3, -1, 1 << 40])
+    let brain = try #require(try loaded.tensor("brain")).scalars
+    #expect(brain[0] == 1.5 && brain[1] == -2.25)  // exact in bfloat16
+    #expect(abs(brain[3] - 65504) / 65504 < 1e-2)  // 8 bits of mantissa
     #expect(loaded.metadata == ["format": "pt"])
-    #expect(loaded.names == ["half", "ids", "w"])
+    #expect(loaded.names == ["brain", "half", "ids", "w"])
   }
 
   @Test func halfPrecisionRoundsToNearest() throws {
