@@ -1,0 +1,65 @@
+import Foundation
+
+/// Turns a document into the terms a vectorizer counts: tokens from a token pattern
+/// (lowercased if asked), then word n-grams; or character n-grams of the text.
+public struct TermAnalyzer: Sendable {
+  /// What a term is.
+  public enum Unit: Sendable { case words, characters }
+  /// How tokens are found.
+  public enum Pattern: Sendable, Equatable {
+    /// The lecture's `\b\w+\b`.
+    case wordCharacters
+    /// scikit-learn's default `\b\w\w+\b` (tokens of two or more characters).
+    case twoOrMoreWordCharacters
+    /// Any regular expression (ICU syntax); each match is a token.
+    case regex(String)
+  }
+
+  public var unit: Unit = .words
+  public var pattern: Pattern = .wordCharacters
+  public var lowercase = true
+  /// Shortest and longest n-gram.
+  public var ngrams: ClosedRange<Int> = 1...1
+
+  public init(
+    unit: Unit = .words, pattern: Pattern = .wordCharacters, lowercase: Bool = true,
+    ngrams: ClosedRange<Int> = 1...1
+  ) {
+    self.unit = unit
+    self.pattern = pattern
+    self.lowercase = lowercase
+    self.ngrams = ngrams
+  }
+
+  /// The terms of a document, in order (repeats kept).
+  public func terms(_ document: String) throws -> [String] {
+    let text = lowercase ? document.lowercased() : document
+    switch unit {
+    case .characters:
+      // scikit-learn's "char" analyzer: n-grams of the whitespace-normalized text.
+      let characters = Array(text.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+      return ngrams.flatMap { n in
+        characters.count < n ? [] : (0...(characters.count - n)).map { String(characters[$0..<($0 + n)]) }
+      }
+    case .words:
+      let tokens = try tokens(text)
+      if ngrams == 1...1 { return tokens }
+      return ngrams.flatMap { n in
+        tokens.count < n ? [] : (0...(tokens.count - n)).map { tokens[$0..<($0 + n)].joined(separator: " ") }
+      }
+    }
+  }
+
+  func tokens(_ text: String) throws -> [String] {
+    switch pattern {
+    case .wordCharacters: return RegexWordTokenizer().words(text)
+    case .twoOrMoreWordCharacters:
+      return RegexWordTokenizer().words(text).filter { $0.unicodeScalars.count >= 2 }
+    case .regex(let source):
+      let regex = try NSRegularExpression(pattern: source)
+      return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+        Range($0.range, in: text).map { String(text[$0]) }
+      }
+    }
+  }
+}
