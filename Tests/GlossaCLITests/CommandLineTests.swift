@@ -91,4 +91,31 @@ import Testing
     ])
     #expect(failed != 0 && error.contains("the corpus has no words"))
   }
+
+  @Test func vectorizeTheLecturesReviews() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-cli-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let reviews = folder.appendingPathComponent("reviews.txt")
+    try "The movie was not good.\nThe movie was good, not bad.\n".write(
+      to: reviews, atomically: true, encoding: .utf8)
+    let bow = try glossa(["vectorize", "--method", "bow", "--lowercase", "--order", "first", reviews.path]).1
+    #expect(bow == "the\tmovie\twas\tnot\tgood\tbad\n1\t1\t1\t1\t1\t0\n1\t1\t1\t1\t1\t1\n")
+    let matrix = folder.appendingPathComponent("m.mtx")
+    let (status, _, error) = try glossa([
+      "vectorize", "--method", "tfidf", "--idf", "lecture", "--output", matrix.path, reviews.path,
+    ])
+    #expect(status == 0 && error.contains("zero or negative"))
+    #expect(
+      try String(contentsOf: matrix, encoding: .utf8).hasPrefix(
+        "%%MatrixMarket matrix coordinate real general\n2 6 "))
+    #expect(
+      try String(contentsOf: folder.appendingPathComponent("m.vocab"), encoding: .utf8).split(separator: "\n")
+        .count == 6)
+    let search = try glossa(["vectorize", "search", "--query", "bad", "--top", "1", reviews.path]).1
+    #expect(search.hasSuffix("\t2\tThe movie was good, not bad.\n"))
+    let empty = folder.appendingPathComponent("empty.txt")
+    try "".write(to: empty, atomically: true, encoding: .utf8)
+    #expect(try glossa(["vectorize", empty.path]).2.contains("there are no documents"))
+  }
 }
