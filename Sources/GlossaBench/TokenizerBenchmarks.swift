@@ -55,3 +55,24 @@ func wordTokenizerBenchmark(_ options: Options) {
   }
   emit(["workload": "word_tokenize", "library": "glossa", "results": results])
 }
+
+/// TF-IDF fit-transform over a corpus, one line = one document, with scikit-learn's
+/// defaults (lowercase, `\b\w\w+\b`, smooth IDF, l2): seconds and documents/s.
+func tfidfBenchmark(_ options: Options) {
+  guard let corpusPath = options.corpus, let text = try? String(contentsOfFile: corpusPath, encoding: .utf8)
+  else {
+    FileHandle.standardError.write(Data("tfidf needs --corpus FILE.txt\n".utf8))
+    exit(2)
+  }
+  let documents = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  let start = DispatchTime.now().uptimeNanoseconds
+  var tfidf = TFIDFVectorizer(
+    counter: CountVectorizer(analyzer: TermAnalyzer(pattern: .twoOrMoreWordCharacters, lowercase: true)))
+  let matrix = try! tfidf.fitTransform(documents)
+  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  emit([
+    "workload": "tfidf", "library": "glossa", "documents": documents.count, "seconds": seconds,
+    "shape": [matrix.rows, matrix.columns], "nonzeros": matrix.nonZeros,
+    "mb_per_s": Double(text.utf8.count) / 1e6 / seconds,
+  ])
+}

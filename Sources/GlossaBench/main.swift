@@ -126,6 +126,7 @@ case "lstm2", "lstm1", "gru1", "rnn1": languageModelBenchmark(options)
 case "bilstm_cls": classifierBenchmark(options)
 case "bpe_encode": tokenizerBenchmark(options)
 case "word_tokenize": wordTokenizerBenchmark(options)
+case "tfidf": tfidfBenchmark(options)
 case "all":
   matmulBenchmark(options)
   mlpBenchmark(options)
@@ -140,6 +141,6 @@ default:
     Data(
       ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|all [--threads 1,2] [--seconds S]\n"
         + "       GlossaBench bpe_encode --tokenizer FILE.json --corpus FILE.txt [--threads 1,2]\n"
-        + "       GlossaBench word_tokenize --corpus FILE.txt\n").utf8))
+        + "       GlossaBench word_tokenize|tfidf --corpus FILE.txt\n").utf8))
   exit(2)
 }

@@ -54,28 +54,48 @@ public struct CountVectorizer: Sendable {
   }
 
   /// Learns the vocabulary from `documents` and returns their count matrix.
+  ///
+  /// Each term is hashed once, into a provisional id in order of first appearance; document
+  /// frequencies, totals and the matrix are then computed on integer ids.
   public mutating func fitTransform(_ documents: [String]) throws -> SparseMatrix {
     guard !documents.isEmpty else { throw VectorizerError.noDocuments }
-    let analyzed = try documents.map(analyzer.terms)
-    var documentFrequency: [String: Int] = [:]
-    var totalCount: [String: Int] = [:]
+    var ids: [String: Int32] = [:]
     var firstSeen: [String] = []
-    for terms in analyzed {
-      for term in Set(terms) { documentFrequency[term, default: 0] += 1 }
-      for term in terms {
-        if totalCount[term] == nil { firstSeen.append(term) }
-        totalCount[term, default: 0] += 1
+    var analyzed: [[Int32]] = []
+    analyzed.reserveCapacity(documents.count)
+    for document in documents {
+      analyzed.append(
+        try analyzer.terms(document).map { term in
+          if let id = ids[term] { return id }
+          let id = Int32(firstSeen.count)
+          ids[term] = id
+          firstSeen.append(term)
+          return id
+        })
+    }
+    var documentFrequency = [Int](repeating: 0, count: firstSeen.count)
+    var totalCount = [Int](repeating: 0, count: firstSeen.count)
+    var lastDocument = [Int](repeating: -1, count: firstSeen.count)
+    for (d, terms) in analyzed.enumerated() {
+      for id in terms.map(Int.init) {
+        totalCount[id] += 1
+        if lastDocument[id] != d {
+          lastDocument[id] = d
+          documentFrequency[id] += 1
+        }
       }
     }
     let n = documents.count
     let low = minimumDocumentFrequency.documents(of: n)
     let high = maximumDocumentFrequency.documents(of: n)
-    var kept = firstSeen.filter {
-      Double(documentFrequency[$0]!) >= low && Double(documentFrequency[$0]!) <= high
+    var kept = firstSeen.indices.filter {
+      Double(documentFrequency[$0]) >= low && Double(documentFrequency[$0]) <= high
     }
     if let maximumFeatures, kept.count > maximumFeatures {
       // The most frequent terms over the corpus; ties go to the alphabetically first.
-      let chosen = Set(kept.sorted { (totalCount[$0]!, $1) > (totalCount[$1]!, $0) }.prefix(maximumFeatures))
+      let chosen = Set(
+        kept.sorted { (totalCount[$0], firstSeen[$1]) > (totalCount[$1], firstSeen[$0]) }.prefix(
+          maximumFeatures))
       kept = kept.filter(chosen.contains)
     }
     guard !kept.isEmpty else {
@@ -83,27 +103,44 @@ public struct CountVectorizer: Sendable {
         firstSeen.isEmpty
           ? "the documents have no terms" : "every term was removed by the document-frequency limits")
     }
-    terms =
-      order == .alphabetical
-      ? kept.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } : kept
+    if order == .alphabetical {
+      kept.sort { firstSeen[$0].unicodeScalars.lexicographicallyPrecedes(firstSeen[$1].unicodeScalars) }
+    }
+    terms = kept.map { firstSeen[$0] }
     vocabulary = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($0.element, $0.offset) })
-    return counts(analyzed)
+    var column = [Int32](repeating: -1, count: firstSeen.count)
+    for (c, id) in kept.enumerated() { column[id] = Int32(c) }
+    return counts(analyzed.map { $0.map { column[Int($0)] } })
   }
 
   /// The count matrix of new documents over the fitted vocabulary.
   public func transform(_ documents: [String]) throws -> SparseMatrix {
     guard !vocabulary.isEmpty else { throw VectorizerError.notFitted }
-    return counts(try documents.map(analyzer.terms))
+    return counts(try documents.map { try analyzer.terms($0).map { Int32(vocabulary[$0] ?? -1) } })
   }
 
-  func counts(_ analyzed: [[String]]) -> SparseMatrix {
-    let rows = analyzed.map { terms in
-      var row: [Int: Double] = [:]
-      for term in terms {
-        if let column = vocabulary[term] { row[column] = binary ? 1 : (row[column] ?? 0) + 1 }
+  /// The matrix of documents given as column indices (−1: not in the vocabulary).
+  func counts(_ columns: [[Int32]]) -> SparseMatrix {
+    var scratch = [Double](repeating: 0, count: terms.count)
+    var starts = [0]
+    var indices: [Int] = []
+    var values: [Double] = []
+    for document in columns {
+      var touched: [Int] = []
+      for c in document where c >= 0 {
+        let c = Int(c)
+        if scratch[c] == 0 { touched.append(c) }
+        scratch[c] = binary ? 1 : scratch[c] + 1
       }
-      return row
+      touched.sort()
+      for c in touched {
+        indices.append(c)
+        values.append(scratch[c])
+        scratch[c] = 0
+      }
+      starts.append(indices.count)
     }
-    return SparseMatrix(rows: rows, columns: terms.count)
+    return SparseMatrix(
+      rows: columns.count, columns: terms.count, rowStart: starts, columnIndex: indices, values: values)
   }
 }

@@ -58,13 +58,18 @@ public struct TFIDFVectorizer: Sendable {
           + "IDF ln(N/(1+df)) is zero or negative for them (e.g. \(negativeIDFTerms.prefix(5).joined(separator: ", ")))"
       )
     }
-    return weigh(counts, documentLengths: try documents.map { try counter.analyzer.terms($0).count })
+    return weigh(counts, documentLengths: try lengths(documents))
+  }
+
+  /// The number of terms of each document, which only the lecture's TF divides by.
+  func lengths(_ documents: [String]) throws -> [Int] {
+    weighting == .lecture ? try documents.map { try counter.analyzer.terms($0).count } : []
   }
 
   /// TF-IDF of new documents with the fitted vocabulary and IDF.
   public func transform(_ documents: [String]) throws -> SparseMatrix {
     let counts = try counter.transform(documents)
-    return weigh(counts, documentLengths: try documents.map { try counter.analyzer.terms($0).count })
+    return weigh(counts, documentLengths: try lengths(documents))
   }
 
   func weigh(_ counts: SparseMatrix, documentLengths: [Int]) -> SparseMatrix {

@@ -54,7 +54,7 @@ public struct TermAnalyzer: Sendable {
     switch pattern {
     case .wordCharacters: return RegexWordTokenizer().words(text)
     case .twoOrMoreWordCharacters:
-      return RegexWordTokenizer().words(text).filter { $0.unicodeScalars.count >= 2 }
+      return RegexWordTokenizer().tokenize(text).compactMap { $0.end - $0.start >= 2 ? $0.text : nil }
     case .regex(let source):
       let regex = try NSRegularExpression(pattern: source)
       return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
