@@ -10,6 +10,7 @@ struct Vectorize: ParsableCommand {
 
   enum Method: String, ExpressibleByArgument { case onehot, bow, tfidf }
   enum ColumnOrder: String, ExpressibleByArgument { case alphabetical, first }
+  enum AnalyzerUnit: String, ExpressibleByArgument { case word, char }
 
   /// The options every vectorize command shares.
   struct Options: ParsableArguments {
@@ -40,9 +41,14 @@ struct Vectorize: ParsableCommand {
     @Flag(help: "Lowercase the documents first.")
     var lowercase = false
     @Option(
-      name: .customLong("token-pattern"), help: "Token regular expression (default the lecture's \\b\\w+\\b)."
+      name: .customLong("token-pattern"),
+      help: "Token regular expression (default the lecture's \\b\\w+\\b), or treebank for NLTK's rules."
     )
     var tokenPattern = #"\b\w+\b"#
+    @Option(
+      name: .customLong("analyzer"),
+      help: "What terms are: word (tokens and their n-grams) or char (character n-grams).")
+    var unit: AnalyzerUnit = .word
     @Argument(help: "The documents, one per line (UTF-8).")
     var documentsFile: String
 
@@ -65,9 +71,12 @@ struct Vectorize: ParsableCommand {
         switch tokenPattern {
         case #"\b\w+\b"#, #"(?u)\b\w+\b"#: .wordCharacters
         case #"\b\w\w+\b"#, #"(?u)\b\w\w+\b"#: .twoOrMoreWordCharacters
+        case "treebank": .tokenizer(TreebankTokenizer())
         default: .regex(tokenPattern)
         }
-      return TermAnalyzer(pattern: pattern, lowercase: lowercase, ngrams: bounds[0]...bounds[1])
+      return TermAnalyzer(
+        unit: unit == .char ? .characters : .words, pattern: pattern, lowercase: lowercase,
+        ngrams: bounds[0]...bounds[1])
     }
 
     func frequency(_ text: String, _ name: String) throws -> DocumentFrequency {
@@ -129,7 +138,8 @@ struct Vectorize: ParsableCommand {
     func vectorize(_ documents: [String]) throws -> (SparseMatrix, [String]) {
       switch options.method {
       case .onehot:
-        let tokens = try documents.flatMap { try options.analyzer().terms($0) }
+        let analyzer = try options.analyzer()
+        let tokens = try documents.flatMap { try analyzer.terms($0) }
         guard !tokens.isEmpty else { throw VectorizerError.noDocuments }
         var seen = Set<String>()
         let encoder = OneHotEncoder(vocabulary: tokens.filter { seen.insert($0).inserted })

@@ -24,6 +24,15 @@ import Testing
     #expect(try vectorizer.transform(["a good good movie"]).dense == [[0, 1, 0, 0, 2, 0]])
   }
 
+  @Test func analyzersCutCharacterNGramsAndUseAnyTokenizer() throws {
+    let characters = TermAnalyzer(unit: .characters, lowercase: true, ngrams: 2...3)
+    #expect(try characters.terms("Ab  c") == ["ab", "b ", " c", "ab ", "b c"])
+    let treebank = TermAnalyzer(pattern: .tokenizer(TreebankTokenizer()), lowercase: false, ngrams: 1...2)
+    #expect(try treebank.terms("don't go") == ["do", "n't", "go", "do n't", "n't go"])
+    let regex = TermAnalyzer(pattern: .regex("[a-z]+"), lowercase: true)
+    #expect(try regex.terms("Ab1cd") == ["ab", "cd"])
+  }
+
   @Test func badInputIsAClearError() throws {
     var vectorizer = CountVectorizer()
     #expect(throws: VectorizerError.noDocuments) { try vectorizer.fitTransform([]) }

@@ -123,7 +123,7 @@ public struct CountVectorizer: Sendable {
   func counts(_ columns: [[Int32]]) -> SparseMatrix {
     var scratch = [Double](repeating: 0, count: terms.count)
     var starts = [0]
-    var indices: [Int] = []
+    var indices: [Int32] = []
     var values: [Double] = []
     for document in columns {
       var touched: [Int] = []
@@ -134,7 +134,7 @@ public struct CountVectorizer: Sendable {
       }
       touched.sort()
       for c in touched {
-        indices.append(c)
+        indices.append(Int32(c))
         values.append(scratch[c])
         scratch[c] = 0
       }

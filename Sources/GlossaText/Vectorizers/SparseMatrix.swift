@@ -6,11 +6,12 @@ public struct SparseMatrix: Sendable, Equatable {
   public let rows: Int, columns: Int
   /// Row r's entries are at `rowStart[r] ..< rowStart[r + 1]`.
   public let rowStart: [Int]
-  public let columnIndex: [Int]
+  /// Column indices, 32-bit as in scipy's CSR (half the memory of `Int`).
+  public let columnIndex: [Int32]
   public let values: [Double]
 
   /// A matrix from its CSR arrays (column indices sorted within each row).
-  public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int], values: [Double]) {
+  public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int32], values: [Double]) {
     self.rows = rows
     self.columns = columns
     self.rowStart = rowStart
@@ -21,11 +22,11 @@ public struct SparseMatrix: Sendable, Equatable {
   /// A matrix from one dictionary of column → value per row.
   public init(rows: [[Int: Double]], columns: Int) {
     var starts = [0]
-    var indices: [Int] = []
+    var indices: [Int32] = []
     var values: [Double] = []
     for row in rows {
       for (column, value) in row.sorted(by: { $0.key < $1.key }) where value != 0 {
-        indices.append(column)
+        indices.append(Int32(column))
         values.append(value)
       }
       starts.append(indices.count)
@@ -38,12 +39,12 @@ public struct SparseMatrix: Sendable, Equatable {
 
   /// Row r as (column, value) pairs.
   public func row(_ r: Int) -> [(column: Int, value: Double)] {
-    (rowStart[r]..<rowStart[r + 1]).map { (columnIndex[$0], values[$0]) }
+    (rowStart[r]..<rowStart[r + 1]).map { (Int(columnIndex[$0]), values[$0]) }
   }
 
   /// The value at (r, c).
   public subscript(r: Int, c: Int) -> Double {
-    for k in rowStart[r]..<rowStart[r + 1] where columnIndex[k] == c { return values[k] }
+    for k in rowStart[r]..<rowStart[r + 1] where columnIndex[k] == Int32(c) { return values[k] }
     return 0
   }
 

@@ -40,7 +40,7 @@ public struct TFIDFVectorizer: Sendable {
   ) throws -> SparseMatrix {
     let counts = try counter.fitTransform(documents)
     var documentFrequency = [Int](repeating: 0, count: counts.columns)
-    for c in counts.columnIndex { documentFrequency[c] += 1 }
+    for c in counts.columnIndex { documentFrequency[Int(c)] += 1 }
     let n = Double(documents.count)
     idf = documentFrequency.map { df in
       let df = Double(df)
@@ -80,7 +80,7 @@ public struct TFIDFVectorizer: Sendable {
         var tf = values[k]
         if weighting == .lecture { tf /= Double(max(documentLengths[r], 1)) }
         if sublinearTF { tf = 1 + log(tf) }
-        values[k] = tf * idf[counts.columnIndex[k]]
+        values[k] = tf * idf[Int(counts.columnIndex[k])]
       }
       let size: Double =
         switch norm {

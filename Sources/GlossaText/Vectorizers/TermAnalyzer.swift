@@ -6,13 +6,15 @@ public struct TermAnalyzer: Sendable {
   /// What a term is.
   public enum Unit: Sendable { case words, characters }
   /// How tokens are found.
-  public enum Pattern: Sendable, Equatable {
+  public enum Pattern: Sendable {
     /// The lecture's `\b\w+\b`.
     case wordCharacters
     /// scikit-learn's default `\b\w\w+\b` (tokens of two or more characters).
     case twoOrMoreWordCharacters
     /// Any regular expression (ICU syntax); each match is a token.
     case regex(String)
+    /// Any word tokenizer (Treebank, whitespace, characters, …).
+    case tokenizer(any WordTokenizer)
   }
 
   public var unit: Unit = .words
@@ -55,6 +57,7 @@ public struct TermAnalyzer: Sendable {
     case .wordCharacters: return RegexWordTokenizer().words(text)
     case .twoOrMoreWordCharacters:
       return RegexWordTokenizer().tokenize(text).compactMap { $0.end - $0.start >= 2 ? $0.text : nil }
+    case .tokenizer(let tokenizer): return tokenizer.words(text)
     case .regex(let source):
       let regex = try NSRegularExpression(pattern: source)
       return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
