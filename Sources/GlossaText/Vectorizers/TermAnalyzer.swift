@@ -35,7 +35,7 @@ public struct TermAnalyzer: Sendable {
 
   /// The terms of a document, in order (repeats kept).
   public func terms(_ document: String) throws -> [String] {
-    let text = lowercase ? document.lowercased() : document
+    let text = lowercase ? lowercased(document) : document
     switch unit {
     case .characters:
       // scikit-learn's "char" analyzer: n-grams of the whitespace-normalized text.
@@ -63,6 +63,22 @@ public struct TermAnalyzer: Sendable {
       return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
         Range($0.range, in: text).map { String(text[$0]) }
       }
+    }
+  }
+}
+
+/// `text.lowercased()`, with a fast path for ASCII text (a byte map instead of the standard
+/// library's character-by-character case mapping).
+func lowercased(_ text: String) -> String {
+  var text = text
+  return text.withUTF8 { bytes in
+    guard bytes.allSatisfy({ $0 < 0x80 }) else { return String(decoding: bytes, as: UTF8.self).lowercased() }
+    return String(unsafeUninitializedCapacity: bytes.count) { out in
+      for i in 0..<bytes.count {
+        let b = bytes[i]
+        out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+      }
+      return bytes.count
     }
   }
 }
