@@ -7,7 +7,7 @@ import Foundation
 /// HuggingFace equivalent; it is recorded under `glossa_end_of_word_symbol` in the model.
 public enum TokenizerFile {
   /// The normalizer, pre-tokenizer and decoder around a model.
-  public enum Pipeline: Sendable { case words, byteLevel, bert }
+  public enum Pipeline: Sendable { case words, byteLevel, bert, metaspace }
 
   /// The JSON object of a tokenizer.
   public static func json(
@@ -40,6 +40,12 @@ public enum TokenizerFile {
         "max_input_chars_per_word": wordPiece.maximumCharacters,
       ]
       decoder = ["type": "WordPiece", "prefix": wordPiece.continuingPrefix, "cleanup": true]
+    case let unigram as UnigramModel:
+      unknown = unigram.token(for: unigram.unknownID)
+      modelJSON = [
+        "type": "Unigram", "unk_id": unigram.unknownID, "byte_fallback": false,
+        "vocab": unigram.pieces.map { [$0.0, $0.1] as [Any] },
+      ]
     case let wordLevel as WordLevelModel:
       unknown = wordLevel.unknownToken
       modelJSON = ["type": "WordLevel", "vocab": wordLevel.table.ids, "unk_token": wordLevel.unknownToken]
@@ -56,6 +62,12 @@ public enum TokenizerFile {
     case .byteLevel:
       preTokenizer = byteLevel
       decoder = byteLevel
+    case .metaspace:
+      let metaspace: [String: Any] = [
+        "type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true,
+      ]
+      preTokenizer = metaspace
+      decoder = metaspace
     case .bert:
       normalizer = [
         "type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": NSNull(),
@@ -112,6 +124,7 @@ enum JSONText {
     case let string as String: return quote(string)
     case let flag as Bool: return flag ? "true" : "false"
     case let number as Int: return String(number)
+    case let number as Double: return number.isFinite ? "\(number)" : "null"
     case is NSNull: return "null"
     default: return "null"
     }

@@ -4,7 +4,7 @@
 public struct TokenizerTraining: Sendable {
   /// The kinds of model that can be trained.
   public enum Kind: String, Sendable, CaseIterable {
-    case bpe, byteBPE = "byte-bpe", wordPiece = "wordpiece", wordLevel = "wordlevel"
+    case bpe, byteBPE = "byte-bpe", wordPiece = "wordpiece", unigram, wordLevel = "wordlevel"
   }
 
   public var kind: Kind
@@ -28,6 +28,7 @@ public struct TokenizerTraining: Sendable {
     case .bpe, .wordLevel: .words
     case .byteBPE: .byteLevel
     case .wordPiece: .bert
+    case .unigram: .metaspace
     }
   }
 
@@ -38,6 +39,11 @@ public struct TokenizerTraining: Sendable {
     let words = countWords(texts)
     guard !words.isEmpty else { throw BPETrainer.TrainingError.emptyCorpus }
     switch kind {
+    case .unigram:
+      var trainer = UnigramTrainer(vocabularySize: vocabularySize ?? 8000)
+      trainer.unknownToken = unknownToken
+      trainer.specialTokens = specialTokens
+      return try trainer.train(wordCounts: words)
     case .wordLevel:
       let vocabulary = Vocabulary(
         counts: words.map { ($0.word, $0.count) }, specialTokens: specialTokens, unknownToken: unknownToken,
@@ -68,13 +74,19 @@ public struct TokenizerTraining: Sendable {
       return counter.words
     }
     // Line by line, so that no more than a line's alignment is held at once.
-    let normalizer: (any Normalizer)? = kind == .wordPiece ? BertNormalizer(lowercase: lowercase) : nil
-    let preTokenizer: any PreTokenizer = kind == .wordPiece ? BertPreTokenizer() : ByteLevel()
+    let normalizer: (any Normalizer)? =
+      kind == .wordPiece ? BertNormalizer(lowercase: lowercase) : (lowercase ? Lowercase() : nil)
+    let preTokenizer: any PreTokenizer =
+      switch kind {
+      case .wordPiece: BertPreTokenizer()
+      case .unigram: Metaspace()
+      default: ByteLevel()
+      }
     var index: [String: Int] = [:]
     var words: [(word: String, count: Int)] = []
     for text in texts {
       for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-        var normalized = NormalizedText(String(line) + "\n")
+        var normalized = NormalizedText(kind == .unigram ? String(line) : String(line) + "\n")
         normalizer?.normalize(&normalized)
         for piece in preTokenizer.split(normalized) {
           let word = piece.text

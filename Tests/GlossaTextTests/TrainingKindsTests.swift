@@ -52,4 +52,25 @@ import Testing
     #expect(tokenizer.model.vocabularySize == 6)
     #expect(tokenizer.encode("the zebra").tokens == ["the", "[UNK]"])
   }
+
+  @Test func unigramLearnsWholeFrequentWordsAndRoundTrips() throws {
+    var training = TokenizerTraining(kind: .unigram)
+    training.vocabularySize = 60
+    let tokenizer = try roundTrip(training)
+    #expect(tokenizer.model.vocabularySize == 60)
+    #expect(tokenizer.model.token(for: 0) == "[UNK]")
+    let encoding = tokenizer.encode("the fox runs")
+    #expect(encoding.tokens.contains("▁the"), "\(encoding.tokens)")
+    #expect(tokenizer.decode(encoding.ids) == "the fox runs")
+    // A character never seen is the unknown id, keeping its text.
+    #expect(tokenizer.encode("fox 東").ids.last == 0)
+  }
+
+  @Test func unigramSegmentationIsTheBestPath() {
+    // Pieces a, b, ab: "ab" (log 0.5) beats a + b (2 · log 0.1).
+    let trainer = UnigramTrainer(vocabularySize: 10)
+    let lattice: [[(end: Int, id: Int)]] = [[(1, 0), (2, 2)], [(2, 1)]]
+    #expect(trainer.segment(lattice, [log(0.1), log(0.1), log(0.5)]) == [2])
+    #expect(trainer.segment(lattice, [log(0.5), log(0.5), log(0.1)]) == [0, 1])
+  }
 }
