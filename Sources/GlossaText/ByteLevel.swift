@@ -30,13 +30,18 @@ public struct ByteLevel: PreTokenizer {
       text.scalars.insert(" ", at: 0)
       text.origins.insert(text.origins[0].lowerBound..<text.origins[0].lowerBound, at: 0)
     }
-    return Self.pieces(text.scalars).map { range in
-      var piece = text.slice(range)
-      piece.mapScalars { scalar in
-        Array(String(scalar).utf8).map { Self.byteToScalar[Int($0)] }
-      }
-      return piece
-    }
+    return Self.pieces(text.scalars).map { prepare(text.slice($0)) }
+  }
+
+  public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? {
+    addPrefixSpace ? nil : Self.pieces(scalars)
+  }
+
+  /// Writes each UTF-8 byte of the piece as its printable stand-in.
+  public func prepare(_ piece: NormalizedText) -> NormalizedText {
+    var piece = piece
+    piece.mapScalars { scalar in Array(String(scalar).utf8).map { Self.byteToScalar[Int($0)] } }
+    return piece
   }
 
   /// GPT-2's pattern `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`

@@ -2,6 +2,17 @@
 /// the model encodes separately. Every piece keeps its scalars' origins.
 public protocol PreTokenizer: Sendable {
   func split(_ text: NormalizedText) -> [NormalizedText]
+  /// The pieces as ranges of `scalars`, for pre-tokenizers that only cut (and may then
+  /// rewrite each piece with ``prepare(_:)``); nil when the text itself must change first.
+  /// Lets a tokenizer without normalizer skip building alignments for the whole text.
+  func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]?
+  /// Rewrites one piece cut by ``pieceRanges(_:)`` before the model sees it.
+  func prepare(_ piece: NormalizedText) -> NormalizedText
+}
+
+extension PreTokenizer {
+  public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? { nil }
+  public func prepare(_ piece: NormalizedText) -> NormalizedText { piece }
 }
 
 /// Scalar classes the hand-written scanners share.
@@ -61,47 +72,55 @@ enum RunClass: Equatable {
   case group(Int)
 }
 
-extension NormalizedText {
-  /// Maximal runs of scalars of the same group, as pieces; `.alone` scalars are pieces of
-  /// their own and `.drop` scalars separate pieces without belonging to any.
-  func runs(_ classify: (Unicode.Scalar) -> RunClass) -> [NormalizedText] {
-    var pieces: [NormalizedText] = []
-    var start = 0
-    var current = RunClass.drop
-    for (i, scalar) in scalars.enumerated() {
-      let kind = classify(scalar)
-      if kind != current || kind == .alone {
-        if current != .drop { pieces.append(slice(start..<i)) }
-        start = i
-        current = kind
-      }
+/// Maximal runs of scalars of the same group; `.alone` scalars are runs of their own and
+/// `.drop` scalars separate runs without belonging to any.
+func runRanges(_ scalars: [Unicode.Scalar], _ classify: (Unicode.Scalar) -> RunClass) -> [Range<Int>] {
+  var ranges: [Range<Int>] = []
+  var start = 0
+  var current = RunClass.drop
+  for (i, scalar) in scalars.enumerated() {
+    let kind = classify(scalar)
+    if kind != current || kind == .alone {
+      if current != .drop { ranges.append(start..<i) }
+      start = i
+      current = kind
     }
-    if current != .drop { pieces.append(slice(start..<scalars.count)) }
-    return pieces
   }
+  if current != .drop { ranges.append(start..<scalars.count) }
+  return ranges
+}
+
+/// A pre-tokenizer that only cuts runs of scalar classes.
+protocol RunSplitter: PreTokenizer {
+  func classify(_ scalar: Unicode.Scalar) -> RunClass
+}
+
+extension RunSplitter {
+  public func split(_ text: NormalizedText) -> [NormalizedText] {
+    runRanges(text.scalars, classify).map(text.slice)
+  }
+  public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? { runRanges(scalars, classify) }
 }
 
 /// HuggingFace's `Whitespace`: the pattern `\w+|[^\w\s]+`.
-public struct WhitespacePreTokenizer: PreTokenizer {
+public struct WhitespacePreTokenizer: RunSplitter {
   public init() {}
-  public func split(_ text: NormalizedText) -> [NormalizedText] {
-    text.runs { ScalarClass.isSpace($0) ? .drop : .group(ScalarClass.isWord($0) ? 1 : 2) }
+  func classify(_ s: Unicode.Scalar) -> RunClass {
+    ScalarClass.isSpace(s) ? .drop : .group(ScalarClass.isWord(s) ? 1 : 2)
   }
 }
 
 /// HuggingFace's `WhitespaceSplit`: runs of non-whitespace.
-public struct WhitespaceSplit: PreTokenizer {
+public struct WhitespaceSplit: RunSplitter {
   public init() {}
-  public func split(_ text: NormalizedText) -> [NormalizedText] {
-    text.runs { ScalarClass.isSpace($0) ? .drop : .group(1) }
-  }
+  func classify(_ s: Unicode.Scalar) -> RunClass { ScalarClass.isSpace(s) ? .drop : .group(1) }
 }
 
 /// BERT's pre-tokenizer: splits on whitespace (dropped) and isolates every punctuation mark.
-public struct BertPreTokenizer: PreTokenizer {
+public struct BertPreTokenizer: RunSplitter {
   public init() {}
-  public func split(_ text: NormalizedText) -> [NormalizedText] {
-    text.runs { ScalarClass.isSpace($0) ? .drop : (ScalarClass.isPunctuation($0) ? .alone : .group(1)) }
+  func classify(_ s: Unicode.Scalar) -> RunClass {
+    ScalarClass.isSpace(s) ? .drop : (ScalarClass.isPunctuation(s) ? .alone : .group(1))
   }
 }
 

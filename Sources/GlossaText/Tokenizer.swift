@@ -131,20 +131,42 @@ public struct Tokenizer: Sendable {
 
   /// Encodes one text.
   public func encode(_ text: String) -> Encoding {
-    var normalized = NormalizedText(text)
-    normalizer?.normalize(&normalized)
-    let pieces = preTokenizer?.split(normalized) ?? [normalized]
     // byteStart[i]: where scalar i of the original text starts in its UTF-8 bytes.
     var byteStart = [0]
     for scalar in text.unicodeScalars { byteStart.append(byteStart.last! + UTF8.width(scalar)) }
     var encoding = Encoding()
-    for piece in pieces {
-      for token in cache.tokens(of: piece.scalars, model) {
-        let offset = piece.originalRange(of: token.range)
-        encoding.append(
-          id: token.id, token: token.text, offset: offset,
-          byteOffset: byteStart[offset.lowerBound]..<byteStart[offset.upperBound],
-          special: specialTokenIDs.contains(token.id))
+    /// Appends a token that covers `range` of the original scalars.
+    func add(_ token: ModelToken, covering range: Range<Int>) {
+      encoding.append(
+        id: token.id, token: token.text, offset: range,
+        byteOffset: byteStart[range.lowerBound]..<byteStart[range.upperBound],
+        special: specialTokenIDs.contains(token.id))
+    }
+    let scalars = Array(text.unicodeScalars)
+    if normalizer == nil, let pre = preTokenizer, let ranges = pre.pieceRanges(scalars) {
+      // Fast path: cut the original scalars directly; each distinct piece is prepared and
+      // encoded once, its tokens cached with ranges relative to the piece.
+      for range in ranges {
+        let tokens = cache.tokens(of: Array(scalars[range])) { piece in
+          let prepared = pre.prepare(NormalizedText(string(piece)))
+          return model.tokenize(prepared.scalars).map { token in
+            ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
+          }
+        }
+        for token in tokens {
+          add(
+            token,
+            covering: (range.lowerBound + token.range.lowerBound)..<(range.lowerBound + token.range.upperBound)
+          )
+        }
+      }
+    } else {
+      var normalized = NormalizedText(text)
+      normalizer?.normalize(&normalized)
+      for piece in preTokenizer?.split(normalized) ?? [normalized] {
+        for token in cache.tokens(of: piece.scalars, { model.tokenize($0) }) {
+          add(token, covering: piece.originalRange(of: token.range))
+        }
       }
     }
     postProcessing.apply(&encoding)
@@ -177,10 +199,10 @@ final class PieceCache: Sendable {
   static let capacity = 200_000
   private let table = Mutex([String: [ModelToken]]())
 
-  func tokens(of scalars: [Unicode.Scalar], _ model: any TokenizerModel) -> [ModelToken] {
+  func tokens(of scalars: [Unicode.Scalar], _ encode: ([Unicode.Scalar]) -> [ModelToken]) -> [ModelToken] {
     let key = string(scalars)
     if let hit = table.withLock({ $0[key] }) { return hit }
-    let tokens = model.tokenize(scalars)
+    let tokens = encode(scalars)
     table.withLock { table in
       if table.count < Self.capacity { table[key] = tokens }
     }
