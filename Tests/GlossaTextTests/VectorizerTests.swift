@@ -3,6 +3,13 @@ import GlossaText
 import TestSupport
 import Testing
 
+extension TermAnalyzer.Pattern {
+  var isTwoOrMore: Bool {
+    if case .twoOrMoreWordCharacters = self { return true }
+    return false
+  }
+}
+
 @Suite struct VectorizerTests {
   @Test func theLecturesOneHotTable() {
     let words = ["Case", "Analysis", "Economics", "and", "Finance"]
@@ -22,6 +29,34 @@ import Testing
     #expect(matrix.dense == [[1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 1]])
     // Unknown terms of new documents are ignored.
     #expect(try vectorizer.transform(["a good good movie"]).dense == [[0, 1, 0, 0, 2, 0]])
+  }
+
+  @Test func byteScanningCountsLikeTheGeneralPath() throws {
+    // The byte-level scanner (ASCII lowercased on the fly, Unicode text through the general
+    // path) against the same analysis done with strings.
+    let documents = [
+      "Naïve CAFÉ café, the THE the", "plain ascii text_with_underscores 42 x", "ÉTÉ été 東京 🙂 ok", "",
+      "A b c",
+    ]
+    for lowercase in [true, false] {
+      for pattern in [TermAnalyzer.Pattern.wordCharacters, .twoOrMoreWordCharacters] {
+        var fast = CountVectorizer(analyzer: TermAnalyzer(pattern: pattern, lowercase: lowercase))
+        let minimum = pattern.isTwoOrMore ? 2 : 1
+        let plainTokenizer = FilteredTokenizer(minimum: minimum)
+        var plain = CountVectorizer(
+          analyzer: TermAnalyzer(pattern: .tokenizer(plainTokenizer), lowercase: lowercase))
+        #expect(try fast.fitTransform(documents) == plain.fitTransform(documents))
+        #expect(fast.terms == plain.terms)
+      }
+    }
+  }
+
+  /// `\b\w+\b` tokens of at least `minimum` scalars, through the string path.
+  struct FilteredTokenizer: WordTokenizer {
+    let minimum: Int
+    func tokenize(_ text: String) -> [Token] {
+      RegexWordTokenizer().tokenize(text).filter { $0.end - $0.start >= minimum }
+    }
   }
 
   @Test func analyzersCutCharacterNGramsAndUseAnyTokenizer() throws {

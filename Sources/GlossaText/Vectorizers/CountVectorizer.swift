@@ -59,20 +59,12 @@ public struct CountVectorizer: Sendable {
   /// frequencies, totals and the matrix are then computed on integer ids.
   public mutating func fitTransform(_ documents: [String]) throws -> SparseMatrix {
     guard !documents.isEmpty else { throw VectorizerError.noDocuments }
-    var ids: [String: Int32] = [:]
-    var firstSeen: [String] = []
-    var analyzed: [[Int32]] = []
-    analyzed.reserveCapacity(documents.count)
-    for document in documents {
-      analyzed.append(
-        try analyzer.terms(document).map { term in
-          if let id = ids[term] { return id }
-          let id = Int32(firstSeen.count)
-          ids[term] = id
-          firstSeen.append(term)
-          return id
-        })
+    let table = TermTable()
+    let analyzed: [[Int32]] = try documents.map { document in
+      analyzer.scansBytes
+        ? try analyzer.termIDs(document, into: table) : try analyzer.terms(document).map(table.id)
     }
+    let firstSeen = table.terms
     var documentFrequency = [Int](repeating: 0, count: firstSeen.count)
     var totalCount = [Int](repeating: 0, count: firstSeen.count)
     var lastDocument = [Int](repeating: -1, count: firstSeen.count)

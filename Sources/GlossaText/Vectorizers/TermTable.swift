@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Terms ↔ provisional ids, looked up by their UTF-8 bytes so that counting a corpus makes
+/// no `String` per token. New terms' bytes are copied into fixed blocks that never move,
+/// which the table's keys point into.
+final class TermTable {
+  /// A term's bytes with their FNV-1a fingerprint: hashing feeds the table 8 bytes, not the term.
+  private struct Key: Hashable {
+    let start: UnsafePointer<UInt8>
+    let count: Int
+    let fingerprint: UInt64
+
+    init(start: UnsafePointer<UInt8>, count: Int) {
+      self.start = start
+      self.count = count
+      var h: UInt64 = 0xcbf2_9ce4_8422_2325
+      for i in 0..<count { h = (h ^ UInt64(start[i])) &* 0x100_0000_01b3 }
+      fingerprint = h
+    }
+
+    static func == (a: Key, b: Key) -> Bool {
+      a.fingerprint == b.fingerprint && a.count == b.count
+        && (a.start == b.start || memcmp(a.start, b.start, a.count) == 0)
+    }
+    func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+  }
+
+  private var ids: [Key: Int32] = [:]
+  private var blocks: [UnsafeMutablePointer<UInt8>] = []
+  private var used = 0
+  private static let blockSize = 1 << 20
+  /// The terms, by id.
+  private(set) var terms: [String] = []
+  /// A document's (lowercased) bytes, reused from document to document.
+  var scratch: [UInt8] = []
+
+  deinit { for block in blocks { block.deallocate() } }
+
+  /// The id of the term with these bytes, adding it if new.
+  func id(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32 {
+    if let id = ids[Key(start: bytes, count: count)] { return id }
+    if blocks.isEmpty || used + count > Self.blockSize {
+      blocks.append(.allocate(capacity: max(Self.blockSize, count)))
+      used = 0
+    }
+    let stored = blocks[blocks.count - 1] + used
+    stored.update(from: bytes, count: count)
+    used += count
+    let id = Int32(terms.count)
+    ids[Key(start: stored, count: count)] = id
+    terms.append(String(decoding: UnsafeBufferPointer(start: stored, count: count), as: UTF8.self))
+    return id
+  }
+
+  /// The id of a term given as a string, adding it if new.
+  func id(_ term: String) -> Int32 {
+    var term = term
+    return term.withUTF8 { self.id($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+  }
+}
+
+extension TermAnalyzer {
+  /// Whether ``termIDs(_:into:)`` handles this analyzer: word unigrams of `\b\w+\b` or `\b\w\w+\b`.
+  var scansBytes: Bool {
+    guard unit == .words, ngrams == 1...1 else { return false }
+    switch pattern {
+    case .wordCharacters, .twoOrMoreWordCharacters: return true
+    default: return false
+    }
+  }
+
+  /// The document's terms as ids of `table`, scanned straight from its UTF-8 bytes (ASCII
+  /// lowercased on the fly). Documents that need Unicode lowercasing take the general path.
+  func termIDs(_ document: String, into table: TermTable) throws -> [Int32] {
+    var document = document
+    var minimum = 1
+    if case .twoOrMoreWordCharacters = pattern { minimum = 2 }
+    let scanned: [Int32]? = document.withUTF8 { bytes in
+      if table.scratch.count < bytes.count { table.scratch = [UInt8](repeating: 0, count: bytes.count * 2) }
+      var ids: [Int32] = []
+      var i = 0
+      var start = -1
+      var scalars = 0
+      var needsUnicodeLowercasing = false
+      table.scratch.withUnsafeMutableBufferPointer { out in
+        func flush(_ end: Int) {
+          if start >= 0 && scalars >= minimum {
+            ids.append(table.id(out.baseAddress! + start, count: end - start))
+          }
+          start = -1
+          scalars = 0
+        }
+        while i < bytes.count {
+          let lead = bytes[i]
+          if lead >= 0x80 && lowercase {
+            needsUnicodeLowercasing = true
+            return
+          }
+          let width = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+          var value = UInt32(lead)
+          if width > 1 {
+            value &= width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07
+            for k in 1..<width where i + k < bytes.count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+          }
+          let word = Unicode.Scalar(value).map(RegexWordTokenizer.isWordCharacter) ?? false
+          if word {
+            if start < 0 { start = i }
+            scalars += 1
+          } else {
+            flush(i)
+          }
+          for k in 0..<width where i + k < bytes.count {
+            let b = bytes[i + k]
+            out[i + k] = lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+          }
+          i += width
+        }
+        flush(bytes.count)
+      }
+      return needsUnicodeLowercasing ? nil : ids
+    }
+    if let scanned { return scanned }
+    return try terms(document).map(table.id)
+  }
+}
