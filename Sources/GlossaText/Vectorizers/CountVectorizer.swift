@@ -59,17 +59,23 @@ public struct CountVectorizer: Sendable {
   /// frequencies, totals and the matrix are then computed on integer ids.
   public mutating func fitTransform(_ documents: [String]) throws -> SparseMatrix {
     guard !documents.isEmpty else { throw VectorizerError.noDocuments }
+    // All documents' term ids in one array (document d at starts[d] ..< starts[d + 1]).
     let table = TermTable()
-    let analyzed: [[Int32]] = try documents.map { document in
-      analyzer.scansBytes
+    var flat: [Int32] = []
+    var starts = [0]
+    starts.reserveCapacity(documents.count + 1)
+    for document in documents {
+      flat +=
+        analyzer.scansBytes
         ? try analyzer.termIDs(document, into: table) : try analyzer.terms(document).map(table.id)
+      starts.append(flat.count)
     }
     let firstSeen = table.terms
     var documentFrequency = [Int](repeating: 0, count: firstSeen.count)
     var totalCount = [Int](repeating: 0, count: firstSeen.count)
     var lastDocument = [Int](repeating: -1, count: firstSeen.count)
-    for (d, terms) in analyzed.enumerated() {
-      for id in terms.map(Int.init) {
+    for d in documents.indices {
+      for id in flat[starts[d]..<starts[d + 1]].map(Int.init) {
         totalCount[id] += 1
         if lastDocument[id] != d {
           lastDocument[id] = d
@@ -102,24 +108,33 @@ public struct CountVectorizer: Sendable {
     vocabulary = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($0.element, $0.offset) })
     var column = [Int32](repeating: -1, count: firstSeen.count)
     for (c, id) in kept.enumerated() { column[id] = Int32(c) }
-    return counts(analyzed.map { $0.map { column[Int($0)] } })
+    for k in flat.indices { flat[k] = column[Int(flat[k])] }
+    return counts(flat, starts)
   }
 
   /// The count matrix of new documents over the fitted vocabulary.
   public func transform(_ documents: [String]) throws -> SparseMatrix {
     guard !vocabulary.isEmpty else { throw VectorizerError.notFitted }
-    return counts(try documents.map { try analyzer.terms($0).map { Int32(vocabulary[$0] ?? -1) } })
+    var flat: [Int32] = []
+    var starts = [0]
+    for document in documents {
+      flat += try analyzer.terms(document).map { Int32(vocabulary[$0] ?? -1) }
+      starts.append(flat.count)
+    }
+    return counts(flat, starts)
   }
 
-  /// The matrix of documents given as column indices (−1: not in the vocabulary).
-  func counts(_ columns: [[Int32]]) -> SparseMatrix {
+  /// The matrix of documents given as column indices (−1: not in the vocabulary), document
+  /// d at `documentStart[d] ..< documentStart[d + 1]` of `columns`.
+  func counts(_ columns: [Int32], _ documentStart: [Int]) -> SparseMatrix {
     var scratch = [Double](repeating: 0, count: terms.count)
     var starts = [0]
     var indices: [Int32] = []
     var values: [Double] = []
-    for document in columns {
-      var touched: [Int] = []
-      for c in document where c >= 0 {
+    var touched: [Int] = []
+    for d in 0..<(documentStart.count - 1) {
+      touched.removeAll(keepingCapacity: true)
+      for c in columns[documentStart[d]..<documentStart[d + 1]] where c >= 0 {
         let c = Int(c)
         if scratch[c] == 0 { touched.append(c) }
         scratch[c] = binary ? 1 : scratch[c] + 1
@@ -133,6 +148,7 @@ public struct CountVectorizer: Sendable {
       starts.append(indices.count)
     }
     return SparseMatrix(
-      rows: columns.count, columns: terms.count, rowStart: starts, columnIndex: indices, values: values)
+      rows: documentStart.count - 1, columns: terms.count, rowStart: starts, columnIndex: indices,
+      values: values)
   }
 }
