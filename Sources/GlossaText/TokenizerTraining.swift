@@ -69,7 +69,7 @@ public struct TokenizerTraining: Sendable {
   /// Distinct training words with counts, in order of first appearance.
   func countWords(_ texts: [String]) -> [(word: String, count: Int)] {
     if kind == .bpe || kind == .wordLevel {
-      var counter = WordCounter()
+      let counter = WordCounter()
       for text in texts { counter.add(Array((lowercase ? text.lowercased() : text).utf8)) }
       return counter.words
     }

@@ -2,25 +2,15 @@
 /// HuggingFace's `Whitespace` pieces (`\w+|[^\w\s]+`). ASCII goes through a lookup table;
 /// other scalars are decoded and classified by their Unicode properties. Only unique words
 /// become `String`s.
-public struct WordCounter {
-  /// Each distinct word with its count, in order of first appearance.
-  public private(set) var words: [(word: String, count: Int)] = []
-  private var index: [ByteKey: Int] = [:]
-  /// Kept alive so that the byte keys stay valid.
-  private var buffers: [[UInt8]] = []
+public final class WordCounter {
+  private let table = TermTable()
+  private var counts: [Int] = []
 
   public init() {}
 
-  /// A word's bytes, hashed and compared by content.
-  private struct ByteKey: Hashable {
-    let start: UnsafePointer<UInt8>
-    let count: Int
-    static func == (a: ByteKey, b: ByteKey) -> Bool {
-      a.count == b.count && (a.start == b.start || memcmp(a.start, b.start, a.count) == 0)
-    }
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(bytes: UnsafeRawBufferPointer(start: start, count: count))
-    }
+  /// Each distinct word with its count, in order of first appearance.
+  public var words: [(word: String, count: Int)] {
+    zip(table.terms, counts).map { (word: $0, count: $1) }
   }
 
   private static let asciiClass: [UInt8] = (0..<128).map { b in
@@ -29,9 +19,8 @@ public struct WordCounter {
   }
 
   /// Adds the words of one text (valid UTF-8).
-  public mutating func add(_ utf8: [UInt8]) {
-    buffers.append(utf8)
-    buffers[buffers.count - 1].withUnsafeBufferPointer { bytes in
+  public func add(_ utf8: [UInt8]) {
+    utf8.withUnsafeBufferPointer { bytes in
       guard let base = bytes.baseAddress else { return }
       var i = 0
       var start = 0
@@ -39,13 +28,13 @@ public struct WordCounter {
       while i < bytes.count {
         let (kind, width) = Self.classify(bytes, at: i)
         if kind != current {
-          if current != 0 { count(ByteKey(start: base + start, count: i - start)) }
+          if current != 0 { count(base + start, i - start) }
           start = i
           current = kind
         }
         i += width
       }
-      if current != 0 { count(ByteKey(start: base + start, count: bytes.count - start)) }
+      if current != 0 { count(base + start, bytes.count - start) }
     }
   }
 
@@ -60,19 +49,9 @@ public struct WordCounter {
     return (ScalarClass.isSpace(scalar) ? 0 : (ScalarClass.isWord(scalar) ? 1 : 2), width)
   }
 
-  private mutating func count(_ key: ByteKey) {
-    if let i = index[key] {
-      words[i].count += 1
-    } else {
-      index[key] = words.count
-      words.append(
-        (String(decoding: UnsafeBufferPointer(start: key.start, count: key.count), as: UTF8.self), 1))
-    }
+  private func count(_ start: UnsafePointer<UInt8>, _ length: Int) {
+    let id = Int(table.id(start, count: length))
+    if id == counts.count { counts.append(0) }
+    counts[id] += 1
   }
 }
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
