@@ -104,6 +104,7 @@ public struct BPETrainer: Sendable {
 struct PairState {
   struct Pair: Hashable {
     let left: Int32, right: Int32
+    var key: UInt64 { UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right)) }
   }
 
   /// Symbol strings by id.
@@ -116,11 +117,16 @@ struct PairState {
   var words: [[Int32]] = []
   var starts: [[Int32]] = []
   var wordCounts: [Int] = []
-  var pairCounts: [Pair: Int] = [:]
+  /// Every pair ever seen gets a slot; these arrays are indexed by slot.
+  var slots = FlatHashTable(capacity: 1 << 16)
+  var pairs: [Pair] = []
+  var pairCounts: [Int] = []
   /// The earliest (word, character) at which each pair has been seen.
-  var firstSeen: [Pair: Int] = [:]
+  var firstSeen: [Int] = []
   /// The words in which each pair occurs (may hold words where it no longer does).
-  var occurrences: [Pair: [Int32]] = [:]
+  var occurrences: [[Int32]] = []
+  /// The merge that last touched each pair (to push it to the queue once per merge).
+  var touchedBy: [Int] = []
   var queue = Heap()
 
   init(
@@ -158,24 +164,43 @@ struct PairState {
         add(Pair(left: words[w][i], right: words[w][i + 1]), w, starts[w][i], 1)
       }
     }
-    for (pair, count) in pairCounts { queue.push(count: count, position: firstSeen[pair]!, pair: pair) }
+    for slot in pairs.indices where pairCounts[slot] > 0 {
+      queue.push(count: pairCounts[slot], position: firstSeen[slot], slot: Int32(slot))
+    }
+  }
+
+  /// The slot of `pair`, created if new.
+  @inline(__always)
+  mutating func slot(_ pair: Pair) -> Int {
+    if let slot = slots.slot(of: pair.key) { return Int(slot) }
+    slots.insert(pair.key)
+    pairs.append(pair)
+    pairCounts.append(0)
+    firstSeen.append(.max)
+    occurrences.append([])
+    touchedBy.append(-1)
+    return pairs.count - 1
   }
 
   /// Counts (`sign` 1) or uncounts (−1) one occurrence of `pair` in word `w`, whose left
-  /// symbol starts at character `start`. The tie-breaking position: earlier words first,
-  /// then earlier characters.
-  mutating func add(_ pair: Pair, _ w: Int, _ start: Int32, _ sign: Int) {
-    pairCounts[pair, default: 0] += sign * wordCounts[w]
+  /// symbol starts at character `start`, and returns the pair's slot. The tie-breaking
+  /// position: earlier words first, then earlier characters.
+  @discardableResult
+  mutating func add(_ pair: Pair, _ w: Int, _ start: Int32, _ sign: Int) -> Int {
+    let s = slot(pair)
+    pairCounts[s] += sign * wordCounts[w]
     if sign > 0 {
-      firstSeen[pair] = min(firstSeen[pair] ?? .max, w << 20 | Int(start))
-      occurrences[pair, default: []].append(Int32(w))
+      firstSeen[s] = min(firstSeen[s], w << 20 | Int(start))
+      occurrences[s].append(Int32(w))
     }
+    return s
   }
 
   /// The most frequent pair (earliest seen on ties) and its count, skipping stale entries.
   mutating func popBest() -> (Pair, Int)? {
     while let top = queue.pop() {
-      if let count = pairCounts[top.pair], count == top.count, count > 0 { return (top.pair, count) }
+      let count = pairCounts[Int(top.slot)]
+      if count == top.count && count > 0 { return (pairs[Int(top.slot)], count) }
     }
     return nil
   }
@@ -183,11 +208,22 @@ struct PairState {
   /// Replaces every occurrence of `pair` by a new symbol, updating the neighbours' counts.
   mutating func merge(_ pair: Pair, into text: String) {
     let id = Int32(symbols.count)
+    let merge = Int(id)
     symbols.append(text)
     symbolIDs[text] = id
-    var touched = Set<Pair>()
-    var seenWords = Set<Int32>()
-    for w32 in occurrences.removeValue(forKey: pair) ?? [] where seenWords.insert(w32).inserted {
+    let merged = slot(pair)
+    var touched: [Int] = []
+    func touch(_ s: Int) {
+      if touchedBy[s] != merge {
+        touchedBy[s] = merge
+        touched.append(s)
+      }
+    }
+    var wordsOfPair: [Int32] = []
+    swap(&wordsOfPair, &occurrences[merged])
+    var previousWord: Int32 = -1
+    for w32 in wordsOfPair.sorted() where w32 != previousWord {
+      previousWord = w32
       let w = Int(w32)
       // Take the word's arrays out (no copy on write), put them back below.
       var symbolsOfWord: [Int32] = []
@@ -201,36 +237,26 @@ struct PairState {
           continue
         }
         if i > 0 {
-          let before = Pair(left: symbolsOfWord[i - 1], right: pair.left)
-          add(before, w, startsOfWord[i - 1], -1)
-          touched.insert(before)
+          touch(add(Pair(left: symbolsOfWord[i - 1], right: pair.left), w, startsOfWord[i - 1], -1))
         }
         if i + 2 < symbolsOfWord.count {
-          let after = Pair(left: pair.right, right: symbolsOfWord[i + 2])
-          add(after, w, startsOfWord[i + 1], -1)
-          touched.insert(after)
+          touch(add(Pair(left: pair.right, right: symbolsOfWord[i + 2]), w, startsOfWord[i + 1], -1))
         }
         symbolsOfWord[i] = id
         symbolsOfWord.remove(at: i + 1)
         startsOfWord.remove(at: i + 1)
-        if i > 0 {
-          let before = Pair(left: symbolsOfWord[i - 1], right: id)
-          add(before, w, startsOfWord[i - 1], 1)
-          touched.insert(before)
-        }
+        if i > 0 { touch(add(Pair(left: symbolsOfWord[i - 1], right: id), w, startsOfWord[i - 1], 1)) }
         if i + 1 < symbolsOfWord.count {
-          let after = Pair(left: id, right: symbolsOfWord[i + 1])
-          add(after, w, startsOfWord[i], 1)
-          touched.insert(after)
+          touch(add(Pair(left: id, right: symbolsOfWord[i + 1]), w, startsOfWord[i], 1))
         }
         i += 1
       }
       swap(&symbolsOfWord, &words[w])
       swap(&startsOfWord, &starts[w])
     }
-    pairCounts[pair] = 0
-    for p in touched {
-      if let count = pairCounts[p], count > 0 { queue.push(count: count, position: firstSeen[p]!, pair: p) }
+    pairCounts[merged] = 0
+    for s in touched where pairCounts[s] > 0 {
+      queue.push(count: pairCounts[s], position: firstSeen[s], slot: Int32(s))
     }
   }
 }
@@ -239,15 +265,16 @@ struct PairState {
 struct Heap {
   struct Entry {
     let count: Int, position: Int
-    let pair: PairState.Pair
+    let slot: Int32
     func outranks(_ other: Entry) -> Bool {
-      count != other.count ? count > other.count : position < other.position
+      if count != other.count { return count > other.count }
+      return position != other.position ? position < other.position : slot < other.slot
     }
   }
   private var entries: [Entry] = []
 
-  mutating func push(count: Int, position: Int, pair: PairState.Pair) {
-    entries.append(Entry(count: count, position: position, pair: pair))
+  mutating func push(count: Int, position: Int, slot: Int32) {
+    entries.append(Entry(count: count, position: position, slot: slot))
     var i = entries.count - 1
     while i > 0 {
       let parent = (i - 1) / 2

@@ -8,28 +8,9 @@
 /// no `String` per token. New terms' bytes are copied into fixed blocks that never move,
 /// which the table's keys point into.
 final class TermTable {
-  /// A term's bytes with their FNV-1a fingerprint: hashing feeds the table 8 bytes, not the term.
-  private struct Key: Hashable {
-    let start: UnsafePointer<UInt8>
-    let count: Int
-    let fingerprint: UInt64
-
-    init(start: UnsafePointer<UInt8>, count: Int) {
-      self.start = start
-      self.count = count
-      var h: UInt64 = 0xcbf2_9ce4_8422_2325
-      for i in 0..<count { h = (h ^ UInt64(start[i])) &* 0x100_0000_01b3 }
-      fingerprint = h
-    }
-
-    static func == (a: Key, b: Key) -> Bool {
-      a.fingerprint == b.fingerprint && a.count == b.count
-        && (a.start == b.start || memcmp(a.start, b.start, a.count) == 0)
-    }
-    func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
-  }
-
-  private var ids: [Key: Int32] = [:]
+  private var table = FlatHashTable()
+  /// Where each term's bytes are stored, by id.
+  private var stored: [(start: UnsafePointer<UInt8>, count: Int)] = []
   private var blocks: [UnsafeMutablePointer<UInt8>] = []
   private var used = 0
   private static let blockSize = 1 << 20
@@ -40,20 +21,32 @@ final class TermTable {
 
   deinit { for block in blocks { block.deallocate() } }
 
+  /// The FNV-1a hash of some bytes.
+  @inline(__always)
+  private static func fingerprint(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in 0..<count { h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
+    return h
+  }
+
   /// The id of the term with these bytes, adding it if new.
   func id(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32 {
-    if let id = ids[Key(start: bytes, count: count)] { return id }
+    let key = Self.fingerprint(bytes, count)
+    let found = table.slot(of: key) { id in
+      let term = self.stored[Int(id)]
+      return term.count == count && memcmp(term.start, bytes, count) == 0
+    }
+    if let found { return found }
     if blocks.isEmpty || used + count > Self.blockSize {
       blocks.append(.allocate(capacity: max(Self.blockSize, count)))
       used = 0
     }
-    let stored = blocks[blocks.count - 1] + used
-    stored.update(from: bytes, count: count)
+    let copy = blocks[blocks.count - 1] + used
+    copy.update(from: bytes, count: count)
     used += count
-    let id = Int32(terms.count)
-    ids[Key(start: stored, count: count)] = id
-    terms.append(String(decoding: UnsafeBufferPointer(start: stored, count: count), as: UTF8.self))
-    return id
+    stored.append((UnsafePointer(copy), count))
+    terms.append(String(decoding: UnsafeBufferPointer(start: copy, count: count), as: UTF8.self))
+    return table.insert(key)
   }
 
   /// The id of a term given as a string, adding it if new.
