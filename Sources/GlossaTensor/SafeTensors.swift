@@ -35,8 +35,11 @@ public enum SafeTensorsDType: String, Sendable, CaseIterable {
 public struct SafeTensors {
   /// One stored tensor: its type, shape and raw bytes.
   public struct Entry {
+    /// The element type.
     public let dtype: SafeTensorsDType
+    /// The size of each axis.
     public let shape: [Int]
+    /// The raw little-endian elements.
     public let bytes: Data
   }
 

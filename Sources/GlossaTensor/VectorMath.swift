@@ -4,6 +4,7 @@
 /// at about 1 ns an element and stay within a few units in the last place (tested
 /// against the C library). Softmax, cross-entropy and the recurrent gates use them.
 public enum VectorMath {
+  /// Eight lanes: one AVX register, two SSE registers.
   public typealias Vector = SIMD8<Float>
 
   /// e^x, lane by lane: e^x = 2^n · e^r with n = round(x / ln 2), r = x − n ln 2, and e^r

@@ -28,9 +28,11 @@ public enum EndOfWord: Sendable, Equatable {
 public struct BPEModel: TokenizerModel {
   /// A merge rule: two adjacent symbols become one.
   public struct Merge: Hashable, Sendable {
+    /// The two adjacent symbols.
     public let left: String, right: String
     /// The merged symbol: the two joined (WordPiece training drops the right one's `##`).
     public let result: String
+    /// A rule merging `left` and `right` into `result` (their concatenation by default).
     public init(_ left: String, _ right: String, result: String? = nil) {
       self.left = left
       self.right = right

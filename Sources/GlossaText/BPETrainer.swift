@@ -55,8 +55,11 @@ public struct BPETrainer: Sendable {
 
   /// One learned merge, for a walk-through: its number, the pair and how often it occurred.
   public struct Step: Sendable, Equatable {
+    /// 1 for the first merge learned.
     public let number: Int
+    /// The rule learned.
     public let merge: BPEModel.Merge
+    /// How often the pair occurred when it was merged.
     public let count: Int
   }
 

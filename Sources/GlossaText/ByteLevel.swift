@@ -3,7 +3,9 @@
 /// whitespace), then each piece's UTF-8 bytes are written as printable characters, so the
 /// model never meets an unknown symbol.
 public struct ByteLevel: PreTokenizer {
+  /// Whether a space is put before the text, so its first word is cut like the others.
   public let addPrefixSpace: Bool
+  /// A byte-level pre-tokenizer (GPT-2 uses no prefix space).
   public init(addPrefixSpace: Bool = false) { self.addPrefixSpace = addPrefixSpace }
 
   /// GPT-2's byte → character table: printable Latin-1 bytes stand for themselves, the

@@ -11,6 +11,7 @@ public struct SpaceJoinDecoder: TokenDecoder {
 
 /// BPE with an end-of-word suffix: each suffix becomes a space (none after the last token).
 public struct BPEDecoder: TokenDecoder {
+  /// The end-of-word suffix that marks a space.
   public let suffix: String
   public init(suffix: String = "</w>") { self.suffix = suffix }
   public func decode(_ tokens: [String]) -> String {
@@ -23,7 +24,9 @@ public struct BPEDecoder: TokenDecoder {
 /// WordPiece: `##` continuations glue to the token before, other tokens start with a
 /// space; `cleanup` removes the spaces tokenization put before punctuation and contractions.
 public struct WordPieceDecoder: TokenDecoder {
+  /// The continuation prefix (`##`).
   public let prefix: String
+  /// Whether spaces before punctuation and contractions are removed.
   public let cleanup: Bool
   public init(prefix: String = "##", cleanup: Bool = true) {
     self.prefix = prefix
@@ -47,7 +50,9 @@ public struct WordPieceDecoder: TokenDecoder {
 
 /// SentencePiece: `▁` becomes a space, and the space put in front of the text is removed.
 public struct MetaspaceDecoder: TokenDecoder {
+  /// The character that stands for a space (`▁`).
   public let replacement: String
+  /// Whether a `▁` was put in front of the text (and its space is dropped here).
   public let prependAlways: Bool
   public init(replacement: String = "▁", prependAlways: Bool = true) {
     self.replacement = replacement

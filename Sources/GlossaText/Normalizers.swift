@@ -19,7 +19,9 @@ public struct Lowercase: Normalizer {
 
 /// A Unicode normalization form.
 public struct UnicodeNormalization: Normalizer {
+  /// The four Unicode normalization forms.
   public enum Form: String, Sendable, CaseIterable { case nfc, nfd, nfkc, nfkd }
+  /// The form applied.
   public let form: Form
   public init(_ form: Form) { self.form = form }
 
@@ -69,6 +71,7 @@ public struct CollapseWhitespace: Normalizer {
 /// BERT's normalizer: drops control characters, turns whitespace into spaces, puts spaces
 /// around CJK ideographs, strips accents and lowercases.
 public struct BertNormalizer: Normalizer {
+  /// Which of BERT's steps run.
   public var cleanText = true, handleChineseCharacters = true, stripAccents = true, lowercase = true
   public init(
     cleanText: Bool = true, handleChineseCharacters: Bool = true, stripAccents: Bool? = nil,
@@ -114,6 +117,7 @@ public struct BertNormalizer: Normalizer {
 
 /// Normalizers applied one after another.
 public struct NormalizerSequence: Normalizer {
+  /// The normalizers, in order.
   public let normalizers: [any Normalizer]
   public init(_ normalizers: [any Normalizer]) { self.normalizers = normalizers }
   public func normalize(_ text: inout NormalizedText) {

@@ -127,8 +127,11 @@ public struct BertPreTokenizer: RunSplitter {
 /// SentencePiece's convention: spaces become `▁`, a `▁` is put in front of the text, and
 /// each piece starts at a `▁`.
 public struct Metaspace: PreTokenizer {
+  /// The character that stands for a space.
   public let replacement: Unicode.Scalar
+  /// Whether `▁` is put in front of the text.
   public let prependAlways: Bool
+  /// Whether pieces are cut before each `▁`.
   public let splits: Bool
   public init(replacement: Unicode.Scalar = "▁", prependAlways: Bool = true, splits: Bool = true) {
     self.replacement = replacement
@@ -157,6 +160,7 @@ public struct Metaspace: PreTokenizer {
 
 /// Pre-tokenizers applied in turn, each to every piece of the one before.
 public struct PreTokenizerSequence: PreTokenizer {
+  /// The pre-tokenizers, in order.
   public let preTokenizers: [any PreTokenizer]
   public init(_ preTokenizers: [any PreTokenizer]) { self.preTokenizers = preTokenizers }
   public func split(_ text: NormalizedText) -> [NormalizedText] {

@@ -107,9 +107,13 @@ public struct PostProcessing: Sendable {
 /// A complete tokenizer in HuggingFace's shape: normalizer → pre-tokenizer → model, and a
 /// decoder back to text. Added special tokens are recognised by id for decoding.
 public struct Tokenizer: Sendable {
+  /// Rewrites the text first (nil: none).
   public var normalizer: (any Normalizer)?
+  /// Cuts the text into pieces (nil: the whole text is one piece).
   public var preTokenizer: (any PreTokenizer)?
+  /// Turns each piece into tokens.
   public var model: any TokenizerModel
+  /// Turns tokens back into text.
   public var decoder: any TokenDecoder
   /// Ids of special tokens (dropped when decoding with `skipSpecialTokens`).
   public var specialTokenIDs: Set<Int>

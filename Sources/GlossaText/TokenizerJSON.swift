@@ -3,8 +3,11 @@ import Foundation
 /// Why a tokenizer file could not be read: the file, the JSON path of the problem
 /// (`model.vocab`, `normalizer.normalizers[1].type`, …) and what was expected.
 public struct TokenizerFileError: Error, CustomStringConvertible, Equatable {
+  /// The file read.
   public let file: String
+  /// The JSON path of the problem (`model.vocab`, `normalizer.normalizers[1].type`).
   public let path: String
+  /// What was expected.
   public let reason: String
   public var description: String { "\(file): \(path): \(reason)" }
 }

@@ -1,8 +1,11 @@
 /// A token produced by a model from one piece: its id, text and the scalars of the piece
 /// it covers.
 public struct ModelToken: Sendable, Equatable {
+  /// The token's id in the vocabulary.
   public let id: Int
+  /// The token.
   public let text: String
+  /// The scalars of the piece it covers.
   public let range: Range<Int>
 }
 
@@ -20,7 +23,9 @@ public protocol TokenizerModel: Sendable {
 
 /// A token ↔ id table that models share.
 public struct TokenTable: Sendable {
+  /// Token → id.
   public let ids: [String: Int]
+  /// Id → token.
   public let tokens: [Int: String]
   public init(_ ids: [String: Int]) {
     self.ids = ids
@@ -36,7 +41,9 @@ func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
 
 /// Whole pieces looked up in a vocabulary; unknown ones become the unknown token.
 public struct WordLevelModel: TokenizerModel {
+  /// The vocabulary.
   public let table: TokenTable
+  /// What pieces outside the vocabulary become.
   public let unknownToken: String
   public init(vocabulary: [String: Int], unknownToken: String) {
     table = TokenTable(vocabulary)
@@ -59,7 +66,9 @@ public struct WordLevelModel: TokenizerModel {
 public struct WordPieceModel: TokenizerModel {
   public let table: TokenTable
   public let unknownToken: String
+  /// The prefix of tokens that continue a word (`##`).
   public let continuingPrefix: String
+  /// Longer words are one unknown token.
   public let maximumCharacters: Int
   public init(
     vocabulary: [String: Int], unknownToken: String, continuingPrefix: String = "##",
@@ -103,7 +112,9 @@ public struct WordPieceModel: TokenizerModel {
 /// covers gets the unknown id (consecutive ones fused, keeping their text, as
 /// SentencePiece does), scored below every piece.
 public struct UnigramModel: TokenizerModel {
+  /// The pieces with their log-probabilities, by id.
   public let pieces: [(String, Double)]
+  /// The id of the unknown token.
   public let unknownID: Int
   let table: TokenTable
   let unknownScore: Double

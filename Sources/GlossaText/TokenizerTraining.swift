@@ -7,17 +7,21 @@ public struct TokenizerTraining: Sendable {
     case bpe, byteBPE = "byte-bpe", wordPiece = "wordpiece", unigram, wordLevel = "wordlevel"
   }
 
+  /// The model to train.
   public var kind: Kind
   /// The vocabulary size to stop at (special and unknown tokens included).
   public var vocabularySize: Int?
   /// For BPE: how many merges to learn.
   public var merges: Int?
+  /// Pairs (BPE) or words (word-level) seen fewer times are left out.
   public var minimumFrequency = 1
   /// For BPE: the end-of-word marker.
   public var endOfWord: EndOfWord = .symbol("_")
   /// Tokens put first in the vocabulary.
   public var specialTokens: [String] = []
+  /// The unknown token of the trained model.
   public var unknownToken = "[UNK]"
+  /// Whether the corpus is lowercased first (and the tokenizer lowercases).
   public var lowercase = false
 
   public init(kind: Kind) { self.kind = kind }

@@ -8,7 +8,9 @@ import Foundation
 /// `NLTKWordTokenizer`); `.classic` is the original `TreebankWordTokenizer`. Only the final
 /// period of the text is split off, as NLTK does without its sentence splitter.
 public struct TreebankTokenizer: WordTokenizer {
+  /// NLTK's improved word tokenizer, or the original Treebank rules.
   public enum Variant: Sendable { case nltk, classic }
+  /// Which rules apply.
   public let variant: Variant
 
   public init(_ variant: Variant = .nltk) { self.variant = variant }

@@ -20,7 +20,9 @@ public struct UnigramTrainer: Sendable {
   public var shrinking = 0.75
   /// EM iterations between pruning rounds.
   public var iterations = 2
+  /// The unknown token, put first in the vocabulary unless a special token.
   public var unknownToken = "<unk>"
+  /// Tokens put first in the vocabulary.
   public var specialTokens: [String] = []
 
   public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }

@@ -35,12 +35,17 @@ public struct CountVectorizer: Sendable {
   /// How columns are ordered: alphabetically (scikit-learn) or by first appearance (the lecture).
   public enum Order: Sendable { case alphabetical, firstAppearance }
 
+  /// How documents become terms.
   public var analyzer = TermAnalyzer()
+  /// Terms in fewer documents are dropped.
   public var minimumDocumentFrequency: DocumentFrequency = .count(1)
+  /// Terms in more documents are dropped.
   public var maximumDocumentFrequency: DocumentFrequency = .proportion(1)
+  /// Keep only this many terms, the most frequent over the corpus.
   public var maximumFeatures: Int? = nil
   /// 1 for a present term instead of its count.
   public var binary = false
+  /// How columns are ordered.
   public var order: Order = .alphabetical
   /// The fitted vocabulary: term → column.
   public private(set) var vocabulary: [String: Int] = [:]

@@ -3,11 +3,13 @@ import Foundation
 /// A sparse matrix in compressed sparse row (CSR) form: the non-zero values of each row
 /// with their column indices. Vectorizers return one row per document.
 public struct SparseMatrix: Sendable, Equatable {
+  /// The matrix's size.
   public let rows: Int, columns: Int
   /// Row r's entries are at `rowStart[r] ..< rowStart[r + 1]`.
   public let rowStart: [Int]
   /// Column indices, 32-bit as in scipy's CSR (half the memory of `Int`).
   public let columnIndex: [Int32]
+  /// The non-zero values, row by row.
   public let values: [Double]
 
   /// A matrix from its CSR arrays (column indices sorted within each row).
@@ -89,6 +91,7 @@ public struct SparseMatrix: Sendable, Equatable {
 
 /// Why a Matrix Market file could not be read.
 public struct MatrixMarketError: Error, CustomStringConvertible, Equatable {
+  /// Where, and what was expected.
   public let file: String, line: Int, reason: String
   public var description: String { "\(file):\(line): \(reason)" }
 }

@@ -15,12 +15,18 @@
 /// - `.plain`: TF = count, IDF = ln(N / df) + 1.
 /// Then optionally sublinear TF (1 + ln TF) and row normalisation (l2, l1, none).
 public struct TFIDFVectorizer: Sendable {
+  /// The TF and IDF formulas (see the type's description).
   public enum Weighting: String, Sendable, CaseIterable { case lecture, smooth, plain }
+  /// How each row is scaled: to unit Euclidean length, unit sum of magnitudes, or not at all.
   public enum Norm: String, Sendable, CaseIterable { case l2, l1, none }
 
+  /// The term counting underneath (vocabulary, analyzer, limits).
   public var counter: CountVectorizer
+  /// The IDF (and TF) formula.
   public var weighting: Weighting
+  /// Whether TF is replaced by 1 + ln TF.
   public var sublinearTF = false
+  /// The row normalisation.
   public var norm: Norm
   /// The fitted IDF of each column.
   public private(set) var idf: [Double] = []
@@ -99,6 +105,7 @@ public struct TFIDFVectorizer: Sendable {
 /// One-hot encoding: each token becomes a vector with a single 1 at its vocabulary index;
 /// tokens outside the vocabulary become all zeros.
 public struct OneHotEncoder: Sendable {
+  /// The tokens, one dimension each.
   public let vocabulary: [String]
   private let index: [String: Int]
 

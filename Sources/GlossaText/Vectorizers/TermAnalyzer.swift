@@ -17,8 +17,11 @@ public struct TermAnalyzer: Sendable {
     case tokenizer(any WordTokenizer)
   }
 
+  /// Word or character terms.
   public var unit: Unit = .words
+  /// How tokens are found.
   public var pattern: Pattern = .wordCharacters
+  /// Whether documents are lowercased first.
   public var lowercase = true
   /// Shortest and longest n-gram.
   public var ngrams: ClosedRange<Int> = 1...1
