@@ -151,7 +151,7 @@ public struct Tokenizer: Sendable {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens cached with ranges relative to the piece.
       for range in ranges {
-        let tokens = cache.tokens(of: Array(scalars[range])) { piece in
+        let tokens = cache.tokens(of: scalars[range]) { piece in
           let prepared = pre.prepare(NormalizedText(string(piece)))
           return model.tokenize(prepared.scalars).map { token in
             ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
@@ -168,7 +168,7 @@ public struct Tokenizer: Sendable {
       var normalized = NormalizedText(text)
       normalizer?.normalize(&normalized)
       for piece in preTokenizer?.split(normalized) ?? [normalized] {
-        for token in cache.tokens(of: piece.scalars, { model.tokenize($0) }) {
+        for token in cache.tokens(of: piece.scalars[...], { model.tokenize($0) }) {
           add(token, covering: piece.originalRange(of: token.range))
         }
       }
@@ -199,16 +199,42 @@ public struct Tokenizer: Sendable {
 }
 
 /// A bounded, thread-safe memo of piece → model tokens. Frequent words are encoded once.
+/// Pieces are looked up by a hash of their scalars, without building a `String`.
 final class PieceCache: Sendable {
   static let capacity = 200_000
-  private let table = Mutex([String: [ModelToken]]())
 
-  func tokens(of scalars: [Unicode.Scalar], _ encode: ([Unicode.Scalar]) -> [ModelToken]) -> [ModelToken] {
-    let key = string(scalars)
-    if let hit = table.withLock({ $0[key] }) { return hit }
-    let tokens = encode(scalars)
+  private struct Table: ~Copyable {
+    var slots = FlatHashTable(capacity: 1 << 12)
+    var pieces: [[Unicode.Scalar]] = []
+    var tokens: [[ModelToken]] = []
+  }
+  private let table = Mutex(Table())
+
+  @inline(__always)
+  private static func fingerprint(_ scalars: ArraySlice<Unicode.Scalar>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for s in scalars { h = (h ^ UInt64(s.value)) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  /// The tokens of `scalars`, from the memo or from `encode` (then remembered).
+  func tokens(of scalars: ArraySlice<Unicode.Scalar>, _ encode: ([Unicode.Scalar]) -> [ModelToken])
+    -> [ModelToken]
+  {
+    let key = Self.fingerprint(scalars)
+    let hit = table.withLock { table -> [ModelToken]? in
+      table.slots.slot(of: key) { table.pieces[Int($0)].elementsEqual(scalars) }.map { table.tokens[Int($0)] }
+    }
+    if let hit { return hit }
+    let piece = Array(scalars)
+    let tokens = encode(piece)
     table.withLock { table in
-      if table.count < Self.capacity { table[key] = tokens }
+      guard table.tokens.count < Self.capacity,
+        table.slots.slot(of: key, matches: { table.pieces[Int($0)] == piece }) == nil
+      else { return }
+      table.slots.insert(key)
+      table.pieces.append(piece)
+      table.tokens.append(tokens)
     }
     return tokens
   }
