@@ -14,8 +14,10 @@ public struct WhitespaceTokenizer: WordTokenizer {
   public init() {}
 
   public func tokenize(_ text: String) -> [Token] {
-    runs(of: text) { !ScalarClass.isSpace($0) }
+    runs(of: text, ascii: Self.ascii) { !ScalarClass.isSpace($0) }
   }
+
+  private static let ascii = (0..<128).map { !ScalarClass.isSpace(Unicode.Scalar(UInt8($0))) }
 }
 
 /// The lecture's regular expression `\b\w+\b` (Python's `re.findall` on a `str`): maximal
@@ -24,7 +26,11 @@ public struct WhitespaceTokenizer: WordTokenizer {
 public struct RegexWordTokenizer: WordTokenizer {
   public init() {}
 
-  public func tokenize(_ text: String) -> [Token] { runs(of: text, where: Self.isWordCharacter) }
+  public func tokenize(_ text: String) -> [Token] {
+    runs(of: text, ascii: Self.ascii, where: Self.isWordCharacter)
+  }
+
+  private static let ascii = (0..<128).map { isWordCharacter(Unicode.Scalar(UInt8($0))) }
 
   /// Python's `\w` for `str` patterns: `isalnum()` or `_`.
   public static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
@@ -44,7 +50,9 @@ public struct RegexWordTokenizer: WordTokenizer {
 
 /// Maximal runs of scalars satisfying `belongs`, with scalar offsets. Works on the UTF-8
 /// bytes: ASCII is classified without decoding, and a token's text is cut from the bytes.
-func runs(of text: String, where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
+/// `ascii[b]` must be `belongs` of ASCII byte b (a table the caller keeps).
+@inline(__always)
+func runs(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
   var text = text
   return text.withUTF8 { bytes in
     var tokens: [Token] = []
@@ -54,15 +62,15 @@ func runs(of text: String, where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
     while i < bytes.count {
       let lead = bytes[i]
       let width = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-      let scalar: Unicode.Scalar
+      let inside: Bool
       if width == 1 {
-        scalar = Unicode.Scalar(lead)
+        inside = ascii[Int(lead)]
       } else {
         var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
         for k in 1..<width { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
-        scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+        inside = belongs(Unicode.Scalar(value) ?? "\u{FFFD}")
       }
-      if belongs(scalar) {
+      if inside {
         if runStart == nil { runStart = (i, scalarOffset) }
       } else if let start = runStart {
         tokens.append(
