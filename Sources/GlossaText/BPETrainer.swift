@@ -130,6 +130,8 @@ struct PairState {
   var occurrences: [[Int32]] = []
   /// The merge that last touched each pair (to push it to the queue once per merge).
   var touchedBy: [Int] = []
+  /// The merge that last rewrote each word (to visit it once per merge).
+  var visitedBy: [Int] = []
   var queue = Heap()
 
   init(
@@ -162,6 +164,7 @@ struct PairState {
       starts.append((0..<Int32(pieces.count)).map { $0 })
     }
     if let marker, symbolIDs[marker] != nil { alphabet.append(marker) }
+    visitedBy = [Int](repeating: -1, count: words.count)
     for w in words.indices {
       for i in 0..<(words[w].count - 1) {
         add(Pair(left: words[w][i], right: words[w][i + 1]), w, starts[w][i], 1)
@@ -224,10 +227,9 @@ struct PairState {
     }
     var wordsOfPair: [Int32] = []
     swap(&wordsOfPair, &occurrences[merged])
-    var previousWord: Int32 = -1
-    for w32 in wordsOfPair.sorted() where w32 != previousWord {
-      previousWord = w32
+    for w32 in wordsOfPair where visitedBy[Int(w32)] != merge {
       let w = Int(w32)
+      visitedBy[w] = merge
       // Take the word's arrays out (no copy on write), put them back below.
       var symbolsOfWord: [Int32] = []
       var startsOfWord: [Int32] = []
