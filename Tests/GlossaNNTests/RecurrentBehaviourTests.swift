@@ -57,6 +57,20 @@ import Testing
     #expect(padded.output.slice(axis: 0, range: 2..<4).scalars.allSatisfy { $0 == 0 })
   }
 
+  @Test(arguments: RecurrentKind.allCases)
+  func inferenceGivesTheTrainingForwardPass(_ kind: RecurrentKind) {
+    // Without gradients the kernel keeps less; its outputs must not change.
+    let network = RecurrentNetwork(
+      kind: kind, inputSize: 3, hiddenSize: 5, layers: 2, bidirectional: true, seed: 7)
+    var g = SeededGenerator(seed: 8)
+    let x = Tensor.uniform([6, 3, 3], low: -1, high: 1, generator: &g)
+    let recorded = network(x, lengths: [6, 2, 4])
+    let inferred = withoutGradients { network(x, lengths: [6, 2, 4]) }
+    #expect(recorded.output.scalars == inferred.output.scalars)
+    #expect(recorded.state.hidden.scalars == inferred.state.hidden.scalars)
+    #expect(recorded.state.cell?.scalars == inferred.state.cell?.scalars)
+  }
+
   @Test func dropoutActsBetweenLayersWhileTrainingOnly() {
     let x = Tensor.ones([3, 2, 3])
     let network = GRU(inputSize: 3, hiddenSize: 8, layers: 2, dropout: 0.5, seed: 4)

@@ -30,9 +30,13 @@ struct RecurrentKernel {
   /// every step, then the final hidden state, then the final cell state (zeros for units
   /// without one). With more than one BLAS thread the directions run in parallel.
   static func layer(_ kernels: [RecurrentKernel], _ x: Tensor, _ parameters: [[Tensor]]) -> Tensor {
+    let inputs = [x] + parameters.flatMap { $0 }
+    let saving = GradientMode.isEnabled && inputs.contains(where: \.requiresGrad)
     let saved = concurrently(kernels.count) { d in
       let p = parameters[d]
-      return withDenormalsFlushed { kernels[d].forward(x, p[0], p[1], p[2], p[3], p[4], p[5]) }
+      return withDenormalsFlushed {
+        kernels[d].forward(x, p[0], p[1], p[2], p[3], p[4], p[5], saving: saving)
+      }
     }
     let packedCount = saved[0].packed.count
     let stacked = Tensor(uninitialized: [kernels.count] + saved[0].packed.shape)
@@ -85,21 +89,29 @@ struct RecurrentKernel {
     let extraAfter: Tensor
   }
 
+  /// The forward pass. For RNN and LSTM the recurrent GEMM adds h W_hhᵀ straight onto the
+  /// input projection of the step (which already holds both biases), and the gates are
+  /// squashed in place there: that buffer is also what the backward pass reads. GRU keeps
+  /// W_hn h + b_hn apart, as its n gate needs it. Without `saving`, what only the backward
+  /// pass needs (the previous states) is not kept.
   func forward(
     _ x: Tensor, _ h0: Tensor, _ c0: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor,
-    _ bhh: Tensor
+    _ bhh: Tensor, saving: Bool = true
   ) -> Saved {
     let (T, B, H, G) = (steps, batch, hidden, gates)
-    let xw = projectInputs(x, wih, bih)
+    let fused = kind != .gru
+    let xw = projectInputs(x, wih, bih, fused ? bhh : nil)
     let packed = Tensor.zeros([T + 2, B, H])
     // Only the rows of active steps are written and read back.
-    let previous = Tensor(uninitialized: [T, B, H])
-    let activations = Tensor(uninitialized: [T, B, G])
-    let before = Tensor(uninitialized: usesCellOrResetState ? [T, B, H] : [1])
+    let previous = Tensor(uninitialized: saving ? [T, B, H] : [1])
+    let activations = fused ? xw : Tensor(uninitialized: [T, B, G])
+    // GRU uses W_hn h + b_hn during the step itself; LSTM keeps c_{t−1} only for backward.
+    let keepsBefore = kind == .gru || (kind == .lstm && saving)
+    let before = Tensor(uninitialized: keepsBefore ? [T, B, H] : [1])
     let after = Tensor(uninitialized: kind.hasCellState ? [T, B, H] : [1])
     let h = h0.copy()
     let c = c0.copy()
-    let hw = Tensor(uninitialized: [B, G])
+    let hw = Tensor(uninitialized: fused ? [1] : [B, G])
     let pointers = [packed, previous, activations, before, after, h, c, hw, xw, whh, bhh].map(\.baseAddress)
     let (out, hPrev, act, extra1, extra2, hp, cp, hwp, xwp, whhp, bhhp) = (
       pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6],
@@ -108,17 +120,24 @@ struct RecurrentKernel {
     withExtendedLifetime((xw, h, c, hw)) {
       for s in 0..<T {
         let t = reverse ? T - 1 - s : s
-        (hPrev + t * B * H).update(from: hp, count: B * H)
-        for b in 0..<B { (hwp + b * G).update(from: bhhp, count: G) }
-        BLAS.gemm(
-          transposeA: false, transposeB: true, m: B, n: G, k: H, a: hp, lda: H, b: whhp, ldb: H,
-          beta: 1, c: hwp, ldc: G)
+        if saving { (hPrev + t * B * H).update(from: hp, count: B * H) }
+        if fused {
+          BLAS.gemm(
+            transposeA: false, transposeB: true, m: B, n: G, k: H, a: hp, lda: H, b: whhp, ldb: H,
+            beta: 1, c: xwp + t * B * G, ldc: G)
+        } else {
+          for b in 0..<B { (hwp + b * G).update(from: bhhp, count: G) }
+          BLAS.gemm(
+            transposeA: false, transposeB: true, m: B, n: G, k: H, a: hp, lda: H, b: whhp, ldb: H,
+            beta: 1, c: hwp, ldc: G)
+        }
         for b in 0..<B where active[t * B + b] {
           let row = (t * B + b)
           step(
-            xw: xwp + row * G, hw: hwp + b * G, h: hp + b * H, c: cp + b * H, act: act + row * G,
-            extra1: extra1 + extraOffset(row, usesCellOrResetState),
-            extra2: extra2 + extraOffset(row, kind.hasCellState))
+            xw: xwp + row * G, hw: hwp + (fused ? 0 : b * G), h: hp + b * H, c: cp + b * H,
+            act: act + row * G,
+            extra1: extra1 + extraOffset(row, keepsBefore),
+            extra2: extra2 + extraOffset(row, kind.hasCellState), saving: saving)
           (out + row * H).update(from: hp + b * H, count: H)
         }
       }
@@ -137,11 +156,12 @@ struct RecurrentKernel {
   /// of a unit that does not use it).
   private func extraOffset(_ row: Int, _ used: Bool) -> Int { used ? row * hidden : 0 }
 
-  /// x W_ihᵀ + b_ih for all steps at once: `[steps · batch, gates]`.
-  private func projectInputs(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) -> Tensor {
+  /// x W_ihᵀ + b_ih (+ b_hh when given) for all steps at once: `[steps · batch, gates]`.
+  private func projectInputs(_ x: Tensor, _ wih: Tensor, _ bih: Tensor, _ bhh: Tensor?) -> Tensor {
     let rows = steps * batch
     let xw = Tensor(uninitialized: [rows, gates])
-    let (xwp, bp) = (xw.baseAddress, bih.baseAddress)
+    let bias = withoutGradients { bhh.map { bih + $0 } ?? bih }
+    let (xwp, bp) = (xw.baseAddress, bias.baseAddress)
     for r in 0..<rows { (xwp + r * gates).update(from: bp, count: gates) }
     BLAS.gemm(
       transposeA: false, transposeB: true, m: rows, n: gates, k: inputSize, a: x.baseAddress,
@@ -149,20 +169,20 @@ struct RecurrentKernel {
     return xw
   }
 
-  /// One step of one sequence: the unit's equations, updating h (and c) in place. The
-  /// gate pre-activations are summed into `act`, then squashed by the vectorized
-  /// sigmoid and tanh.
+  /// One step of one sequence: the unit's equations, updating h (and c) in place. For RNN
+  /// and LSTM `act` already holds the gate pre-activations (it is the step's row of the
+  /// input projection); GRU sums them from `xw` and `hw`. The vectorized sigmoid and tanh
+  /// squash them in place.
   @inline(__always)
   private func step(
     xw: UnsafeMutablePointer<Float>, hw: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
     c: UnsafeMutablePointer<Float>, act: UnsafeMutablePointer<Float>, extra1: UnsafeMutablePointer<Float>,
-    extra2: UnsafeMutablePointer<Float>
+    extra2: UnsafeMutablePointer<Float>, saving: Bool
   ) {
     let H = hidden
     switch kind {
     case .rnnTanh, .rnnReLU:
       // h_t = f(W_x x_t + W_h h_{t−1} + b)
-      for j in 0..<H { act[j] = xw[j] + hw[j] }
       if kind == .rnnTanh {
         VectorMath.tanh(act, count: H)
       } else {
@@ -171,11 +191,10 @@ struct RecurrentKernel {
       h.update(from: act, count: H)
     case .lstm:
       // i, f, o = σ(·); g = tanh(·); c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t)
-      for j in 0..<(4 * H) { act[j] = xw[j] + hw[j] }
       VectorMath.sigmoid(act, count: 2 * H)
       VectorMath.tanh(act + 2 * H, count: H)
       VectorMath.sigmoid(act + 3 * H, count: H)
-      extra1.update(from: c, count: H)
+      if saving { extra1.update(from: c, count: H) }
       for j in 0..<H { c[j] = act[H + j] * c[j] + act[j] * act[2 * H + j] }
       extra2.update(from: c, count: H)
       VectorMath.tanh(extra2, count: H)  // kept: tanh(c_t) serves the backward pass too
