@@ -27,6 +27,7 @@ public struct TrainingHistory: Sendable {
 /// the loss, backpropagation, and a parameter update. Stops with
 /// ``TrainingError/nonFiniteLoss(epoch:update:loss:)`` as soon as the loss is NaN or
 /// infinite.
+@discardableResult
 public func train(
   epochs: Int, loader: DataLoader, optimizer: any Optimizer,
   loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor,
