@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "GlossaNN", targets: ["GlossaNN"]),
     .library(name: "GlossaOptim", targets: ["GlossaOptim"]),
     .library(name: "GlossaText", targets: ["GlossaText"]),
+    .library(name: "GlossaViz", targets: ["GlossaViz"]),
     .executable(name: "glossa", targets: ["glossa"]),
   ],
   dependencies: [
@@ -34,10 +35,11 @@ let package = Package(
     .target(name: "GlossaNN", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaText", swiftSettings: nativeFlags),
+    .target(name: "GlossaViz"),
     .executableTarget(
       name: "glossa",
       dependencies: [
-        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText",
+        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaViz",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -52,6 +54,7 @@ let package = Package(
     .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
     .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
+    .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import GlossaNN
 import GlossaOptim
 import GlossaTensor
+import GlossaViz
 
 #if canImport(Glibc)
   import Glibc
@@ -21,6 +23,9 @@ struct Demo: ParsableCommand {
 
   @Option(help: "Seed for every random choice.")
   var seed: UInt64 = 0
+
+  @Option(help: "Also draw the three kinds of gradient descent's loss curves into this SVG file.")
+  var plot: String?
 
   func run() throws {
     neuron()
@@ -103,6 +108,9 @@ struct Demo: ParsableCommand {
     let x = Tensor.uniform([64, 1], low: -1, high: 1, generator: &generator)
     let y = x * 3 + 2 + Tensor.normal([64, 1], std: 0.01, generator: &generator)
     print("kind             updates/epoch  epochs  w       b       loss")
+    var chart = LinePlot(
+      title: "Gradient descent on y = 3x + 2", xLabel: "epoch", yLabel: "mean loss (log scale)",
+      logarithmicY: true)
     for descent in [GradientDescent.batch, .stochastic, .miniBatch(8)] {
       let model = Linear(1, 1, seed: seed + 2)
       let optimizer = SGD(model.parameters(), learningRate: descent == .stochastic ? 0.01 : 0.2)
@@ -110,6 +118,8 @@ struct Demo: ParsableCommand {
       let history = try train(epochs: 200, loader: loader, optimizer: optimizer) { x, y in
         mseLoss(model(x), y)
       }
+      chart.add(
+        .init(descent.description, history.epochLosses.enumerated().map { (Double($0 + 1), Double($1)) }))
       let columns = [
         descent.description.padding(toLength: 17, withPad: " ", startingAt: 0),
         String(loader.batchesPerEpoch).padding(toLength: 15, withPad: " ", startingAt: 0),
@@ -117,6 +127,10 @@ struct Demo: ParsableCommand {
         format(history.epochLosses.last!, 5),
       ]
       print(columns.joined())
+    }
+    if let plot {
+      try Data(chart.svg.utf8).write(to: URL(fileURLWithPath: plot), options: .atomic)
+      print("loss curves written to \(plot)")
     }
   }
 

@@ -33,7 +33,11 @@ import Testing
   }
 
   @Test func demoShowsTheLecturesExamples() throws {
-    let (status, output, _) = try glossa(["demo"])
+    let plot = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-\(UUID()).svg")
+    defer { try? FileManager.default.removeItem(at: plot) }
+    let (status, output, _) = try glossa(["demo", "--plot", plot.path])
+    let svg = try String(contentsOf: plot, encoding: .utf8)
+    #expect(svg.components(separatedBy: "<polyline").count == 4)  // batch, stochastic, mini-batch
     #expect(status == 0)
     for heading in [
       "A neuron", "learns XOR", "Why non-linearity", "Batch, stochastic and mini-batch", "The learning rate",
