@@ -63,6 +63,11 @@ public struct CountVectorizer: Sendable {
   /// Each term is hashed once, into a provisional id in order of first appearance; document
   /// frequencies, totals and the matrix are then computed on integer ids.
   public mutating func fitTransform(_ documents: [String]) throws -> SparseMatrix {
+    try fitCounts(documents).matrix
+  }
+
+  /// ``fitTransform(_:)``, and the number of terms of each document (kept or not).
+  mutating func fitCounts(_ documents: [String]) throws -> (matrix: SparseMatrix, lengths: [Int]) {
     guard !documents.isEmpty else { throw VectorizerError.noDocuments }
     // All documents' term ids in one array (document d at starts[d] ..< starts[d + 1]).
     let table = TermTable()
@@ -114,11 +119,18 @@ public struct CountVectorizer: Sendable {
     var column = [Int32](repeating: -1, count: firstSeen.count)
     for (c, id) in kept.enumerated() { column[id] = Int32(c) }
     for k in flat.indices { flat[k] = column[Int(flat[k])] }
-    return counts(flat, starts)
+    return (counts(flat, starts), lengths(starts))
   }
+
+  private func lengths(_ starts: [Int]) -> [Int] { zip(starts.dropFirst(), starts).map { $0 - $1 } }
 
   /// The count matrix of new documents over the fitted vocabulary.
   public func transform(_ documents: [String]) throws -> SparseMatrix {
+    try transformCounts(documents).matrix
+  }
+
+  /// ``transform(_:)``, and the number of terms of each document.
+  func transformCounts(_ documents: [String]) throws -> (matrix: SparseMatrix, lengths: [Int]) {
     guard !vocabulary.isEmpty else { throw VectorizerError.notFitted }
     var flat: [Int32] = []
     var starts = [0]
@@ -126,7 +138,7 @@ public struct CountVectorizer: Sendable {
       flat += try analyzer.terms(document).map { Int32(vocabulary[$0] ?? -1) }
       starts.append(flat.count)
     }
-    return counts(flat, starts)
+    return (counts(flat, starts), lengths(starts))
   }
 
   /// The matrix of documents given as column indices (−1: not in the vocabulary), document

@@ -44,7 +44,7 @@ public struct TFIDFVectorizer: Sendable {
   public mutating func fitTransform(
     _ documents: [String], warn: (String) -> Void = { _ in }
   ) throws -> SparseMatrix {
-    let counts = try counter.fitTransform(documents)
+    let (counts, lengths) = try counter.fitCounts(documents)
     var documentFrequency = [Int](repeating: 0, count: counts.columns)
     for c in counts.columnIndex { documentFrequency[Int(c)] += 1 }
     let n = Double(documents.count)
@@ -64,18 +64,13 @@ public struct TFIDFVectorizer: Sendable {
           + "IDF ln(N/(1+df)) is zero or negative for them (e.g. \(negativeIDFTerms.prefix(5).joined(separator: ", ")))"
       )
     }
-    return weigh(counts, documentLengths: try lengths(documents))
-  }
-
-  /// The number of terms of each document, which only the lecture's TF divides by.
-  func lengths(_ documents: [String]) throws -> [Int] {
-    weighting == .lecture ? try documents.map { try counter.analyzer.terms($0).count } : []
+    return weigh(counts, documentLengths: lengths)
   }
 
   /// TF-IDF of new documents with the fitted vocabulary and IDF.
   public func transform(_ documents: [String]) throws -> SparseMatrix {
-    let counts = try counter.transform(documents)
-    return weigh(counts, documentLengths: try lengths(documents))
+    let (counts, lengths) = try counter.transformCounts(documents)
+    return weigh(counts, documentLengths: lengths)
   }
 
   func weigh(_ counts: SparseMatrix, documentLengths: [Int]) -> SparseMatrix {
