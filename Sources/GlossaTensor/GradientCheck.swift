@@ -16,8 +16,8 @@ public enum GradientCheck {
   }
 
   /// Compares the gradients of `L = Σ_k w_k f(inputs)_k` (fixed random weights w, summed
-  /// in Double) computed by backpropagation with central differences. Inputs are
-  /// perturbed in place and restored.
+  /// in Double) computed by backpropagation with central differences. Inputs are marked
+  /// as requiring gradients, their old gradients cleared, and perturbed in place and restored.
   public static func check(
     _ inputs: [Tensor], epsilon: Float = 1e-2, seed: UInt64 = 7, _ f: ([Tensor]) -> Tensor
   ) -> Result {

@@ -61,6 +61,8 @@ public struct BPETrainer: Sendable {
     public let merge: BPEModel.Merge
     /// How often the pair occurred when it was merged.
     public let count: Int
+    /// The vocabulary size after this merge (alphabet, special tokens and merges).
+    public let vocabularySize: Int
   }
 
   /// Trains on a list of words; `onMerge` sees every merge as it is learned.
@@ -95,7 +97,9 @@ public struct BPETrainer: Sendable {
       let merge = BPEModel.Merge(left, right, result: joined)
       state.merge(pair, into: merge.result)
       learned.append(merge)
-      onMerge?(Step(number: learned.count, merge: merge, count: count))
+      onMerge?(
+        Step(
+          number: learned.count, merge: merge, count: count, vocabularySize: reserved + state.symbols.count))
     }
     return BPEModel(
       symbols: specialTokens + state.alphabet + learned.map(\.result), merges: learned, endOfWord: endOfWord,

@@ -184,14 +184,16 @@ struct TokenizerCommand: ParsableCommand {
         endOfWord.isEmpty ? .none : endOfWord.hasPrefix("<") ? .suffix(endOfWord) : .symbol(endOfWord)
       training.specialTokens = specialTokens
       training.lowercase = lowercase
-      let progress = Progress(label: "merges", total: merges ?? vocabularySize ?? 0)
+      // Progress in merges when a number of merges is asked for, else in vocabulary entries.
+      let progress = Progress(
+        label: merges != nil ? "merges" : "vocabulary", total: merges ?? vocabularySize ?? 0)
       let trained = try training.train(texts) { step in
         if verbose {
           print(
             "merge \(step.number): \(step.merge.left) + \(step.merge.right) -> \(step.merge.result) (\(step.count))"
           )
         } else {
-          progress.update(step.number)
+          progress.update(merges != nil ? step.number : step.vocabularySize)
         }
       }
       progress.finish()

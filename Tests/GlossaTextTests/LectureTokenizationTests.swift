@@ -53,6 +53,7 @@ import Testing
         .init("e", "s"), .init("es", "t"), .init("est", "_"), .init("l", "o"), .init("lo", "w"),
       ])
     #expect(steps.map(\.count) == [9, 9, 9, 7, 7])
+    #expect(steps.map(\.vocabularySize) == [13, 14, 15, 16, 17])  // 11 characters, [UNK], merges
     #expect(
       model.tokens.dropLast() == [
         "l", "o", "w", "e", "r", "n", "s", "t", "i", "d", "_", "es", "est", "est_", "lo", "low",
