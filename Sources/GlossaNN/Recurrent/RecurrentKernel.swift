@@ -105,9 +105,8 @@ struct RecurrentKernel {
     // Only the rows of active steps are written and read back.
     let previous = Tensor(uninitialized: saving ? [T, B, H] : [1])
     let activations = fused ? xw : Tensor(uninitialized: [T, B, G])
-    // GRU uses W_hn h + b_hn during the step itself; LSTM keeps c_{t−1} only for backward.
-    let keepsBefore = kind == .gru || (kind == .lstm && saving)
-    let before = Tensor(uninitialized: keepsBefore ? [T, B, H] : [1])
+    let keptBefore = keepsBefore(saving: saving)
+    let before = Tensor(uninitialized: keptBefore ? [T, B, H] : [1])
     let after = Tensor(uninitialized: kind.hasCellState ? [T, B, H] : [1])
     let h = h0.copy()
     let c = c0.copy()
@@ -136,7 +135,7 @@ struct RecurrentKernel {
           step(
             xw: xwp + row * G, hw: hwp + (fused ? 0 : b * G), h: hp + b * H, c: cp + b * H,
             act: act + row * G,
-            extra1: extra1 + extraOffset(row, keepsBefore),
+            extra1: extra1 + extraOffset(row, keptBefore),
             extra2: extra2 + extraOffset(row, kind.hasCellState), saving: saving)
           (out + row * H).update(from: hp + b * H, count: H)
         }
@@ -149,8 +148,9 @@ struct RecurrentKernel {
       extraAfter: after)
   }
 
-  /// LSTM keeps c_{t−1} for the backward pass, GRU keeps W_hn h + b_hn.
-  private var usesCellOrResetState: Bool { kind == .lstm || kind == .gru }
+  /// Whether the per-step "before" buffer is kept: GRU uses W_hn h + b_hn during the step
+  /// itself; LSTM keeps c_{t−1} only for the backward pass.
+  private func keepsBefore(saving: Bool) -> Bool { kind == .gru || (kind == .lstm && saving) }
 
   /// Where a step's row starts in an extra buffer (always 0 in the 1-element placeholder
   /// of a unit that does not use it).
@@ -231,7 +231,7 @@ struct RecurrentKernel {
           let row = t * B + b
           stepBackward(
             dOut: gp + row * H, dh: dhp + b * H, dc: dcp + b * H, hPrev: hPrev + row * H,
-            act: act + row * G, extra1: extra1 + extraOffset(row, usesCellOrResetState),
+            act: act + row * G, extra1: extra1 + extraOffset(row, keepsBefore(saving: true)),
             extra2: extra2 + extraOffset(row, kind.hasCellState), dgi: dgi + row * G, dgh: dgh + row * G)
         }
         // ∂h_{t−1} += ∂gates_hh W_hh (padded rows have zero gate gradients: their ∂h passes through).
