@@ -93,13 +93,8 @@ extension TermAnalyzer {
             needsUnicodeLowercasing = true
             return
           }
-          let width = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-          var value = UInt32(lead)
-          if width > 1 {
-            value &= width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07
-            for k in 1..<width where i + k < bytes.count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
-          }
-          let word = Unicode.Scalar(value).map(RegexWordTokenizer.isWordCharacter) ?? false
+          let (scalar, width) = lead < 0x80 ? (Unicode.Scalar(lead), 1) : multiByteScalar(bytes, at: i)
+          let word = RegexWordTokenizer.isWordCharacter(scalar)
           if word {
             if start < 0 { start = i }
             scalars += 1

@@ -42,10 +42,7 @@ public final class WordCounter {
   private static func classify(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt8, Int) {
     let lead = bytes[i]
     if lead < 0x80 { return (asciiClass[Int(lead)], 1) }
-    let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-    var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-    for k in 1..<width where i + k < bytes.count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
-    guard let scalar = Unicode.Scalar(value) else { return (2, width) }
+    let (scalar, width) = multiByteScalar(bytes, at: i)
     return (ScalarClass.isSpace(scalar) ? 0 : (ScalarClass.isWord(scalar) ? 1 : 2), width)
   }
 

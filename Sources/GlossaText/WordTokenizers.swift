@@ -61,14 +61,13 @@ func runs(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Boo
     var runStart: (byte: Int, scalar: Int)? = nil
     while i < bytes.count {
       let lead = bytes[i]
-      let width = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
       let inside: Bool
-      if width == 1 {
-        inside = ascii[Int(lead)]
+      let width: Int
+      if lead < 0x80 {
+        (inside, width) = (ascii[Int(lead)], 1)
       } else {
-        var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-        for k in 1..<width { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
-        inside = belongs(Unicode.Scalar(value) ?? "\u{FFFD}")
+        let decoded = multiByteScalar(bytes, at: i)
+        (inside, width) = (belongs(decoded.scalar), decoded.width)
       }
       if inside {
         if runStart == nil { runStart = (i, scalarOffset) }
