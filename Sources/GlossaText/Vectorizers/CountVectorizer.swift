@@ -77,7 +77,7 @@ public struct CountVectorizer: Sendable {
     for document in documents {
       flat +=
         analyzer.scansBytes
-        ? try analyzer.termIDs(document, into: table) : try analyzer.terms(document).map(table.id)
+        ? analyzer.termIDs(document, into: table) : try analyzer.terms(document).map(table.id)
       starts.append(flat.count)
     }
     let firstSeen = table.terms
