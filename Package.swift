@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "GlossaNN", targets: ["GlossaNN"]),
     .library(name: "GlossaOptim", targets: ["GlossaOptim"]),
     .library(name: "GlossaText", targets: ["GlossaText"]),
+    .library(name: "GlossaEmbeddings", targets: ["GlossaEmbeddings"]),
     .library(name: "GlossaViz", targets: ["GlossaViz"]),
     .executable(name: "glossa", targets: ["glossa"]),
   ],
@@ -35,17 +36,19 @@ let package = Package(
     .target(name: "GlossaNN", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaText", swiftSettings: nativeFlags),
+    .target(
+      name: "GlossaEmbeddings", dependencies: ["GlossaTensor", "GlossaText"], swiftSettings: nativeFlags),
     .target(name: "GlossaViz"),
     .executableTarget(
       name: "glossa",
       dependencies: [
-        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaViz",
+        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaEmbeddings", "GlossaViz",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "GlossaBench",
-      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText"],
+      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaEmbeddings"],
       swiftSettings: nativeFlags
     ),
     .target(name: "TestSupport", dependencies: ["GlossaTensor"], path: "Tests/TestSupport"),
@@ -53,6 +56,7 @@ let package = Package(
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
     .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
     .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"]),
+    .testTarget(name: "GlossaEmbeddingsTests", dependencies: ["GlossaEmbeddings", "TestSupport"]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz"]),
   ],

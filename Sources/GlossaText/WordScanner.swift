@@ -14,7 +14,9 @@ public struct WordScanner: Sendable {
     self.minimumLength = minimumLength
   }
 
-  private static let asciiWord = (0..<128).map { RegexWordTokenizer.isWordCharacter(Unicode.Scalar(UInt8($0))) }
+  private static let asciiWord = (0..<128).map {
+    RegexWordTokenizer.isWordCharacter(Unicode.Scalar(UInt8($0)))
+  }
 
   /// Calls `body` with the bytes of each word of `bytes` (valid UTF-8), in order. The buffer
   /// is only valid during the call.

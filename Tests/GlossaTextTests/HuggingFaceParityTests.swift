@@ -69,16 +69,9 @@ import Testing
   }
 
   @Test func gpt2FromVocabularyAndMergesFiles() throws {
-    let data = URL(
-      fileURLWithPath: ProcessInfo.processInfo.environment["GLOSSA_DATA"]
-        ?? Fixtures.packageRoot.appendingPathComponent("../shared/data").path)
+    let data = Fixtures.dataFolder
     let vocabulary = data.appendingPathComponent("bpe-gpt2/vocab.json")
-    guard FileManager.default.fileExists(atPath: vocabulary.path), try families()?.contains("gpt2") == true
-    else {
-      if Fixtures.isCI { throw Fixtures.FixtureError.missing(vocabulary.path) }
-      FileHandle.standardError.write(Data("skipped: no GPT-2 files at \(vocabulary.path)\n".utf8))
-      return
-    }
+    guard try Fixtures.available(vocabulary), try families()?.contains("gpt2") == true else { return }
     let tokenizer = try Tokenizer.gpt2(
       vocabulary: vocabulary, merges: data.appendingPathComponent("bpe-gpt2/merges.txt"))
     check(tokenizer, "gpt2 (vocab.json + merges.txt)", try expectations("gpt2"))

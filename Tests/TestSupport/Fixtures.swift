@@ -19,6 +19,21 @@ public enum Fixtures {
       .deletingLastPathComponent().deletingLastPathComponent()
   }
 
+  /// The datasets folder (`GLOSSA_DATA`, default `../shared/data`).
+  public static var dataFolder: URL {
+    if let path = ProcessInfo.processInfo.environment["GLOSSA_DATA"] { return URL(fileURLWithPath: path) }
+    return packageRoot.appendingPathComponent("../shared/data").standardized
+  }
+
+  /// Whether `url` exists. A missing file is a skip (with a message on standard error)
+  /// outside CI and a failure under CI.
+  public static func available(_ url: URL) throws -> Bool {
+    if FileManager.default.fileExists(atPath: url.path) { return true }
+    if isCI { throw FixtureError.missing(url.path) }
+    FileHandle.standardError.write(Data("skipped: \(url.path) is absent\n".utf8))
+    return false
+  }
+
   /// Whether this run is CI's, where a missing fixture is a failure rather than a skip.
   public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
