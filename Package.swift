@@ -37,7 +37,11 @@ let package = Package(
     .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaText", swiftSettings: nativeFlags),
     .target(
-      name: "GlossaEmbeddings", dependencies: ["GlossaTensor", "GlossaText"], swiftSettings: nativeFlags),
+      name: "GlossaEmbeddings",
+      dependencies: [
+        "GlossaTensor", "GlossaText", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+      ],
+      swiftSettings: nativeFlags),
     .target(name: "GlossaViz"),
     .executableTarget(
       name: "glossa",

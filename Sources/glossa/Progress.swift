@@ -2,7 +2,8 @@ import Foundation
 
 /// Progress of long work on standard error: a bar redrawn in place on a terminal, a plain
 /// line every few seconds otherwise (logs, pipes). Quiet for work that ends within 2 s.
-final class Progress {
+/// Calls come from one thread at a time (a trainer reports from its first thread only).
+final class Progress: @unchecked Sendable {
   let label: String
   let total: Int
   private let start = Date()
@@ -15,7 +16,8 @@ final class Progress {
     self.total = total
   }
 
-  func update(_ done: Int) {
+  /// Shows `done` of `total`, followed by `detail` (rates, estimates) when given.
+  func update(_ done: Int, detail: String = "") {
     let now = Date()
     guard now.timeIntervalSince(start) > 2, now.timeIntervalSince(lastShown) > (terminal ? 0.1 : 5) else {
       return
@@ -28,9 +30,9 @@ final class Progress {
       let width = 30
       let filled = Int(fraction * Double(width))
       let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-      FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) \(elapsed)".utf8))
+      FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(detail.isEmpty ? "\(done)/\(total)" : detail) \(elapsed)".utf8))
     } else {
-      FileHandle.standardError.write(Data("\(label): \(done)/\(total) after \(elapsed)\n".utf8))
+      FileHandle.standardError.write(Data("\(label): \(detail.isEmpty ? "\(done)/\(total)" : detail) after \(elapsed)\n".utf8))
     }
   }
 

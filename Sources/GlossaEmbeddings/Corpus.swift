@@ -1,0 +1,180 @@
+import Foundation
+import GlossaText
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A training corpus read as a stream: one sentence per line, words are the lecture's
+/// `\b\w+\b` (lowercased if asked). Files are never loaded whole, so a corpus larger than
+/// memory trains; each training thread reads its own byte range of it.
+public struct Corpus: Sendable {
+  /// Where text comes from.
+  public enum Source: Sendable {
+    case file(URL)
+    case text(String)
+  }
+
+  /// The sources, read one after the other.
+  public let sources: [Source]
+  /// Whether words are lowercased.
+  public var lowercase: Bool
+  /// Longer lines are cut into sentences of this many words (gensim's 10,000).
+  public var maximumSentenceLength = 10_000
+
+  /// A corpus of files.
+  public init(files: [URL], lowercase: Bool = false) {
+    self.init(sources: files.map { .file($0) }, lowercase: lowercase)
+  }
+
+  /// A corpus from any sources.
+  public init(sources: [Source], lowercase: Bool = false) {
+    self.sources = sources
+    self.lowercase = lowercase
+  }
+
+  /// A source's size in bytes.
+  func size(of source: Source) throws -> Int {
+    switch source {
+    case .text(let text): return text.utf8.count
+    case .file(let url):
+      let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+      return (attributes[.size] as? NSNumber)?.intValue ?? 0
+    }
+  }
+
+  /// One thread's share of the corpus: byte ranges of sources. A line belongs to the share
+  /// in which it starts.
+  struct Share: Sendable {
+    var pieces: [(source: Int, bytes: Range<Int>)] = []
+  }
+
+  /// The corpus cut into `count` shares of about equal size.
+  func shares(_ count: Int) throws -> [Share] {
+    let sizes = try sources.map(size(of:))
+    let total = sizes.reduce(0, +)
+    var shares = [Share](repeating: Share(), count: count)
+    var offset = 0
+    for (source, size) in sizes.enumerated() {
+      for k in 0..<count {
+        let (low, high) = (total * k / count, total * (k + 1) / count)
+        let range = max(low - offset, 0)..<min(high - offset, size)
+        if !range.isEmpty { shares[k].pieces.append((source, range)) }
+      }
+      offset += size
+    }
+    return shares
+  }
+
+  /// Calls `body` with each line of the share (without its newline), reading 1 MB at a time.
+  func forEachLine(in share: Share, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+    var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
+    defer { buffer.deallocate() }
+    let newline = UInt8(ascii: "\n")
+    for piece in share.pieces {
+      let reader = try ByteReader(sources[piece.source])
+      defer { reader.close() }
+      var offset = piece.bytes.lowerBound  // the source offset of buffer[0]
+      var filled = 0
+      var exhausted = false
+      // A line that starts before the piece belongs to the share before.
+      var skipping = try offset > 0 && reader.byte(at: offset - 1) != newline
+      pieceLoop: while true {
+        var start = 0
+        while start < filled {
+          guard let end = buffer[start..<filled].firstIndex(of: newline) ?? (exhausted ? filled : nil) else { break }
+          if offset + start >= piece.bytes.upperBound { break pieceLoop }
+          if !skipping { body(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
+          skipping = false
+          start = end + 1
+        }
+        if exhausted { break }
+        // Keep the unfinished line at the front and read more after it.
+        if start > 0 {
+          let kept = max(filled - start, 0)
+          if kept > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: buffer.baseAddress! + start, byteCount: kept) }
+          (offset, filled) = (offset + start, kept)
+        }
+        if filled == buffer.count {
+          let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+          _ = larger.initialize(from: buffer)
+          buffer.deallocate()
+          buffer = larger
+        }
+        let read = try reader.read(into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]), at: offset + filled)
+        exhausted = read == 0
+        filled += read
+      }
+    }
+  }
+
+  /// Calls `body` with each sentence of the share as word ids of `vocabulary` (words that
+  /// are not in it are dropped).
+  func forEachSentence(
+    in share: Share, vocabulary: TermTable, _ body: (UnsafeBufferPointer<Int32>) -> Void
+  ) throws {
+    let scanner = WordScanner(lowercase: lowercase)
+    var sentence = [Int32]()
+    sentence.reserveCapacity(maximumSentenceLength)
+    try forEachLine(in: share) { line in
+      scanner.scan(line) { word in
+        guard let id = vocabulary.existingID(word.baseAddress!, count: word.count) else { return }
+        sentence.append(id)
+        if sentence.count == maximumSentenceLength {
+          sentence.withUnsafeBufferPointer(body)
+          sentence.removeAll(keepingCapacity: true)
+        }
+      }
+      if !sentence.isEmpty { sentence.withUnsafeBufferPointer(body) }
+      sentence.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// Calls `body` with every word of the corpus.
+  func forEachWord(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+    let scanner = WordScanner(lowercase: lowercase)
+    for share in try shares(1) { try forEachLine(in: share) { scanner.scan($0, body) } }
+  }
+}
+
+/// Reads bytes at offsets of a file (with `pread`, so threads never share a position) or
+/// of a string.
+private final class ByteReader {
+  private let descriptor: Int32
+  private let text: [UInt8]
+  private let path: String
+
+  init(_ source: Corpus.Source) throws {
+    switch source {
+    case .text(let string):
+      (descriptor, text, path) = (-1, Array(string.utf8), "text")
+    case .file(let url):
+      let descriptor = open(url.path, O_RDONLY)
+      guard descriptor >= 0 else {
+        throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
+      }
+      (self.descriptor, text, path) = (descriptor, [], url.path)
+    }
+  }
+
+  func read(into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) throws -> Int {
+    guard descriptor >= 0 else {
+      let count = max(0, min(buffer.count, text.count - offset))
+      if count > 0 { _ = UnsafeMutableBufferPointer(rebasing: buffer[0..<count]).update(from: text[offset..<offset + count]) }
+      return count
+    }
+    let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+    guard count >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    return count
+  }
+
+  func byte(at offset: Int) throws -> UInt8 {
+    var byte: UInt8 = 0
+    _ = try withUnsafeMutablePointer(to: &byte) { try read(into: UnsafeMutableBufferPointer(start: $0, count: 1), at: offset) }
+    return byte
+  }
+
+  func close() { if descriptor >= 0 { _ = Glibc.close(descriptor) } }
+}

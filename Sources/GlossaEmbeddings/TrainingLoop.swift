@@ -1,0 +1,91 @@
+import Foundation
+import GlossaTensor
+import Synchronization
+
+/// How far training has come, reported a few times a second.
+public struct TrainingProgress: Sendable {
+  /// Done, from 0 to 1.
+  public let fraction: Double
+  /// Corpus words per second, every word counted (as gensim and fastText count).
+  public let wordsPerSecond: Double
+  /// The current learning rate.
+  public let learningRate: Float
+  /// Seconds since training began.
+  public let elapsed: Double
+  /// Seconds still to go, at the rate so far.
+  public var remaining: Double { fraction > 0 ? elapsed * (1 - fraction) / fraction : .infinity }
+}
+
+/// Trains on one sentence at a time; one per thread, keeping its random state and scratch
+/// buffers from sentence to sentence.
+protocol SentenceTrainer: AnyObject {
+  func train(_ sentence: UnsafeBufferPointer<Int32>, learningRate: Float)
+}
+
+/// The schedule that Word2Vec and FastText share: epochs over the corpus, each thread on its
+/// own share of it (read as a stream), and the learning rate falling linearly from its
+/// start to its floor as words are processed (word2vec's decay, by the words of all threads).
+struct TrainingLoop: Sendable {
+  var epochs: Int
+  var threads: Int
+  var learningRate: Float
+  var minimumLearningRate: Float
+
+  /// How many words a thread processes between learning-rate updates.
+  static let batch = 10_000
+
+  func run(
+    corpus: Corpus, vocabulary: WordVocabulary,
+    progress: (@Sendable (TrainingProgress) -> Void)?,
+    makeTrainer: @Sendable (_ thread: Int) -> any SentenceTrainer
+  ) throws {
+    require(epochs > 0 && threads > 0, "training needs at least one epoch and one thread")
+    let shares = try corpus.shares(threads)
+    let planned = Double(vocabulary.totalCount * epochs)
+    let processed = Atomic<Int>(0)  // known words, every thread
+    let failure = Mutex<(any Error)?>(nil)
+    let start = Date()
+    let (rate, floor) = (learningRate, minimumLearningRate)
+    @Sendable func currentRate() -> Float {
+      let fraction = min(1, Double(processed.load(ordering: .relaxed)) / max(planned, 1))
+      return max(floor, rate - (rate - floor) * Float(fraction))
+    }
+    let epochs = self.epochs
+    // Words per second count every corpus word, as gensim and fastText do.
+    let corpusWords = Double(vocabulary.corpusWords * epochs)
+    @Sendable func report(_ elapsed: Double) -> TrainingProgress {
+      let fraction = min(1, Double(processed.load(ordering: .relaxed)) / max(planned, 1))
+      return TrainingProgress(
+        fraction: fraction, wordsPerSecond: fraction * corpusWords / elapsed, learningRate: currentRate(),
+        elapsed: elapsed)
+    }
+    BLAS.withSingleThread {
+      DispatchQueue.concurrentPerform(iterations: threads) { thread in
+        let trainer = makeTrainer(thread)
+        var lastReport = Date()
+        var pending = 0
+        var alpha = rate
+        do {
+          for _ in 0..<epochs {
+            try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table) { sentence in
+              trainer.train(sentence, learningRate: alpha)
+              pending += sentence.count
+              guard pending >= Self.batch else { return }
+              processed.add(pending, ordering: .relaxed)
+              pending = 0
+              alpha = currentRate()
+              if thread == 0, let progress, Date().timeIntervalSince(lastReport) > 0.5 {
+                lastReport = Date()
+                progress(report(Date().timeIntervalSince(start)))
+              }
+            }
+          }
+        } catch {
+          failure.withLock { $0 = $0 ?? error }
+        }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    progress?(report(Date().timeIntervalSince(start)))
+  }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+#if canImport(CBLAS)
+  import CBLAS
+#endif
+
+/// The inner loops of embedding training over raw rows: a dot product and y += a·x, in
+/// 16-wide SIMD with a scalar tail. Rows are short (50–300), so these stay inline.
+enum VectorKernels {
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+
+  @inline(__always)
+  static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+  }
+
+  /// x · y over `n` floats.
+  @inline(__always)
+  static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+    var sum = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= n {
+      sum += load(x + i) * load(y + i)
+      i += 16
+    }
+    var total = sum.sum()
+    while i < n {
+      total += x[i] * y[i]
+      i += 1
+    }
+    return total
+  }
+
+  /// y += a · x over `n` floats.
+  @inline(__always)
+  static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 16 <= n {
+      store(load(y + i) + a * load(x + i), y + i)
+      i += 16
+    }
+    while i < n {
+      y[i] += a * x[i]
+      i += 1
+    }
+  }
+
+  /// Asks the cache for the `n` floats at `row`, which will be read soon: training touches
+  /// rows at random, and waiting for memory is most of its time.
+  @inline(__always)
+  static func prefetch(_ row: UnsafePointer<Float>, _ n: Int) {
+    #if canImport(CBLAS)
+      var offset = 0
+      while offset < n {
+        glossa_prefetch(row + offset)
+        offset += 16
+      }
+    #endif
+  }
+
+  /// y = a · x over `n` floats.
+  @inline(__always)
+  static func scale(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    for i in 0..<n { y[i] = a * x[i] }
+  }
+}
+
+/// σ(x) = 1 / (1 + e^(−x)) from a table over [−6, 6] (word2vec's), saturating outside: the
+/// training loops call it once per output row, where `exp` would dominate.
+struct SigmoidTable: Sendable {
+  static let range: Float = 6
+  static let size = 1024
+  private let values: [Float]
+
+  init() {
+    values = (0...Self.size).map { i in
+      let x = (Float(i) / Float(Self.size) * 2 - 1) * Self.range
+      return 1 / (1 + Foundation.exp(-x))
+    }
+  }
+
+  @inline(__always)
+  func callAsFunction(_ x: Float) -> Float {
+    let position = (x + Self.range) * (Float(Self.size) / (2 * Self.range))
+    let i = Int(min(max(position, 0), Float(Self.size)))
+    return values.withUnsafeBufferPointer { $0[i] }
+  }
+}
+
+/// A matrix of floats shared by training threads that update it without locks (Hogwild,
+/// Recht et al. 2011): updates are sparse, so collisions are rare and harmless.
+final class SharedMatrix: @unchecked Sendable {
+  let rows: Int
+  let columns: Int
+  let base: UnsafeMutablePointer<Float>
+
+  init(rows: Int, columns: Int) {
+    self.rows = rows
+    self.columns = columns
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(rows * columns, 1) * 4, alignment: 64)
+    base = raw.bindMemory(to: Float.self, capacity: max(rows * columns, 1))
+    base.initialize(repeating: 0, count: max(rows * columns, 1))
+  }
+
+  deinit { base.deallocate() }
+
+  @inline(__always)
+  func row(_ i: Int) -> UnsafeMutablePointer<Float> { base + i * columns }
+
+  /// The first `count` rows as an array.
+  func array(rows count: Int? = nil) -> [Float] {
+    Array(UnsafeBufferPointer(start: base, count: (count ?? rows) * columns))
+  }
+}

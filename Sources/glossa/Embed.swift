@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+import GlossaEmbeddings
+
+/// `glossa embed`: train word embeddings, query them, evaluate and draw them.
+struct Embed: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train word embeddings (Word2Vec, GloVe, FastText) and query, evaluate or draw them.",
+    subcommands: [Train.self, Similar.self, Analogy.self, Evaluate.self])
+
+  /// Loads a vector file of any of the formats, recognised by content.
+  static func load(_ path: String) throws -> KeyedVectors {
+    do {
+      return try KeyedVectors(contentsOf: URL(fileURLWithPath: path))
+    } catch let error as VectorFileError {
+      throw ValidationError(error.description)
+    } catch {
+      throw ValidationError("\(path): cannot be read (\(error.localizedDescription))")
+    }
+  }
+
+  static func printScores(_ scores: [(word: String, score: Float)]) {
+    for (word, score) in scores { print("\(word)\t\(String(format: "%.4f", score))") }
+  }
+}
+
+extension Embed {
+  struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Train word vectors on text files (one sentence per line, words are \\b\\w+\\b).")
+
+    enum Model: String, ExpressibleByArgument, CaseIterable { case skipgram, cbow }
+
+    @Option(help: "skipgram or cbow.")
+    var model: Model = .skipgram
+    @Option(name: .customLong("dim"), help: "Vector length.")
+    var dimension = 100
+    @Option(help: "Largest distance between a word and a context word.")
+    var window = 5
+    @Option(help: "Noise words per example (negative sampling).")
+    var negative = 5
+    @Flag(name: .customLong("hs"), help: "Hierarchical softmax instead of negative sampling.")
+    var hierarchicalSoftmax = false
+    @Option(name: .customLong("min-count"), help: "Leave out words seen fewer times.")
+    var minimumCount = 5
+    @Option(help: "Subsampling threshold for frequent words (0: none).")
+    var sample = 1e-3
+    @Option(help: "Passes over the corpus.")
+    var epochs = 5
+    @Option(help: "Training threads (1 is deterministic).")
+    var threads = 1
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+    @Option(name: .customLong("lr"), help: "Starting learning rate.")
+    var learningRate: Float = 0.025
+    @Flag(help: "Lowercase the text.")
+    var lowercase = false
+    @Option(help: "Output format: bin (word2vec binary) or text (word2vec text).")
+    var format: VectorFileFormat = .binary
+    @Option(help: "Where to write the vectors.")
+    var output: String
+    @Argument(help: "The corpus files (UTF-8).")
+    var corpus: [String]
+
+    func validate() throws {
+      guard !corpus.isEmpty else { throw ValidationError("give at least one corpus file") }
+      for file in corpus where !FileManager.default.isReadableFile(atPath: file) {
+        throw ValidationError("\(file): cannot be read")
+      }
+      guard dimension > 0, window > 0, epochs > 0, threads > 0, negative >= 0 else {
+        throw ValidationError("--dim, --window, --epochs and --threads must be positive")
+      }
+    }
+
+    func run() throws {
+      let corpus = Corpus(files: corpus.map { URL(fileURLWithPath: $0) }, lowercase: lowercase)
+      let start = Date()
+      let vocabulary = try WordVocabulary(counting: corpus, minimumCount: minimumCount)
+      FileHandle.standardError.write(
+        Data(
+          "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"
+            .utf8))
+      let word2vec = Word2Vec(
+        architecture: model == .skipgram ? .skipGram : .cbow, dimension: dimension, window: window,
+        output: hierarchicalSoftmax ? .hierarchicalSoftmax : .negativeSampling(negative), minimumCount: minimumCount,
+        sample: sample, epochs: epochs, learningRate: learningRate, threads: threads, seed: seed)
+      let bar = Progress(label: model.rawValue, total: 1000)
+      let vectors = try word2vec.train(corpus, vocabulary: vocabulary) { bar.report($0) }
+      bar.finish()
+      try vectors.write(to: URL(fileURLWithPath: output), format: format)
+      FileHandle.standardError.write(Data("wrote \(vectors.count) vectors of \(dimension) to \(output)\n".utf8))
+    }
+  }
+
+  struct Similar: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The words nearest to a word, by cosine similarity.")
+    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
+    var vectors: String
+    @Option(help: "How many words.")
+    var top = 10
+    @Argument(help: "The word.")
+    var word: String
+
+    func run() throws {
+      let vectors = try Embed.load(self.vectors)
+      do {
+        Embed.printScores(try vectors.mostSimilar(positive: [word], top: top))
+      } catch let error as UnknownWordError {
+        throw ValidationError(error.description)
+      }
+    }
+  }
+
+  struct Analogy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Analogies: the words nearest to the positive words minus the negative ones (king − man + woman).")
+    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
+    var vectors: String
+    @Option(help: "Comma-separated words to add (e.g. king,woman).")
+    var positive: String
+    @Option(help: "Comma-separated words to subtract (e.g. man).")
+    var negative = ""
+    @Option(help: "cosadd (3CosAdd) or cosmul (3CosMul).")
+    var method: KeyedVectors.AnalogyMethod = .cosAdd
+    @Option(help: "How many answers.")
+    var top = 5
+
+    func run() throws {
+      let vectors = try Embed.load(self.vectors)
+      let split = { (list: String) in list.split(separator: ",").map { String($0) } }
+      do {
+        Embed.printScores(
+          try vectors.analogy(positive: split(positive), negative: split(negative), method: method, top: top))
+      } catch let error as UnknownWordError {
+        throw ValidationError(error.description)
+      }
+    }
+  }
+}
+
+extension Embed {
+  struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Analogy accuracy (questions-words file) and word-similarity correlation (word1 word2 score file).")
+    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
+    var vectors: String
+    @Option(help: "A questions-words file: ': section' lines, then 'a b c d' per line.")
+    var analogies: String?
+    @Option(help: "A 'word1 word2 score' file (tab or space separated, # comments).")
+    var similarity: String?
+    @Option(name: .customLong("restrict"), help: "Only the N most frequent words answer or are asked about.")
+    var limit = 30_000
+    @Option(help: "cosadd (3CosAdd) or cosmul (3CosMul) for the analogies.")
+    var method: KeyedVectors.AnalogyMethod = .cosAdd
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+      guard analogies != nil || similarity != nil else { throw ValidationError("give --analogies or --similarity") }
+    }
+
+    func run() throws {
+      let vectors = try Embed.load(self.vectors)
+      var report: [String: Any] = [:]
+      do {
+        if let analogies {
+          let result = try vectors.evaluateAnalogies(URL(fileURLWithPath: analogies), limit: limit, method: method)
+          report["analogies"] = [
+            "accuracy": result.accuracy, "correct": result.correct, "incorrect": result.incorrect,
+            "out_of_vocabulary": result.outOfVocabulary,
+            "sections": result.sections.map {
+              ["section": $0.name, "accuracy": $0.accuracy, "correct": $0.correct, "incorrect": $0.incorrect]
+            },
+          ]
+          if !json {
+            for section in result.sections {
+              print(String(format: "%-32@ %6.2f%%  (%d/%d)", section.name, section.accuracy * 100, section.correct, section.correct + section.incorrect))
+            }
+            print(String(format: "%-32@ %6.2f%%  (%d/%d)", "total", result.accuracy * 100, result.correct, result.correct + result.incorrect))
+            print("questions with words outside the first \(limit): \(result.outOfVocabulary) of \(result.questions)")
+          }
+        }
+        if let similarity {
+          let result = try vectors.evaluateSimilarity(URL(fileURLWithPath: similarity), limit: limit)
+          report["similarity"] = [
+            "spearman": result.spearman, "pearson": result.pearson, "pairs": result.pairs,
+            "out_of_vocabulary": result.outOfVocabulary,
+          ]
+          if !json {
+            print(String(format: "similarity: Spearman %.4f  Pearson %.4f  (%d pairs, %d out of vocabulary)", result.spearman, result.pearson, result.pairs, result.outOfVocabulary))
+          }
+        }
+      } catch let error as BenchmarkFileError {
+        throw ValidationError(error.description)
+      }
+      if json {
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+      }
+    }
+  }
+}
+
+extension VectorFileFormat: ExpressibleByArgument {}
+extension KeyedVectors.AnalogyMethod: ExpressibleByArgument {}
+
+extension Progress {
+  /// Shows a trainer's progress: percent, words/s, learning rate and time left.
+  func report(_ progress: TrainingProgress) {
+    let detail = String(
+      format: "%5.1f%%  %.0fk words/s  lr %.5f  ETA %.0fs", progress.fraction * 100, progress.wordsPerSecond / 1000,
+      progress.learningRate, progress.remaining)
+    update(Int(progress.fraction * Double(total)), detail: detail)
+  }
+}
