@@ -84,7 +84,9 @@ public struct Corpus: Sendable {
       pieceLoop: while true {
         var start = 0
         while start < filled {
-          guard let end = buffer[start..<filled].firstIndex(of: newline) ?? (exhausted ? filled : nil) else { break }
+          guard let end = buffer[start..<filled].firstIndex(of: newline) ?? (exhausted ? filled : nil) else {
+            break
+          }
           if offset + start >= piece.bytes.upperBound { break pieceLoop }
           if !skipping { body(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
           skipping = false
@@ -94,7 +96,10 @@ public struct Corpus: Sendable {
         // Keep the unfinished line at the front and read more after it.
         if start > 0 {
           let kept = max(filled - start, 0)
-          if kept > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: buffer.baseAddress! + start, byteCount: kept) }
+          if kept > 0 {
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+              from: buffer.baseAddress! + start, byteCount: kept)
+          }
           (offset, filled) = (offset + start, kept)
         }
         if filled == buffer.count {
@@ -103,7 +108,8 @@ public struct Corpus: Sendable {
           buffer.deallocate()
           buffer = larger
         }
-        let read = try reader.read(into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]), at: offset + filled)
+        let read = try reader.read(
+          into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]), at: offset + filled)
         exhausted = read == 0
         filled += read
       }
@@ -162,7 +168,10 @@ private final class ByteReader {
   func read(into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) throws -> Int {
     guard descriptor >= 0 else {
       let count = max(0, min(buffer.count, text.count - offset))
-      if count > 0 { _ = UnsafeMutableBufferPointer(rebasing: buffer[0..<count]).update(from: text[offset..<offset + count]) }
+      if count > 0 {
+        _ = UnsafeMutableBufferPointer(rebasing: buffer[0..<count]).update(
+          from: text[offset..<offset + count])
+      }
       return count
     }
     let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
@@ -172,7 +181,9 @@ private final class ByteReader {
 
   func byte(at offset: Int) throws -> UInt8 {
     var byte: UInt8 = 0
-    _ = try withUnsafeMutablePointer(to: &byte) { try read(into: UnsafeMutableBufferPointer(start: $0, count: 1), at: offset) }
+    _ = try withUnsafeMutablePointer(to: &byte) {
+      try read(into: UnsafeMutableBufferPointer(start: $0, count: 1), at: offset)
+    }
     return byte
   }
 

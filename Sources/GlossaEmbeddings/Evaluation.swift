@@ -17,7 +17,9 @@ public struct AnalogyEvaluation: Sendable {
     public var correct = 0
     public var incorrect = 0
     /// correct / (correct + incorrect), or 0 without questions.
-    public var accuracy: Double { correct + incorrect > 0 ? Double(correct) / Double(correct + incorrect) : 0 }
+    public var accuracy: Double {
+      correct + incorrect > 0 ? Double(correct) / Double(correct + incorrect) : 0
+    }
   }
 
   /// The sections, in file order.
@@ -70,12 +72,16 @@ extension KeyedVectors {
         result.sections.append(.init(name: line.dropFirst().trimmingCharacters(in: .whitespaces)))
         continue
       }
-      let fields = line.split(whereSeparator: \.isWhitespace).map { caseInsensitive ? $0.lowercased() : String($0) }
+      let fields = line.split(whereSeparator: \.isWhitespace).map {
+        caseInsensitive ? $0.lowercased() : String($0)
+      }
       guard fields.count == 4 else {
-        throw BenchmarkFileError(path: url.path, line: number, message: "expected four words, found \(fields.count)")
+        throw BenchmarkFileError(
+          path: url.path, line: number, message: "expected four words, found \(fields.count)")
       }
       guard !result.sections.isEmpty else {
-        throw BenchmarkFileError(path: url.path, line: number, message: "a question before the first ': section' line")
+        throw BenchmarkFileError(
+          path: url.path, line: number, message: "a question before the first ': section' line")
       }
       let rows = fields.compactMap { known[$0] }
       guard rows.count == 4 else {
@@ -84,7 +90,8 @@ extension KeyedVectors {
       }
       let answers: [(word: String, score: Float)]
       switch method {
-      case .cosAdd: answers = mostSimilar(positive: [rows[1], rows[2]], negative: [rows[0]], top: 5, limit: limit)
+      case .cosAdd:
+        answers = mostSimilar(positive: [rows[1], rows[2]], negative: [rows[0]], top: 5, limit: limit)
       case .cosMul:
         answers = try mostSimilarCosMul(
           positive: [words[rows[1]], words[rows[2]]], negative: [words[rows[0]]], top: 5, limit: limit)

@@ -100,11 +100,13 @@ public struct KeyedVectors: Sendable {
   public func mostSimilar(
     positive: [String], negative: [String] = [], top: Int = 10, limit: Int? = nil
   ) throws -> [(word: String, score: Float)] {
-    try mostSimilar(positive: positive.map(row(of:)), negative: negative.map(row(of:)), top: top, limit: limit)
+    try mostSimilar(
+      positive: positive.map(row(of:)), negative: negative.map(row(of:)), top: top, limit: limit)
   }
 
   /// ``mostSimilar(positive:negative:top:limit:)`` for words given by row.
-  func mostSimilar(positive: [Int], negative: [Int], top: Int, limit: Int?) -> [(word: String, score: Float)] {
+  func mostSimilar(positive: [Int], negative: [Int], top: Int, limit: Int?) -> [(word: String, score: Float)]
+  {
     let rows = positive + negative
     require(!rows.isEmpty, "mostSimilar: give at least one word")
     var mean = [Float](repeating: 0, count: dimension)

@@ -6,7 +6,8 @@ import Synchronization
 public struct TrainingProgress: Sendable {
   /// Done, from 0 to 1.
   public let fraction: Double
-  /// Corpus words per second, every word counted (as gensim and fastText count).
+  /// Corpus words per second, every word counted (as gensim and fastText count); for GloVe,
+  /// co-occurrence entries per second.
   public let wordsPerSecond: Double
   /// The current learning rate.
   public let learningRate: Float

@@ -29,9 +29,9 @@ extension Embed {
     static let configuration = CommandConfiguration(
       abstract: "Train word vectors on text files (one sentence per line, words are \\b\\w+\\b).")
 
-    enum Model: String, ExpressibleByArgument, CaseIterable { case skipgram, cbow }
+    enum Model: String, ExpressibleByArgument, CaseIterable { case skipgram, cbow, fasttext, glove }
 
-    @Option(help: "skipgram or cbow.")
+    @Option(help: "skipgram or cbow (Word2Vec), fasttext (skip-gram with character n-grams) or glove.")
     var model: Model = .skipgram
     @Option(name: .customLong("dim"), help: "Vector length.")
     var dimension = 100
@@ -51,8 +51,14 @@ extension Embed {
     var threads = 1
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
-    @Option(name: .customLong("lr"), help: "Starting learning rate.")
-    var learningRate: Float = 0.025
+    @Option(name: .customLong("lr"), help: "Starting learning rate (default 0.025; fasttext and glove 0.05).")
+    var learningRate: Float?
+    @Option(name: .customLong("minn"), help: "fasttext: shortest character n-gram.")
+    var minimumN = 3
+    @Option(name: .customLong("maxn"), help: "fasttext: longest character n-gram.")
+    var maximumN = 6
+    @Option(help: "fasttext: hash buckets for the n-grams.")
+    var buckets = 2_000_000
     @Flag(help: "Lowercase the text.")
     var lowercase = false
     @Option(help: "Output format: bin (word2vec binary) or text (word2vec text).")
@@ -80,20 +86,41 @@ extension Embed {
         Data(
           "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"
             .utf8))
-      let word2vec = Word2Vec(
-        architecture: model == .skipgram ? .skipGram : .cbow, dimension: dimension, window: window,
-        output: hierarchicalSoftmax ? .hierarchicalSoftmax : .negativeSampling(negative), minimumCount: minimumCount,
-        sample: sample, epochs: epochs, learningRate: learningRate, threads: threads, seed: seed)
       let bar = Progress(label: model.rawValue, total: 1000)
-      let vectors = try word2vec.train(corpus, vocabulary: vocabulary) { bar.report($0) }
+      let vectors: KeyedVectors
+      switch model {
+      case .skipgram, .cbow:
+        let word2vec = Word2Vec(
+          architecture: model == .skipgram ? .skipGram : .cbow, dimension: dimension, window: window,
+          output: hierarchicalSoftmax ? .hierarchicalSoftmax : .negativeSampling(negative),
+          minimumCount: minimumCount, sample: sample, epochs: epochs, learningRate: learningRate ?? 0.025,
+          threads: threads, seed: seed)
+        vectors = try word2vec.train(corpus, vocabulary: vocabulary) { bar.report($0) }
+      case .fasttext:
+        let fastText = FastText(
+          dimension: dimension, window: window, negatives: negative, minimumCount: minimumCount,
+          ngrams: CharacterNGrams(minimum: minimumN, maximum: maximumN, buckets: buckets), sample: sample,
+          epochs: epochs, learningRate: learningRate ?? 0.05, threads: threads, seed: seed)
+        vectors = try fastText.train(corpus, vocabulary: vocabulary) { bar.report($0) }.keyedVectors
+      case .glove:
+        let glove = GloVe(
+          dimension: dimension, window: window, minimumCount: minimumCount,
+          learningRate: learningRate ?? 0.05,
+          epochs: epochs, threads: threads, seed: seed)
+        let counts = try Cooccurrences(corpus: corpus, vocabulary: vocabulary, window: window)
+        FileHandle.standardError.write(Data("co-occurrences: \(counts.count) non-zero pairs\n".utf8))
+        vectors = glove.fit(counts, words: vocabulary.words) { bar.report($0) }
+      }
       bar.finish()
       try vectors.write(to: URL(fileURLWithPath: output), format: format)
-      FileHandle.standardError.write(Data("wrote \(vectors.count) vectors of \(dimension) to \(output)\n".utf8))
+      FileHandle.standardError.write(
+        Data("wrote \(vectors.count) vectors of \(dimension) to \(output)\n".utf8))
     }
   }
 
   struct Similar: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The words nearest to a word, by cosine similarity.")
+    static let configuration = CommandConfiguration(
+      abstract: "The words nearest to a word, by cosine similarity.")
     @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
     var vectors: String
     @Option(help: "How many words.")
@@ -113,7 +140,8 @@ extension Embed {
 
   struct Analogy: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Analogies: the words nearest to the positive words minus the negative ones (king − man + woman).")
+      abstract:
+        "Analogies: the words nearest to the positive words minus the negative ones (king − man + woman).")
     @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
     var vectors: String
     @Option(help: "Comma-separated words to add (e.g. king,woman).")
@@ -141,7 +169,8 @@ extension Embed {
 extension Embed {
   struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Analogy accuracy (questions-words file) and word-similarity correlation (word1 word2 score file).")
+      abstract:
+        "Analogy accuracy (questions-words file) and word-similarity correlation (word1 word2 score file).")
     @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
     var vectors: String
     @Option(help: "A questions-words file: ': section' lines, then 'a b c d' per line.")
@@ -156,7 +185,9 @@ extension Embed {
     var json = false
 
     func validate() throws {
-      guard analogies != nil || similarity != nil else { throw ValidationError("give --analogies or --similarity") }
+      guard analogies != nil || similarity != nil else {
+        throw ValidationError("give --analogies or --similarity")
+      }
     }
 
     func run() throws {
@@ -164,7 +195,8 @@ extension Embed {
       var report: [String: Any] = [:]
       do {
         if let analogies {
-          let result = try vectors.evaluateAnalogies(URL(fileURLWithPath: analogies), limit: limit, method: method)
+          let result = try vectors.evaluateAnalogies(
+            URL(fileURLWithPath: analogies), limit: limit, method: method)
           report["analogies"] = [
             "accuracy": result.accuracy, "correct": result.correct, "incorrect": result.incorrect,
             "out_of_vocabulary": result.outOfVocabulary,
@@ -174,10 +206,18 @@ extension Embed {
           ]
           if !json {
             for section in result.sections {
-              print(String(format: "%-32@ %6.2f%%  (%d/%d)", section.name, section.accuracy * 100, section.correct, section.correct + section.incorrect))
+              print(
+                String(
+                  format: "%-32@ %6.2f%%  (%d/%d)", section.name, section.accuracy * 100, section.correct,
+                  section.correct + section.incorrect))
             }
-            print(String(format: "%-32@ %6.2f%%  (%d/%d)", "total", result.accuracy * 100, result.correct, result.correct + result.incorrect))
-            print("questions with words outside the first \(limit): \(result.outOfVocabulary) of \(result.questions)")
+            print(
+              String(
+                format: "%-32@ %6.2f%%  (%d/%d)", "total", result.accuracy * 100, result.correct,
+                result.correct + result.incorrect))
+            print(
+              "questions with words outside the first \(limit): \(result.outOfVocabulary) of \(result.questions)"
+            )
           }
         }
         if let similarity {
@@ -187,7 +227,10 @@ extension Embed {
             "out_of_vocabulary": result.outOfVocabulary,
           ]
           if !json {
-            print(String(format: "similarity: Spearman %.4f  Pearson %.4f  (%d pairs, %d out of vocabulary)", result.spearman, result.pearson, result.pairs, result.outOfVocabulary))
+            print(
+              String(
+                format: "similarity: Spearman %.4f  Pearson %.4f  (%d pairs, %d out of vocabulary)",
+                result.spearman, result.pearson, result.pairs, result.outOfVocabulary))
           }
         }
       } catch let error as BenchmarkFileError {
@@ -208,7 +251,8 @@ extension Progress {
   /// Shows a trainer's progress: percent, words/s, learning rate and time left.
   func report(_ progress: TrainingProgress) {
     let detail = String(
-      format: "%5.1f%%  %.0fk words/s  lr %.5f  ETA %.0fs", progress.fraction * 100, progress.wordsPerSecond / 1000,
+      format: "%5.1f%%  %.0fk words/s  lr %.5f  ETA %.0fs", progress.fraction * 100,
+      progress.wordsPerSecond / 1000,
       progress.learningRate, progress.remaining)
     update(Int(progress.fraction * Double(total)), detail: detail)
   }

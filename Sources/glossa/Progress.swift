@@ -30,9 +30,11 @@ final class Progress: @unchecked Sendable {
       let width = 30
       let filled = Int(fraction * Double(width))
       let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-      FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(detail.isEmpty ? "\(done)/\(total)" : detail) \(elapsed)".utf8))
+      FileHandle.standardError.write(
+        Data("\r\(label) [\(bar)] \(detail.isEmpty ? "\(done)/\(total)" : detail) \(elapsed)".utf8))
     } else {
-      FileHandle.standardError.write(Data("\(label): \(detail.isEmpty ? "\(done)/\(total)" : detail) after \(elapsed)\n".utf8))
+      FileHandle.standardError.write(
+        Data("\(label): \(detail.isEmpty ? "\(done)/\(total)" : detail) after \(elapsed)\n".utf8))
     }
   }
 

@@ -1,0 +1,143 @@
+import Foundation
+
+/// The word–word co-occurrence counts X_ij that GloVe fits: within a symmetric window, a
+/// word at distance d from word i adds 1/d to X_ij (and to X_ji). Counted in a hash table
+/// of bounded size; when it fills, its entries are sorted and written to a temporary run,
+/// and the runs are merged at the end, so counting needs no more memory than the bound (the
+/// merged entries, which training reads, are held in memory).
+public struct Cooccurrences: Sendable {
+  /// The non-zero entries, sorted by (row, column).
+  public let rows: [Int32]
+  public let columns: [Int32]
+  public let values: [Float]
+
+  public var count: Int { values.count }
+
+  /// Counts the co-occurrences of `vocabulary`'s words in `corpus` within `window`, holding
+  /// at most `maximumPairs` distinct pairs in memory at a time.
+  public init(corpus: Corpus, vocabulary: WordVocabulary, window: Int, maximumPairs: Int = 1 << 25) throws {
+    var table = PairTable(capacity: maximumPairs)
+    var runs: [URL] = []
+    var spillError: (any Error)?
+    defer { for run in runs { try? FileManager.default.removeItem(at: run) } }
+    for share in try corpus.shares(1) {
+      try corpus.forEachSentence(in: share, vocabulary: vocabulary.table) { words in
+        for i in words.indices {
+          for d in 1...window where i - d >= 0 {
+            let weight = 1 / Float(d)
+            table.add(words[i], words[i - d], weight)
+            table.add(words[i - d], words[i], weight)
+          }
+          if table.isFull && spillError == nil {
+            do { runs.append(try table.spill()) } catch { spillError = error }
+          }
+        }
+      }
+    }
+    if let spillError { throw spillError }
+    (rows, columns, values) = try Self.merge(table.sorted(), runs: runs)
+  }
+
+  /// Sums the in-memory entries and the runs, all sorted by key, into one sorted list.
+  private static func merge(_ memory: [(UInt64, Float)], runs: [URL]) throws -> ([Int32], [Int32], [Float]) {
+    var sources: [[(UInt64, Float)]] = [memory]
+    for run in runs {
+      let data = try Data(contentsOf: run)
+      sources.append(
+        data.withUnsafeBytes { raw in
+          (0..<data.count / 12).map { k in
+            (
+              raw.loadUnaligned(fromByteOffset: 12 * k, as: UInt64.self),
+              raw.loadUnaligned(fromByteOffset: 12 * k + 8, as: Float.self)
+            )
+          }
+        })
+    }
+    var positions = [Int](repeating: 0, count: sources.count)
+    var (rows, columns, values) = ([Int32](), [Int32](), [Float]())
+    while true {
+      var smallest: UInt64 = .max
+      var any = false
+      for (s, source) in sources.enumerated() where positions[s] < source.count {
+        smallest = min(smallest, source[positions[s]].0)
+        any = true
+      }
+      guard any else { break }
+      var sum: Float = 0
+      for s in sources.indices where positions[s] < sources[s].count && sources[s][positions[s]].0 == smallest
+      {
+        sum += sources[s][positions[s]].1
+        positions[s] += 1
+      }
+      rows.append(Int32(truncatingIfNeeded: smallest >> 32))
+      columns.append(Int32(truncatingIfNeeded: smallest & 0xFFFF_FFFF))
+      values.append(sum)
+    }
+    return (rows, columns, values)
+  }
+}
+
+/// Open addressing from a (row, column) key to its running sum.
+private struct PairTable {
+  private var keys: [UInt64]
+  private var values: [Float]
+  private var used = 0
+  private let limit: Int
+  private static let empty = UInt64.max
+
+  /// A table that grows as pairs arrive, up to `capacity` pairs.
+  init(capacity: Int) {
+    keys = [UInt64](repeating: Self.empty, count: 1 << 16)
+    values = [Float](repeating: 0, count: 1 << 16)
+    limit = capacity
+  }
+
+  private mutating func grow() {
+    let (oldKeys, oldValues) = (keys, values)
+    keys = [UInt64](repeating: Self.empty, count: oldKeys.count * 2)
+    values = [Float](repeating: 0, count: oldKeys.count * 2)
+    used = 0
+    for (key, value) in zip(oldKeys, oldValues) where key != Self.empty { insert(key, value) }
+  }
+
+  var isFull: Bool { used >= limit }
+
+  @inline(__always)
+  mutating func add(_ row: Int32, _ column: Int32, _ value: Float) {
+    if used * 2 >= keys.count { grow() }
+    insert(UInt64(UInt32(bitPattern: row)) << 32 | UInt64(UInt32(bitPattern: column)), value)
+  }
+
+  @inline(__always)
+  private mutating func insert(_ key: UInt64, _ value: Float) {
+    let mask = keys.count - 1
+    var p = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 24) & mask
+    while keys[p] != key && keys[p] != Self.empty { p = (p + 1) & mask }
+    if keys[p] == Self.empty {
+      keys[p] = key
+      used += 1
+    }
+    values[p] += value
+  }
+
+  /// The entries sorted by key.
+  func sorted() -> [(UInt64, Float)] {
+    zip(keys, values).filter { $0.0 != Self.empty }.sorted { $0.0 < $1.0 }
+  }
+
+  /// Writes the sorted entries to a temporary file, empties the table and returns the file.
+  mutating func spill() throws -> URL {
+    var data = Data(capacity: used * 12)
+    for (key, value) in sorted() {
+      withUnsafeBytes(of: key) { data.append(contentsOf: $0) }
+      withUnsafeBytes(of: value) { data.append(contentsOf: $0) }
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "glossa-cooccur-\(UUID().uuidString)")
+    try data.write(to: url)
+    keys = [UInt64](repeating: Self.empty, count: 1 << 16)
+    values = [Float](repeating: 0, count: 1 << 16)
+    used = 0
+    return url
+  }
+}
