@@ -50,11 +50,11 @@ public struct LinePlot: Sendable {
     var out = [
       #"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="400" font-family="sans-serif" font-size="12">"#,
       #"<rect width="640" height="400" fill="white"/>"#,
-      #"<text x="320" y="24" text-anchor="middle" font-size="15">\#(escape(title))</text>"#,
+      #"<text x="320" y="24" text-anchor="middle" font-size="15">\#(svgEscaped(title))</text>"#,
       #"<line x1="\#(left)" y1="\#(height - bottom)" x2="\#(width - right)" y2="\#(height - bottom)" stroke="black"/>"#,
       #"<line x1="\#(left)" y1="\#(top)" x2="\#(left)" y2="\#(height - bottom)" stroke="black"/>"#,
-      #"<text x="\#((left + width - right) / 2)" y="\#(height - 12)" text-anchor="middle">\#(escape(xLabel))</text>"#,
-      #"<text x="16" y="\#((top + height - bottom) / 2)" text-anchor="middle" transform="rotate(-90 16 \#((top + height - bottom) / 2))">\#(escape(yLabel))</text>"#,
+      #"<text x="\#((left + width - right) / 2)" y="\#(height - 12)" text-anchor="middle">\#(svgEscaped(xLabel))</text>"#,
+      #"<text x="16" y="\#((top + height - bottom) / 2)" text-anchor="middle" transform="rotate(-90 16 \#((top + height - bottom) / 2))">\#(svgEscaped(yLabel))</text>"#,
     ]
     for k in 0...4 {
       let fx = x0 + xSpan * Double(k) / 4
@@ -75,7 +75,7 @@ public struct LinePlot: Sendable {
       out.append(
         #"<line x1="\#(width - right + 12)" y1="\#(ly)" x2="\#(width - right + 32)" y2="\#(ly)" stroke="\#(color)" stroke-width="2"/>"#
       )
-      out.append(#"<text x="\#(width - right + 38)" y="\#(ly + 4)">\#(escape(line.name))</text>"#)
+      out.append(#"<text x="\#(width - right + 38)" y="\#(ly + 4)">\#(svgEscaped(line.name))</text>"#)
     }
     out.append("</svg>")
     return out.joined(separator: "\n") + "\n"
@@ -90,10 +90,5 @@ public struct LinePlot: Sendable {
     let scale = pow(10, Double(digits))
     let rounded = (value * scale).rounded() / scale
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
-  }
-
-  private func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;")
   }
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import GlossaEmbeddings
+import GlossaViz
 
 /// `glossa embed`: train word embeddings, query them, evaluate and draw them.
 struct Embed: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train word embeddings (Word2Vec, GloVe, FastText) and query, evaluate or draw them.",
-    subcommands: [Train.self, Similar.self, Analogy.self, Evaluate.self])
+    subcommands: [Train.self, Similar.self, Analogy.self, Evaluate.self, Project.self])
 
   /// Loads a vector file of any of the formats, recognised by content.
   static func load(_ path: String) throws -> KeyedVectors {
@@ -240,6 +241,52 @@ extension Embed {
         let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
       }
+    }
+  }
+}
+
+extension Embed {
+  struct Project: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Draw words in 2-D (PCA or t-SNE) as an SVG scatter plot.")
+    enum Method: String, ExpressibleByArgument { case pca, tsne }
+    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
+    var vectors: String
+    @Option(help: "pca or tsne.")
+    var method: Method = .pca
+    @Option(help: "Comma-separated words to draw (default: the most frequent).")
+    var words: String?
+    @Option(help: "How many of the most frequent words to draw when --words is not given.")
+    var top = 100
+    @Option(help: "t-SNE perplexity.")
+    var perplexity = 30.0
+    @Option(help: "Random seed (t-SNE).")
+    var seed: UInt64 = 1
+    @Option(help: "Where to write the SVG.")
+    var output: String
+
+    func run() throws {
+      let vectors = try Embed.load(self.vectors)
+      let chosen = words.map { $0.split(separator: ",").map(String.init) } ?? Array(vectors.words.prefix(top))
+      let missing = chosen.filter { !vectors.contains($0) }
+      guard missing.isEmpty else {
+        throw ValidationError("not in the vectors: \(missing.joined(separator: ", "))")
+      }
+      guard chosen.count >= 2 else { throw ValidationError("draw at least two words") }
+      let points = try chosen.flatMap { try vectors.vector($0) }
+      let layout: [Double]
+      switch method {
+      case .pca: layout = PCA.project(points, dimension: vectors.dimension).map(Double.init)
+      case .tsne:
+        layout = TSNE(perplexity: min(perplexity, Double(chosen.count - 1) / 3), seed: seed)
+          .embed(points, dimension: vectors.dimension)
+      }
+      var plot = ScatterPlot(title: "\(chosen.count) words, \(method == .pca ? "PCA" : "t-SNE")")
+      for (k, word) in chosen.enumerated() {
+        plot.add(.init(x: layout[2 * k], y: layout[2 * k + 1], label: word))
+      }
+      try Data(plot.svg.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+      FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
     }
   }
 }
