@@ -41,7 +41,8 @@ let package = Package(
       dependencies: [
         "GlossaTensor", "GlossaText", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
       ],
-      swiftSettings: nativeFlags),
+      // Optimised in debug builds too, so tests train on real text in seconds, not minutes.
+      swiftSettings: nativeFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(name: "GlossaViz"),
     .executableTarget(
       name: "glossa",
@@ -60,7 +61,9 @@ let package = Package(
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
     .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
     .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"]),
-    .testTarget(name: "GlossaEmbeddingsTests", dependencies: ["GlossaEmbeddings", "TestSupport"]),
+    .testTarget(
+      name: "GlossaEmbeddingsTests", dependencies: ["GlossaEmbeddings", "GlossaTensor", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz"]),
   ],

@@ -60,8 +60,8 @@ public struct Corpus: Sendable {
     for (source, size) in sizes.enumerated() {
       for k in 0..<count {
         let (low, high) = (total * k / count, total * (k + 1) / count)
-        let range = max(low - offset, 0)..<min(high - offset, size)
-        if !range.isEmpty { shares[k].pieces.append((source, range)) }
+        let (lower, upper) = (min(max(low - offset, 0), size), min(max(high - offset, 0), size))
+        if lower < upper { shares[k].pieces.append((source, lower..<upper)) }
       }
       offset += size
     }

@@ -55,11 +55,25 @@ public struct GloVe: Sendable {
     require(
       dimension > 0 && epochs > 0 && threads > 0, "GloVe: dimension, epochs and threads must be positive")
     let d = dimension
+    let (main, context) = parameters(counts, words: words.count, progress: progress)
+    var vectors = [Float](repeating: 0, count: words.count * d)
+    // The result is W + W̃.
+    for i in words.indices {
+      for c in 0..<d { vectors[i * d + c] = main.row(i)[c] + context.row(i)[c] }
+    }
+    return KeyedVectors(words: words, dimension: d, vectors: vectors)
+  }
+
+  /// The fitted rows [w_i, b_i] and [w̃_j, b̃_j] for `words` words.
+  func parameters(
+    _ counts: Cooccurrences, words: Int, progress: (@Sendable (TrainingProgress) -> Void)? = nil
+  ) -> (SharedMatrix, SharedMatrix) {
+    let d = dimension
     // Row i of `main` is w_i then b_i; of `context`, w̃_j then b̃_j. AdaGrad's sums start at 1.
-    let main = SharedMatrix(rows: words.count, columns: d + 1)
-    let context = SharedMatrix(rows: words.count, columns: d + 1)
-    let mainSquares = SharedMatrix(rows: words.count, columns: d + 1)
-    let contextSquares = SharedMatrix(rows: words.count, columns: d + 1)
+    let main = SharedMatrix(rows: words, columns: d + 1)
+    let context = SharedMatrix(rows: words, columns: d + 1)
+    let mainSquares = SharedMatrix(rows: words, columns: d + 1)
+    let contextSquares = SharedMatrix(rows: words, columns: d + 1)
     var random = SeededGenerator(seed: seed)
     for matrix in [main, context] {
       for i in 0..<matrix.rows * matrix.columns { matrix.base[i] = (random.nextUnitFloat() - 0.5) / Float(d) }
@@ -99,12 +113,19 @@ public struct GloVe: Sendable {
           fraction: Double(epoch + 1) / Double(epochs),
           wordsPerSecond: Double(counts.count * (epoch + 1)) / elapsed, learningRate: eta, elapsed: elapsed))
     }
-    var vectors = [Float](repeating: 0, count: words.count * d)
-    // The result is W + W̃.
-    for i in words.indices {
-      for c in 0..<d { vectors[i * d + c] = main.row(i)[c] + context.row(i)[c] }
+    return (main, context)
+  }
+
+  /// The weighted least-squares cost J of fitted rows.
+  func cost(_ counts: Cooccurrences, _ main: SharedMatrix, _ context: SharedMatrix) -> Double {
+    let d = dimension
+    return (0..<counts.count).reduce(0.0) { sum, e in
+      let (wi, wj) = (main.row(Int(counts.rows[e])), context.row(Int(counts.columns[e])))
+      let x = counts.values[e]
+      let residual = VectorKernels.dot(wi, wj, d) + wi[d] + wj[d] - Foundation.log(x)
+      let weight = x < xMax ? Foundation.pow(x / xMax, alpha) : 1
+      return sum + Double(weight * residual * residual)
     }
-    return KeyedVectors(words: words, dimension: d, vectors: vectors)
   }
 
   /// AdaGrad on both vectors of a pair: with u = step · w̃_j for w_i (and step · w_i for w̃_j),

@@ -13,7 +13,9 @@ public struct TSNE: Sendable {
 
   public var perplexity: Double
   public var iterations: Int
-  public var learningRate: Double
+  /// The step size; nil picks max(n / exaggeration / 4, 50) (Belkina et al. 2019, as
+  /// scikit-learn's "auto"), which keeps small sets from flying apart.
+  public var learningRate: Double?
   /// P is multiplied by this for the first 250 iterations, which pulls clusters apart early.
   public var exaggeration: Double
   /// Barnes–Hut's accuracy: a cell is summarised when its width / distance is below θ.
@@ -22,7 +24,7 @@ public struct TSNE: Sendable {
   public var seed: UInt64
 
   public init(
-    perplexity: Double = 30, iterations: Int = 1000, learningRate: Double = 200, exaggeration: Double = 12,
+    perplexity: Double = 30, iterations: Int = 1000, learningRate: Double? = nil, exaggeration: Double = 12,
     theta: Double = 0.5, method: Method = .automatic, seed: UInt64 = 1
   ) {
     self.perplexity = perplexity
@@ -48,6 +50,7 @@ public struct TSNE: Sendable {
     var velocity = [Double](repeating: 0, count: 2 * n)
     var gains = [Double](repeating: 1, count: 2 * n)
     var gradient = [Double](repeating: 0, count: 2 * n)
+    let learningRate = self.learningRate ?? max(Double(n) / exaggeration / 4, 50)
     for iteration in 0..<iterations {
       let early = iteration < 250
       let scale = early ? exaggeration : 1

@@ -122,4 +122,50 @@ import Testing
     try "".write(to: empty, atomically: true, encoding: .utf8)
     #expect(try glossa(["vectorize", empty.path]).2.contains("there are no documents"))
   }
+
+  @Test func embedTrainsQueriesEvaluatesAndDraws() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-embed-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let corpus = folder.appendingPathComponent("corpus.txt")
+    try String(
+      repeating: "The king and the queen rule. The man and the woman walk. A prince and a princess ride.\n",
+      count: 50
+    ).write(to: corpus, atomically: true, encoding: .utf8)
+    for model in ["skipgram", "cbow", "fasttext", "glove"] {
+      let vectors = folder.appendingPathComponent("\(model).vec")
+      let (status, _, error) = try glossa([
+        "embed", "train", "--model", model, "--dim", "8", "--min-count", "1", "--epochs", "2", "--lowercase",
+        "--format", "text", "--output", vectors.path, corpus.path,
+      ])
+      #expect(status == 0 && error.contains("wrote 12 vectors of 8"), "\(model): \(error)")
+      let similar = try glossa(["embed", "similar", "--vectors", vectors.path, "--top", "3", "king"]).1
+      #expect(similar.split(separator: "\n").count == 3, "\(model)")
+    }
+    let vectors = folder.appendingPathComponent("skipgram.vec").path
+    let analogy = try glossa([
+      "embed", "analogy", "--vectors", vectors, "--positive", "king,woman", "--negative", "man", "--method",
+      "cosmul",
+    ]).1
+    #expect(analogy.split(separator: "\n").count == 5)
+    let questions = folder.appendingPathComponent("questions.txt")
+    try ": royals\nman king woman queen\nman woman king unicorn\n".write(
+      to: questions, atomically: true, encoding: .utf8)
+    let report = try glossa([
+      "embed", "evaluate", "--vectors", vectors, "--analogies", questions.path, "--json",
+    ]).1
+    let json = try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any]
+    let analogies = json?["analogies"] as? [String: Any]
+    #expect(analogies?["out_of_vocabulary"] as? Int == 1)
+    #expect((analogies?["correct"] as? Int ?? 0) + (analogies?["incorrect"] as? Int ?? 0) == 1)
+    let svg = folder.appendingPathComponent("words.svg")
+    #expect(
+      try glossa(["embed", "project", "--vectors", vectors, "--method", "tsne", "--output", svg.path]).0 == 0)
+    #expect(try String(contentsOf: svg, encoding: .utf8).contains(">princess</text>"))
+    let unknown = try glossa(["embed", "similar", "--vectors", vectors, "dragon"])
+    #expect(unknown.0 != 0 && unknown.2.contains("'dragon' is not in the vocabulary"))
+    let broken = folder.appendingPathComponent("broken.vec")
+    try "2 3\nking 0.1 0.2 oops\nqueen 1 2 3\n".write(to: broken, atomically: true, encoding: .utf8)
+    #expect(try glossa(["embed", "similar", "--vectors", broken.path, "king"]).2.contains("line 2: 'oops'"))
+  }
 }

@@ -1,0 +1,207 @@
+import Foundation
+import GlossaTensor
+import TestSupport
+import Testing
+
+@testable import GlossaEmbeddings
+
+/// Word2Vec, FastText and GloVe: their parts against plain definitions, determinism, and
+/// quality on real text.
+@Suite struct TrainingTests {
+  static let medium = ["austen.txt", "bible-kjv.txt", "shakespeare.txt"].map {
+    Fixtures.dataFolder.appendingPathComponent("text-corpus-medium/\($0)")
+  }
+
+  func mediumCorpus() throws -> Corpus? {
+    for file in Self.medium { guard try Fixtures.available(file) else { return nil } }
+    return Corpus(files: Self.medium, lowercase: true)
+  }
+
+  let small = Corpus(
+    sources: [
+      .text(
+        String(
+          repeating:
+            "the king rules the kingdom and the queen rules the land\nthe man walks and the woman walks\n",
+          count: 40))
+    ], lowercase: true)
+
+  @Test func everyLineIsReadOnceWhateverTheSharesAndFiles() throws {
+    let lines = (0..<300).map { "line \($0) " + String(repeating: "x", count: $0 % 37) }
+    let text = lines.joined(separator: "\n")
+    let cut = text.utf8.count / 3
+    let first = String(decoding: Array(text.utf8)[..<cut], as: UTF8.self)
+    let second = String(decoding: Array(text.utf8)[cut...], as: UTF8.self)
+    let corpus = Corpus(sources: [.text(first), .text(second)])
+    // The line cut between the two sources is two lines, as in two files.
+    let expected =
+      first.split(separator: "\n", omittingEmptySubsequences: false)
+      + second.split(separator: "\n", omittingEmptySubsequences: false)
+    for count in 1...7 {
+      var seen: [String] = []
+      for share in try corpus.shares(count) {
+        try corpus.forEachLine(in: share) { seen.append(String(decoding: $0, as: UTF8.self)) }
+      }
+      #expect(seen == expected.map(String.init), "\(count) shares")
+    }
+  }
+
+  @Test func vocabularyIsSortedByCountThenFirstAppearance() throws {
+    let vocabulary = try WordVocabulary(
+      counting: Corpus(sources: [.text("b a c a b d a\nc e")]), minimumCount: 2)
+    #expect(
+      vocabulary.words == ["a", "b", "c"] && vocabulary.counts == [3, 2, 2] && vocabulary.corpusWords == 9)
+  }
+
+  @Test func subsamplingKeepsWordsWithWord2VecsProbability() {
+    let vocabulary = WordVocabulary(words: ["the", "rare"], counts: [9_000, 1_000])
+    let keep = vocabulary.keepThresholds(sample: 1e-3).map { Double($0) / 4_294_967_296 }
+    for (count, kept) in zip([9_000.0, 1_000], keep) {
+      let z = count / (1e-3 * 10_000)
+      #expect(abs(kept - min(1, (z.squareRoot() + 1) / z)) < 1e-6)
+    }
+    #expect(vocabulary.keepThresholds(sample: 0).allSatisfy { $0 == .max })
+  }
+
+  @Test func noiseFollowsTheUnigramDistributionToThePower075() {
+    let counts = [1000, 300, 50, 7, 1]
+    let noise = NoiseDistribution(counts: counts)
+    var random = SeededGenerator(seed: 3)
+    var drawn = [Int](repeating: 0, count: counts.count)
+    let draws = 400_000
+    for _ in 0..<draws { drawn[Int(noise.sample(random.next()))] += 1 }
+    let weights = counts.map { pow(Double($0), 0.75) }
+    let total = weights.reduce(0, +)
+    for (k, weight) in weights.enumerated() {
+      #expect(abs(Double(drawn[k]) / Double(draws) - weight / total) < 0.004, "word \(k)")
+    }
+  }
+
+  @Test func huffmanCodesArePrefixFreeAndShortForFrequentWords() {
+    let counts = [500, 200, 100, 90, 40, 10, 5, 1]
+    let tree = HuffmanTree(counts: counts)
+    let codes = counts.indices.map { w in
+      (Int(tree.start[w])..<Int(tree.start[w + 1])).map { tree.codes[$0] }
+    }
+    for a in codes.indices {
+      for b in codes.indices where a != b { #expect(!codes[b].starts(with: codes[a])) }
+    }
+    // A full binary tree: Kraft's sum is exactly 1. Paths start at the root.
+    #expect(codes.reduce(0.0) { $0 + pow(2, -Double($1.count)) } == 1)
+    #expect(counts.indices.allSatisfy { tree.nodes[Int(tree.start[$0])] == Int32(counts.count - 2) })
+    #expect(codes[0].count <= codes[7].count && codes[0].count == 1)
+  }
+
+  @Test func sigmoidTableAgreesWithTheFunction() {
+    let sigmoid = SigmoidTable()
+    for x in stride(from: Float(-8), through: 8, by: 0.37) {
+      let exact = 1 / (1 + Foundation.exp(-min(max(x, -6), 6)))
+      #expect(abs(sigmoid(x) - exact) < 0.01)
+    }
+  }
+
+  @Test func kernelsMatchPlainLoops() {
+    var random = SeededGenerator(seed: 9)
+    for n in [1, 15, 16, 17, 100, 300] {
+      let x = (0..<n).map { _ in random.nextNormal() }
+      var y = (0..<n).map { _ in random.nextNormal() }
+      let plainDot = zip(x, y).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+      #expect(abs(VectorKernels.dot(x, y, n) - plainDot) < 1e-4 * Float(n))
+      let plainAxpy = zip(x, y).map { 0.5 * $0 + $1 }
+      y.withUnsafeMutableBufferPointer { VectorKernels.axpy(0.5, x, $0.baseAddress!, n) }
+      #expect(zip(y, plainAxpy).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+  }
+
+  @Test(arguments: [Word2Vec.Architecture.skipGram, .cbow])
+  func oneThreadIsDeterministicBitForBit(architecture: Word2Vec.Architecture) throws {
+    for output in [Word2Vec.OutputLayer.negativeSampling(5), .hierarchicalSoftmax] {
+      let word2vec = Word2Vec(
+        architecture: architecture, dimension: 20, output: output, minimumCount: 1, epochs: 3, seed: 7)
+      let (first, second) = (try word2vec.train(small), try word2vec.train(small))
+      #expect(first.vectors == second.vectors)
+      var other = word2vec
+      other.seed = 8
+      #expect(try other.train(small).vectors != first.vectors)
+    }
+  }
+
+  @Test func skipGramOnRealTextPutsSensibleNeighboursClose() throws {
+    guard let corpus = try mediumCorpus() else { return }
+    let vectors = try Word2Vec(epochs: 1, threads: 2).train(corpus)
+    let expectations: [String: Set<String>] = [
+      "three": ["two", "four", "five", "six", "seven", "ten"],
+      "mother": ["father", "brother", "sister", "daughter", "wife"],
+      "daughter": ["son", "sister", "wife", "mother", "brother"],
+    ]
+    for (word, relatives) in expectations {
+      let neighbours = try vectors.mostSimilar(positive: [word], top: 5).map(\.word)
+      #expect(Set(neighbours).intersection(relatives).count >= 2, "\(word): \(neighbours)")
+    }
+  }
+
+  @Test func characterNGramsHashAsFastTextDoes() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/fasttext_subwords.json")
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+    let ngrams = CharacterNGrams(
+      minimum: json["minn"] as? Int ?? 0, maximum: json["maxn"] as? Int ?? 0,
+      buckets: json["buckets"] as? Int ?? 0)
+    let words = json["words"] as? [String: [String: Any]] ?? [:]
+    #expect(words.count >= 4)
+    for (word, expected) in words {
+      #expect(ngrams.buckets(of: word) == expected["buckets"] as? [Int], "\(word)")
+    }
+  }
+
+  @Test func fastTextGivesAnUnseenWordAVectorNearItsRelatives() throws {
+    guard let corpus = try mediumCorpus() else { return }
+    // "kingdoms" never appears in training; "kingdom" does.
+    var text = ""
+    for file in Self.medium { text += try String(contentsOf: file, encoding: .utf8) }
+    let filtered = text.split(separator: "\n").filter { !$0.lowercased().contains("kingdoms") }
+    let training = Corpus(sources: [.text(filtered.joined(separator: "\n"))], lowercase: corpus.lowercase)
+    let fastText = try FastText(epochs: 1, threads: 2).train(training)
+    #expect(!fastText.keyedVectors.contains("kingdoms"))
+    // Among all training words, "kingdom" is one of the closest to the unseen word.
+    let scores = fastText.keyedVectors.cosineSimilarities(to: fastText.vector("kingdoms"))
+    let kingdom = try #require(fastText.keyedVectors.index(of: "kingdom"))
+    let closer = scores.filter { $0 > scores[kingdom] }.count
+    #expect(closer < scores.count / 100, "\(closer) words of \(scores.count) are closer")
+    #expect(fastText.similarity("kingdoms", "kingdom") > fastText.similarity("kingdoms", "pepper"))
+  }
+
+  @Test func cooccurrencesWeighByInverseDistanceAndSurviveSpilling() throws {
+    let corpus = Corpus(sources: [.text("a b c\nc a")])
+    let vocabulary = WordVocabulary(words: ["a", "b", "c"], counts: [2, 1, 2])
+    func dense(_ counts: Cooccurrences) -> [Float] {
+      var matrix = [Float](repeating: 0, count: 9)
+      for k in 0..<counts.count {
+        matrix[Int(counts.rows[k]) * 3 + Int(counts.columns[k])] += counts.values[k]
+      }
+      return matrix
+    }
+    let counts = try Cooccurrences(corpus: corpus, vocabulary: vocabulary, window: 2)
+    // a–b at distance 1, b–c at 1, a–c at 2 (line 1) and c–a at 1 (line 2); symmetric.
+    #expect(dense(counts) == [0, 1, 1.5, 1, 0, 1, 1.5, 1, 0])
+    let spilled = try Cooccurrences(corpus: corpus, vocabulary: vocabulary, window: 2, maximumPairs: 2)
+    #expect(
+      spilled.rows == counts.rows && spilled.columns == counts.columns && spilled.values == counts.values)
+  }
+
+  @Test func gloveFitsTheLogCounts() throws {
+    let vocabulary = try WordVocabulary(counting: small, minimumCount: 1)
+    let counts = try Cooccurrences(corpus: small, vocabulary: vocabulary, window: 3)
+    func cost(epochs: Int) -> Double {
+      let glove = GloVe(dimension: 10, epochs: epochs, seed: 4)
+      let (main, context) = glove.parameters(counts, words: vocabulary.count)
+      return glove.cost(counts, main, context)
+    }
+    // J falls by orders of magnitude, and the same seed gives the same vectors.
+    #expect(cost(epochs: 200) < cost(epochs: 0) / 100, "\(cost(epochs: 0)) → \(cost(epochs: 200))")
+    let glove = GloVe(dimension: 10, epochs: 5, seed: 4)
+    #expect(
+      glove.fit(counts, words: vocabulary.words).vectors == glove.fit(counts, words: vocabulary.words).vectors
+    )
+  }
+}
