@@ -4,9 +4,16 @@ import Foundation
   import CBLAS
 #endif
 
-/// The inner loops of embedding training over raw rows: a dot product and y += a·x, in
-/// 16-wide SIMD with a scalar tail. Rows are short (50–300), so these stay inline.
+/// The inner loops of embedding training over raw rows: a dot product and y += a·x. On x86
+/// processors with AVX2 and FMA they run C kernels of that width (chosen at run time, so the
+/// build stays portable); elsewhere, Swift's 16-wide SIMD with a scalar tail.
 enum VectorKernels {
+  #if canImport(CBLAS)
+    static let wide = glossa_has_avx2_fma() != 0
+  #else
+    static let wide = false
+  #endif
+
   @inline(__always)
   static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
@@ -20,6 +27,9 @@ enum VectorKernels {
   /// x · y over `n` floats.
   @inline(__always)
   static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+    #if canImport(CBLAS)
+      if wide { return glossa_dot_avx2(x, y, n) }
+    #endif
     var sum = SIMD16<Float>()
     var i = 0
     while i + 16 <= n {
@@ -37,6 +47,9 @@ enum VectorKernels {
   /// y += a · x over `n` floats.
   @inline(__always)
   static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    #if canImport(CBLAS)
+      if wide { return glossa_axpy_avx2(a, x, y, n) }
+    #endif
     var i = 0
     while i + 16 <= n {
       store(load(y + i) + a * load(x + i), y + i)

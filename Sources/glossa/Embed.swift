@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossaEmbeddings
 import GlossaViz
+import Synchronization
 
 /// `glossa embed`: train word embeddings, query them, evaluate and draw them.
 struct Embed: ParsableCommand {
@@ -88,6 +89,11 @@ extension Embed {
           "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"
             .utf8))
       let bar = Progress(label: model.rawValue, total: 1000)
+      let last = Mutex<TrainingProgress?>(nil)
+      let report: @Sendable (TrainingProgress) -> Void = { progress in
+        last.withLock { $0 = progress }
+        bar.report(progress)
+      }
       let vectors: KeyedVectors
       switch model {
       case .skipgram, .cbow:
@@ -96,13 +102,13 @@ extension Embed {
           output: hierarchicalSoftmax ? .hierarchicalSoftmax : .negativeSampling(negative),
           minimumCount: minimumCount, sample: sample, epochs: epochs, learningRate: learningRate ?? 0.025,
           threads: threads, seed: seed)
-        vectors = try word2vec.train(corpus, vocabulary: vocabulary) { bar.report($0) }
+        vectors = try word2vec.train(corpus, vocabulary: vocabulary, progress: report)
       case .fasttext:
         let fastText = FastText(
           dimension: dimension, window: window, negatives: negative, minimumCount: minimumCount,
           ngrams: CharacterNGrams(minimum: minimumN, maximum: maximumN, buckets: buckets), sample: sample,
           epochs: epochs, learningRate: learningRate ?? 0.05, threads: threads, seed: seed)
-        vectors = try fastText.train(corpus, vocabulary: vocabulary) { bar.report($0) }.keyedVectors
+        vectors = try fastText.train(corpus, vocabulary: vocabulary, progress: report).keyedVectors
       case .glove:
         let glove = GloVe(
           dimension: dimension, window: window, minimumCount: minimumCount,
@@ -110,9 +116,14 @@ extension Embed {
           epochs: epochs, threads: threads, seed: seed)
         let counts = try Cooccurrences(corpus: corpus, vocabulary: vocabulary, window: window)
         FileHandle.standardError.write(Data("co-occurrences: \(counts.count) non-zero pairs\n".utf8))
-        vectors = glove.fit(counts, words: vocabulary.words) { bar.report($0) }
+        vectors = glove.fit(counts, words: vocabulary.words, progress: report)
       }
       bar.finish()
+      if let done = last.withLock({ $0 }) {
+        let unit = model == .glove ? "co-occurrences" : "words"
+        FileHandle.standardError.write(
+          Data(String(format: "trained in %.2f s: %.0f %@/s\n", done.elapsed, done.wordsPerSecond, unit).utf8))
+      }
       try vectors.write(to: URL(fileURLWithPath: output), format: format)
       FileHandle.standardError.write(
         Data("wrote \(vectors.count) vectors of \(dimension) to \(output)\n".utf8))
