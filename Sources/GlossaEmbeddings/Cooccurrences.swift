@@ -8,9 +8,12 @@ import Foundation
 public struct Cooccurrences: Sendable {
   /// The non-zero entries, sorted by (row, column).
   public let rows: [Int32]
+  /// Each entry's column (the context word).
   public let columns: [Int32]
+  /// Each entry's weighted count X_ij.
   public let values: [Float]
 
+  /// The number of non-zero entries.
   public var count: Int { values.count }
 
   /// Counts the co-occurrences of `vocabulary`'s words in `corpus` within `window`, holding

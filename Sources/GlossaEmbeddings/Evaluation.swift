@@ -2,8 +2,11 @@ import Foundation
 
 /// A benchmark file that cannot be read.
 public struct BenchmarkFileError: Error, CustomStringConvertible {
+  /// The file.
   public let path: String
+  /// The line (from 1).
   public let line: Int
+  /// What was expected.
   public let message: String
   public var description: String { "\(path): line \(line): \(message)" }
 }
@@ -13,8 +16,11 @@ public struct BenchmarkFileError: Error, CustomStringConvertible {
 public struct AnalogyEvaluation: Sendable {
   /// One section's questions answered right and wrong.
   public struct Section: Sendable {
+    /// The section's name (from its `: name` line).
     public let name: String
+    /// Questions answered right.
     public var correct = 0
+    /// Questions answered wrong.
     public var incorrect = 0
     /// correct / (correct + incorrect), or 0 without questions.
     public var accuracy: Double {
@@ -28,6 +34,7 @@ public struct AnalogyEvaluation: Sendable {
   public var outOfVocabulary = 0
   /// All questions answered.
   public var correct: Int { sections.reduce(0) { $0 + $1.correct } }
+  /// All questions answered wrong.
   public var incorrect: Int { sections.reduce(0) { $0 + $1.incorrect } }
   /// Accuracy over the answered questions (gensim's "Total accuracy").
   public var accuracy: Double { correct + incorrect > 0 ? Double(correct) / Double(correct + incorrect) : 0 }

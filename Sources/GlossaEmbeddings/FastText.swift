@@ -7,21 +7,30 @@ import GlossaTensor
 /// row (fastText allocates all 2M), so an unseen word is built from the n-grams it shares
 /// with training words.
 public struct FastText: Sendable {
+  /// Skip-gram (fastText's `skipgram`) or CBOW.
   public var architecture: Word2Vec.Architecture
+  /// The length of the vectors.
   public var dimension: Int
+  /// The largest distance between a word and a context word.
   public var window: Int
   /// Noise words per prediction (negative sampling).
   public var negatives: Int
+  /// Words seen fewer times are left out.
   public var minimumCount: Int
+  /// The character n-grams: lengths and hash buckets.
   public var ngrams: CharacterNGrams
+  /// The subsampling threshold t (fastText's `-t`).
   public var sample: Double
+  /// Passes over the corpus.
   public var epochs: Int
   /// The starting learning rate; it falls linearly to zero.
   public var learningRate: Float
   /// Training threads; one is deterministic (see ``Word2Vec/threads``).
   public var threads: Int
+  /// The seed of every random choice.
   public var seed: UInt64
 
+  /// FastText with the given settings (fastText's defaults otherwise).
   public init(
     architecture: Word2Vec.Architecture = .skipGram, dimension: Int = 100, window: Int = 5,
     negatives: Int = 5,
@@ -91,6 +100,7 @@ public struct FastText: Sendable {
 /// FastText's word vectors: any word's vector is the mean of its rows (its own, when it was
 /// a training word, and its n-grams' that training saw).
 public struct FastTextVectors: Sendable {
+  /// The n-gram settings the vectors were trained with.
   public let ngrams: CharacterNGrams
   /// The training words' vectors, for similarity queries and for saving as `.vec`.
   public let keyedVectors: KeyedVectors
@@ -116,6 +126,7 @@ public struct FastTextVectors: Sendable {
     keyedVectors = KeyedVectors(words: words, dimension: dimension, vectors: vectors)
   }
 
+  /// The length of the vectors.
   public var dimension: Int { keyedVectors.dimension }
 
   /// The vector of any word: a training word's own, or the mean of the rows of its known

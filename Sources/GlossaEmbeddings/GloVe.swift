@@ -6,21 +6,27 @@ import GlossaTensor
 ///   J = Σ_ij f(X_ij) (w_i · w̃_j + b_i + b̃_j − log X_ij)²,  f(x) = min(1, (x / x_max)^α),
 /// with AdaGrad over the non-zero X_ij in random order. The result is W + W̃.
 public struct GloVe: Sendable {
+  /// The length of the vectors.
   public var dimension: Int
+  /// The largest distance at which two words co-occur.
   public var window: Int
+  /// Words seen fewer times are left out.
   public var minimumCount: Int
   /// f's cut-off and exponent (100 and 0.75 in the paper).
   public var xMax: Float
   public var alpha: Float
   /// AdaGrad's initial learning rate.
   public var learningRate: Float
+  /// Passes over the co-occurrence entries.
   public var epochs: Int
   /// Training threads (Hogwild; one is deterministic).
   public var threads: Int
+  /// The seed of the initial vectors and of the order of the entries.
   public var seed: UInt64
   /// The most distinct word pairs held in memory while counting.
   public var maximumPairs: Int
 
+  /// GloVe with the given settings (the paper's otherwise).
   public init(
     dimension: Int = 100, window: Int = 10, minimumCount: Int = 5, xMax: Float = 100, alpha: Float = 0.75,
     learningRate: Float = 0.05, epochs: Int = 25, threads: Int = 1, seed: UInt64 = 1,

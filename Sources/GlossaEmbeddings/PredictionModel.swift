@@ -141,8 +141,14 @@ final class PredictionTrainer: SentenceTrainer {
   }
 
   func train(_ sentence: UnsafeBufferPointer<Int32>, learningRate alpha: Float) {
-    var (random, kept) = (self.random, self.kept)
-    defer { (self.random, self.kept) = (random, kept) }
+    // Local copies, so the loops below neither check exclusive access nor copy on write.
+    var random = self.random
+    var kept: [Int32] = []
+    swap(&kept, &self.kept)
+    defer {
+      self.random = random
+      swap(&kept, &self.kept)
+    }
     // Subsampling: drop each occurrence of a frequent word with probability 1 − keep.
     kept.removeAll(keepingCapacity: true)
     model.keep.withUnsafeBufferPointer { keep in

@@ -3,10 +3,14 @@
 /// over its UTF-8 bytes, as fastText hashes) into one of `buckets` rows. "kingdom" shares
 /// `<ki`, `kin`, `king` with "king", so a word never seen in training still gets a vector.
 public struct CharacterNGrams: Sendable, Equatable {
+  /// The shortest n-gram, in characters.
   public var minimum: Int
+  /// The longest n-gram, in characters.
   public var maximum: Int
+  /// How many rows the n-grams are hashed into.
   public var buckets: Int
 
+  /// fastText's defaults: 3 to 6 characters, 2,000,000 buckets.
   public init(minimum: Int = 3, maximum: Int = 6, buckets: Int = 2_000_000) {
     self.minimum = minimum
     self.maximum = maximum

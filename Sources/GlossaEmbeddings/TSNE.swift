@@ -9,9 +9,12 @@ import GlossaTensor
 /// Exact for small sets; Barnes–Hut (van der Maaten 2014) for thousands of points: P kept to
 /// each point's 3·perplexity nearest neighbours, the repulsion summed over a quadtree.
 public struct TSNE: Sendable {
+  /// Exact below 1,000 points and Barnes–Hut above (`automatic`), or either always.
   public enum Method: Sendable { case automatic, exact, barnesHut }
 
+  /// The effective number of neighbours each point keeps (5–50).
   public var perplexity: Double
+  /// Gradient-descent steps.
   public var iterations: Int
   /// The step size; nil picks max(n / exaggeration / 4, 50) (Belkina et al. 2019, as
   /// scikit-learn's "auto"), which keeps small sets from flying apart.
@@ -20,9 +23,12 @@ public struct TSNE: Sendable {
   public var exaggeration: Double
   /// Barnes–Hut's accuracy: a cell is summarised when its width / distance is below θ.
   public var theta: Double
+  /// How the gradient is computed.
   public var method: Method
+  /// The seed of the initial layout.
   public var seed: UInt64
 
+  /// t-SNE with the given settings (van der Maaten's defaults otherwise).
   public init(
     perplexity: Double = 30, iterations: Int = 1000, learningRate: Double? = nil, exaggeration: Double = 12,
     theta: Double = 0.5, method: Method = .automatic, seed: UInt64 = 1

@@ -23,16 +23,19 @@ public struct Word2Vec: Sendable {
     case hierarchicalSoftmax
   }
 
+  /// Skip-gram or CBOW.
   public var architecture: Architecture
   /// The length of the vectors.
   public var dimension: Int
   /// The largest distance between a word and a context word.
   public var window: Int
+  /// Negative sampling or hierarchical softmax.
   public var output: OutputLayer
   /// Words seen fewer times are left out.
   public var minimumCount: Int
   /// The subsampling threshold t (0: none).
   public var sample: Double
+  /// Passes over the corpus.
   public var epochs: Int
   /// The starting learning rate and its floor.
   public var learningRate: Float
@@ -41,8 +44,10 @@ public struct Word2Vec: Sendable {
   /// (Hogwild) and results vary from run to run; one thread is deterministic: the same seed
   /// gives the same vectors, bit for bit.
   public var threads: Int
+  /// The seed of every random choice.
   public var seed: UInt64
 
+  /// Word2Vec with the given settings (gensim's defaults otherwise).
   public init(
     architecture: Architecture = .skipGram, dimension: Int = 100, window: Int = 5,
     output: OutputLayer = .negativeSampling(5), minimumCount: Int = 5, sample: Double = 1e-3,
@@ -81,7 +86,7 @@ public struct Word2Vec: Sendable {
       PredictionModel.Settings(
         architecture: architecture, dimension: dimension, window: window, negatives: negatives,
         sample: sample,
-        initialization: 0.5 / Float(dimension), seed: seed),
+        initialization: 1 / Float(dimension), seed: seed),
       vocabulary: vocabulary)
     let loop = TrainingLoop(
       epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: minimumLearningRate)

@@ -5,8 +5,11 @@ import Foundation
 public struct ScatterPlot: Sendable {
   /// One labelled point.
   public struct Point: Sendable {
+    /// The horizontal coordinate.
     public let x: Double
+    /// The vertical coordinate.
     public let y: Double
+    /// The text drawn beside the point.
     public let label: String
     public init(x: Double, y: Double, label: String) {
       self.x = x
