@@ -18,13 +18,18 @@ static inline void glossa_flush_denormals_end(unsigned int saved) { (void)saved;
 // Asks the cache for a line that will be read soon (a hint; no effect on results).
 static inline void glossa_prefetch(const void *address) { __builtin_prefetch(address, 1, 3); }
 
-// Dot product and y += a·x with AVX2 and FMA, chosen at run time when the processor has them,
-// so the portable build still runs the embedding trainers' inner loops at full width.
+// Dot product and y += a·x for the embedding trainers' inner loops: AVX2 and FMA when the
+// processor has them (checked once, at the first call), plain loops otherwise, so the portable
+// build still runs them at full width.
 #if defined(__x86_64__)
 #include <immintrin.h>
-static inline int glossa_has_avx2_fma(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+static inline int glossa_wide(void) {
+  static int wide = -1;
+  if (wide < 0) {
+    __builtin_cpu_init();
+    wide = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
+  return wide;
 }
 __attribute__((target("avx2,fma"))) static inline float glossa_dot_avx2(const float *x, const float *y, long n) {
   __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
@@ -49,7 +54,27 @@ __attribute__((target("avx2,fma"))) static inline void glossa_axpy_avx2(float a,
   for (; i < n; i++) y[i] += a * x[i];
 }
 #else
-static inline int glossa_has_avx2_fma(void) { return 0; }
+static inline int glossa_wide(void) { return 0; }
 static inline float glossa_dot_avx2(const float *x, const float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 static inline void glossa_axpy_avx2(float a, const float *x, float *y, long n) { (void)a; (void)x; (void)y; (void)n; }
 #endif
+static inline float glossa_dot(const float *x, const float *y, long n) {
+  if (glossa_wide()) return glossa_dot_avx2(x, y, n);
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  long i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  for (; i < n; i++) s0 += x[i] * y[i];
+  return (s0 + s1) + (s2 + s3);
+}
+static inline void glossa_axpy(float a, const float *x, float *y, long n) {
+  if (glossa_wide()) {
+    glossa_axpy_avx2(a, x, y, n);
+    return;
+  }
+  for (long i = 0; i < n; i++) y[i] += a * x[i];
+}

@@ -162,9 +162,13 @@ final class PredictionTrainer: SentenceTrainer {
         // A random window in 1 ... window around position i.
         let reach = window - Int(random.next() % UInt64(window))
         let context = max(0, i - reach)..<min(words.count, i + reach + 1)
+        // The next word's output row is fetched while this one trains.
+        if i + 1 < words.count { VectorKernels.prefetch(row(output, words[i + 1]), dimension) }
         switch settings.architecture {
         case .skipGram:
           for j in context where j != i {
+            // The next pair's input row is fetched while this pair trains.
+            if j + 1 < context.upperBound { VectorKernels.prefetch(row(input, words[j + 1]), dimension) }
             let (from, to) = settings.centerPredictsContext ? (words[i], words[j]) : (words[j], words[i])
             var count = 0
             addUnits(of: from, &count)
@@ -179,13 +183,10 @@ final class PredictionTrainer: SentenceTrainer {
     }
   }
 
-  /// One gradient step on the output layer for predicting `word` from hidden vector `h`;
-  /// the step for `h` is added to `gradient`. For an output row v with label ℓ (1 for the
-  /// true word or branch), ∂ log-likelihood / ∂(v·h) = ℓ − σ(v·h).
+  /// The output rows and labels for predicting `word`: the word and its noise words, or the
+  /// inner nodes on its Huffman path. Returns how many.
   @inline(__always)
-  private func predict(
-    _ word: Int32, from h: UnsafeMutablePointer<Float>, _ alpha: Float, _ random: inout SeededGenerator
-  ) {
+  private func chooseTargets(_ word: Int32, _ random: inout SeededGenerator) -> Int {
     var count = 0
     if settings.negatives > 0 {
       (targets[0], labels[0]) = (row(output, word), 1)
@@ -202,6 +203,17 @@ final class PredictionTrainer: SentenceTrainer {
         count += 1
       }
     }
+    return count
+  }
+
+  /// One gradient step on the output layer for predicting `word` from hidden vector `h`;
+  /// the step for `h` is added to `gradient`. For an output row v with label ℓ (1 for the
+  /// true word or branch), ∂ log-likelihood / ∂(v·h) = ℓ − σ(v·h).
+  @inline(__always)
+  private func predict(
+    _ word: Int32, from h: UnsafeMutablePointer<Float>, _ alpha: Float, _ random: inout SeededGenerator
+  ) {
+    let count = chooseTargets(word, &random)
     // The rows are fetched together and all dot products taken first, so that their memory
     // latencies overlap. (Only a noise word drawn twice sees its first update late.)
     for k in 0..<count { VectorKernels.prefetch(targets[k], dimension) }

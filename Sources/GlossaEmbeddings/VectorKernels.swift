@@ -4,16 +4,11 @@ import Foundation
   import CBLAS
 #endif
 
-/// The inner loops of embedding training over raw rows: a dot product and y += a·x. On x86
-/// processors with AVX2 and FMA they run C kernels of that width (chosen at run time, so the
-/// build stays portable); elsewhere, Swift's 16-wide SIMD with a scalar tail.
+/// The inner loops of embedding training over raw rows: a dot product and y += a·x. Where the
+/// C shim is available they run its kernels (AVX2 and FMA when the processor has them, chosen
+/// at run time, so the build stays portable); elsewhere, Swift's 16-wide SIMD with a scalar
+/// tail.
 enum VectorKernels {
-  #if canImport(CBLAS)
-    static let wide = glossa_has_avx2_fma() != 0
-  #else
-    static let wide = false
-  #endif
-
   @inline(__always)
   static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
@@ -28,37 +23,39 @@ enum VectorKernels {
   @inline(__always)
   static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
     #if canImport(CBLAS)
-      if wide { return glossa_dot_avx2(x, y, n) }
+      return glossa_dot(x, y, n)
+    #else
+      var sum = SIMD16<Float>()
+      var i = 0
+      while i + 16 <= n {
+        sum += load(x + i) * load(y + i)
+        i += 16
+      }
+      var total = sum.sum()
+      while i < n {
+        total += x[i] * y[i]
+        i += 1
+      }
+      return total
     #endif
-    var sum = SIMD16<Float>()
-    var i = 0
-    while i + 16 <= n {
-      sum += load(x + i) * load(y + i)
-      i += 16
-    }
-    var total = sum.sum()
-    while i < n {
-      total += x[i] * y[i]
-      i += 1
-    }
-    return total
   }
 
   /// y += a · x over `n` floats.
   @inline(__always)
   static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
     #if canImport(CBLAS)
-      if wide { return glossa_axpy_avx2(a, x, y, n) }
+      glossa_axpy(a, x, y, n)
+    #else
+      var i = 0
+      while i + 16 <= n {
+        store(load(y + i) + a * load(x + i), y + i)
+        i += 16
+      }
+      while i < n {
+        y[i] += a * x[i]
+        i += 1
+      }
     #endif
-    var i = 0
-    while i + 16 <= n {
-      store(load(y + i) + a * load(x + i), y + i)
-      i += 16
-    }
-    while i < n {
-      y[i] += a * x[i]
-      i += 1
-    }
   }
 
   /// Asks the cache for the `n` floats at `row`, which will be read soon: training touches

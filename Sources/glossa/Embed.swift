@@ -122,7 +122,8 @@ extension Embed {
       if let done = last.withLock({ $0 }) {
         let unit = model == .glove ? "co-occurrences" : "words"
         FileHandle.standardError.write(
-          Data(String(format: "trained in %.2f s: %.0f %@/s\n", done.elapsed, done.wordsPerSecond, unit).utf8))
+          Data(String(format: "trained in %.2f s: %.0f %@/s\n", done.elapsed, done.wordsPerSecond, unit).utf8)
+        )
       }
       try vectors.write(to: URL(fileURLWithPath: output), format: format)
       FileHandle.standardError.write(
