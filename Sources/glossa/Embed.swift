@@ -10,23 +10,29 @@ struct Embed: ParsableCommand {
     abstract: "Train word embeddings (Word2Vec, GloVe, FastText) and query, evaluate or draw them.",
     subcommands: [Train.self, Similar.self, Analogy.self, Evaluate.self, Project.self])
 
-  /// Loads a vector file of any of the formats, recognised by content.
-  static func load(_ path: String) throws -> KeyedVectors {
-    do {
-      return try KeyedVectors(contentsOf: URL(fileURLWithPath: path))
-    } catch let error as VectorFileError {
-      throw ValidationError(error.description)
-    } catch {
-      throw ValidationError("\(path): cannot be read (\(error.localizedDescription))")
-    }
-  }
-
   static func printScores(_ scores: [(word: String, score: Float)]) {
     for (word, score) in scores { print("\(word)\t\(String(format: "%.4f", score))") }
   }
 }
 
 extension Embed {
+  /// The `--vectors FILE` option of the commands that read vectors.
+  struct VectorsOption: ParsableArguments {
+    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec), recognised by its content.")
+    var vectors: String
+
+    /// Loads the file.
+    func load() throws -> KeyedVectors {
+      do {
+        return try KeyedVectors(contentsOf: URL(fileURLWithPath: vectors))
+      } catch let error as VectorFileError {
+        throw ValidationError(error.description)
+      } catch {
+        throw ValidationError("\(vectors): cannot be read (\(error.localizedDescription))")
+      }
+    }
+  }
+
   struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Train word vectors on text files (one sentence per line, words are \\b\\w+\\b).")
@@ -134,15 +140,14 @@ extension Embed {
   struct Similar: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "The words nearest to a word, by cosine similarity.")
-    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
-    var vectors: String
+    @OptionGroup var source: VectorsOption
     @Option(help: "How many words.")
     var top = 10
     @Argument(help: "The word.")
     var word: String
 
     func run() throws {
-      let vectors = try Embed.load(self.vectors)
+      let vectors = try source.load()
       do {
         Embed.printScores(try vectors.mostSimilar(positive: [word], top: top))
       } catch let error as UnknownWordError {
@@ -155,8 +160,7 @@ extension Embed {
     static let configuration = CommandConfiguration(
       abstract:
         "Analogies: the words nearest to the positive words minus the negative ones (king − man + woman).")
-    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
-    var vectors: String
+    @OptionGroup var source: VectorsOption
     @Option(help: "Comma-separated words to add (e.g. king,woman).")
     var positive: String
     @Option(help: "Comma-separated words to subtract (e.g. man).")
@@ -167,7 +171,7 @@ extension Embed {
     var top = 5
 
     func run() throws {
-      let vectors = try Embed.load(self.vectors)
+      let vectors = try source.load()
       let split = { (list: String) in list.split(separator: ",").map { String($0) } }
       do {
         Embed.printScores(
@@ -184,8 +188,7 @@ extension Embed {
     static let configuration = CommandConfiguration(
       abstract:
         "Analogy accuracy (questions-words file) and word-similarity correlation (word1 word2 score file).")
-    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
-    var vectors: String
+    @OptionGroup var source: VectorsOption
     @Option(help: "A questions-words file: ': section' lines, then 'a b c d' per line.")
     var analogies: String?
     @Option(help: "A 'word1 word2 score' file (tab or space separated, # comments).")
@@ -204,7 +207,7 @@ extension Embed {
     }
 
     func run() throws {
-      let vectors = try Embed.load(self.vectors)
+      let vectors = try source.load()
       var report: [String: Any] = [:]
       do {
         if let analogies {
@@ -262,8 +265,7 @@ extension Embed {
     static let configuration = CommandConfiguration(
       abstract: "Draw words in 2-D (PCA or t-SNE) as an SVG scatter plot.")
     enum Method: String, ExpressibleByArgument { case pca, tsne }
-    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec).")
-    var vectors: String
+    @OptionGroup var source: VectorsOption
     @Option(help: "pca or tsne.")
     var method: Method = .pca
     @Option(help: "Comma-separated words to draw (default: the most frequent).")
@@ -278,7 +280,7 @@ extension Embed {
     var output: String
 
     func run() throws {
-      let vectors = try Embed.load(self.vectors)
+      let vectors = try source.load()
       let chosen = words.map { $0.split(separator: ",").map(String.init) } ?? Array(vectors.words.prefix(top))
       let missing = chosen.filter { !vectors.contains($0) }
       guard missing.isEmpty else {
