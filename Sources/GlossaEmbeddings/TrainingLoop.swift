@@ -24,7 +24,8 @@ protocol SentenceTrainer: AnyObject {
 }
 
 /// The schedule that Word2Vec and FastText share: epochs over the corpus, each thread on its
-/// own share of it (read as a stream), and the learning rate falling linearly from its
+/// own share of it (read as a stream, and kept as word ids for the later epochs when they
+/// fit in ``idLimit``), and the learning rate falling linearly from its
 /// start to its floor as words are processed (word2vec's decay, by the words of all threads).
 struct TrainingLoop: Sendable {
   var epochs: Int
@@ -34,6 +35,10 @@ struct TrainingLoop: Sendable {
 
   /// How many words a thread processes between learning-rate updates.
   static let batch = 10_000
+  /// At most this many word ids (4 bytes each) are kept in memory after the first epoch, so
+  /// later epochs skip reading and tokenizing; a larger corpus is read again each epoch.
+  var idLimit = defaultIDLimit
+  static let defaultIDLimit = 1 << 26
 
   func run(
     corpus: Corpus, vocabulary: WordVocabulary,
@@ -66,18 +71,46 @@ struct TrainingLoop: Sendable {
         var lastReport = Date()
         var pending = 0
         var alpha = rate
+        // The first epoch keeps the share's word ids, while they fit, for the epochs after it.
+        var kept: [Int32] = []
+        var ends: [Int] = []
+        var keeping = epochs > 1
+        let limit = idLimit / threads
+        func train(_ sentence: UnsafeBufferPointer<Int32>) {
+          trainer.train(sentence, learningRate: alpha)
+          pending += sentence.count
+          guard pending >= Self.batch else { return }
+          processed.add(pending, ordering: .relaxed)
+          pending = 0
+          alpha = currentRate()
+          if thread == 0, let progress, Date().timeIntervalSince(lastReport) > 0.5 {
+            lastReport = Date()
+            progress(report(Date().timeIntervalSince(start)))
+          }
+        }
         do {
-          for _ in 0..<epochs {
-            try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table) { sentence in
-              trainer.train(sentence, learningRate: alpha)
-              pending += sentence.count
-              guard pending >= Self.batch else { return }
-              processed.add(pending, ordering: .relaxed)
-              pending = 0
-              alpha = currentRate()
-              if thread == 0, let progress, Date().timeIntervalSince(lastReport) > 0.5 {
-                lastReport = Date()
-                progress(report(Date().timeIntervalSince(start)))
+          try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table) { sentence in
+            if keeping {
+              keeping = kept.count + sentence.count <= limit
+              if keeping {
+                kept.append(contentsOf: sentence)
+                ends.append(kept.count)
+              } else {
+                (kept, ends) = ([], [])
+              }
+            }
+            train(sentence)
+          }
+          for _ in 1..<max(epochs, 1) {
+            guard keeping else {
+              try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table, train)
+              continue
+            }
+            kept.withUnsafeBufferPointer { ids in
+              var start = 0
+              for end in ends {
+                train(UnsafeBufferPointer(rebasing: ids[start..<end]))
+                start = end
               }
             }
           }

@@ -46,6 +46,8 @@ public struct Word2Vec: Sendable {
   public var threads: Int
   /// The seed of every random choice.
   public var seed: UInt64
+  /// Word ids kept in memory for the epochs after the first (see ``TrainingLoop/idLimit``).
+  var idLimit = TrainingLoop.defaultIDLimit
 
   /// Word2Vec with the given settings (gensim's defaults otherwise).
   public init(
@@ -89,7 +91,8 @@ public struct Word2Vec: Sendable {
         initialization: 1 / Float(dimension), seed: seed),
       vocabulary: vocabulary)
     let loop = TrainingLoop(
-      epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: minimumLearningRate)
+      epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: minimumLearningRate,
+      idLimit: idLimit)
     try loop.run(corpus: corpus, vocabulary: vocabulary, progress: progress) { thread in
       PredictionTrainer(model, seed: seed &+ UInt64(thread) &* 0x9E37_79B9_7F4A_7C15)
     }

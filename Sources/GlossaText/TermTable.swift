@@ -9,9 +9,10 @@
 /// which the table's keys point into. Reading (``existingID(_:count:)``) from several threads
 /// is safe while nobody adds.
 public final class TermTable: @unchecked Sendable {
-  private var table = FlatHashTable()
+  // Only the owner adds, never while others read (see above), so accesses go unchecked.
+  @exclusivity(unchecked) private var table = FlatHashTable()
   /// Where each term's bytes are stored, by id.
-  private var stored: [(start: UnsafePointer<UInt8>, count: Int)] = []
+  @exclusivity(unchecked) private var stored: [(start: UnsafePointer<UInt8>, count: Int)] = []
   private var blocks: [UnsafeMutablePointer<UInt8>] = []
   private var used = 0
   private static let blockSize = 1 << 20

@@ -22,6 +22,7 @@ public struct WordScanner: Sendable {
   /// is only valid during the call.
   public func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
     guard !bytes.isEmpty else { return }
+    let asciiWord = Self.asciiWord  // read once, not at every byte
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: lowercase ? bytes.count : 0) { scratch in
       var start = -1
       var scalars = 0
@@ -47,7 +48,7 @@ public struct WordScanner: Sendable {
         let isWord: Bool
         let width: Int
         if lead < 0x80 {
-          (isWord, width) = (Self.asciiWord[Int(lead)], 1)
+          (isWord, width) = (asciiWord[Int(lead)], 1)
         } else {
           let decoded = multiByteScalar(bytes, at: i)
           (isWord, width) = (RegexWordTokenizer.isWordCharacter(decoded.scalar), decoded.width)

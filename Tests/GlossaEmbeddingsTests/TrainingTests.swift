@@ -126,6 +126,13 @@ import Testing
     }
   }
 
+  @Test func epochsFromKeptIDsEqualEpochsReadAgain() throws {
+    var word2vec = Word2Vec(dimension: 16, minimumCount: 1, epochs: 3, seed: 2)
+    let kept = try word2vec.train(small)
+    word2vec.idLimit = 0
+    #expect(try word2vec.train(small).vectors == kept.vectors)
+  }
+
   @Test func skipGramOnRealTextPutsSensibleNeighboursClose() throws {
     guard let corpus = try mediumCorpus() else { return }
     let vectors = try Word2Vec(epochs: 1, threads: 2).train(corpus)
