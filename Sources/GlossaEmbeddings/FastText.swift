@@ -1,3 +1,4 @@
+import Foundation
 import GlossaTensor
 
 /// FastText (Bojanowski et al. 2017): skip-gram or CBOW where a word's input vector is the
@@ -104,16 +105,17 @@ public struct FastTextVectors: Sendable {
   public let ngrams: CharacterNGrams
   /// The training words' vectors, for similarity queries and for saving as `.vec`.
   public let keyedVectors: KeyedVectors
-  private let rows: [Float]
-  private let bucketRows: [Int: Int32]
-  private let wordCount: Int
+  /// The n-grams' rows, and which row each bucket has.
+  private let ngramRows: [Float]
+  private let bucketRows: [Int: Int]
 
+  /// The vectors of a trained model: `rows` holds the words' rows, then the n-grams' (the
+  /// row of bucket b is `bucketRows[b]`); word w's units are `units[unitStart[w] ..< unitStart[w + 1]]`.
   init(
     words: [String], dimension: Int, ngrams: CharacterNGrams, rows: [Float], unitStart: [Int32],
     units: [Int32],
     bucketRows: [Int: Int32]
   ) {
-    (self.ngrams, self.rows, self.bucketRows, wordCount) = (ngrams, rows, bucketRows, words.count)
     var vectors = [Float](repeating: 0, count: words.count * dimension)
     for w in words.indices {
       let span = Int(unitStart[w])..<Int(unitStart[w + 1])
@@ -123,7 +125,18 @@ public struct FastTextVectors: Sendable {
       }
       for d in 0..<dimension { vectors[w * dimension + d] /= Float(span.count) }
     }
-    keyedVectors = KeyedVectors(words: words, dimension: dimension, vectors: vectors)
+    self.init(
+      keyedVectors: KeyedVectors(words: words, dimension: dimension, vectors: vectors), ngrams: ngrams,
+      ngramRows: Array(rows[(words.count * dimension)...]),
+      bucketRows: bucketRows.mapValues { Int($0) - words.count })
+  }
+
+  private init(
+    keyedVectors: KeyedVectors, ngrams: CharacterNGrams, ngramRows: [Float], bucketRows: [Int: Int]
+  ) {
+    (self.keyedVectors, self.ngrams, self.ngramRows, self.bucketRows) = (
+      keyedVectors, ngrams, ngramRows, bucketRows
+    )
   }
 
   /// The length of the vectors.
@@ -137,7 +150,7 @@ public struct FastTextVectors: Sendable {
     }
     let found = ngrams.buckets(of: word).compactMap { bucketRows[$0] }
     var vector = [Float](repeating: 0, count: dimension)
-    for r in found { for d in 0..<dimension { vector[d] += rows[Int(r) * dimension + d] } }
+    for r in found { for d in 0..<dimension { vector[d] += ngramRows[r * dimension + d] } }
     return found.isEmpty ? vector : vector.map { $0 / Float(found.count) }
   }
 
@@ -152,5 +165,64 @@ public struct FastTextVectors: Sendable {
   /// The training words nearest to any word, the word itself left out.
   public func mostSimilar(_ word: String, top: Int = 10) -> [(word: String, score: Float)] {
     Array(keyedVectors.mostSimilar(to: vector(word), top: top + 1).filter { $0.word != word }.prefix(top))
+  }
+}
+
+/// A FastText model file that cannot be read.
+public struct FastTextFileError: Error, CustomStringConvertible {
+  /// The file.
+  public let path: String
+  /// What is wrong with it.
+  public let reason: String
+  public var description: String { "\(path): not a Glossa FastText model: \(reason)" }
+}
+
+extension FastTextVectors {
+  /// Saves the whole model as safetensors, so that unseen words still get vectors after
+  /// loading it: tensors `vectors` (words × dimension), `ngram_vectors` (n-gram rows ×
+  /// dimension) and `ngram_buckets` (I64, each row's bucket); the words and n-gram settings
+  /// in the metadata. Written to a temporary file and renamed.
+  public func write(to url: URL) throws {
+    let buckets = bucketRows.sorted { $0.value < $1.value }.map(\.key)
+    var file = SafeTensors(
+      stateDict: [
+        "vectors": Tensor(keyedVectors.vectors, shape: [keyedVectors.count, dimension]),
+        "ngram_vectors": Tensor(ngramRows, shape: [buckets.count, dimension]),
+      ],
+      metadata: [
+        "format": "glossa-fasttext", "minn": String(ngrams.minimum), "maxn": String(ngrams.maximum),
+        "buckets": String(ngrams.buckets),
+        "words": String(
+          decoding: try JSONSerialization.data(withJSONObject: keyedVectors.words), as: UTF8.self),
+      ])
+    file.set("ngram_buckets", integers: buckets, shape: [buckets.count])
+    try file.write(to: url)
+  }
+
+  /// Loads a model saved by ``write(to:)``.
+  public init(contentsOf url: URL) throws {
+    let file = try SafeTensors(contentsOf: url)
+    func fail(_ reason: String) -> FastTextFileError { FastTextFileError(path: url.path, reason: reason) }
+    guard file.metadata["format"] == "glossa-fasttext" else {
+      throw fail("no 'format: glossa-fasttext' metadata")
+    }
+    guard let minimum = file.metadata["minn"].flatMap(Int.init),
+      let maximum = file.metadata["maxn"].flatMap(Int.init),
+      let bucketCount = file.metadata["buckets"].flatMap(Int.init)
+    else { throw fail("the n-gram settings (minn, maxn, buckets) are missing") }
+    guard let json = file.metadata["words"],
+      let words = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
+    else { throw fail("the 'words' metadata is not a JSON list of strings") }
+    guard let vectors = try file.tensor("vectors"), vectors.shape.count == 2, vectors.shape[0] == words.count,
+      let rows = try file.tensor("ngram_vectors"), rows.shape.count == 2, rows.shape[1] == vectors.shape[1],
+      let buckets = try file.integers("ngram_buckets"), buckets.count == rows.shape[0]
+    else { throw fail("expected vectors [\(words.count), d], ngram_vectors [r, d] and ngram_buckets [r]") }
+    var bucketRows: [Int: Int] = [:]
+    for (row, bucket) in buckets.enumerated() { bucketRows[bucket] = row }
+    self.init(
+      keyedVectors: KeyedVectors(words: words, dimension: vectors.shape[1], vectors: vectors.scalars),
+      ngrams: CharacterNGrams(minimum: minimum, maximum: maximum, buckets: bucketCount),
+      ngramRows: rows.scalars,
+      bucketRows: bucketRows)
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GlossaEmbeddings
+import GlossaTensor
 import GlossaViz
 import Synchronization
 
@@ -18,18 +19,40 @@ struct Embed: ParsableCommand {
 extension Embed {
   /// The `--vectors FILE` option of the commands that read vectors.
   struct VectorsOption: ParsableArguments {
-    @Option(help: "A vector file (word2vec text or binary, GloVe, fastText .vec), recognised by its content.")
+    @Option(
+      help:
+        "A vector file (word2vec text or binary, GloVe, fastText .vec) or a FastText model (safetensors), recognised by its content."
+    )
     var vectors: String
 
-    /// Loads the file.
-    func load() throws -> KeyedVectors {
+    /// Loads the file: the vectors, and the FastText model when the file is one.
+    func load() throws -> (vectors: KeyedVectors, model: FastTextVectors?) {
+      let url = URL(fileURLWithPath: vectors)
       do {
-        return try KeyedVectors(contentsOf: URL(fileURLWithPath: vectors))
+        if Self.isSafeTensors(url) {
+          let model = try FastTextVectors(contentsOf: url)
+          return (model.keyedVectors, model)
+        }
+        return (try KeyedVectors(contentsOf: url), nil)
       } catch let error as VectorFileError {
+        throw ValidationError(error.description)
+      } catch let error as FastTextFileError {
+        throw ValidationError(error.description)
+      } catch let error as SafeTensorsError {
         throw ValidationError(error.description)
       } catch {
         throw ValidationError("\(vectors): cannot be read (\(error.localizedDescription))")
       }
+    }
+
+    /// A safetensors file begins with its header's length (8 bytes, little-endian, less than
+    /// the file) and then `{`; no vector file does.
+    static func isSafeTensors(_ url: URL) -> Bool {
+      guard let handle = try? FileHandle(forReadingFrom: url), let start = try? handle.read(upToCount: 9),
+        start.count == 9, let size = try? handle.seekToEnd()
+      else { return false }
+      let length = start.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+      return start[start.startIndex + 8] == UInt8(ascii: "{") && length + 8 <= size
     }
   }
 
@@ -73,6 +96,12 @@ extension Embed {
     var format: VectorFileFormat = .binary
     @Option(help: "Where to write the vectors.")
     var output: String
+    @Option(
+      name: .customLong("save-model"),
+      help:
+        "fasttext: also save the whole model (with its n-gram rows) as safetensors, for vectors of unseen words."
+    )
+    var modelFile: String?
     @Argument(help: "The corpus files (UTF-8).")
     var corpus: [String]
 
@@ -83,6 +112,9 @@ extension Embed {
       }
       guard dimension > 0, window > 0, epochs > 0, threads > 0, negative >= 0 else {
         throw ValidationError("--dim, --window, --epochs and --threads must be positive")
+      }
+      guard modelFile == nil || model == .fasttext else {
+        throw ValidationError("--save-model is for --model fasttext")
       }
     }
 
@@ -114,7 +146,9 @@ extension Embed {
           dimension: dimension, window: window, negatives: negative, minimumCount: minimumCount,
           ngrams: CharacterNGrams(minimum: minimumN, maximum: maximumN, buckets: buckets), sample: sample,
           epochs: epochs, learningRate: learningRate ?? 0.05, threads: threads, seed: seed)
-        vectors = try fastText.train(corpus, vocabulary: vocabulary, progress: report).keyedVectors
+        let model = try fastText.train(corpus, vocabulary: vocabulary, progress: report)
+        if let modelFile { try model.write(to: URL(fileURLWithPath: modelFile)) }
+        vectors = model.keyedVectors
       case .glove:
         let glove = GloVe(
           dimension: dimension, window: window, minimumCount: minimumCount,
@@ -147,7 +181,11 @@ extension Embed {
     var word: String
 
     func run() throws {
-      let vectors = try source.load()
+      let (vectors, model) = try source.load()
+      if let model, !vectors.contains(word) {
+        // A word FastText never saw: its vector comes from its character n-grams.
+        return Embed.printScores(model.mostSimilar(word, top: top))
+      }
       do {
         Embed.printScores(try vectors.mostSimilar(positive: [word], top: top))
       } catch let error as UnknownWordError {
@@ -171,7 +209,7 @@ extension Embed {
     var top = 5
 
     func run() throws {
-      let vectors = try source.load()
+      let (vectors, _) = try source.load()
       let split = { (list: String) in list.split(separator: ",").map { String($0) } }
       do {
         Embed.printScores(
@@ -207,7 +245,7 @@ extension Embed {
     }
 
     func run() throws {
-      let vectors = try source.load()
+      let (vectors, _) = try source.load()
       var report: [String: Any] = [:]
       do {
         if let analogies {
@@ -280,7 +318,7 @@ extension Embed {
     var output: String
 
     func run() throws {
-      let vectors = try source.load()
+      let (vectors, _) = try source.load()
       let chosen = words.map { $0.split(separator: ",").map(String.init) } ?? Array(vectors.words.prefix(top))
       let missing = chosen.filter { !vectors.contains($0) }
       guard missing.isEmpty else {

@@ -142,6 +142,15 @@ import Testing
       let similar = try glossa(["embed", "similar", "--vectors", vectors.path, "--top", "3", "king"]).1
       #expect(similar.split(separator: "\n").count == 3, "\(model)")
     }
+    let model = folder.appendingPathComponent("fasttext.safetensors")
+    #expect(
+      try glossa([
+        "embed", "train", "--model", "fasttext", "--dim", "8", "--min-count", "1", "--lowercase",
+        "--output", folder.appendingPathComponent("ft.bin").path, "--save-model", model.path, corpus.path,
+      ]).0 == 0)
+    // "kingdom" never occurs: the model builds it from n-grams it shares with "king".
+    let unseen = try glossa(["embed", "similar", "--vectors", model.path, "--top", "2", "kingdom"]).1
+    #expect(unseen.split(separator: "\n").count == 2)
     let vectors = folder.appendingPathComponent("skipgram.vec").path
     let analogy = try glossa([
       "embed", "analogy", "--vectors", vectors, "--positive", "king,woman", "--negative", "man", "--method",

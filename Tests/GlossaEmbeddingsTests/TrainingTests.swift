@@ -176,6 +176,15 @@ import Testing
     let closer = scores.filter { $0 > scores[kingdom] }.count
     #expect(closer < scores.count / 100, "\(closer) words of \(scores.count) are closer")
     #expect(fastText.similarity("kingdoms", "kingdom") > fastText.similarity("kingdoms", "pepper"))
+    // Saved and loaded, the model still builds the unseen word's vector.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "glossa-ft-\(UUID()).safetensors")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try fastText.write(to: file)
+    let loaded = try FastTextVectors(contentsOf: file)
+    #expect(loaded.vector("kingdoms") == fastText.vector("kingdoms") && loaded.ngrams == fastText.ngrams)
+    #expect(loaded.keyedVectors.words == fastText.keyedVectors.words)
+    #expect(loaded.keyedVectors.vectors == fastText.keyedVectors.vectors)
   }
 
   @Test func cooccurrencesWeighByInverseDistanceAndSurviveSpilling() throws {

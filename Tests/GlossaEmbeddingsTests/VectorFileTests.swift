@@ -1,4 +1,5 @@
 import Foundation
+import GlossaTensor
 import Testing
 
 @testable import GlossaEmbeddings
@@ -87,5 +88,15 @@ import Testing
   @Test func gloveLinesMustAgreeOnTheDimension() throws {
     let e = try error(Data("the 0.1 0.2\nof 0.3\n".utf8))
     #expect(e.location == "line 2" && e.message.contains("1 numbers, expected 2"))
+  }
+
+  @Test func aSafeTensorsFileThatIsNoFastTextModelIsNamed() throws {
+    let url = temporary("not-a-model.safetensors")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try SafeTensors(stateDict: ["vectors": Tensor([1, 2], shape: [1, 2])]).write(to: url)
+    #expect(throws: FastTextFileError.self) { try FastTextVectors(contentsOf: url) }
+    do { _ = try FastTextVectors(contentsOf: url) } catch let error as FastTextFileError {
+      #expect(error.description.contains("glossa-fasttext"))
+    }
   }
 }
