@@ -10,3 +10,15 @@ func multiByteScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar:
   for k in 1..<width where i + k < bytes.count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
   return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
 }
+
+/// Whether the scalar starting at `bytes[i]` satisfies `belongs`, and its width in bytes:
+/// ASCII through the caller's table (`ascii[b]` is `belongs` of byte b), other scalars decoded.
+@inline(__always)
+func scalarBelongs(
+  _ bytes: UnsafeBufferPointer<UInt8>, at i: Int, ascii: [Bool], _ belongs: (Unicode.Scalar) -> Bool
+) -> (belongs: Bool, width: Int) {
+  let lead = bytes[i]
+  if lead < 0x80 { return (ascii[Int(lead)], 1) }
+  let decoded = multiByteScalar(bytes, at: i)
+  return (belongs(decoded.scalar), decoded.width)
+}

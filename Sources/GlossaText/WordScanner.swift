@@ -45,14 +45,8 @@ public struct WordScanner: Sendable {
       var i = 0
       while i < bytes.count {
         let lead = bytes[i]
-        let isWord: Bool
-        let width: Int
-        if lead < 0x80 {
-          (isWord, width) = (asciiWord[Int(lead)], 1)
-        } else {
-          let decoded = multiByteScalar(bytes, at: i)
-          (isWord, width) = (RegexWordTokenizer.isWordCharacter(decoded.scalar), decoded.width)
-        }
+        let (isWord, width) = scalarBelongs(
+          bytes, at: i, ascii: asciiWord, RegexWordTokenizer.isWordCharacter)
         if isWord {
           if start < 0 { (start, scalars, onlyASCII) = (i, 0, true) }
           scalars += 1

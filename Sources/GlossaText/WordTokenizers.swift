@@ -60,15 +60,7 @@ func runs(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Boo
     var scalarOffset = 0
     var runStart: (byte: Int, scalar: Int)? = nil
     while i < bytes.count {
-      let lead = bytes[i]
-      let inside: Bool
-      let width: Int
-      if lead < 0x80 {
-        (inside, width) = (ascii[Int(lead)], 1)
-      } else {
-        let decoded = multiByteScalar(bytes, at: i)
-        (inside, width) = (belongs(decoded.scalar), decoded.width)
-      }
+      let (inside, width) = scalarBelongs(bytes, at: i, ascii: ascii, belongs)
       if inside {
         if runStart == nil { runStart = (i, scalarOffset) }
       } else if let start = runStart {
