@@ -126,6 +126,11 @@ extension Embed {
         Data(
           "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"
             .utf8))
+      guard vocabulary.count > 0 else {
+        throw ValidationError(
+          "no word of the corpus occurs \(minimumCount) times or more (\(vocabulary.corpusWords) words read); lower --min-count"
+        )
+      }
       let bar = Progress(label: model.rawValue, total: 1000)
       let last = Mutex<TrainingProgress?>(nil)
       let report: @Sendable (TrainingProgress) -> Void = { progress in

@@ -173,6 +173,10 @@ import Testing
     #expect(try String(contentsOf: svg, encoding: .utf8).contains(">princess</text>"))
     let unknown = try glossa(["embed", "similar", "--vectors", vectors, "dragon"])
     #expect(unknown.0 != 0 && unknown.2.contains("'dragon' is not in the vocabulary"))
+    let rare = try glossa([
+      "embed", "train", "--min-count", "1000", "--output", svg.path + ".bin", corpus.path,
+    ])
+    #expect(rare.0 != 0 && rare.2.contains("lower --min-count"))
     let broken = folder.appendingPathComponent("broken.vec")
     try "2 3\nking 0.1 0.2 oops\nqueen 1 2 3\n".write(to: broken, atomically: true, encoding: .utf8)
     #expect(try glossa(["embed", "similar", "--vectors", broken.path, "king"]).2.contains("line 2: 'oops'"))
