@@ -19,17 +19,13 @@ static inline void glossa_flush_denormals_end(unsigned int saved) { (void)saved;
 static inline void glossa_prefetch(const void *address) { __builtin_prefetch(address, 1, 3); }
 
 // Dot product and y += a·x for the embedding trainers' inner loops: AVX2 and FMA when the
-// processor has them (checked once, at the first call), plain loops otherwise, so the portable
+// processor has them (a bit test per call), plain loops otherwise, so the portable
 // build still runs them at full width.
 #if defined(__x86_64__)
 #include <immintrin.h>
 static inline int glossa_wide(void) {
-  static int wide = -1;
-  if (wide < 0) {
-    __builtin_cpu_init();
-    wide = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
-  return wide;
+  // A bit test on the CPU model the runtime fills in at start-up: no state of our own.
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 __attribute__((target("avx2,fma"))) static inline float glossa_dot_avx2(const float *x, const float *y, long n) {
   __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();

@@ -75,7 +75,7 @@ public struct Corpus: Sendable {
     let newline = UInt8(ascii: "\n")
     for piece in share.pieces {
       let reader = try ByteReader(sources[piece.source])
-      defer { reader.close() }
+      defer { reader.closeFile() }
       var offset = piece.bytes.lowerBound  // the source offset of buffer[0]
       var filled = 0
       var exhausted = false
@@ -149,30 +149,31 @@ public struct Corpus: Sendable {
 /// of a string.
 private final class ByteReader {
   private let descriptor: Int32
-  private let text: [UInt8]
+  private let text: String
   private let path: String
 
   init(_ source: Corpus.Source) throws {
     switch source {
     case .text(let string):
-      (descriptor, text, path) = (-1, Array(string.utf8), "text")
+      (descriptor, text, path) = (-1, string, "text")
     case .file(let url):
       let descriptor = open(url.path, O_RDONLY)
       guard descriptor >= 0 else {
         throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
       }
-      (self.descriptor, text, path) = (descriptor, [], url.path)
+      (self.descriptor, text, path) = (descriptor, "", url.path)
     }
   }
 
   func read(into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) throws -> Int {
     guard descriptor >= 0 else {
-      let count = max(0, min(buffer.count, text.count - offset))
-      if count > 0 {
-        _ = UnsafeMutableBufferPointer(rebasing: buffer[0..<count]).update(
-          from: text[offset..<offset + count])
+      // A native string's UTF-8 is already contiguous: copy just the range asked for.
+      var text = self.text
+      return text.withUTF8 { bytes in
+        let count = max(0, min(buffer.count, bytes.count - offset))
+        if count > 0 { buffer.baseAddress!.update(from: bytes.baseAddress! + offset, count: count) }
+        return count
       }
-      return count
     }
     let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
     guard count >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
@@ -187,5 +188,5 @@ private final class ByteReader {
     return byte
   }
 
-  func close() { if descriptor >= 0 { _ = Glibc.close(descriptor) } }
+  func closeFile() { if descriptor >= 0 { _ = close(descriptor) } }
 }

@@ -95,14 +95,8 @@ extension KeyedVectors {
         result.outOfVocabulary += 1
         continue
       }
-      let answers: [(word: String, score: Float)]
-      switch method {
-      case .cosAdd:
-        answers = mostSimilar(positive: [rows[1], rows[2]], negative: [rows[0]], top: 5, limit: limit)
-      case .cosMul:
-        answers = try mostSimilarCosMul(
-          positive: [words[rows[1]], words[rows[2]]], negative: [words[rows[0]]], top: 5, limit: limit)
-      }
+      let answers = analogy(
+        positive: [rows[1], rows[2]], negative: [rows[0]], method: method, top: 5, limit: limit)
       // The best answer that is not a question word in another case.
       let predicted = answers.lazy.map { caseInsensitive ? $0.word.lowercased() : $0.word }
         .first { !fields[0..<3].contains($0) }

@@ -145,9 +145,7 @@ public struct FastTextVectors: Sendable {
   /// The vector of any word: a training word's own, or the mean of the rows of its known
   /// n-grams; zero when it shares no n-gram with the training words.
   public func vector(_ word: String) -> [Float] {
-    if let row = keyedVectors.index(of: word) {
-      return Array(keyedVectors.vectors[row * dimension..<(row + 1) * dimension])
-    }
+    if let own = try? keyedVectors.vector(word) { return own }
     let found = ngrams.buckets(of: word).compactMap { bucketRows[$0] }
     var vector = [Float](repeating: 0, count: dimension)
     for r in found { for d in 0..<dimension { vector[d] += ngramRows[r * dimension + d] } }

@@ -88,12 +88,12 @@ public struct GloVe: Sendable {
       matrix.base.update(repeating: 1, count: matrix.rows * matrix.columns)
     }
     let logs = counts.values.map { Foundation.log($0) }
-    let weights = counts.values.map { $0 < xMax ? Foundation.pow($0 / xMax, alpha) : 1 }
+    let weights = counts.values.map(weight)
     let start = Date()
+    var shuffled = Array(0..<counts.count)
     for epoch in 0..<epochs {
-      var shuffled = Array(0..<counts.count)
       shuffled.shuffle(using: &random)
-      let order = shuffled
+      let order = shuffled  // shared by the threads, unique again once they finish
       let threads = self.threads
       let eta = learningRate
       let (rows, columns) = (counts.rows, counts.columns)
@@ -122,6 +122,9 @@ public struct GloVe: Sendable {
     return (main, context)
   }
 
+  /// f(x) = min(1, (x / x_max)^α): rare pairs count less, frequent ones no more than 1.
+  func weight(_ x: Float) -> Float { x < xMax ? Foundation.pow(x / xMax, alpha) : 1 }
+
   /// The weighted least-squares cost J of fitted rows.
   func cost(_ counts: Cooccurrences, _ main: SharedMatrix, _ context: SharedMatrix) -> Double {
     let d = dimension
@@ -129,8 +132,7 @@ public struct GloVe: Sendable {
       let (wi, wj) = (main.row(Int(counts.rows[e])), context.row(Int(counts.columns[e])))
       let x = counts.values[e]
       let residual = VectorKernels.dot(wi, wj, d) + wi[d] + wj[d] - Foundation.log(x)
-      let weight = x < xMax ? Foundation.pow(x / xMax, alpha) : 1
-      return sum + Double(weight * residual * residual)
+      return sum + Double(weight(x) * residual * residual)
     }
   }
 

@@ -107,15 +107,19 @@ public struct KeyedVectors: Sendable {
   /// ``mostSimilar(positive:negative:top:limit:)`` for words given by row.
   func mostSimilar(positive: [Int], negative: [Int], top: Int, limit: Int?) -> [(word: String, score: Float)]
   {
-    let rows = positive + negative
-    require(!rows.isEmpty, "mostSimilar: give at least one word")
-    var mean = [Float](repeating: 0, count: dimension)
-    for (k, row) in rows.enumerated() {
-      let weight: Float = k < positive.count ? 1 : -1
-      for d in 0..<dimension { mean[d] += weight * unitVectors[row * dimension + d] }
+    require(!(positive + negative).isEmpty, "mostSimilar: give at least one word")
+    let mean = sumOfUnitRows(positive, minus: negative)
+    return best(cosineSimilarities(to: mean, limit: limit), top: top, excluding: Set(positive + negative))
+  }
+
+  /// Σ of the positive rows' unit vectors minus the negative rows' (a mean up to its length,
+  /// which cosine similarity ignores).
+  private func sumOfUnitRows(_ positive: [Int], minus negative: [Int] = []) -> [Float] {
+    var sum = [Float](repeating: 0, count: dimension)
+    for (rows, weight) in [(positive, Float(1)), (negative, -1)] {
+      for row in rows { for d in 0..<dimension { sum[d] += weight * unitVectors[row * dimension + d] } }
     }
-    for d in 0..<dimension { mean[d] /= Float(rows.count) }
-    return best(cosineSimilarities(to: mean, limit: limit), top: top, excluding: Set(rows))
+    return sum
   }
 
   /// The `top` words nearest to a vector, by cosine similarity.
@@ -131,19 +135,25 @@ public struct KeyedVectors: Sendable {
   public func mostSimilarCosMul(
     positive: [String], negative: [String] = [], top: Int = 10, limit: Int? = nil
   ) throws -> [(word: String, score: Float)] {
-    let positiveRows = try positive.map(row(of:))
-    let negativeRows = try negative.map(row(of:))
-    func shifted(_ row: Int) -> [Float] {
-      cosineSimilarities(to: Array(unitVectors[row * dimension..<(row + 1) * dimension]), limit: limit)
-        .map { (1 + $0) / 2 }
-    }
+    try mostSimilarCosMul(
+      positive: positive.map(row(of:)), negative: negative.map(row(of:)), top: top, limit: limit)
+  }
+
+  /// ``mostSimilarCosMul(positive:negative:top:limit:)`` for words given by row.
+  func mostSimilarCosMul(positive: [Int], negative: [Int], top: Int, limit: Int?) -> [(
+    word: String, score: Float
+  )] {
     let rows = Swift.min(limit ?? count, count)
     var numerator = [Float](repeating: 1, count: rows)
     var denominator = [Float](repeating: 1, count: rows)
-    for row in positiveRows { for (i, s) in shifted(row).enumerated() { numerator[i] *= s } }
-    for row in negativeRows { for (i, s) in shifted(row).enumerated() { denominator[i] *= s } }
+    func shifted(_ word: Int) -> [Float] {
+      cosineSimilarities(to: Array(unitVectors[word * dimension..<(word + 1) * dimension]), limit: limit)
+        .map { (1 + $0) / 2 }
+    }
+    for word in positive { for (i, s) in shifted(word).enumerated() { numerator[i] *= s } }
+    for word in negative { for (i, s) in shifted(word).enumerated() { denominator[i] *= s } }
     let scores = (0..<rows).map { numerator[$0] / (denominator[$0] + 1e-6) }
-    return best(scores, top: top, excluding: Set(positiveRows + negativeRows))
+    return best(scores, top: top, excluding: Set(positive + negative))
   }
 
   /// How an analogy a : b :: c : ? is answered.
@@ -158,9 +168,18 @@ public struct KeyedVectors: Sendable {
   public func analogy(
     positive: [String], negative: [String], method: AnalogyMethod = .cosAdd, top: Int = 5, limit: Int? = nil
   ) throws -> [(word: String, score: Float)] {
+    try analogy(
+      positive: positive.map(row(of:)), negative: negative.map(row(of:)), method: method, top: top,
+      limit: limit)
+  }
+
+  /// ``analogy(positive:negative:method:top:limit:)`` for words given by row.
+  func analogy(positive: [Int], negative: [Int], method: AnalogyMethod, top: Int, limit: Int?) -> [(
+    word: String, score: Float
+  )] {
     switch method {
-    case .cosAdd: try mostSimilar(positive: positive, negative: negative, top: top, limit: limit)
-    case .cosMul: try mostSimilarCosMul(positive: positive, negative: negative, top: top, limit: limit)
+    case .cosAdd: mostSimilar(positive: positive, negative: negative, top: top, limit: limit)
+    case .cosMul: mostSimilarCosMul(positive: positive, negative: negative, top: top, limit: limit)
     }
   }
 
@@ -168,11 +187,10 @@ public struct KeyedVectors: Sendable {
   public func doesntMatch(_ words: [String]) throws -> String {
     require(!words.isEmpty, "doesntMatch: give at least one word")
     let rows = try words.map(row(of:))
-    var mean = [Float](repeating: 0, count: dimension)
-    for row in rows { for d in 0..<dimension { mean[d] += unitVectors[row * dimension + d] } }
-    normalizeInPlace(&mean)
-    let scores = rows.map { row in
-      (0..<dimension).reduce(Float(0)) { $0 + unitVectors[row * dimension + $1] * mean[$1] }
+    // Ranking by the dot product with the sum ranks by cosine with the mean.
+    let sum = sumOfUnitRows(rows)
+    let scores = unitVectors.withUnsafeBufferPointer { unit in
+      rows.map { BLAS.dot(count: dimension, x: unit.baseAddress! + $0 * dimension, y: sum) }
     }
     return words[scores.indices.min { scores[$0] < scores[$1] }!]
   }

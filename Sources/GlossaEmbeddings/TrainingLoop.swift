@@ -65,58 +65,56 @@ struct TrainingLoop: Sendable {
         fraction: fraction, wordsPerSecond: fraction * corpusWords / elapsed, learningRate: currentRate(),
         elapsed: elapsed)
     }
-    BLAS.withSingleThread {
-      DispatchQueue.concurrentPerform(iterations: threads) { thread in
-        let trainer = makeTrainer(thread)
-        var lastReport = Date()
-        var pending = 0
-        var alpha = rate
-        // The first epoch keeps the share's word ids, while they fit, for the epochs after it.
-        var kept: [Int32] = []
-        var ends: [Int] = []
-        var keeping = epochs > 1
-        let limit = idLimit / threads
-        func train(_ sentence: UnsafeBufferPointer<Int32>) {
-          trainer.train(sentence, learningRate: alpha)
-          pending += sentence.count
-          guard pending >= Self.batch else { return }
-          processed.add(pending, ordering: .relaxed)
-          pending = 0
-          alpha = currentRate()
-          if thread == 0, let progress, Date().timeIntervalSince(lastReport) > 0.5 {
-            lastReport = Date()
-            progress(report(Date().timeIntervalSince(start)))
-          }
+    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+      let trainer = makeTrainer(thread)
+      var lastReport = Date()
+      var pending = 0
+      var alpha = rate
+      // The first epoch keeps the share's word ids, while they fit, for the epochs after it.
+      var kept: [Int32] = []
+      var ends: [Int] = []
+      var keeping = epochs > 1
+      let limit = idLimit / threads
+      func train(_ sentence: UnsafeBufferPointer<Int32>) {
+        trainer.train(sentence, learningRate: alpha)
+        pending += sentence.count
+        guard pending >= Self.batch else { return }
+        processed.add(pending, ordering: .relaxed)
+        pending = 0
+        alpha = currentRate()
+        if thread == 0, let progress, Date().timeIntervalSince(lastReport) > 0.5 {
+          lastReport = Date()
+          progress(report(Date().timeIntervalSince(start)))
         }
-        do {
-          try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table) { sentence in
+      }
+      do {
+        try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table) { sentence in
+          if keeping {
+            keeping = kept.count + sentence.count <= limit
             if keeping {
-              keeping = kept.count + sentence.count <= limit
-              if keeping {
-                kept.append(contentsOf: sentence)
-                ends.append(kept.count)
-              } else {
-                (kept, ends) = ([], [])
-              }
-            }
-            train(sentence)
-          }
-          for _ in 1..<max(epochs, 1) {
-            guard keeping else {
-              try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table, train)
-              continue
-            }
-            kept.withUnsafeBufferPointer { ids in
-              var start = 0
-              for end in ends {
-                train(UnsafeBufferPointer(rebasing: ids[start..<end]))
-                start = end
-              }
+              kept.append(contentsOf: sentence)
+              ends.append(kept.count)
+            } else {
+              (kept, ends) = ([], [])
             }
           }
-        } catch {
-          failure.withLock { $0 = $0 ?? error }
+          train(sentence)
         }
+        for _ in 1..<epochs {
+          guard keeping else {
+            try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table, train)
+            continue
+          }
+          kept.withUnsafeBufferPointer { ids in
+            var start = 0
+            for end in ends {
+              train(UnsafeBufferPointer(rebasing: ids[start..<end]))
+              start = end
+            }
+          }
+        }
+      } catch {
+        failure.withLock { $0 = $0 ?? error }
       }
     }
     if let error = failure.withLock({ $0 }) { throw error }

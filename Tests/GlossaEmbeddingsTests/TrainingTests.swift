@@ -46,6 +46,18 @@ import Testing
     }
   }
 
+  @Test func longLinesAreCutIntoSentencesOfTheMaximumLength() throws {
+    var corpus = Corpus(sources: [.text("a b c d e f g\nh")])
+    corpus.maximumSentenceLength = 3
+    let vocabulary = WordVocabulary(
+      words: ["a", "b", "c", "d", "e", "f", "g", "h"], counts: [1, 1, 1, 1, 1, 1, 1, 1])
+    var sentences: [[Int32]] = []
+    for share in try corpus.shares(1) {
+      try corpus.forEachSentence(in: share, vocabulary: vocabulary.table) { sentences.append(Array($0)) }
+    }
+    #expect(sentences == [[0, 1, 2], [3, 4, 5], [6], [7]])
+  }
+
   @Test func vocabularyIsSortedByCountThenFirstAppearance() throws {
     let vocabulary = try WordVocabulary(
       counting: Corpus(sources: [.text("b a c a b d a\nc e")]), minimumCount: 2)
@@ -203,6 +215,15 @@ import Testing
     let spilled = try Cooccurrences(corpus: corpus, vocabulary: vocabulary, window: 2, maximumPairs: 2)
     #expect(
       spilled.rows == counts.rows && spilled.columns == counts.columns && spilled.values == counts.values)
+  }
+
+  @Test func gloveTrainsOnACorpusAsItFitsItsCounts() throws {
+    let glove = GloVe(dimension: 8, window: 3, minimumCount: 1, epochs: 3, seed: 5)
+    let vocabulary = try WordVocabulary(counting: small, minimumCount: 1)
+    let counts = try Cooccurrences(corpus: small, vocabulary: vocabulary, window: 3)
+    let trained = try glove.train(small)
+    #expect(trained.words == vocabulary.words)
+    #expect(trained.vectors == glove.fit(counts, words: vocabulary.words).vectors)
   }
 
   @Test func gloveFitsTheLogCounts() throws {

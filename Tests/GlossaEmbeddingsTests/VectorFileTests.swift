@@ -99,4 +99,12 @@ import Testing
       #expect(error.description.contains("glossa-fasttext"))
     }
   }
+
+  @Test func doesntMatchPicksTheWordFarthestFromTheOthers() throws {
+    let vectors = KeyedVectors(
+      words: ["breakfast", "lunch", "dinner", "cereal"], dimension: 3,
+      vectors: [1, 0.1, 0, 0.9, 0.2, 0, 1, 0, 0.1, 0, 1, 0])
+    #expect(try vectors.doesntMatch(["breakfast", "cereal", "dinner", "lunch"]) == "cereal")
+    #expect(throws: UnknownWordError(word: "tea")) { try vectors.doesntMatch(["breakfast", "tea"]) }
+  }
 }

@@ -167,12 +167,8 @@ extension TermAnalyzer.Pattern {
 
   func load() throws -> Fixture? {
     let url = Fixtures.folder.appendingPathComponent("text/sklearn_vectorizers.json")
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      if Fixtures.isCI { throw Fixtures.FixtureError.missing(url.path) }
-      FileHandle.standardError.write(Data("skipped: no scikit-learn fixture at \(url.path)\n".utf8))
-      return nil
-    }
-    return try JSONDecoder().decode(Fixture.self, from: data)
+    guard try Fixtures.available(url) else { return nil }
+    return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
   }
 
   /// The analyzer a case's parameters describe.

@@ -21,3 +21,18 @@ import Testing
     #expect(xs == xs.sorted())
   }
 }
+
+@Suite struct ScatterPlotTests {
+  @Test func eachPointIsACircleWithItsEscapedLabel() {
+    var plot = ScatterPlot(title: "words & <vectors>")
+    plot.add(.init(x: 0, y: 0, label: "king"))
+    plot.add(.init(x: 1, y: 2, label: "\"queen\""))
+    plot.add(.init(x: .nan, y: 1, label: "lost"))
+    let svg = plot.svg
+    #expect(plot.points.count == 2)
+    #expect(svg.components(separatedBy: "<circle").count == 3)
+    #expect(
+      svg.contains(">king</text>") && svg.contains(">&quot;queen&quot;</text>") && !svg.contains("lost"))
+    #expect(svg.contains("words &amp; &lt;vectors&gt;"))
+  }
+}

@@ -118,3 +118,24 @@ public func expectClose(
     Issue.record("\(label): \(problem)", sourceLocation: sourceLocation)
   }
 }
+
+/// Counts the cases of a parity test that differ from the reference, recording only the
+/// first three in full, so a broken test shows a few examples rather than hundreds.
+public struct Mismatches {
+  /// How many cases differed.
+  public private(set) var count = 0
+
+  public init() {}
+
+  /// Counts `problem` (nil: the case agreed) and records it when it is among the first three.
+  public mutating func note(_ problem: String?, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let problem else { return }
+    count += 1
+    if count <= 3 { Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation) }
+  }
+
+  /// Expects that no case of `total` differed.
+  public func expectNone(of total: Int, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(count == 0, "\(count) of \(total) \(what) differ", sourceLocation: sourceLocation)
+  }
+}
