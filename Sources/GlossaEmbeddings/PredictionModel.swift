@@ -125,7 +125,7 @@ final class PredictionTrainer: SentenceTrainer {
     if count == 1 { return row(input, rows[0]) }
     hidden.initialize(repeating: 0, count: dimension)
     for k in 0..<count { VectorKernels.axpy(1, row(input, rows[k]), hidden, dimension) }
-    VectorKernels.scale(1 / Float(count), hidden, hidden, dimension)
+    VectorKernels.scale(1 / Float(count), hidden, dimension)
     return hidden
   }
 

@@ -71,11 +71,12 @@ enum VectorKernels {
     #endif
   }
 
-  /// y = a · x over `n` floats.
+  /// y *= a over `n` floats.
   @inline(__always)
-  static func scale(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-    for i in 0..<n { y[i] = a * x[i] }
+  static func scale(_ a: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    for i in 0..<n { y[i] *= a }
   }
+
 }
 
 /// σ(x) = 1 / (1 + e^(−x)) from a table over [−6, 6] (word2vec's), saturating outside: the
@@ -120,8 +121,7 @@ final class SharedMatrix: @unchecked Sendable {
   @inline(__always)
   func row(_ i: Int) -> UnsafeMutablePointer<Float> { base + i * columns }
 
-  /// The first `count` rows as an array.
-  func array(rows count: Int? = nil) -> [Float] {
-    Array(UnsafeBufferPointer(start: base, count: (count ?? rows) * columns))
-  }
+  /// The whole matrix as an array.
+  func array() -> [Float] { Array(UnsafeBufferPointer(start: base, count: rows * columns)) }
+
 }

@@ -138,6 +138,20 @@ import Testing
     }
   }
 
+  @Test(arguments: [Word2Vec.Architecture.skipGram, .cbow])
+  func bothOutputLayersLearnWhichWordsShareContexts(architecture: Word2Vec.Architecture) throws {
+    // king and queen both "rule the …"; man and woman both "walk".
+    for output in [Word2Vec.OutputLayer.negativeSampling(5), .hierarchicalSoftmax] {
+      let vectors = try Word2Vec(
+        architecture: architecture, dimension: 20, window: 2, output: output, minimumCount: 1, sample: 0,
+        epochs: 20, seed: 3
+      ).train(small)
+      let what = "\(architecture) \(output)"
+      #expect(try vectors.similarity("king", "queen") > vectors.similarity("king", "walks"), "\(what)")
+      #expect(try vectors.similarity("man", "woman") > vectors.similarity("man", "rules"), "\(what)")
+    }
+  }
+
   @Test func epochsFromKeptIDsEqualEpochsReadAgain() throws {
     var word2vec = Word2Vec(dimension: 16, minimumCount: 1, epochs: 3, seed: 2)
     let kept = try word2vec.train(small)

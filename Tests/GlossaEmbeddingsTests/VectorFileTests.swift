@@ -106,5 +106,9 @@ import Testing
       vectors: [1, 0.1, 0, 0.9, 0.2, 0, 1, 0, 0.1, 0, 1, 0])
     #expect(try vectors.doesntMatch(["breakfast", "cereal", "dinner", "lunch"]) == "cereal")
     #expect(throws: UnknownWordError(word: "tea")) { try vectors.doesntMatch(["breakfast", "tea"]) }
+    let unit = try vectors.unitVector("lunch")
+    let raw = try vectors.vector("lunch")
+    let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    #expect(zip(unit, raw).allSatisfy { abs($0 - $1 / norm) < 1e-6 } && raw == [0.9, 0.2, 0])
   }
 }
