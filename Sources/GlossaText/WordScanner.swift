@@ -22,41 +22,38 @@ public struct WordScanner: Sendable {
   /// is only valid during the call.
   public func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
     guard !bytes.isEmpty else { return }
-    let asciiWord = Self.asciiWord  // read once, not at every byte
+    Self.asciiWord.withUnsafeBufferPointer { asciiWord in scan(bytes, asciiWord, body) }
+  }
+
+  private func scan(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ asciiWord: UnsafeBufferPointer<Bool>,
+    _ body: (UnsafeBufferPointer<UInt8>) -> Void
+  ) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: lowercase ? bytes.count : 0) { scratch in
-      var start = -1
-      var scalars = 0
-      var onlyASCII = true
-      func flush(_ end: Int) {
-        defer { start = -1 }
-        guard start >= 0, scalars >= minimumLength else { return }
-        let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        guard lowercase else { return body(word) }
-        guard onlyASCII else {
-          var lowered = String(decoding: word, as: UTF8.self).lowercased()
-          return lowered.withUTF8 { body($0) }
-        }
-        for k in 0..<word.count {
-          let b = word[k]
-          scratch[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-        }
-        body(UnsafeBufferPointer(rebasing: scratch[0..<word.count]))
+      forEachRun(in: bytes, ascii: asciiWord, where: RegexWordTokenizer.isWordCharacter) {
+        range, scalars, onlyASCII in
+        guard scalars.count >= minimumLength else { return }
+        emit(UnsafeBufferPointer(rebasing: bytes[range]), onlyASCII: onlyASCII, scratch, body)
       }
-      var i = 0
-      while i < bytes.count {
-        let lead = bytes[i]
-        let (isWord, width) = scalarBelongs(
-          bytes, at: i, ascii: asciiWord, RegexWordTokenizer.isWordCharacter)
-        if isWord {
-          if start < 0 { (start, scalars, onlyASCII) = (i, 0, true) }
-          scalars += 1
-          onlyASCII = onlyASCII && lead < 0x80
-        } else {
-          flush(i)
-        }
-        i += width
-      }
-      flush(bytes.count)
     }
+  }
+
+  /// Hands `word` to `body`, lowercased if asked: ASCII on the fly, other scalars through
+  /// `String` (full Unicode case mapping).
+  @inline(__always)
+  private func emit(
+    _ word: UnsafeBufferPointer<UInt8>, onlyASCII: Bool, _ scratch: UnsafeMutableBufferPointer<UInt8>,
+    _ body: (UnsafeBufferPointer<UInt8>) -> Void
+  ) {
+    guard lowercase else { return body(word) }
+    guard onlyASCII else {
+      var lowered = String(decoding: word, as: UTF8.self).lowercased()
+      return lowered.withUTF8 { body($0) }
+    }
+    for k in 0..<word.count {
+      let b = word[k]
+      scratch[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+    }
+    body(UnsafeBufferPointer(rebasing: scratch[0..<word.count]))
   }
 }

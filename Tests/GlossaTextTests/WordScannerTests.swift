@@ -25,3 +25,71 @@ import Testing
     #expect(words("a an the é éa", WordScanner(minimumLength: 2)) == ["an", "the", "éa"])
   }
 }
+
+/// The run finder reads ASCII 64 bytes at a time through bit masks; these tests hold it to
+/// the plain scalar-by-scalar definition on random texts long enough to cross many blocks,
+/// with runs that straddle block edges and blocks that hold other scalars.
+@Suite struct BlockRunTests {
+  /// Runs of `belongs`, one scalar at a time, with scalar offsets.
+  func plainRuns(_ text: String, _ belongs: (Unicode.Scalar) -> Bool) -> [Token] {
+    var tokens: [Token] = []
+    var current = ""
+    var start = 0
+    for (offset, scalar) in text.unicodeScalars.enumerated() {
+      if belongs(scalar) {
+        if current.isEmpty { start = offset }
+        current.unicodeScalars.append(scalar)
+      } else if !current.isEmpty {
+        tokens.append(Token(current, start: start, end: offset))
+        current = ""
+      }
+    }
+    if !current.isEmpty { tokens.append(Token(current, start: start, end: text.unicodeScalars.count)) }
+    return tokens
+  }
+
+  /// Texts of up to 400 scalars drawn mostly from ASCII, some from other scripts.
+  func randomTexts(_ count: Int) -> [String] {
+    let ascii = Array("abcXYZ019_ ,.!-'\n\t".unicodeScalars)
+    let other = Array("éÉ東京😀\u{301}\u{A0}—".unicodeScalars)
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    return (0..<count).map { _ in
+      var text = String.UnicodeScalarView()
+      let length = next(400)
+      let otherShare = next(4)  // 0: pure ASCII; else about one in 10, 20 or 30
+      for _ in 0..<length {
+        let useOther = otherShare > 0 && next(10 * otherShare) == 0
+        text.append(useOther ? other[next(other.count)] : ascii[next(ascii.count)])
+      }
+      return String(text)
+    }
+  }
+
+  @Test func regexRunsEqualThePlainDefinition() {
+    for text in randomTexts(500) {
+      #expect(RegexWordTokenizer().tokenize(text) == plainRuns(text, RegexWordTokenizer.isWordCharacter))
+    }
+  }
+
+  @Test func whitespaceRunsEqualThePlainDefinition() {
+    for text in randomTexts(500) {
+      #expect(WhitespaceTokenizer().tokenize(text) == plainRuns(text) { !$0.properties.isWhitespace })
+    }
+  }
+
+  @Test func scannerMinimumLengthCountsScalarsNotBytes() {
+    let scanner = WordScanner(minimumLength: 2)
+    for text in randomTexts(200) {
+      var found: [String] = []
+      var copy = text
+      copy.withUTF8 { bytes in scanner.scan(bytes) { found.append(String(decoding: $0, as: UTF8.self)) } }
+      let expected = plainRuns(text, RegexWordTokenizer.isWordCharacter).map(\.text)
+        .filter { $0.unicodeScalars.count >= 2 }
+      #expect(found == expected)
+    }
+  }
+}
