@@ -73,7 +73,7 @@ public final class TermTable: @unchecked Sendable {
 }
 
 extension TermAnalyzer {
-  /// Whether ``termIDs(_:into:)`` handles this analyzer: word unigrams of `\b\w+\b` or `\b\w\w+\b`.
+  /// Whether ``appendTermIDs(_:to:table:)`` handles this analyzer: word unigrams of `\b\w+\b` or `\b\w\w+\b`.
   var scansBytes: Bool {
     guard unit == .words, ngrams == 1...1 else { return false }
     switch pattern {
@@ -82,15 +82,14 @@ extension TermAnalyzer {
     }
   }
 
-  /// The document's terms as ids of `table`, scanned straight from its UTF-8 bytes.
-  func termIDs(_ document: String, into table: TermTable) -> [Int32] {
+  /// Appends the document's terms to `ids` as ids of `table`, scanned straight from its
+  /// UTF-8 bytes.
+  func appendTermIDs(_ document: String, to ids: inout [Int32], table: TermTable) {
     var document = document
     let scanner = WordScanner(lowercase: lowercase, minimumLength: pattern.isTwoOrMore ? 2 : 1)
-    var ids: [Int32] = []
     document.withUTF8 { bytes in
       scanner.scan(bytes) { ids.append(table.id($0.baseAddress!, count: $0.count)) }
     }
-    return ids
   }
 }
 

@@ -75,9 +75,11 @@ public struct CountVectorizer: Sendable {
     var starts = [0]
     starts.reserveCapacity(documents.count + 1)
     for document in documents {
-      flat +=
-        analyzer.scansBytes
-        ? analyzer.termIDs(document, into: table) : try analyzer.terms(document).map(table.id)
+      if analyzer.scansBytes {
+        analyzer.appendTermIDs(document, to: &flat, table: table)
+      } else {
+        flat += try analyzer.terms(document).map(table.id)
+      }
       starts.append(flat.count)
     }
     let firstSeen = table.terms
@@ -85,7 +87,8 @@ public struct CountVectorizer: Sendable {
     var totalCount = [Int](repeating: 0, count: firstSeen.count)
     var lastDocument = [Int](repeating: -1, count: firstSeen.count)
     for d in documents.indices {
-      for id in flat[starts[d]..<starts[d + 1]].map(Int.init) {
+      for k in starts[d]..<starts[d + 1] {
+        let id = Int(flat[k])
         totalCount[id] += 1
         if lastDocument[id] != d {
           lastDocument[id] = d
@@ -146,13 +149,14 @@ public struct CountVectorizer: Sendable {
   func counts(_ columns: [Int32], _ documentStart: [Int]) -> SparseMatrix {
     var scratch = [Double](repeating: 0, count: terms.count)
     var starts = [0]
+    starts.reserveCapacity(documentStart.count)
     var indices: [Int32] = []
     var values: [Double] = []
     var touched: [Int] = []
     for d in 0..<(documentStart.count - 1) {
       touched.removeAll(keepingCapacity: true)
-      for c in columns[documentStart[d]..<documentStart[d + 1]] where c >= 0 {
-        let c = Int(c)
+      for k in documentStart[d]..<documentStart[d + 1] where columns[k] >= 0 {
+        let c = Int(columns[k])
         if scratch[c] == 0 { touched.append(c) }
         scratch[c] = binary ? 1 : scratch[c] + 1
       }
