@@ -48,15 +48,31 @@ public struct BPEModel: TokenizerModel {
   public let endOfWord: EndOfWord
   /// What symbols outside the vocabulary become (nil for byte-level models, which have none).
   public let unknownToken: String?
-  private let ranks: [Merge: Int]
+  /// Each merge by the ids of its two symbols: its rank (the earliest, if learned twice) and
+  /// the id of its result. Merges of symbols outside the vocabulary are left out, as
+  /// HuggingFace refuses them.
+  private let pairs: MergeTable
+  private let unknownID: Int32?
+  /// The id of each ASCII character as a symbol of its own (−1: not in the vocabulary).
+  private let asciiIDs: [Int32]
 
   /// A model from its vocabulary (token → id) and merges.
   public init(vocabulary: [String: Int], merges: [Merge], endOfWord: EndOfWord, unknownToken: String?) {
-    table = TokenTable(vocabulary)
+    let table = TokenTable(vocabulary)
+    self.table = table
     self.merges = merges
     self.endOfWord = endOfWord
     self.unknownToken = unknownToken
-    ranks = Dictionary(merges.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: min)
+    unknownID = unknownToken.flatMap { table.ids[$0] }.map(Int32.init)
+    var pairs = MergeTable(capacity: merges.count)
+    for (rank, merge) in merges.enumerated() {
+      guard let left = table.ids[merge.left], let right = table.ids[merge.right],
+        let result = table.ids[merge.result]
+      else { continue }
+      pairs.insertIfAbsent(Int32(left), Int32(right), rank: Int32(rank), result: Int32(result))
+    }
+    self.pairs = pairs
+    asciiIDs = (0..<128).map { table.ids[String(UnicodeScalar(UInt8($0)))].map(Int32.init) ?? -1 }
   }
 
   /// A model whose ids are the positions of `symbols`, with the unknown token (if any)
@@ -73,39 +89,71 @@ public struct BPEModel: TokenizerModel {
   public var tokens: [String] { (0..<table.tokens.count).compactMap { table.tokens[$0] } }
 
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
-    var symbols = piece.enumerated().map { (text: String($0.element), range: $0.offset..<($0.offset + 1)) }
-    switch endOfWord {
-    case .symbol(let marker): symbols.append((marker, piece.count..<piece.count))
-    case .suffix(let suffix): if !symbols.isEmpty { symbols[symbols.count - 1].text += suffix }
-    case .none: break
+    // The symbols as ids, each with the scalars it covers; a symbol outside the vocabulary
+    // becomes the unknown token, or is dropped when there is none (as HuggingFace does).
+    var ids: [Int32] = []
+    var ranges: [Range<Int>] = []
+    ids.reserveCapacity(piece.count + 1)
+    ranges.reserveCapacity(piece.count + 1)
+    func add(_ id: Int32?, _ range: Range<Int>) {
+      guard let id = id ?? unknownID else { return }
+      ids.append(id)
+      ranges.append(range)
     }
-    if let unknownToken {
-      for i in symbols.indices where table.ids[symbols[i].text] == nil { symbols[i].text = unknownToken }
-    }
-    while symbols.count > 1 {
-      // The adjacent pair learned earliest, then every occurrence of it, left to right.
-      var best: (rank: Int, merge: Merge)? = nil
-      for i in 0..<(symbols.count - 1) {
-        let pair = Merge(symbols[i].text, symbols[i + 1].text)
-        if let rank = ranks[pair], rank < best?.rank ?? .max { best = (rank, pair) }
+    for (offset, scalar) in piece.enumerated() {
+      if case .suffix(let suffix) = endOfWord, offset == piece.count - 1 {
+        add(table.ids[String(scalar) + suffix].map(Int32.init), offset..<(offset + 1))
+      } else if scalar.isASCII {
+        let id = asciiIDs[Int(scalar.value)]
+        add(id >= 0 ? id : nil, offset..<(offset + 1))
+      } else {
+        add(table.ids[String(scalar)].map(Int32.init), offset..<(offset + 1))
       }
-      guard let merge = best?.merge else { break }
-      var merged: [(text: String, range: Range<Int>)] = []
-      merged.reserveCapacity(symbols.count)
+    }
+    if case .symbol(let marker) = endOfWord {
+      add(table.ids[marker].map(Int32.init), piece.count..<piece.count)
+    }
+    // The rank and result of each adjacent pair (rank .max: no merge), kept up to date
+    // through the merges so that each merge looks up only the pairs it made.
+    var pairRank = [Int32](repeating: .max, count: ids.count)
+    var pairResult = [Int32](repeating: 0, count: ids.count)
+    func lookUp(_ i: Int) {
+      (pairRank[i], pairResult[i]) =
+        i + 1 < ids.count ? pairs.merge(ids[i], ids[i + 1]) ?? (.max, 0) : (.max, 0)
+    }
+    for i in ids.indices { lookUp(i) }
+    var source = [Int](repeating: 0, count: ids.count)  // where each symbol came from; −1: merged
+    while let best = pairRank.min(), best < .max {
+      // The adjacent pair learned earliest, then every occurrence of it, left to right.
+      var kept = 0
       var i = 0
-      while i < symbols.count {
-        if i + 1 < symbols.count && symbols[i].text == merge.left && symbols[i + 1].text == merge.right {
-          merged.append((merge.result, symbols[i].range.lowerBound..<symbols[i + 1].range.upperBound))
+      while i < ids.count {
+        if pairRank[i] == best {
+          (ids[kept], ranges[kept], source[kept]) = (
+            pairResult[i], ranges[i].lowerBound..<ranges[i + 1].upperBound, -1
+          )
           i += 2
         } else {
-          merged.append(symbols[i])
+          (ids[kept], ranges[kept], source[kept]) = (ids[i], ranges[i], i)
           i += 1
         }
+        kept += 1
       }
-      symbols = merged
+      ids.removeLast(ids.count - kept)
+      ranges.removeLast(ranges.count - kept)
+      // A pair of two untouched neighbours keeps its rank; the others are looked up.
+      for k in 0..<kept {
+        if source[k] >= 0 && k + 1 < kept && source[k + 1] == source[k] + 1 {
+          (pairRank[k], pairResult[k]) = (pairRank[source[k]], pairResult[source[k]])
+        } else {
+          lookUp(k)
+        }
+      }
+      pairRank.removeLast(pairRank.count - kept)
+      pairResult.removeLast(pairResult.count - kept)
     }
-    return symbols.compactMap { symbol in
-      table.ids[symbol.text].map { ModelToken(id: $0, text: symbol.text, range: symbol.range) }
+    return zip(ids, ranges).map { id, range in
+      ModelToken(id: Int(id), text: table.tokens[Int(id)] ?? "", range: range)
     }
   }
 
@@ -119,5 +167,58 @@ public struct BPEModel: TokenizerModel {
   /// The subword tokens of a text: whitespace-separated words, each encoded.
   public func encode(_ text: String) -> [String] {
     WhitespaceTokenizer().words(text).flatMap(encode(word:))
+  }
+}
+
+/// Merge rules by the ids of their two symbols, in one open-addressing array whose entries
+/// hold the key, the rank and the result together: a lookup touches one cache line, which
+/// matters because encoding a new word looks up every adjacent pair.
+struct MergeTable: Sendable {
+  private struct Entry {
+    var key: UInt64
+    var rank: Int32  // −1: empty
+    var result: Int32
+  }
+  private var entries: [Entry]
+
+  init(capacity: Int) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    entries = [Entry](repeating: Entry(key: 0, rank: -1, result: 0), count: size)
+  }
+
+  @inline(__always)
+  private static func key(_ left: Int32, _ right: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
+  }
+
+  @inline(__always)
+  private func position(_ key: UInt64) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (entries.count - 1)
+  }
+
+  /// The rank and result of merging `left` with `right`, or nil.
+  @inline(__always)
+  func merge(_ left: Int32, _ right: Int32) -> (rank: Int32, result: Int32)? {
+    let key = Self.key(left, right)
+    return entries.withUnsafeBufferPointer { entries in
+      var p = position(key)
+      while entries[p].rank >= 0 {
+        if entries[p].key == key { return (entries[p].rank, entries[p].result) }
+        p = (p + 1) & (entries.count - 1)
+      }
+      return nil
+    }
+  }
+
+  /// Adds a merge unless the pair already has one (the earlier rank wins).
+  mutating func insertIfAbsent(_ left: Int32, _ right: Int32, rank: Int32, result: Int32) {
+    let key = Self.key(left, right)
+    var p = position(key)
+    while entries[p].rank >= 0 {
+      if entries[p].key == key { return }
+      p = (p + 1) & (entries.count - 1)
+    }
+    entries[p] = Entry(key: key, rank: rank, result: result)
   }
 }

@@ -67,23 +67,29 @@ enum ScalarClass {
 }
 
 /// How a scanner treats a scalar: dropped, a piece by itself, or part of a run of its group.
-enum RunClass: Equatable {
-  case drop, alone
-  case group(Int)
+/// A small integer, so that the scanners compare classes with one instruction.
+struct RunClass: Equatable {
+  private let code: Int8
+  static let drop = RunClass(code: -1)
+  static let alone = RunClass(code: -2)
+  static func group(_ n: Int8) -> RunClass { RunClass(code: n) }
 }
 
 /// Maximal runs of scalars of the same group; `.alone` scalars are runs of their own and
 /// `.drop` scalars separate runs without belonging to any.
 func runRanges(_ scalars: [Unicode.Scalar], _ classify: (Unicode.Scalar) -> RunClass) -> [Range<Int>] {
   var ranges: [Range<Int>] = []
+  ranges.reserveCapacity(scalars.count / 4 + 1)
   var start = 0
   var current = RunClass.drop
-  for (i, scalar) in scalars.enumerated() {
-    let kind = classify(scalar)
-    if kind != current || kind == .alone {
-      if current != .drop { ranges.append(start..<i) }
-      start = i
-      current = kind
+  scalars.withUnsafeBufferPointer { scalars in
+    for i in 0..<scalars.count {
+      let kind = classify(scalars[i])
+      if kind != current || kind == .alone {
+        if current != .drop { ranges.append(start..<i) }
+        start = i
+        current = kind
+      }
     }
   }
   if current != .drop { ranges.append(start..<scalars.count) }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// What a tokenizer makes of a text: token ids, the tokens, and where each came from.
@@ -16,6 +17,15 @@ public struct Encoding: Sendable, Equatable {
   public var specialTokensMask: [Int] = []
   /// 1 for a real token, 0 for padding.
   public var attentionMask: [Int] = []
+
+  mutating func reserveCapacity(_ n: Int) {
+    ids.reserveCapacity(n)
+    tokens.reserveCapacity(n)
+    offsets.reserveCapacity(n)
+    byteOffsets.reserveCapacity(n)
+    specialTokensMask.reserveCapacity(n)
+    attentionMask.reserveCapacity(n)
+  }
 
   mutating func append(
     id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true
@@ -108,19 +118,27 @@ public struct PostProcessing: Sendable {
 /// decoder back to text. Added special tokens are recognised by id for decoding.
 public struct Tokenizer: Sendable {
   /// Rewrites the text first (nil: none).
-  public var normalizer: (any Normalizer)?
+  public var normalizer: (any Normalizer)? { didSet { memo = SharedMemo() } }
   /// Cuts the text into pieces (nil: the whole text is one piece).
-  public var preTokenizer: (any PreTokenizer)?
+  public var preTokenizer: (any PreTokenizer)? {
+    didSet {
+      memo = SharedMemo()
+      asciiClasses = Self.asciiClasses(of: preTokenizer)
+    }
+  }
   /// Turns each piece into tokens.
-  public var model: any TokenizerModel
+  public var model: any TokenizerModel { didSet { memo = SharedMemo() } }
   /// Turns tokens back into text.
   public var decoder: any TokenDecoder
   /// Ids of special tokens (dropped when decoding with `skipSpecialTokens`).
-  public var specialTokenIDs: Set<Int>
+  public var specialTokenIDs: Set<Int> { didSet { memo = SharedMemo() } }
   /// Special tokens around each text, truncation and padding.
   public var postProcessing = PostProcessing()
-  /// Pieces already encoded (the model is deterministic, and words repeat).
-  private let cache = PieceCache()
+  /// Pieces already encoded (the model is deterministic, and words repeat); a new one
+  /// whenever a stage changes.
+  private var memo = SharedMemo()
+  /// How the pre-tokenizer classes each ASCII scalar, when it only cuts runs of classes.
+  private var asciiClasses: [RunClass]?
 
   public init(
     normalizer: (any Normalizer)?, preTokenizer: (any PreTokenizer)?, model: any TokenizerModel,
@@ -128,67 +146,135 @@ public struct Tokenizer: Sendable {
   ) {
     self.normalizer = normalizer
     self.preTokenizer = preTokenizer
+    asciiClasses = Self.asciiClasses(of: preTokenizer)
     self.model = model
     self.decoder = decoder
     self.specialTokenIDs = specialTokenIDs
   }
 
-  /// Encodes one text.
+  /// Encodes one text. Distinct pieces are encoded once and remembered; the memo sits
+  /// behind a lock, so texts encoded from several threads at once take turns: use
+  /// ``encode(batch:threads:)`` to use every core.
   public func encode(_ text: String) -> Encoding {
-    // byteStart[i]: where scalar i of the original text starts in its UTF-8 bytes.
-    var byteStart = [0]
-    for scalar in text.unicodeScalars { byteStart.append(byteStart.last! + UTF8.width(scalar)) }
-    var encoding = Encoding()
-    /// Appends a token that covers `range` of the original scalars.
-    func add(_ token: ModelToken, covering range: Range<Int>) {
-      encoding.append(
-        id: token.id, token: token.text, offset: range,
-        byteOffset: byteStart[range.lowerBound]..<byteStart[range.upperBound],
-        special: specialTokenIDs.contains(token.id))
+    var encoding = memo.slots[0].table.withLock { encode(text, memo: &$0) }
+    postProcessing.apply(&encoding)
+    return encoding
+  }
+
+  /// Encodes many texts on `threads` cores (all by default), each thread with a memo of its
+  /// own that lasts from call to call, then pads them as ``postProcessing`` asks.
+  public func encode(batch texts: [String], threads: Int? = nil) -> [Encoding] {
+    nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: texts.count)
+    let workers = max(1, min(texts.count, threads ?? memo.slots.count, memo.slots.count))
+    results.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let slots = buffer
+      @Sendable func work(_ w: Int) {
+        memo.slots[w].table.withLock { memo in
+          for i in (w * texts.count / workers)..<((w + 1) * texts.count / workers) {
+            slots[i] = encode(texts[i], memo: &memo)
+            postProcessing.apply(&slots[i])
+          }
+        }
+      }
+      if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
     }
-    let scalars = Array(text.unicodeScalars)
-    if normalizer == nil, let pre = preTokenizer, let ranges = pre.pieceRanges(scalars) {
-      // Fast path: cut the original scalars directly; each distinct piece is prepared and
-      // encoded once, its tokens cached with ranges relative to the piece.
-      for range in ranges {
-        let tokens = cache.tokens(of: scalars[range]) { piece in
-          let prepared = pre.prepare(NormalizedText(string(piece)))
+    postProcessing.pad(&results)
+    return results
+  }
+
+  private static func asciiClasses(of preTokenizer: (any PreTokenizer)?) -> [RunClass]? {
+    guard let splitter = preTokenizer as? any RunSplitter else { return nil }
+    return (0..<128).map { splitter.classify(Unicode.Scalar(UInt8($0))) }
+  }
+
+  /// The fast path's fast path, for an ASCII text cut by a run splitter: runs found by
+  /// looking bytes up in `classes`, pieces looked up in the memo by their bytes, and byte
+  /// offsets equal to scalar offsets. Nil when the text is not all ASCII.
+  private func encodeASCII(
+    _ text: String, _ classes: [RunClass], _ pre: any PreTokenizer, memo: inout PieceMemo
+  ) -> Encoding? {
+    var text = text
+    return text.withUTF8 { bytes -> Encoding? in
+      guard isASCII(bytes) else { return nil }
+      var encoding = Encoding()
+      encoding.reserveCapacity(bytes.count / 3 + 2)
+      func add(_ piece: Range<Int>) {
+        let entry = memo.tokens(
+          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs
+        ) {
+          scalars in
+          let prepared = pre.prepare(NormalizedText(string(scalars)))
           return model.tokenize(prepared.scalars).map { token in
             ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
           }
         }
-        for token in tokens {
-          add(
-            token,
-            covering: (range.lowerBound + token.range.lowerBound)..<(range.lowerBound + token.range.upperBound)
-          )
+        for k in entry {
+          let token = memo.token(k)
+          let offset =
+            (token.range.lowerBound + piece.lowerBound)..<(token.range.upperBound + piece.lowerBound)
+          encoding.append(
+            id: token.id, token: token.text, offset: offset, byteOffset: offset, special: token.special)
         }
+      }
+      classes.withUnsafeBufferPointer { classes in
+        var start = 0
+        var current = RunClass.drop
+        for i in 0..<bytes.count {
+          let kind = classes[Int(bytes[i])]
+          if kind != current || kind == .alone {
+            if current != .drop { add(start..<i) }
+            start = i
+            current = kind
+          }
+        }
+        if current != .drop { add(start..<bytes.count) }
+      }
+      return encoding
+    }
+  }
+
+  /// The encoding of one text before post-processing, through `memo`.
+  private func encode(_ text: String, memo: inout PieceMemo) -> Encoding {
+    if normalizer == nil, let pre = preTokenizer, let classes = asciiClasses,
+      let encoding = encodeASCII(text, classes, pre, memo: &memo)
+    {
+      return encoding
+    }
+    let scalars = Array(text.unicodeScalars)
+    var bytes = ByteOffsets(scalars)
+    var encoding = Encoding()
+    encoding.reserveCapacity(scalars.count / 3 + 2)
+    /// Appends the tokens of memo entry `entry`, whose ranges `original` maps to the text's.
+    func add(_ entry: Range<Int>, _ original: (Range<Int>) -> Range<Int>) {
+      for k in entry {
+        let token = memo.token(k)
+        let offset = original(token.range)
+        encoding.append(
+          id: token.id, token: token.text, offset: offset, byteOffset: bytes.range(of: offset),
+          special: token.special)
+      }
+    }
+    if normalizer == nil, let pre = preTokenizer, let pieces = pre.pieceRanges(scalars) {
+      // Fast path: cut the original scalars directly; each distinct piece is prepared and
+      // encoded once, its tokens remembered with ranges relative to the piece.
+      for piece in pieces {
+        let entry = memo.tokens(of: scalars[piece], specialIDs: specialTokenIDs) { scalars in
+          let prepared = pre.prepare(NormalizedText(string(scalars)))
+          return model.tokenize(prepared.scalars).map { token in
+            ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
+          }
+        }
+        add(entry) { ($0.lowerBound + piece.lowerBound)..<($0.upperBound + piece.lowerBound) }
       }
     } else {
       var normalized = NormalizedText(text)
       normalizer?.normalize(&normalized)
       for piece in preTokenizer?.split(normalized) ?? [normalized] {
-        for token in cache.tokens(of: piece.scalars[...], { model.tokenize($0) }) {
-          add(token, covering: piece.originalRange(of: token.range))
-        }
+        let entry = memo.tokens(of: piece.scalars[...], specialIDs: specialTokenIDs, model.tokenize)
+        add(entry, piece.originalRange)
       }
     }
-    postProcessing.apply(&encoding)
     return encoding
-  }
-
-  /// Encodes many texts on all cores, then pads them as ``postProcessing`` asks.
-  public func encode(batch texts: [String]) -> [Encoding] {
-    nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: texts.count)
-    let chunk = max(1, texts.count / 64)
-    results.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: (texts.count + chunk - 1) / chunk) { c in
-        for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) { slots[i] = encode(texts[i]) }
-      }
-    }
-    postProcessing.pad(&results)
-    return results
   }
 
   /// The text of token ids, without special tokens unless `skipSpecialTokens` is false.
@@ -198,44 +284,158 @@ public struct Tokenizer: Sendable {
   }
 }
 
-/// A bounded, thread-safe memo of piece → model tokens. Frequent words are encoded once.
-/// Pieces are looked up by a hash of their scalars, without building a `String`.
-final class PieceCache: Sendable {
-  static let capacity = 200_000
-
-  private struct Table: ~Copyable {
-    var slots = FlatHashTable(capacity: 1 << 12)
-    var pieces: [[Unicode.Scalar]] = []
-    var tokens: [[ModelToken]] = []
+/// A tokenizer's memos of pieces, shared by its copies: one per core, each behind its own
+/// lock (batch encoding gives worker w memo w; single texts use memo 0).
+final class SharedMemo: Sendable {
+  final class Slot: Sendable {
+    let table = Mutex(PieceMemo())
   }
-  private let table = Mutex(Table())
+  let slots = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Slot() }
+}
 
+/// Pieces already encoded, their tokens stored flat (no array per piece). A piece is found
+/// by a hash of its UTF-8 bytes in an open-addressing array whose entries hold the hash, where
+/// the piece's bytes and tokens are, and their lengths, so that a lookup reads one entry,
+/// the bytes and the tokens: three cache lines. Bounded: when full it starts again empty.
+/// Not thread-safe.
+struct PieceMemo: ~Copyable {
+  static let capacity = 1 << 17
+
+  /// One remembered token.
+  struct Token {
+    let id: Int
+    let text: String
+    /// The scalars it covers, relative to its piece (or as the model gave them).
+    let range: Range<Int>
+    let special: Bool
+  }
+
+  private struct Entry {
+    var key: UInt64 = 0
+    var byteStart: Int32 = 0
+    var byteCount: Int32 = -1  // −1: empty
+    var tokenStart: Int32 = 0
+    var tokenCount: Int32 = 0
+  }
+
+  private var entries = [Entry](repeating: Entry(), count: 1 << 12)
+  private var count = 0
+  private var bytes: [UInt8] = []
+  private var tokens: [Token] = []
+
+  /// Token k of the memo.
   @inline(__always)
-  private static func fingerprint(_ scalars: ArraySlice<Unicode.Scalar>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for s in scalars { h = (h ^ UInt64(s.value)) &* 0x100_0000_01b3 }
-    return h
+  func token(_ k: Int) -> Token { tokens[k] }
+
+  /// Where the tokens of the piece with these UTF-8 bytes lie (see ``token(_:)``), from the
+  /// memo or from `encode` (then remembered); tokens whose id is in `specialIDs` are marked
+  /// special.
+  mutating func tokens(
+    ofUTF8 piece: UnsafeBufferPointer<UInt8>, specialIDs: Set<Int>,
+    _ encode: ([Unicode.Scalar]) -> [ModelToken]
+  ) -> Range<Int> {
+    var key: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in piece { key = (key ^ UInt64(b)) &* 0x100_0000_01b3 }
+    let mask = entries.count - 1
+    var p = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+    let found: Int? = entries.withUnsafeBufferPointer { entries in
+      bytes.withUnsafeBufferPointer { bytes in
+        while entries[p].byteCount >= 0 {
+          let entry = entries[p]
+          if entry.key == key && Int(entry.byteCount) == piece.count
+            && memcmp(bytes.baseAddress! + Int(entry.byteStart), piece.baseAddress!, piece.count) == 0
+          {
+            return p
+          }
+          p = (p + 1) & mask
+        }
+        return nil
+      }
+    }
+    if let found {
+      let start = Int(entries[found].tokenStart)
+      return start..<(start + Int(entries[found].tokenCount))
+    }
+    // A new piece: remembered at the empty slot p, after making room if needed.
+    if count == Self.capacity || (count + 1) * 2 > entries.count {
+      if count == Self.capacity { self = PieceMemo() } else { grow() }
+      return tokens(ofUTF8: piece, specialIDs: specialIDs, encode)
+    }
+    let encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
+    entries[p] = Entry(
+      key: key, byteStart: Int32(bytes.count), byteCount: Int32(piece.count), tokenStart: Int32(tokens.count),
+      tokenCount: Int32(encoded.count))
+    count += 1
+    bytes.append(contentsOf: piece)
+    for token in encoded {
+      tokens.append(
+        Token(id: token.id, text: token.text, range: token.range, special: specialIDs.contains(token.id)))
+    }
+    return (tokens.count - encoded.count)..<tokens.count
   }
 
-  /// The tokens of `scalars`, from the memo or from `encode` (then remembered).
-  func tokens(of scalars: ArraySlice<Unicode.Scalar>, _ encode: ([Unicode.Scalar]) -> [ModelToken])
-    -> [ModelToken]
-  {
-    let key = Self.fingerprint(scalars)
-    let hit = table.withLock { table -> [ModelToken]? in
-      table.slots.slot(of: key) { table.pieces[Int($0)].elementsEqual(scalars) }.map { table.tokens[Int($0)] }
+  /// Doubles the entries, each moved to its slot in the larger array.
+  private mutating func grow() {
+    let old = entries
+    entries = [Entry](repeating: Entry(), count: old.count * 2)
+    let mask = entries.count - 1
+    for entry in old where entry.byteCount >= 0 {
+      var p = Int(truncatingIfNeeded: (entry.key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+      while entries[p].byteCount >= 0 { p = (p + 1) & mask }
+      entries[p] = entry
     }
-    if let hit { return hit }
-    let piece = Array(scalars)
-    let tokens = encode(piece)
-    table.withLock { table in
-      guard table.tokens.count < Self.capacity,
-        table.slots.slot(of: key, matches: { table.pieces[Int($0)] == piece }) == nil
-      else { return }
-      table.slots.insert(key)
-      table.pieces.append(piece)
-      table.tokens.append(tokens)
+  }
+
+  /// ``tokens(ofUTF8:specialIDs:_:)`` for a piece given as scalars.
+  mutating func tokens(
+    of piece: ArraySlice<Unicode.Scalar>, specialIDs: Set<Int>, _ encode: ([Unicode.Scalar]) -> [ModelToken]
+  ) -> Range<Int> {
+    var utf8 = string(piece)
+    return utf8.withUTF8 { tokens(ofUTF8: $0, specialIDs: specialIDs, encode) }
+  }
+}
+
+/// Whether every byte is below 0x80, eight at a time.
+@inline(__always)
+func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  guard let base = bytes.baseAddress else { return true }
+  let raw = UnsafeRawPointer(base)
+  var high: UInt64 = 0
+  var i = 0
+  while i + 8 <= bytes.count {
+    high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+    i += 8
+  }
+  while i < bytes.count {
+    high |= UInt64(bytes[i])
+    i += 1
+  }
+  return high & 0x8080_8080_8080_8080 == 0
+}
+
+/// Byte offsets of scalar offsets in a text, found by walking from the last one asked
+/// (tokens come in order, so each walk is short).
+struct ByteOffsets {
+  private let scalars: [Unicode.Scalar]
+  private var scalar = 0
+  private var byte = 0
+
+  init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+  mutating func offset(of target: Int) -> Int {
+    while scalar < target {
+      byte += UTF8.width(scalars[scalar])
+      scalar += 1
     }
-    return tokens
+    while scalar > target {
+      scalar -= 1
+      byte -= UTF8.width(scalars[scalar])
+    }
+    return byte
+  }
+
+  mutating func range(of scalars: Range<Int>) -> Range<Int> {
+    let start = offset(of: scalars.lowerBound)
+    return start..<offset(of: scalars.upperBound)
   }
 }

@@ -1,0 +1,92 @@
+import GlossaText
+import Testing
+
+/// The encoder's shortcuts held to the plain definitions: BPE merging with ranks kept up to
+/// date against a from-scratch merge loop, the ASCII path and the memo against the general
+/// path, and a memo that grows and restarts against a fresh encoding of every piece.
+@Suite struct EncodingPathTests {
+  var state: UInt64 = 2024
+  mutating func next(_ n: Int) -> Int {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((state >> 33) % UInt64(n))
+  }
+
+  /// Words over a small alphabet (so that merges stack up), some with unknown characters.
+  mutating func words(_ count: Int) -> [String] {
+    let alphabet = Array("abcdeabcaab")
+    return (0..<count).map { _ in
+      String((0..<(1 + next(9))).map { _ in next(40) == 0 ? "x" : alphabet[next(alphabet.count)] })
+    }
+  }
+
+  /// The merge loop as the lecture runs it: find the earliest-learned adjacent pair among
+  /// the symbols' texts, merge its every occurrence left to right, repeat.
+  func plainMerges(_ word: String, _ model: BPEModel) -> [String] {
+    var symbols = word.map(String.init) + (model.endOfWord == .symbol("_") ? ["_"] : [])
+    symbols = symbols.map { model.id(of: $0) == nil ? model.unknownToken! : $0 }
+    let rank = Dictionary(
+      model.merges.enumerated().map { ("\($0.element.left) \($0.element.right)", $0.offset) }
+    ) {
+      min($0, $1)
+    }
+    while symbols.count > 1 {
+      let ranked = (0..<(symbols.count - 1)).compactMap { i in rank["\(symbols[i]) \(symbols[i + 1])"] }
+      guard let best = ranked.min() else { break }
+      let merge = model.merges[best]
+      var merged: [String] = []
+      var i = 0
+      while i < symbols.count {
+        if i + 1 < symbols.count && symbols[i] == merge.left && symbols[i + 1] == merge.right {
+          merged.append(merge.result)
+          i += 2
+        } else {
+          merged.append(symbols[i])
+          i += 1
+        }
+      }
+      symbols = merged
+    }
+    return symbols
+  }
+
+  @Test mutating func bpeMergesEqualThePlainLoop() throws {
+    let model = try BPETrainer(endOfWord: .symbol("_"), merges: 60).train(words: words(2000))
+    for word in words(2000) {
+      #expect(model.encode(word: word) == plainMerges(word, model), "\(word)")
+    }
+  }
+
+  @Test mutating func asciiPathAndMemoEqualTheGeneralPath() throws {
+    let model = try BPETrainer(merges: 60).train(words: words(2000))
+    let fast = Tokenizer(normalizer: nil, preTokenizer: WhitespacePreTokenizer(), model: model)
+    // A sequence of one pre-tokenizer cuts the same pieces through the general path.
+    let general = Tokenizer(
+      normalizer: nil, preTokenizer: PreTokenizerSequence([WhitespacePreTokenizer()]), model: model)
+    let texts = (0..<300).map { i in
+      words(12).joined(separator: [" ", ", ", "  ", "!", " é "][i % 5])
+    }
+    for text in texts + texts {  // the second time from the memo
+      #expect(fast.encode(text) == general.encode(text), "\(text)")
+    }
+    #expect(fast.encode(batch: texts, threads: 2) == texts.map(general.encode))
+  }
+
+  @Test mutating func aGrowingMemoGivesEveryPieceItsOwnTokens() throws {
+    let model = try BPETrainer(merges: 60).train(words: words(2000))
+    let tokenizer = Tokenizer(normalizer: nil, preTokenizer: WhitespacePreTokenizer(), model: model)
+    // Thousands of distinct pieces: the memo grows several times.
+    let pieces = Set(words(20_000).map { $0 + "\(next(1000))" })
+    for piece in pieces {
+      #expect(tokenizer.encode(piece).tokens == model.tokenize(Array(piece.unicodeScalars)).map(\.text))
+    }
+  }
+
+  @Test func changingTheModelForgetsTheMemo() {
+    var tokenizer = Tokenizer(
+      normalizer: nil, preTokenizer: WhitespacePreTokenizer(),
+      model: WordLevelModel(vocabulary: ["[UNK]": 0, "hello": 1], unknownToken: "[UNK]"))
+    #expect(tokenizer.encode("hello").ids == [1])
+    tokenizer.model = WordLevelModel(vocabulary: ["[UNK]": 0, "hello": 7], unknownToken: "[UNK]")
+    #expect(tokenizer.encode("hello").ids == [7])
+  }
+}
