@@ -301,13 +301,22 @@ final class SharedMemo: Sendable {
 struct PieceMemo: ~Copyable {
   static let capacity = 1 << 17
 
-  /// One remembered token.
+  /// One remembered token, packed in 32 bytes so that more of them share a cache line.
   struct Token {
-    let id: Int
-    let text: String
-    /// The scalars it covers, relative to its piece (or as the model gave them).
-    let range: Range<Int>
+    private let id32: Int32
     let special: Bool
+    private let start: Int32, end: Int32
+    let text: String
+
+    init(id: Int, text: String, range: Range<Int>, special: Bool) {
+      (id32, self.special, start, end, self.text) = (
+        Int32(id), special, Int32(range.lowerBound), Int32(range.upperBound), text
+      )
+    }
+
+    var id: Int { Int(id32) }
+    /// The scalars it covers, relative to its piece (or as the model gave them).
+    var range: Range<Int> { Int(start)..<Int(end) }
   }
 
   private struct Entry {
