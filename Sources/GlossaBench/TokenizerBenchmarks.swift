@@ -48,7 +48,7 @@ func wordTokenizerBenchmark(_ options: Options) {
   let megabytes = Double(lines.reduce(0) { $0 + $1.utf8.count }) / 1e6
   var results: [[String: Any]] = []
   let tokenizers: [(String, any WordTokenizer)] = [
-    ("regex", RegexWordTokenizer())
+    ("regex", RegexWordTokenizer()), ("treebank", TreebankTokenizer()),
   ]
   for (name, tokenizer) in tokenizers {
     // The median of three passes, as the peers' script reports.

@@ -15,84 +15,138 @@ public struct TreebankTokenizer: WordTokenizer {
 
   public init(_ variant: Variant = .nltk) { self.variant = variant }
 
-  typealias Rule = (NSRegularExpression, String)
+  /// A rewrite: a regular expression, its replacement template, and the text that any match
+  /// must contain (one of `needles`, or the text starting with `prefix`), so that a rule
+  /// whose characters are absent is skipped without running the regex engine.
+  struct Rule: @unchecked Sendable {
+    let regex: NSRegularExpression
+    let template: String
+    let needles: [[UInt8]]
+    let prefix: [UInt8]?
+    let caseInsensitive: Bool
 
-  static func rule(_ pattern: String, _ template: String, caseInsensitive: Bool = false) -> Rule {
+    /// Whether the rule could match `text` (bytes, with `lowered` its ASCII lowercasing, or
+    /// nil when the text is not ASCII).
+    func mayMatch(_ text: UnsafeBufferPointer<UInt8>, lowered: [UInt8]?) -> Bool {
+      if let prefix { return text.starts(with: prefix) }
+      guard caseInsensitive else { return needles.contains { contains(text, $0) } }
+      // Unicode case folding can match in unforeseen ways: only ASCII text is filtered.
+      guard let lowered else { return true }
+      return lowered.withUnsafeBufferPointer { lowered in needles.contains { contains(lowered, $0) } }
+    }
+
+    private func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+      guard let first = needle.first, text.count >= needle.count else { return false }
+      var i = 0
+      while i + needle.count <= text.count {
+        if text[i] == first && needle.indices.allSatisfy({ text[i + $0] == needle[$0] }) { return true }
+        i += 1
+      }
+      return false
+    }
+  }
+
+  /// A rule that can only match text holding one of `needles` (or starting with `prefix`).
+  static func rule(
+    _ pattern: String, _ template: String, needles: [String] = [], prefix: String? = nil,
+    caseInsensitive: Bool = false
+  ) -> Rule {
     let options: NSRegularExpression.Options = caseInsensitive ? [.caseInsensitive] : []
-    return (try! NSRegularExpression(pattern: pattern, options: options), template)
+    return Rule(
+      regex: try! NSRegularExpression(pattern: pattern, options: options), template: template,
+      needles: needles.map { Array($0.utf8) }, prefix: prefix.map { Array($0.utf8) },
+      caseInsensitive: caseInsensitive)
   }
 
   static let startingQuotes: [Variant: [Rule]] = [
     .nltk: [
-      rule("([«“‘„]|[`]+)", " $1 "),
-      rule("^\"", "``"),
-      rule("(``)", " $1 "),
-      rule("([ (\\[{<])(\"|'{2})", "$1 `` "),
+      rule("([«“‘„]|[`]+)", " $1 ", needles: ["«", "“", "‘", "„", "`"]),
+      rule("^\"", "``", prefix: "\""),
+      rule("(``)", " $1 ", needles: ["``"]),
+      rule("([ (\\[{<])(\"|'{2})", "$1 `` ", needles: ["\"", "''"]),
       // An opening single quote before a word that is not a clitic ('s, 're, …).
-      rule("(?<!\\w)(')(?!(?:re|ve|ll|m|t|s|d|n)\\b)(?=\\w)", "$1 ", caseInsensitive: true),
+      rule("(?<!\\w)(')(?!(?:re|ve|ll|m|t|s|d|n)\\b)(?=\\w)", "$1 ", needles: ["'"], caseInsensitive: true),
     ],
     .classic: [
-      rule("^\"", "``"),
-      rule("(``)", " $1 "),
-      rule("([ (\\[{<])(\"|'{2})", "$1 `` "),
+      rule("^\"", "``", prefix: "\""),
+      rule("(``)", " $1 ", needles: ["``"]),
+      rule("([ (\\[{<])(\"|'{2})", "$1 `` ", needles: ["\"", "''"]),
     ],
   ]
 
   static let punctuation: [Variant: [Rule]] = [
     .nltk: [
-      rule("([^\\.])(\\.)([\\]\\)}>\"'»”’ ]*)\\s*$", "$1 $2 $3 "),
-      rule("([:,])([^\\d])", " $1 $2"),
-      rule("([:,])$", " $1 "),
-      rule("\\.{2,}", " $0 "),
-      rule("[;@#$%&]", " $0 "),
-      rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 "),
-      rule("[?!]", " $0 "),
-      rule("([^'])' ", "$1 ' "),
-      rule("[*]", " $0 "),
+      rule("([^\\.])(\\.)([\\]\\)}>\"'»”’ ]*)\\s*$", "$1 $2 $3 ", needles: ["."]),
+      rule("([:,])([^\\d])", " $1 $2", needles: [":", ","]),
+      rule("([:,])$", " $1 ", needles: [":", ","]),
+      rule("\\.{2,}", " $0 ", needles: [".."]),
+      rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"]),
+      rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."]),
+      rule("[?!]", " $0 ", needles: ["?", "!"]),
+      rule("([^'])' ", "$1 ' ", needles: ["' "]),
+      rule("[*]", " $0 ", needles: ["*"]),
     ],
     .classic: [
-      rule("([:,])([^\\d])", " $1 $2"),
-      rule("([:,])$", " $1 "),
-      rule("\\.\\.\\.", " ... "),
-      rule("[;@#$%&]", " $0 "),
-      rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 "),
-      rule("[?!]", " $0 "),
-      rule("([^'])' ", "$1 ' "),
+      rule("([:,])([^\\d])", " $1 $2", needles: [":", ","]),
+      rule("([:,])$", " $1 ", needles: [":", ","]),
+      rule("\\.\\.\\.", " ... ", needles: ["..."]),
+      rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"]),
+      rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."]),
+      rule("[?!]", " $0 ", needles: ["?", "!"]),
+      rule("([^'])' ", "$1 ' ", needles: ["' "]),
     ],
   ]
 
-  static let brackets = rule("[\\]\\[\\(\\)\\{\\}<>]", " $0 ")
-  static let doubleDashes = rule("--", " -- ")
+  static let brackets = rule(
+    "[\\]\\[\\(\\)\\{\\}<>]", " $0 ", needles: ["]", "[", "(", ")", "{", "}", "<", ">"])
+  static let doubleDashes = rule("--", " -- ", needles: ["--"])
 
   static let endingQuotes: [Variant: [Rule]] = [
     .nltk: [
-      rule("([»”’])", " $1 "),
-      rule("''", " '' "),
-      rule("\"", " '' "),
-      rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 "),
-      rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 "),
+      rule("([»”’])", " $1 ", needles: ["»", "”", "’"]),
+      rule("''", " '' ", needles: ["''"]),
+      rule("\"", " '' ", needles: ["\""]),
+      rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"]),
+      rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"]),
     ],
     .classic: [
-      rule("''", " '' "),
-      rule("\"", " '' "),
-      rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 "),
-      rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 "),
+      rule("''", " '' ", needles: ["''"]),
+      rule("\"", " '' ", needles: ["\""]),
+      rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"]),
+      rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"]),
     ],
   ]
 
   /// "cannot" → "can not", "gimme" → "gim me", … and "'tis" → "'t is".
   static let contractions: [Rule] =
-    ["(can)(not)", "(d)('ye)", "(gim)(me)", "(gon)(na)", "(got)(ta)", "(lem)(me)", "(more)('n)"].map {
-      rule("\\b\($0)\\b", " $1 $2 ", caseInsensitive: true)
-    } + [rule("\\b(wan)(na)(?=\\s)", " $1 $2 ", caseInsensitive: true)]
-    + ["('t)(is)", "('t)(was)"].map { rule(" \($0)\\b", " $1 $2 ", caseInsensitive: true) }
+    [
+      ("can", "not"), ("d", "'ye"), ("gim", "me"), ("gon", "na"), ("got", "ta"), ("lem", "me"),
+      ("more", "'n"),
+    ].map {
+      rule("\\b(\($0))(\($1))\\b", " $1 $2 ", needles: [$0 + $1], caseInsensitive: true)
+    } + [rule("\\b(wan)(na)(?=\\s)", " $1 $2 ", needles: ["wanna"], caseInsensitive: true)]
+    + [("'t", "is"), ("'t", "was")].map {
+      rule(" (\($0))(\($1))\\b", " $1 $2 ", needles: [" " + $0 + $1], caseInsensitive: true)
+    }
 
   /// The tokens' texts.
-  public func words(_ text: String) -> [String] {
+  public func words(_ text: String) -> [String] { words(text, skippingRules: true) }
+
+  /// The tokens' texts, with rules that cannot match skipped or (to check the skipping)
+  /// every rule run.
+  func words(_ text: String, skippingRules: Bool) -> [String] {
     func apply(_ rules: [Rule], _ text: inout String) {
-      for (regex, template) in rules {
-        text = regex.stringByReplacingMatches(
-          in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+      for rule in rules {
+        var utf8 = text
+        let mayMatch = utf8.withUTF8 { bytes in
+          let lowered =
+            rule.caseInsensitive && isASCII(bytes)
+            ? bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : nil
+          return rule.mayMatch(bytes, lowered: lowered)
+        }
+        guard mayMatch || !skippingRules else { continue }
+        text = rule.regex.stringByReplacingMatches(
+          in: text, range: NSRange(text.startIndex..., in: text), withTemplate: rule.template)
       }
     }
     var text = text
@@ -142,7 +196,9 @@ public struct TreebankTokenizer: WordTokenizer {
     guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
     var i = start
     while i + needle.count <= haystack.count {
-      if haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle { return i }
+      if haystack[i] == needle[0] && needle.indices.allSatisfy({ haystack[i + $0] == needle[$0] }) {
+        return i
+      }
       i += 1
     }
     return nil

@@ -1,0 +1,35 @@
+import Testing
+
+@testable import GlossaText
+
+/// The Treebank tokenizer skips a rule when the text lacks the characters any match needs;
+/// on texts dense in every rule's characters it must give what running every rule gives.
+@Suite struct TreebankRuleSkippingTests {
+  @Test func skippingRulesChangesNothing() {
+    let pieces = [
+      "word", "Word", " ", " ", "  ", "\t", ".", "..", "...", ",", ":", ";", "@", "#", "$", "%", "&", "?",
+      "!",
+      "'", "''", "\"", "`", "``", "«", "»", "“", "”", "‘", "’", "„", "(", ")", "[", "]", "{", "}", "<", ">",
+      "--", "*", "1", "2.5", "cannot", "CanNot", "gimme", "gonna", "gotta", "lemme", "wanna", "more'n",
+      "d'ye",
+      "'tis", "'Twas", "don't", "I'm", "we'll", "they're", "you've", "he'd", "it's", "é", "Ünï",
+    ]
+    var state: UInt64 = 77
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    for variant in [TreebankTokenizer.Variant.nltk, .classic] {
+      let tokenizer = TreebankTokenizer(variant)
+      for _ in 0..<3000 {
+        // Random pieces, then often an ending of the kind the text-final rules look for.
+        let endings = ["", ".", ". ", ".”", ".’ ", ".\"", ".'", ".)", ".»", ":", ",", "..", "?'"]
+        let text =
+          (0...next(8)).map { _ in pieces[next(pieces.count)] }.joined() + endings[next(endings.count)]
+        #expect(
+          tokenizer.words(text, skippingRules: true) == tokenizer.words(text, skippingRules: false), "\(text)"
+        )
+      }
+    }
+  }
+}
