@@ -18,10 +18,16 @@ SMALL="$WORK/peers-corpus-10mb.txt"
 FULL="$WORK/peers-corpus.txt"
 for corpus in "$SMALL" "$FULL"; do .build/release/GlossaBench tfidf --corpus "$corpus"; done
 "$PY" "$PEERS/tfidf.py" --corpus "$FULL" --sizes-mb 10,0 --dtypes float64 --repeats 1
+# Training seconds as HF's script times them (reading and training, not saving), the whole
+# process's seconds and its peak memory.
 for vocab in 8000 32000; do
-  /usr/bin/time -f "{\"workload\": \"bpe_train\", \"library\": \"glossa\", \"vocab\": $vocab, \"seconds\": %e, \"peak_rss_kb\": %M}" \
-    .build/release/glossa tokenizer train --vocab-size "$vocab" --min-frequency 2 --end-of-word "" \
-    --special "[UNK]" --output "$WORK/art/glossa_bpe_$vocab.json" "$SMALL" 2>&1 >/dev/null | grep workload
+  log=$(/usr/bin/time -f "process %e s %M KB" .build/release/glossa tokenizer train --vocab-size "$vocab" \
+    --min-frequency 2 --end-of-word "" --special "[UNK]" --output "$WORK/art/glossa_bpe_$vocab.json" "$SMALL" 2>&1 |
+    tr '\r' '\n')
+  train=$(sed -n 's/^trained in \([0-9.]*\) s.*/\1/p' <<<"$log")
+  read -r process rss < <(sed -n 's/^process \([0-9.]*\) s \([0-9]*\) KB/\1 \2/p' <<<"$log")
+  echo "{\"workload\": \"bpe_train\", \"library\": \"glossa\", \"vocab\": $vocab, \"train_s\": $train," \
+    "\"process_s\": $process, \"peak_rss_kb\": $rss}"
 done
 "$PY" "$PEERS/bpe_train.py" --corpus "$SMALL" --max-mb 0 --repeats 1 --artifacts "$WORK/art" --workdir "$WORK/work"
 .build/release/GlossaBench bpe_encode --tokenizer "$WORK/art/hf_bpe_32000.json" --corpus "$SMALL"

@@ -169,6 +169,8 @@ struct TokenizerCommand: ParsableCommand {
     }
 
     func run() throws {
+      // Timed from reading the corpus to the last merge (as HF times `train`), not writing.
+      let start = Date()
       var texts: [String] = []
       for path in corpus {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -197,6 +199,8 @@ struct TokenizerCommand: ParsableCommand {
         }
       }
       progress.finish()
+      FileHandle.standardError.write(
+        Data(String(format: "trained in %.3f s\n", Date().timeIntervalSince(start)).utf8))
       try TokenizerFile.write(
         trained, pipeline: training.pipeline, lowercase: lowercase, specialTokens: specialTokens,
         to: URL(fileURLWithPath: output))
