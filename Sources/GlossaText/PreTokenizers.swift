@@ -96,7 +96,8 @@ func runRanges(_ scalars: [Unicode.Scalar], _ classify: (Unicode.Scalar) -> RunC
   return ranges
 }
 
-/// A pre-tokenizer that only cuts runs of scalar classes.
+/// A pre-tokenizer that only cuts runs of scalar classes; its pieces reach the model as
+/// they are (no ``PreTokenizer/prepare(_:)``), which the tokenizer's ASCII path relies on.
 protocol RunSplitter: PreTokenizer {
   func classify(_ scalar: Unicode.Scalar) -> RunClass
 }

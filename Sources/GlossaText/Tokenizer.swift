@@ -190,24 +190,16 @@ public struct Tokenizer: Sendable {
   /// The fast path's fast path, for an ASCII text cut by a run splitter: runs found by
   /// looking bytes up in `classes`, pieces looked up in the memo by their bytes, and byte
   /// offsets equal to scalar offsets. Nil when the text is not all ASCII.
-  private func encodeASCII(
-    _ text: String, _ classes: [RunClass], _ pre: any PreTokenizer, memo: inout PieceMemo
-  ) -> Encoding? {
+  private func encodeASCII(_ text: String, _ classes: [RunClass], memo: inout PieceMemo) -> Encoding? {
     var text = text
     return text.withUTF8 { bytes -> Encoding? in
       guard isASCII(bytes) else { return nil }
       var encoding = Encoding()
       encoding.reserveCapacity(bytes.count / 3 + 2)
       func add(_ piece: Range<Int>) {
+        // A run splitter leaves its pieces as they are: the model sees them directly.
         let entry = memo.tokens(
-          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs
-        ) {
-          scalars in
-          let prepared = pre.prepare(NormalizedText(string(scalars)))
-          return model.tokenize(prepared.scalars).map { token in
-            ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
-          }
-        }
+          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs, model.tokenize)
         for k in entry {
           let token = memo.token(k)
           let offset =
@@ -235,9 +227,7 @@ public struct Tokenizer: Sendable {
 
   /// The encoding of one text before post-processing, through `memo`.
   private func encode(_ text: String, memo: inout PieceMemo) -> Encoding {
-    if normalizer == nil, let pre = preTokenizer, let classes = asciiClasses,
-      let encoding = encodeASCII(text, classes, pre, memo: &memo)
-    {
+    if normalizer == nil, let classes = asciiClasses, let encoding = encodeASCII(text, classes, memo: &memo) {
       return encoding
     }
     let scalars = Array(text.unicodeScalars)
