@@ -162,7 +162,8 @@ public struct Tokenizer: Sendable {
   }
 
   /// Encodes many texts on `threads` cores (all by default), each thread with a memo of its
-  /// own that lasts from call to call, then pads them as ``postProcessing`` asks.
+  /// own that lasts from call to call, backed by one they share (so that a new piece is
+  /// encoded once, not once per thread), then pads them as ``postProcessing`` asks.
   public func encode(batch texts: [String], threads: Int? = nil) -> [Encoding] {
     nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: texts.count)
     let workers = max(1, min(texts.count, threads ?? memo.slots.count, memo.slots.count))
@@ -171,7 +172,7 @@ public struct Tokenizer: Sendable {
       @Sendable func work(_ w: Int) {
         memo.slots[w].table.withLock { memo in
           for i in (w * texts.count / workers)..<((w + 1) * texts.count / workers) {
-            slots[i] = encode(texts[i], memo: &memo)
+            slots[i] = encode(texts[i], memo: &memo, backing: workers > 1 ? self.memo.shared : nil)
             postProcessing.apply(&slots[i])
           }
         }
@@ -190,7 +191,9 @@ public struct Tokenizer: Sendable {
   /// The fast path's fast path, for an ASCII text cut by a run splitter: runs found by
   /// looking bytes up in `classes`, pieces looked up in the memo by their bytes, and byte
   /// offsets equal to scalar offsets. Nil when the text is not all ASCII.
-  private func encodeASCII(_ text: String, _ classes: [RunClass], memo: inout PieceMemo) -> Encoding? {
+  private func encodeASCII(
+    _ text: String, _ classes: [RunClass], memo: inout PieceMemo, backing: SharedMemo.Slot?
+  ) -> Encoding? {
     var text = text
     return text.withUTF8 { bytes -> Encoding? in
       guard isASCII(bytes) else { return nil }
@@ -199,7 +202,8 @@ public struct Tokenizer: Sendable {
       func add(_ piece: Range<Int>) {
         // A run splitter leaves its pieces as they are: the model sees them directly.
         let entry = memo.tokens(
-          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs, model.tokenize)
+          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs, backing: backing,
+          model.tokenize)
         for k in entry {
           let token = memo.token(k)
           let offset =
@@ -226,8 +230,10 @@ public struct Tokenizer: Sendable {
   }
 
   /// The encoding of one text before post-processing, through `memo`.
-  private func encode(_ text: String, memo: inout PieceMemo) -> Encoding {
-    if normalizer == nil, let classes = asciiClasses, let encoding = encodeASCII(text, classes, memo: &memo) {
+  private func encode(_ text: String, memo: inout PieceMemo, backing: SharedMemo.Slot? = nil) -> Encoding {
+    if normalizer == nil, let classes = asciiClasses,
+      let encoding = encodeASCII(text, classes, memo: &memo, backing: backing)
+    {
       return encoding
     }
     let scalars = Array(text.unicodeScalars)
@@ -248,7 +254,8 @@ public struct Tokenizer: Sendable {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens remembered with ranges relative to the piece.
       for piece in pieces {
-        let entry = memo.tokens(of: scalars[piece], specialIDs: specialTokenIDs) { scalars in
+        let entry = memo.tokens(of: scalars[piece], specialIDs: specialTokenIDs, backing: backing) {
+          scalars in
           let prepared = pre.prepare(NormalizedText(string(scalars)))
           return model.tokenize(prepared.scalars).map { token in
             ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
@@ -260,7 +267,8 @@ public struct Tokenizer: Sendable {
       var normalized = NormalizedText(text)
       normalizer?.normalize(&normalized)
       for piece in preTokenizer?.split(normalized) ?? [normalized] {
-        let entry = memo.tokens(of: piece.scalars[...], specialIDs: specialTokenIDs, model.tokenize)
+        let entry = memo.tokens(
+          of: piece.scalars[...], specialIDs: specialTokenIDs, backing: backing, model.tokenize)
         add(entry, piece.originalRange)
       }
     }
@@ -275,12 +283,15 @@ public struct Tokenizer: Sendable {
 }
 
 /// A tokenizer's memos of pieces, shared by its copies: one per core, each behind its own
-/// lock (batch encoding gives worker w memo w; single texts use memo 0).
+/// lock (batch encoding gives worker w memo w; single texts use memo 0), and one behind
+/// them that the workers of a batch consult before encoding a piece.
 final class SharedMemo: Sendable {
   final class Slot: Sendable {
     let table = Mutex(PieceMemo())
   }
   let slots = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Slot() }
+  /// The memo behind the workers' memos in batch encoding.
+  let shared = Slot()
 }
 
 /// Pieces already encoded, their tokens stored flat (no array per piece). A piece is found
@@ -305,6 +316,7 @@ struct PieceMemo: ~Copyable {
     }
 
     var id: Int { Int(id32) }
+    var modelToken: ModelToken { ModelToken(id: id, text: text, range: range) }
     /// The scalars it covers, relative to its piece (or as the model gave them).
     var range: Range<Int> { Int(start)..<Int(end) }
   }
@@ -329,8 +341,10 @@ struct PieceMemo: ~Copyable {
   /// Where the tokens of the piece with these UTF-8 bytes lie (see ``token(_:)``), from the
   /// memo or from `encode` (then remembered); tokens whose id is in `specialIDs` are marked
   /// special.
+  /// With a `backing` memo, a piece this one lacks is taken from it (and encoded there if
+  /// it lacks it too).
   mutating func tokens(
-    ofUTF8 piece: UnsafeBufferPointer<UInt8>, specialIDs: Set<Int>,
+    ofUTF8 piece: UnsafeBufferPointer<UInt8>, specialIDs: Set<Int>, backing: SharedMemo.Slot? = nil,
     _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) -> Range<Int> {
     var key: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -358,9 +372,12 @@ struct PieceMemo: ~Copyable {
     // A new piece: remembered at the empty slot p, after making room if needed.
     if count == Self.capacity || (count + 1) * 2 > entries.count {
       if count == Self.capacity { self = PieceMemo() } else { grow() }
-      return tokens(ofUTF8: piece, specialIDs: specialIDs, encode)
+      return tokens(ofUTF8: piece, specialIDs: specialIDs, backing: backing, encode)
     }
-    let encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
+    let encoded =
+      backing?.table.withLock { shared in
+        shared.tokens(ofUTF8: piece, specialIDs: specialIDs, encode).map { shared.token($0).modelToken }
+      } ?? encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
     entries[p] = Entry(
       key: key, byteStart: Int32(bytes.count), byteCount: Int32(piece.count), tokenStart: Int32(tokens.count),
       tokenCount: Int32(encoded.count))
@@ -387,10 +404,11 @@ struct PieceMemo: ~Copyable {
 
   /// ``tokens(ofUTF8:specialIDs:_:)`` for a piece given as scalars.
   mutating func tokens(
-    of piece: ArraySlice<Unicode.Scalar>, specialIDs: Set<Int>, _ encode: ([Unicode.Scalar]) -> [ModelToken]
+    of piece: ArraySlice<Unicode.Scalar>, specialIDs: Set<Int>, backing: SharedMemo.Slot? = nil,
+    _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) -> Range<Int> {
     var utf8 = string(piece)
-    return utf8.withUTF8 { tokens(ofUTF8: $0, specialIDs: specialIDs, encode) }
+    return utf8.withUTF8 { tokens(ofUTF8: $0, specialIDs: specialIDs, backing: backing, encode) }
   }
 }
 
