@@ -27,11 +27,26 @@ public final class TermTable: @unchecked Sendable {
 
   deinit { for block in blocks { block.deallocate() } }
 
-  /// The FNV-1a hash of some bytes.
+  /// A hash of some bytes taken eight at a time (each block folded in with a multiply and a
+  /// shift, as in MurmurHash's finalizer), so that a word costs one or two multiplies.
   @inline(__always)
   private static func fingerprint(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in 0..<count { h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
+    let raw = UnsafeRawPointer(bytes)
+    var h = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+    @inline(__always) func fold(_ block: UInt64) {
+      h = (h ^ block) &* 0xFF51_AFD7_ED55_8CCD
+      h ^= h >> 32
+    }
+    var i = 0
+    while i + 8 <= count {
+      fold(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+      i += 8
+    }
+    if i < count {
+      var tail: UInt64 = 0
+      for k in i..<count { tail |= UInt64(bytes[k]) << UInt64(8 * (k - i)) }
+      fold(tail)
+    }
     return h
   }
 
@@ -63,6 +78,14 @@ public final class TermTable: @unchecked Sendable {
     stored.append((UnsafePointer(copy), count))
     terms.append(String(decoding: UnsafeBufferPointer(start: copy, count: count), as: UTF8.self))
     return table.insert(key)
+  }
+
+  /// Whether term `a` comes before term `b` in code point order (which is their UTF-8
+  /// bytes' order, so the bytes are compared directly).
+  public func precedes(_ a: Int32, _ b: Int32) -> Bool {
+    let (x, y) = (stored[Int(a)], stored[Int(b)])
+    let order = memcmp(x.start, y.start, min(x.count, y.count))
+    return order != 0 ? order < 0 : x.count < y.count
   }
 
   /// The id of a term given as a string, adding it if new.
