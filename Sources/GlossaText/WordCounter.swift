@@ -20,35 +20,40 @@ public final class WordCounter {
 
   /// Adds the words of one text (valid UTF-8).
   public func add(_ utf8: [UInt8]) {
+    var counts: [Int] = []
+    swap(&counts, &self.counts)  // a local array: no exclusivity checks per word
+    defer { swap(&counts, &self.counts) }
     utf8.withUnsafeBufferPointer { bytes in
-      guard let base = bytes.baseAddress else { return }
-      var i = 0
-      var start = 0
-      var current: UInt8 = 0  // 0: between words, 1: word characters, 2: other symbols
-      while i < bytes.count {
-        let (kind, width) = Self.classify(bytes, at: i)
-        if kind != current {
-          if current != 0 { count(base + start, i - start) }
-          start = i
-          current = kind
+      Self.asciiClass.withUnsafeBufferPointer { asciiClass in
+        guard let base = bytes.baseAddress else { return }
+        func count(_ start: Int, _ end: Int) {
+          let id = Int(table.id(base + start, count: end - start))
+          if id == counts.count { counts.append(0) }
+          counts[id] += 1
         }
-        i += width
+        var i = 0
+        var start = 0
+        var current: UInt8 = 0  // 0: between words, 1: word characters, 2: other symbols
+        while i < bytes.count {
+          let lead = bytes[i]
+          var kind: UInt8
+          var width = 1
+          if lead < 0x80 {
+            kind = asciiClass[Int(lead)]
+          } else {
+            let scalar: Unicode.Scalar
+            (scalar, width) = multiByteScalar(bytes, at: i)
+            kind = ScalarClass.isSpace(scalar) ? 0 : (ScalarClass.isWord(scalar) ? 1 : 2)
+          }
+          if kind != current {
+            if current != 0 { count(start, i) }
+            start = i
+            current = kind
+          }
+          i += width
+        }
+        if current != 0 { count(start, bytes.count) }
       }
-      if current != 0 { count(base + start, bytes.count - start) }
     }
-  }
-
-  @inline(__always)
-  private static func classify(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt8, Int) {
-    let lead = bytes[i]
-    if lead < 0x80 { return (asciiClass[Int(lead)], 1) }
-    let (scalar, width) = multiByteScalar(bytes, at: i)
-    return (ScalarClass.isSpace(scalar) ? 0 : (ScalarClass.isWord(scalar) ? 1 : 2), width)
-  }
-
-  private func count(_ start: UnsafePointer<UInt8>, _ length: Int) {
-    let id = Int(table.id(start, count: length))
-    if id == counts.count { counts.append(0) }
-    counts[id] += 1
   }
 }
