@@ -153,12 +153,12 @@ public struct BPEModel: TokenizerModel {
       pairResult.removeLast(pairResult.count - kept)
     }
     return zip(ids, ranges).map { id, range in
-      ModelToken(id: Int(id), text: table.tokens[Int(id)] ?? "", range: range)
+      ModelToken(id: Int(id), text: table.token(Int(id)) ?? "", range: range)
     }
   }
 
   public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.tokens[id] }
+  public func token(for id: Int) -> String? { table.token(id) }
   public var vocabularySize: Int { table.ids.count }
 
   /// The subword tokens of one word.

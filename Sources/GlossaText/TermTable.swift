@@ -27,33 +27,10 @@ public final class TermTable: @unchecked Sendable {
 
   deinit { for block in blocks { block.deallocate() } }
 
-  /// A hash of some bytes taken eight at a time (each block folded in with a multiply and a
-  /// shift, as in MurmurHash's finalizer), so that a word costs one or two multiplies.
-  @inline(__always)
-  private static func fingerprint(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-    let raw = UnsafeRawPointer(bytes)
-    var h = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
-    @inline(__always) func fold(_ block: UInt64) {
-      h = (h ^ block) &* 0xFF51_AFD7_ED55_8CCD
-      h ^= h >> 32
-    }
-    var i = 0
-    while i + 8 <= count {
-      fold(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-      i += 8
-    }
-    if i < count {
-      var tail: UInt64 = 0
-      for k in i..<count { tail |= UInt64(bytes[k]) << UInt64(8 * (k - i)) }
-      fold(tail)
-    }
-    return h
-  }
-
   /// The id of the term with these bytes, or nil when it is not in the table.
   @inline(__always)
   public func existingID(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32? {
-    existingID(bytes, count: count, key: Self.fingerprint(bytes, count))
+    existingID(bytes, count: count, key: hashBytes(UnsafeBufferPointer(start: bytes, count: count)))
   }
 
   @inline(__always)
@@ -66,7 +43,7 @@ public final class TermTable: @unchecked Sendable {
 
   /// The id of the term with these bytes, adding it if new.
   public func id(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32 {
-    let key = Self.fingerprint(bytes, count)
+    let key = hashBytes(UnsafeBufferPointer(start: bytes, count: count))
     if let found = existingID(bytes, count: count, key: key) { return found }
     if blocks.isEmpty || used + count > Self.blockSize {
       blocks.append(.allocate(capacity: max(Self.blockSize, count)))
@@ -121,4 +98,30 @@ extension TermAnalyzer.Pattern {
     if case .twoOrMoreWordCharacters = self { return true }
     return false
   }
+}
+
+/// A hash of some bytes taken eight at a time (each block folded in with a multiply and a
+/// shift, as in MurmurHash's finalizer), so that a word costs one or two multiplies. The term
+/// table and the tokenizer's memo share it.
+@inline(__always)
+func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+  let count = bytes.count
+  var h = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+  @inline(__always) func fold(_ block: UInt64) {
+    h = (h ^ block) &* 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 32
+  }
+  guard let base = bytes.baseAddress else { return h }
+  let raw = UnsafeRawPointer(base)
+  var i = 0
+  while i + 8 <= count {
+    fold(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+    i += 8
+  }
+  if i < count {
+    var tail: UInt64 = 0
+    for k in i..<count { tail |= UInt64(bytes[k]) << UInt64(8 * (k - i)) }
+    fold(tail)
+  }
+  return h
 }

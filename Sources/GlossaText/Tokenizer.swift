@@ -341,43 +341,72 @@ struct PieceMemo: ~Copyable {
   /// Where the tokens of the piece with these UTF-8 bytes lie (see ``token(_:)``), from the
   /// memo or from `encode` (then remembered); tokens whose id is in `specialIDs` are marked
   /// special.
-  /// With a `backing` memo, a piece this one lacks is taken from it (and encoded there if
-  /// it lacks it too).
+  /// With a `backing` memo, a piece this one lacks is taken from it, or else encoded (outside
+  /// the backing memo's lock, so that other threads go on) and given to it too.
   mutating func tokens(
     ofUTF8 piece: UnsafeBufferPointer<UInt8>, specialIDs: Set<Int>, backing: SharedMemo.Slot? = nil,
     _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) -> Range<Int> {
-    var key: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in piece { key = (key ^ UInt64(b)) &* 0x100_0000_01b3 }
+    let key = hashBytes(piece)
+    let (p, found) = locate(piece, key)
+    if found { return tokenRange(p) }
+    if count == Self.capacity || (count + 1) * 2 > entries.count {
+      if count == Self.capacity { self = PieceMemo() } else { grow() }
+      return tokens(ofUTF8: piece, specialIDs: specialIDs, backing: backing, encode)
+    }
+    var encoded = backing?.table.withLock { $0.modelTokens(of: piece, key: key) }
+    if encoded == nil {
+      encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
+      backing?.table.withLock { $0.remember(piece, key: key, encoded!, specialIDs: specialIDs) }
+    }
+    return insert(piece, key: key, at: p, encoded!, specialIDs: specialIDs)
+  }
+
+  /// The entry slot holding `piece`, or the empty slot where it would go.
+  private func locate(_ piece: UnsafeBufferPointer<UInt8>, _ key: UInt64) -> (slot: Int, found: Bool) {
     let mask = entries.count - 1
     var p = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-    let found: Int? = entries.withUnsafeBufferPointer { entries in
+    return entries.withUnsafeBufferPointer { entries in
       bytes.withUnsafeBufferPointer { bytes in
         while entries[p].byteCount >= 0 {
           let entry = entries[p]
           if entry.key == key && Int(entry.byteCount) == piece.count
             && memcmp(bytes.baseAddress! + Int(entry.byteStart), piece.baseAddress!, piece.count) == 0
           {
-            return p
+            return (p, true)
           }
           p = (p + 1) & mask
         }
-        return nil
+        return (p, false)
       }
     }
-    if let found {
-      let start = Int(entries[found].tokenStart)
-      return start..<(start + Int(entries[found].tokenCount))
-    }
-    // A new piece: remembered at the empty slot p, after making room if needed.
-    if count == Self.capacity || (count + 1) * 2 > entries.count {
-      if count == Self.capacity { self = PieceMemo() } else { grow() }
-      return tokens(ofUTF8: piece, specialIDs: specialIDs, backing: backing, encode)
-    }
-    let encoded =
-      backing?.table.withLock { shared in
-        shared.tokens(ofUTF8: piece, specialIDs: specialIDs, encode).map { shared.token($0).modelToken }
-      } ?? encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
+  }
+
+  private func tokenRange(_ slot: Int) -> Range<Int> {
+    let start = Int(entries[slot].tokenStart)
+    return start..<(start + Int(entries[slot].tokenCount))
+  }
+
+  /// The tokens of `piece` as the model gave them, if the memo has them.
+  private func modelTokens(of piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> [ModelToken]? {
+    let (p, found) = locate(piece, key)
+    return found ? tokenRange(p).map { tokens[$0].modelToken } : nil
+  }
+
+  /// Remembers `piece` unless the memo has it already (or is full).
+  private mutating func remember(
+    _ piece: UnsafeBufferPointer<UInt8>, key: UInt64, _ encoded: [ModelToken], specialIDs: Set<Int>
+  ) {
+    guard count < Self.capacity else { return }
+    if (count + 1) * 2 > entries.count { grow() }
+    let (p, found) = locate(piece, key)
+    if !found { _ = insert(piece, key: key, at: p, encoded, specialIDs: specialIDs) }
+  }
+
+  /// Stores `piece` and its tokens at empty slot `p`.
+  private mutating func insert(
+    _ piece: UnsafeBufferPointer<UInt8>, key: UInt64, at p: Int, _ encoded: [ModelToken], specialIDs: Set<Int>
+  ) -> Range<Int> {
     entries[p] = Entry(
       key: key, byteStart: Int32(bytes.count), byteCount: Int32(piece.count), tokenStart: Int32(tokens.count),
       tokenCount: Int32(encoded.count))

@@ -27,9 +27,23 @@ public struct TokenTable: Sendable {
   public let ids: [String: Int]
   /// Id → token.
   public let tokens: [Int: String]
+  /// The same as an array indexed by id, for lookups without hashing (nil for an id no
+  /// token has); empty when the ids are too sparse for an array.
+  private let byID: [String?]
   public init(_ ids: [String: Int]) {
     self.ids = ids
-    tokens = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+    let tokens = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+    self.tokens = tokens
+    let size = (tokens.keys.max() ?? -1) + 1
+    var byID = [String?](repeating: nil, count: size <= 4 * tokens.count + 1024 ? size : 0)
+    for (id, token) in tokens where id >= 0 && id < byID.count { byID[id] = token }
+    self.byID = byID
+  }
+
+  /// The token with this id.
+  @inline(__always)
+  public func token(_ id: Int) -> String? {
+    byID.isEmpty ? tokens[id] : (id >= 0 && id < byID.count ? byID[id] : nil)
   }
 }
 
@@ -56,7 +70,7 @@ public struct WordLevelModel: TokenizerModel {
     return [ModelToken(id: unknown, text: unknownToken, range: 0..<piece.count)]
   }
   public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.tokens[id] }
+  public func token(for id: Int) -> String? { table.token(id) }
   public var vocabularySize: Int { table.ids.count }
 }
 
@@ -103,7 +117,7 @@ public struct WordPieceModel: TokenizerModel {
     return tokens
   }
   public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.tokens[id] }
+  public func token(for id: Int) -> String? { table.token(id) }
   public var vocabularySize: Int { table.ids.count }
 }
 
@@ -165,6 +179,6 @@ public struct UnigramModel: TokenizerModel {
     return tokens.reversed()
   }
   public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.tokens[id] }
+  public func token(for id: Int) -> String? { table.token(id) }
   public var vocabularySize: Int { pieces.count }
 }
