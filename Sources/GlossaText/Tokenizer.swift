@@ -294,11 +294,9 @@ final class SharedMemo: Sendable {
   let shared = Slot()
 }
 
-/// Pieces already encoded, their tokens stored flat (no array per piece). A piece is found
-/// by a hash of its UTF-8 bytes in an open-addressing array whose entries hold the hash, where
-/// the piece's bytes and tokens are, and their lengths, so that a lookup reads one entry,
-/// the bytes and the tokens: three cache lines. Bounded: when full it starts again empty.
-/// Not thread-safe.
+/// Pieces already encoded, their tokens stored flat (no array per piece) and found by the
+/// piece's UTF-8 bytes in a ``ByteKeyTable`` whose value says where they are. Bounded: when
+/// full it starts again empty. Not thread-safe.
 struct PieceMemo: ~Copyable {
   static let capacity = 1 << 17
 
@@ -321,17 +319,7 @@ struct PieceMemo: ~Copyable {
     var range: Range<Int> { Int(start)..<Int(end) }
   }
 
-  private struct Entry {
-    var key: UInt64 = 0
-    var byteStart: Int32 = 0
-    var byteCount: Int32 = -1  // −1: empty
-    var tokenStart: Int32 = 0
-    var tokenCount: Int32 = 0
-  }
-
-  private var entries = [Entry](repeating: Entry(), count: 1 << 12)
-  private var count = 0
-  private var bytes: [UInt8] = []
+  private var pieces = ByteKeyTable()
   private var tokens: [Token] = []
 
   /// Token k of the memo.
@@ -347,88 +335,53 @@ struct PieceMemo: ~Copyable {
     ofUTF8 piece: UnsafeBufferPointer<UInt8>, specialIDs: Set<Int>, backing: SharedMemo.Slot? = nil,
     _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) -> Range<Int> {
-    let key = hashBytes(piece)
-    let (p, found) = locate(piece, key)
-    if found { return tokenRange(p) }
-    if count == Self.capacity || (count + 1) * 2 > entries.count {
-      if count == Self.capacity { self = PieceMemo() } else { grow() }
+    let position = pieces.locate(piece)
+    if position.found { return Self.tokenRange(pieces.value(at: position)) }
+    if pieces.count == Self.capacity {
+      self = PieceMemo()
       return tokens(ofUTF8: piece, specialIDs: specialIDs, backing: backing, encode)
     }
-    var encoded = backing?.table.withLock { $0.modelTokens(of: piece, key: key) }
+    var encoded = backing?.table.withLock { $0.modelTokens(of: piece) }
     if encoded == nil {
       encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
-      backing?.table.withLock { $0.remember(piece, key: key, encoded!, specialIDs: specialIDs) }
+      backing?.table.withLock { $0.remember(piece, encoded!, specialIDs: specialIDs) }
     }
-    return insert(piece, key: key, at: p, encoded!, specialIDs: specialIDs)
+    return insert(piece, at: position, encoded!, specialIDs: specialIDs)
   }
 
-  /// The entry slot holding `piece`, or the empty slot where it would go.
-  private func locate(_ piece: UnsafeBufferPointer<UInt8>, _ key: UInt64) -> (slot: Int, found: Bool) {
-    let mask = entries.count - 1
-    var p = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-    return entries.withUnsafeBufferPointer { entries in
-      bytes.withUnsafeBufferPointer { bytes in
-        while entries[p].byteCount >= 0 {
-          let entry = entries[p]
-          if entry.key == key && Int(entry.byteCount) == piece.count
-            && memcmp(bytes.baseAddress! + Int(entry.byteStart), piece.baseAddress!, piece.count) == 0
-          {
-            return (p, true)
-          }
-          p = (p + 1) & mask
-        }
-        return (p, false)
-      }
-    }
-  }
-
-  private func tokenRange(_ slot: Int) -> Range<Int> {
-    let start = Int(entries[slot].tokenStart)
-    return start..<(start + Int(entries[slot].tokenCount))
+  /// The range of tokens a piece's value stands for: start in the high half, count in the low.
+  private static func tokenRange(_ value: UInt64) -> Range<Int> {
+    let start = Int(value >> 32)
+    return start..<(start + Int(value & 0xFFFF_FFFF))
   }
 
   /// The tokens of `piece` as the model gave them, if the memo has them.
-  private func modelTokens(of piece: UnsafeBufferPointer<UInt8>, key: UInt64) -> [ModelToken]? {
-    let (p, found) = locate(piece, key)
-    return found ? tokenRange(p).map { tokens[$0].modelToken } : nil
+  private func modelTokens(of piece: UnsafeBufferPointer<UInt8>) -> [ModelToken]? {
+    pieces.value(of: piece).map { Self.tokenRange($0).map { tokens[$0].modelToken } }
   }
 
   /// Remembers `piece` unless the memo has it already (or is full).
   private mutating func remember(
-    _ piece: UnsafeBufferPointer<UInt8>, key: UInt64, _ encoded: [ModelToken], specialIDs: Set<Int>
+    _ piece: UnsafeBufferPointer<UInt8>, _ encoded: [ModelToken], specialIDs: Set<Int>
   ) {
-    guard count < Self.capacity else { return }
-    if (count + 1) * 2 > entries.count { grow() }
-    let (p, found) = locate(piece, key)
-    if !found { _ = insert(piece, key: key, at: p, encoded, specialIDs: specialIDs) }
+    let position = pieces.locate(piece)
+    if !position.found && pieces.count < Self.capacity {
+      _ = insert(piece, at: position, encoded, specialIDs: specialIDs)
+    }
   }
 
-  /// Stores `piece` and its tokens at empty slot `p`.
+  /// Stores `piece` and its tokens where ``ByteKeyTable/locate(_:)`` found room.
   private mutating func insert(
-    _ piece: UnsafeBufferPointer<UInt8>, key: UInt64, at p: Int, _ encoded: [ModelToken], specialIDs: Set<Int>
+    _ piece: UnsafeBufferPointer<UInt8>, at position: ByteKeyTable.Position, _ encoded: [ModelToken],
+    specialIDs: Set<Int>
   ) -> Range<Int> {
-    entries[p] = Entry(
-      key: key, byteStart: Int32(bytes.count), byteCount: Int32(piece.count), tokenStart: Int32(tokens.count),
-      tokenCount: Int32(encoded.count))
-    count += 1
-    bytes.append(contentsOf: piece)
+    let start = tokens.count
     for token in encoded {
       tokens.append(
         Token(id: token.id, text: token.text, range: token.range, special: specialIDs.contains(token.id)))
     }
-    return (tokens.count - encoded.count)..<tokens.count
-  }
-
-  /// Doubles the entries, each moved to its slot in the larger array.
-  private mutating func grow() {
-    let old = entries
-    entries = [Entry](repeating: Entry(), count: old.count * 2)
-    let mask = entries.count - 1
-    for entry in old where entry.byteCount >= 0 {
-      var p = Int(truncatingIfNeeded: (entry.key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
-      while entries[p].byteCount >= 0 { p = (p + 1) & mask }
-      entries[p] = entry
-    }
+    pieces.insert(piece, value: UInt64(start) << 32 | UInt64(encoded.count), at: position)
+    return start..<tokens.count
   }
 
   /// ``tokens(ofUTF8:specialIDs:_:)`` for a piece given as scalars.
