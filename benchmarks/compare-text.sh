@@ -16,7 +16,12 @@ mkdir -p "$WORK/art" "$WORK/work"
 [ -f "$WORK/peers-corpus-10mb.txt" ] || "$PY" "$PEERS/make_corpus.py" --data "$DATA" --out "$WORK" >&2
 SMALL="$WORK/peers-corpus-10mb.txt"
 FULL="$WORK/peers-corpus.txt"
-for corpus in "$SMALL" "$FULL"; do .build/release/GlossaBench tfidf --corpus "$corpus"; done
+# TF-IDF, then the whole process's peak memory (the documents loaded, as the peers' child
+# process holds them too).
+for corpus in "$SMALL" "$FULL"; do
+  /usr/bin/time -o "$WORK/tfidf.time" -f "%M" .build/release/GlossaBench tfidf --corpus "$corpus"
+  echo "{\"workload\": \"tfidf_memory\", \"library\": \"glossa\", \"corpus\": \"$(basename "$corpus")\", \"peak_rss_kb\": $(cat "$WORK/tfidf.time")}"
+done
 "$PY" "$PEERS/tfidf.py" --corpus "$FULL" --sizes-mb 10,0 --dtypes float64 --repeats 1
 # Training seconds as HF's script times them (reading and training, not saving), the whole
 # process's seconds and its peak memory.
