@@ -124,7 +124,9 @@ public struct CountVectorizer: Sendable {
     var column = [Int32](repeating: -1, count: firstSeen.count)
     for (c, id) in kept.enumerated() { column[id] = Int32(c) }
     for k in flat.indices { flat[k] = column[Int(flat[k])] }
-    return (counts(flat, starts), lengths(starts))
+    // Each kept term has one entry per document it occurs in.
+    let nonZeros = kept.reduce(0) { $0 + documentFrequency[$1] }
+    return (counts(flat, starts, nonZeros: nonZeros), lengths(starts))
   }
 
   private func lengths(_ starts: [Int]) -> [Int] { zip(starts.dropFirst(), starts).map { $0 - $1 } }
@@ -147,13 +149,16 @@ public struct CountVectorizer: Sendable {
   }
 
   /// The matrix of documents given as column indices (−1: not in the vocabulary), document
-  /// d at `documentStart[d] ..< documentStart[d + 1]` of `columns`.
-  func counts(_ columns: [Int32], _ documentStart: [Int]) -> SparseMatrix {
+  /// d at `documentStart[d] ..< documentStart[d + 1]` of `columns`, with room made for
+  /// `nonZeros` entries when their number is known.
+  func counts(_ columns: [Int32], _ documentStart: [Int], nonZeros: Int = 0) -> SparseMatrix {
     var scratch = [Double](repeating: 0, count: terms.count)
     var starts = [0]
     starts.reserveCapacity(documentStart.count)
     var indices: [Int32] = []
     var values: [Double] = []
+    indices.reserveCapacity(nonZeros)
+    values.reserveCapacity(nonZeros)
     var touched: [Int] = []
     for d in 0..<(documentStart.count - 1) {
       touched.removeAll(keepingCapacity: true)

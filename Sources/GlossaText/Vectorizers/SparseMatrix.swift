@@ -9,8 +9,8 @@ public struct SparseMatrix: Sendable, Equatable {
   public let rowStart: [Int]
   /// Column indices, 32-bit as in scipy's CSR (half the memory of `Int`).
   public let columnIndex: [Int32]
-  /// The non-zero values, row by row.
-  public let values: [Double]
+  /// The non-zero values, row by row (rewritten in place by the vectorizers' weighting).
+  public internal(set) var values: [Double]
 
   /// A matrix from its CSR arrays (column indices sorted within each row).
   public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int32], values: [Double]) {

@@ -44,7 +44,7 @@ public struct TFIDFVectorizer: Sendable {
   public mutating func fitTransform(
     _ documents: [String], warn: (String) -> Void = { _ in }
   ) throws -> SparseMatrix {
-    let (counts, lengths) = try counter.fitCounts(documents)
+    var (counts, lengths) = try counter.fitCounts(documents)
     var documentFrequency = [Int](repeating: 0, count: counts.columns)
     for c in counts.columnIndex { documentFrequency[Int(c)] += 1 }
     let n = Double(documents.count)
@@ -64,17 +64,22 @@ public struct TFIDFVectorizer: Sendable {
           + "IDF ln(N/(1+df)) is zero or negative for them (e.g. \(negativeIDFTerms.prefix(5).joined(separator: ", ")))"
       )
     }
-    return weigh(counts, documentLengths: lengths)
+    weigh(&counts, documentLengths: lengths)
+    return counts
   }
 
   /// TF-IDF of new documents with the fitted vocabulary and IDF.
   public func transform(_ documents: [String]) throws -> SparseMatrix {
-    let (counts, lengths) = try counter.transformCounts(documents)
-    return weigh(counts, documentLengths: lengths)
+    var (counts, lengths) = try counter.transformCounts(documents)
+    weigh(&counts, documentLengths: lengths)
+    return counts
   }
 
-  func weigh(_ counts: SparseMatrix, documentLengths: [Int]) -> SparseMatrix {
-    var values = counts.values
+  /// Turns a count matrix into TF-IDF weights, in place (no second copy of the values).
+  func weigh(_ counts: inout SparseMatrix, documentLengths: [Int]) {
+    var values: [Double] = []
+    swap(&values, &counts.values)
+    defer { swap(&values, &counts.values) }
     for r in 0..<counts.rows {
       let range = counts.rowStart[r]..<counts.rowStart[r + 1]
       for k in range {
@@ -91,9 +96,6 @@ public struct TFIDFVectorizer: Sendable {
         }
       if size > 0 { for k in range { values[k] /= size } }
     }
-    return SparseMatrix(
-      rows: counts.rows, columns: counts.columns, rowStart: counts.rowStart, columnIndex: counts.columnIndex,
-      values: values)
   }
 }
 
