@@ -74,26 +74,26 @@ public struct TreebankTokenizer: WordTokenizer {
     ],
   ]
 
+  /// The punctuation rules both variants share (NLTK's lists differ in a few places only).
+  static let colonOrComma = rule("([:,])([^\\d])", " $1 $2", needles: [":", ","])
+  static let colonOrCommaAtEnd = rule("([:,])$", " $1 ", needles: [":", ","])
+  static let symbols = rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"])
+  static let finalPeriod = rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."])
+  static let questionOrExclamation = rule("[?!]", " $0 ", needles: ["?", "!"])
+  static let quoteBeforeSpace = rule("([^'])' ", "$1 ' ", needles: ["' "])
+
   static let punctuation: [Variant: [Rule]] = [
     .nltk: [
       rule("([^\\.])(\\.)([\\]\\)}>\"'»”’ ]*)\\s*$", "$1 $2 $3 ", needles: ["."]),
-      rule("([:,])([^\\d])", " $1 $2", needles: [":", ","]),
-      rule("([:,])$", " $1 ", needles: [":", ","]),
+      colonOrComma, colonOrCommaAtEnd,
       rule("\\.{2,}", " $0 ", needles: [".."]),
-      rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"]),
-      rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."]),
-      rule("[?!]", " $0 ", needles: ["?", "!"]),
-      rule("([^'])' ", "$1 ' ", needles: ["' "]),
+      symbols, finalPeriod, questionOrExclamation, quoteBeforeSpace,
       rule("[*]", " $0 ", needles: ["*"]),
     ],
     .classic: [
-      rule("([:,])([^\\d])", " $1 $2", needles: [":", ","]),
-      rule("([:,])$", " $1 ", needles: [":", ","]),
+      colonOrComma, colonOrCommaAtEnd,
       rule("\\.\\.\\.", " ... ", needles: ["..."]),
-      rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"]),
-      rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."]),
-      rule("[?!]", " $0 ", needles: ["?", "!"]),
-      rule("([^'])' ", "$1 ' ", needles: ["' "]),
+      symbols, finalPeriod, questionOrExclamation, quoteBeforeSpace,
     ],
   ]
 
@@ -101,20 +101,17 @@ public struct TreebankTokenizer: WordTokenizer {
     "[\\]\\[\\(\\)\\{\\}<>]", " $0 ", needles: ["]", "[", "(", ")", "{", "}", "<", ">"])
   static let doubleDashes = rule("--", " -- ", needles: ["--"])
 
+  /// The ending-quote rules both variants share: double quotes, then clitics split off.
+  static let sharedEndingQuotes = [
+    rule("''", " '' ", needles: ["''"]),
+    rule("\"", " '' ", needles: ["\""]),
+    rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"]),
+    rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"]),
+  ]
+
   static let endingQuotes: [Variant: [Rule]] = [
-    .nltk: [
-      rule("([»”’])", " $1 ", needles: ["»", "”", "’"]),
-      rule("''", " '' ", needles: ["''"]),
-      rule("\"", " '' ", needles: ["\""]),
-      rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"]),
-      rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"]),
-    ],
-    .classic: [
-      rule("''", " '' ", needles: ["''"]),
-      rule("\"", " '' ", needles: ["\""]),
-      rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"]),
-      rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"]),
-    ],
+    .nltk: [rule("([»”’])", " $1 ", needles: ["»", "”", "’"])] + sharedEndingQuotes,
+    .classic: sharedEndingQuotes,
   ]
 
   /// "cannot" → "can not", "gimme" → "gim me", … and "'tis" → "'t is".
