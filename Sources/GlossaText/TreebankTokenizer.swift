@@ -36,10 +36,17 @@ public struct TreebankTokenizer: WordTokenizer {
     }
 
     private func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-      guard let first = needle.first, text.count >= needle.count else { return false }
+      guard let first = needle.first, text.count >= needle.count, let base = text.baseAddress else {
+        return false
+      }
       var i = 0
       while i + needle.count <= text.count {
-        if text[i] == first && needle.indices.allSatisfy({ text[i + $0] == needle[$0] }) { return true }
+        // The first byte by memchr, then the rest.
+        guard let hit = memchr(base + i, Int32(first), text.count - needle.count + 1 - i) else {
+          return false
+        }
+        i = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+        if memcmp(base + i, needle, needle.count) == 0 { return true }
         i += 1
       }
       return false
@@ -153,7 +160,28 @@ public struct TreebankTokenizer: WordTokenizer {
     text = " " + text + " "
     apply(Self.endingQuotes[variant]!, &text)
     apply(Self.contractions, &text)
-    return text.split(whereSeparator: \.isWhitespace).map(String.init)
+    return Self.splitOnWhitespace(text)
+  }
+
+  /// The text split on whitespace (`Character.isWhitespace`): for ASCII text on the bytes
+  /// 9–13 and 32, which are exactly the ASCII characters that are whitespace.
+  static func splitOnWhitespace(_ text: String) -> [String] {
+    var text = text
+    let words = text.withUTF8 { bytes -> [String]? in
+      guard isASCII(bytes) else { return nil }
+      var words: [String] = []
+      var start = 0
+      for i in 0...bytes.count {
+        let isSpace = i == bytes.count || bytes[i] == 32 || (bytes[i] >= 9 && bytes[i] <= 13)
+        guard isSpace else { continue }
+        if i > start {
+          words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+        }
+        start = i + 1
+      }
+      return words
+    }
+    return words ?? text.split(whereSeparator: \.isWhitespace).map(String.init)
   }
 
   /// The tokens with their scalar offsets, each found in the text after the one before;

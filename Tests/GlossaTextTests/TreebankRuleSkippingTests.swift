@@ -33,3 +33,24 @@ import Testing
     }
   }
 }
+
+@Suite struct TreebankSplitTests {
+  /// The byte split for ASCII text gives what splitting on `Character.isWhitespace` gives.
+  @Test func byteSplitEqualsCharacterSplit() {
+    let alphabet = Array("ab \t\n\r\u{0B}\u{0C}\u{1C}\u{1F}.'x".unicodeScalars) + ["é", "\u{A0}", "\u{2028}"]
+    var state: UInt64 = 5
+    for _ in 0..<2000 {
+      var text = String.UnicodeScalarView()
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let pureASCII = state >> 63 == 0
+      for k in 0..<Int(state >> 58) {
+        let choices = pureASCII ? alphabet.count - 3 : alphabet.count
+        text.append(alphabet[Int((state >> UInt64(k % 50)) &* 2_654_435_761 % UInt64(choices))])
+      }
+      let string = String(text)
+      #expect(
+        TreebankTokenizer.splitOnWhitespace(string)
+          == string.split(whereSeparator: \.isWhitespace).map(String.init))
+    }
+  }
+}
