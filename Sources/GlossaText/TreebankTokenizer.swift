@@ -24,6 +24,16 @@ public struct TreebankTokenizer: WordTokenizer {
     let needles: [[UInt8]]
     let prefix: [UInt8]?
     let caseInsensitive: Bool
+    /// The same rewrite written out by hand, for the rules that run on most texts (tested
+    /// against the regex).
+    var native: (@Sendable (String) -> String)? = nil
+
+    /// The text with the rule applied.
+    func rewrite(_ text: String) -> String {
+      if let native { return native(text) }
+      return regex.stringByReplacingMatches(
+        in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+    }
 
     /// Whether the rule could match `text` (bytes, with `lowered` its ASCII lowercasing, or
     /// nil when the text is not ASCII).
@@ -82,16 +92,20 @@ public struct TreebankTokenizer: WordTokenizer {
   ]
 
   /// The punctuation rules both variants share (NLTK's lists differ in a few places only).
-  static let colonOrComma = rule("([:,])([^\\d])", " $1 $2", needles: [":", ","])
-  static let colonOrCommaAtEnd = rule("([:,])$", " $1 ", needles: [":", ","])
+  static let colonOrComma = with(rule("([:,])([^\\d])", " $1 $2", needles: [":", ","]), splitColonsAndCommas)
+  static let colonOrCommaAtEnd = with(rule("([:,])$", " $1 ", needles: [":", ","]), splitFinalColonOrComma)
   static let symbols = rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"])
-  static let finalPeriod = rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."])
+  static let finalPeriod = with(
+    rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."]),
+    { splitFinalPeriod($0, closers: "])}>\"'", spaced: false) })
   static let questionOrExclamation = rule("[?!]", " $0 ", needles: ["?", "!"])
   static let quoteBeforeSpace = rule("([^'])' ", "$1 ' ", needles: ["' "])
 
   static let punctuation: [Variant: [Rule]] = [
     .nltk: [
-      rule("([^\\.])(\\.)([\\]\\)}>\"'»”’ ]*)\\s*$", "$1 $2 $3 ", needles: ["."]),
+      with(
+        rule("([^\\.])(\\.)([\\]\\)}>\"'»”’ ]*)\\s*$", "$1 $2 $3 ", needles: ["."]),
+        { splitFinalPeriod($0, closers: "])}>\"'»”’ ", spaced: true) }),
       colonOrComma, colonOrCommaAtEnd,
       rule("\\.{2,}", " $0 ", needles: [".."]),
       symbols, finalPeriod, questionOrExclamation, quoteBeforeSpace,
@@ -149,8 +163,7 @@ public struct TreebankTokenizer: WordTokenizer {
           return rule.mayMatch(bytes, lowered: lowered)
         }
         guard mayMatch || !skippingRules else { continue }
-        text = rule.regex.stringByReplacingMatches(
-          in: text, range: NSRange(text.startIndex..., in: text), withTemplate: rule.template)
+        text = rule.rewrite(text)
       }
     }
     var text = text
@@ -161,6 +174,85 @@ public struct TreebankTokenizer: WordTokenizer {
     apply(Self.endingQuotes[variant]!, &text)
     apply(Self.contractions, &text)
     return Self.splitOnWhitespace(text)
+  }
+
+  static func with(_ rule: Rule, _ native: @escaping @Sendable (String) -> String) -> Rule {
+    var rule = rule
+    rule.native = native
+    return rule
+  }
+
+  /// ICU's `\s`: the Unicode White_Space characters (the line terminators among them).
+  static func isRegexSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+
+  /// ICU's line terminators, before the last of which `$` also matches.
+  static func isLineTerminator(_ s: Unicode.Scalar) -> Bool {
+    ["\n", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(s)
+  }
+
+  /// Where `$` can match in `s`: the end, and before a final line terminator (or CR LF).
+  static func ends(_ s: [Unicode.Scalar]) -> [Int] {
+    let n = s.count
+    if n >= 2 && s[n - 2] == "\r" && s[n - 1] == "\n" { return [n - 2, n] }
+    if n >= 1 && isLineTerminator(s[n - 1]) { return [n - 1, n] }
+    return [n]
+  }
+
+  /// `([^\.])(\.)([closers]*)\s*$` → `$1 $2 $3 ` (or `$1 $2$3 ` unless `spaced`): only the
+  /// text's last period can match, when a non-period precedes it and closers, then spaces
+  /// (then perhaps a final line terminator, which stays) follow.
+  static func splitFinalPeriod(_ text: String, closers: String, spaced: Bool) -> String {
+    let s = Array(text.unicodeScalars)
+    guard let dot = s.lastIndex(of: "."), dot > 0, s[dot - 1] != "." else { return text }
+    let closerSet = Set(closers.unicodeScalars)
+    var q = dot + 1
+    while q < s.count && closerSet.contains(s[q]) { q += 1 }
+    var r = q
+    while r < s.count && isRegexSpace(s[r]) { r += 1 }
+    guard ends(s).contains(r) else { return text }
+    var out = String.UnicodeScalarView()
+    out.append(contentsOf: s[..<dot])
+    out.append(contentsOf: (spaced ? " . " : " .").unicodeScalars)
+    out.append(contentsOf: s[(dot + 1)..<q])
+    out.append(" ")
+    out.append(contentsOf: s[r...])
+    return String(out)
+  }
+
+  /// `([:,])([^\d])` → ` $1 $2`, left to right without overlaps.
+  static func splitColonsAndCommas(_ text: String) -> String {
+    let s = Array(text.unicodeScalars)
+    var out = String.UnicodeScalarView()
+    var i = 0
+    while i < s.count {
+      if (s[i] == ":" || s[i] == ",") && i + 1 < s.count
+        && s[i + 1].properties.generalCategory != .decimalNumber
+      {
+        out.append(" ")
+        out.append(s[i])
+        out.append(" ")
+        out.append(s[i + 1])
+        i += 2
+      } else {
+        out.append(s[i])
+        i += 1
+      }
+    }
+    return String(out)
+  }
+
+  /// `([:,])$` → ` $1 `: a colon or comma at the end (or before a final line terminator).
+  static func splitFinalColonOrComma(_ text: String) -> String {
+    let s = Array(text.unicodeScalars)
+    guard let at = ends(s).first(where: { $0 > 0 && (s[$0 - 1] == ":" || s[$0 - 1] == ",") }).map({ $0 - 1 })
+    else { return text }
+    var out = String.UnicodeScalarView()
+    out.append(contentsOf: s[..<at])
+    out.append(" ")
+    out.append(s[at])
+    out.append(" ")
+    out.append(contentsOf: s[(at + 1)...])
+    return String(out)
   }
 
   /// The text split on whitespace (`Character.isWhitespace`): for ASCII text on the bytes

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import GlossaText
@@ -51,6 +52,36 @@ import Testing
       #expect(
         TreebankTokenizer.splitOnWhitespace(string)
           == string.split(whereSeparator: \.isWhitespace).map(String.init))
+    }
+  }
+}
+
+@Suite struct TreebankNativeRuleTests {
+  /// Each rule written out by hand rewrites random texts as its regular expression does.
+  @Test func nativeRulesEqualTheirRegex() {
+    let alphabet = Array("a1٣.,:]\"'»” \t\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{A0}😀".unicodeScalars)
+    var state: UInt64 = 11
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    let rules =
+      [TreebankTokenizer.colonOrComma, TreebankTokenizer.colonOrCommaAtEnd, TreebankTokenizer.finalPeriod]
+      + TreebankTokenizer.punctuation[.nltk]!.prefix(1)
+    #expect(rules.allSatisfy { $0.native != nil })
+    for _ in 0..<3000 {
+      var text = String.UnicodeScalarView()
+      for _ in 0..<next(12) { text.append(alphabet[next(alphabet.count)]) }
+      let string = String(text)
+      for rule in rules {
+        let regex = rule.regex.stringByReplacingMatches(
+          in: string, range: NSRange(string.startIndex..., in: string), withTemplate: rule.template)
+        let hex = { (t: String) in t.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: " ")
+        }
+        #expect(
+          rule.rewrite(string) == regex,
+          "\(rule.regex.pattern) on [\(hex(string))]: [\(hex(rule.rewrite(string)))] vs [\(hex(regex))]")
+      }
     }
   }
 }
