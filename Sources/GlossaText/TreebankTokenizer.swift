@@ -91,13 +91,18 @@ public struct TreebankTokenizer: WordTokenizer {
     ],
   ]
 
+  /// What may follow a text's final period: closing brackets and quotes (NLTK's improved
+  /// rules add the curly quotes and the space).
+  static let closers = Array("])}>\"'".unicodeScalars)
+  static let closersAndQuotes = Array("])}>\"'»”’ ".unicodeScalars)
+
   /// The punctuation rules both variants share (NLTK's lists differ in a few places only).
   static let colonOrComma = with(rule("([:,])([^\\d])", " $1 $2", needles: [":", ","]), splitColonsAndCommas)
   static let colonOrCommaAtEnd = with(rule("([:,])$", " $1 ", needles: [":", ","]), splitFinalColonOrComma)
   static let symbols = rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"])
   static let finalPeriod = with(
     rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."]),
-    { splitFinalPeriod($0, closers: "])}>\"'", spaced: false) })
+    { splitFinalPeriod($0, closers: closers, spaced: false) })
   static let questionOrExclamation = rule("[?!]", " $0 ", needles: ["?", "!"])
   static let quoteBeforeSpace = rule("([^'])' ", "$1 ' ", needles: ["' "])
 
@@ -105,7 +110,7 @@ public struct TreebankTokenizer: WordTokenizer {
     .nltk: [
       with(
         rule("([^\\.])(\\.)([\\]\\)}>\"'»”’ ]*)\\s*$", "$1 $2 $3 ", needles: ["."]),
-        { splitFinalPeriod($0, closers: "])}>\"'»”’ ", spaced: true) }),
+        { splitFinalPeriod($0, closers: closersAndQuotes, spaced: true) }),
       colonOrComma, colonOrCommaAtEnd,
       rule("\\.{2,}", " $0 ", needles: [".."]),
       symbols, finalPeriod, questionOrExclamation, quoteBeforeSpace,
@@ -190,69 +195,68 @@ public struct TreebankTokenizer: WordTokenizer {
     ["\n", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(s)
   }
 
-  /// Where `$` can match in `s`: the end, and before a final line terminator (or CR LF).
-  static func ends(_ s: [Unicode.Scalar]) -> [Int] {
-    let n = s.count
-    if n >= 2 && s[n - 2] == "\r" && s[n - 1] == "\n" { return [n - 2, n] }
-    if n >= 1 && isLineTerminator(s[n - 1]) { return [n - 1, n] }
-    return [n]
+  /// Where `$` can match in `text`, in order: before a final line terminator (or CR LF), and
+  /// the end.
+  static func ends(_ text: String) -> [String.Index] {
+    let s = text.unicodeScalars
+    guard let last = s.indices.last, isLineTerminator(s[last]) else { return [s.endIndex] }
+    if s[last] == "\n", last > s.startIndex, s[s.index(before: last)] == "\r" {
+      return [s.index(before: last), s.endIndex]
+    }
+    return [last, s.endIndex]
   }
 
   /// `([^\.])(\.)([closers]*)\s*$` → `$1 $2 $3 ` (or `$1 $2$3 ` unless `spaced`): only the
-  /// text's last period can match, when a non-period precedes it and closers, then spaces
-  /// (then perhaps a final line terminator, which stays) follow.
-  static func splitFinalPeriod(_ text: String, closers: String, spaced: Bool) -> String {
-    let s = Array(text.unicodeScalars)
-    guard let dot = s.lastIndex(of: "."), dot > 0, s[dot - 1] != "." else { return text }
-    let closerSet = Set(closers.unicodeScalars)
-    var q = dot + 1
-    while q < s.count && closerSet.contains(s[q]) { q += 1 }
+  /// text's last period can match, when a non-period precedes it and only closers, then
+  /// white space (which takes in every line terminator), follow.
+  static func splitFinalPeriod(_ text: String, closers: [Unicode.Scalar], spaced: Bool) -> String {
+    let s = text.unicodeScalars
+    guard let dot = text.utf8.lastIndex(of: UInt8(ascii: ".")), dot > s.startIndex,
+      s[s.index(before: dot)] != "."
+    else { return text }
+    let afterDot = s.index(after: dot)
+    var q = afterDot
+    while q < s.endIndex && closers.contains(s[q]) { q = s.index(after: q) }
     var r = q
-    while r < s.count && isRegexSpace(s[r]) { r += 1 }
-    guard ends(s).contains(r) else { return text }
-    var out = String.UnicodeScalarView()
-    out.append(contentsOf: s[..<dot])
-    out.append(contentsOf: (spaced ? " . " : " .").unicodeScalars)
-    out.append(contentsOf: s[(dot + 1)..<q])
-    out.append(" ")
-    out.append(contentsOf: s[r...])
-    return String(out)
+    while r < s.endIndex && isRegexSpace(s[r]) { r = s.index(after: r) }
+    guard r == s.endIndex else { return text }
+    return String(text[..<dot]) + (spaced ? " . " : " .") + String(text[afterDot..<q]) + " "
   }
 
   /// `([:,])([^\d])` → ` $1 $2`, left to right without overlaps.
   static func splitColonsAndCommas(_ text: String) -> String {
-    let s = Array(text.unicodeScalars)
-    var out = String.UnicodeScalarView()
-    var i = 0
-    while i < s.count {
-      if (s[i] == ":" || s[i] == ",") && i + 1 < s.count
-        && s[i + 1].properties.generalCategory != .decimalNumber
-      {
-        out.append(" ")
-        out.append(s[i])
-        out.append(" ")
-        out.append(s[i + 1])
-        i += 2
-      } else {
-        out.append(s[i])
+    var text = text
+    return text.withUTF8 { b in
+      var out: [UInt8] = []
+      out.reserveCapacity(b.count + 32)
+      var i = 0
+      while i < b.count {
+        let c = b[i]
+        if (c == UInt8(ascii: ":") || c == UInt8(ascii: ",")) && i + 1 < b.count {
+          let (next, width) = b[i + 1] < 0x80 ? (Unicode.Scalar(b[i + 1]), 1) : multiByteScalar(b, at: i + 1)
+          if next.properties.generalCategory != .decimalNumber {
+            out += [0x20, c, 0x20]
+            out.append(contentsOf: b[(i + 1)..<(i + 1 + width)])
+            i += 1 + width
+            continue
+          }
+        }
+        out.append(c)
         i += 1
       }
+      return String(decoding: out, as: UTF8.self)
     }
-    return String(out)
   }
 
   /// `([:,])$` → ` $1 `: a colon or comma at the end (or before a final line terminator).
   static func splitFinalColonOrComma(_ text: String) -> String {
-    let s = Array(text.unicodeScalars)
-    guard let at = ends(s).first(where: { $0 > 0 && (s[$0 - 1] == ":" || s[$0 - 1] == ",") }).map({ $0 - 1 })
-    else { return text }
-    var out = String.UnicodeScalarView()
-    out.append(contentsOf: s[..<at])
-    out.append(" ")
-    out.append(s[at])
-    out.append(" ")
-    out.append(contentsOf: s[(at + 1)...])
-    return String(out)
+    let s = text.unicodeScalars
+    for end in ends(text) where end > s.startIndex {
+      let at = s.index(before: end)
+      guard s[at] == ":" || s[at] == "," else { continue }
+      return String(text[..<at]) + " " + String(s[at]) + " " + String(text[end...])
+    }
+    return text
   }
 
   /// The text split on whitespace (`Character.isWhitespace`): for ASCII text on the bytes
