@@ -90,7 +90,7 @@ public struct FastText: Sendable {
     let loop = TrainingLoop(
       epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: 0)
     try loop.run(corpus: corpus, vocabulary: vocabulary, progress: progress) { thread in
-      PredictionTrainer(model, seed: seed &+ UInt64(thread) &* 0x9E37_79B9_7F4A_7C15)
+      PredictionTrainer(model, thread: thread)
     }
     return FastTextVectors(
       words: vocabulary.words, dimension: dimension, ngrams: ngrams, rows: model.input.array(),

@@ -74,10 +74,11 @@ final class PredictionTrainer: SentenceTrainer {
   let rows: UnsafeMutablePointer<Int32>
   var kept: [Int32] = []
 
-  init(_ model: PredictionModel, seed: UInt64) {
+  /// Thread `thread`'s trainer, its random numbers seeded from the model's seed and the thread.
+  init(_ model: PredictionModel, thread: Int) {
     self.model = model
     (input, output, noise, tree) = (model.input.base, model.output.base, model.noise, model.tree)
-    random = SeededGenerator(seed: seed)
+    random = SeededGenerator(seed: model.settings.seed &+ UInt64(thread) &* 0x9E37_79B9_7F4A_7C15)
     settings = model.settings
     dimension = settings.dimension
     hidden = .allocate(capacity: dimension)

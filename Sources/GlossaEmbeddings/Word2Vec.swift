@@ -94,7 +94,7 @@ public struct Word2Vec: Sendable {
       epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: minimumLearningRate,
       idLimit: idLimit)
     try loop.run(corpus: corpus, vocabulary: vocabulary, progress: progress) { thread in
-      PredictionTrainer(model, seed: seed &+ UInt64(thread) &* 0x9E37_79B9_7F4A_7C15)
+      PredictionTrainer(model, thread: thread)
     }
     return KeyedVectors(words: vocabulary.words, dimension: dimension, vectors: model.input.array())
   }

@@ -194,7 +194,7 @@ struct MergeTable: Sendable {
 
   @inline(__always)
   private func position(_ key: UInt64) -> Int {
-    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (entries.count - 1)
+    probeStart(key, mask: entries.count - 1)
   }
 
   /// The rank and result of merging `left` with `right`, or nil.

@@ -37,7 +37,7 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
 
   @inline(__always)
   private func start(_ hash: UInt64) -> Int {
-    Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 20) & (entries.count - 1)
+    probeStart(hash, mask: entries.count - 1)
   }
 
   /// Finds `key`.

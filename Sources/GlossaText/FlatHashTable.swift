@@ -15,7 +15,7 @@ struct FlatHashTable {
 
   @inline(__always)
   private func position(_ key: UInt64) -> Int {
-    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (keys.count - 1)
+    probeStart(key, mask: keys.count - 1)
   }
 
   /// The slot of `key`, or nil. `matches` confirms a candidate when keys are fingerprints.
@@ -52,4 +52,12 @@ struct FlatHashTable {
       slots[p] = slot
     }
   }
+}
+
+/// Where a key starts its probe in an open-addressing table of a power-of-two size, `mask` + 1:
+/// Fibonacci hashing (the key times 2⁶⁴/φ, whose high bits mix every bit of the key). The
+/// project's open-addressing tables share it.
+@inline(__always)
+func probeStart(_ key: UInt64, mask: Int) -> Int {
+  Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
 }

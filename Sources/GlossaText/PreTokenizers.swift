@@ -75,24 +75,36 @@ struct RunClass: Equatable {
   static func group(_ n: Int8) -> RunClass { RunClass(code: n) }
 }
 
-/// Maximal runs of scalars of the same group; `.alone` scalars are runs of their own and
-/// `.drop` scalars separate runs without belonging to any.
+/// Calls `body` with each maximal run of elements of the same group among the elements at
+/// 0 ..< `count`, where `element(i)` is the class and width of the element at i (a scalar of
+/// an array, width 1, or one in UTF-8 bytes): an `.alone` element is a run of its own, and
+/// `.drop` elements separate runs without belonging to any. Every run splitter's scan.
+@inline(__always)
+func forEachClassRun(
+  count: Int, _ element: (Int) -> (RunClass, width: Int), _ body: (Range<Int>) -> Void
+) {
+  var start = 0
+  var current = RunClass.drop
+  var i = 0
+  while i < count {
+    let (kind, width) = element(i)
+    if kind != current || kind == .alone {
+      if current != .drop { body(start..<i) }
+      start = i
+      current = kind
+    }
+    i += width
+  }
+  if current != .drop { body(start..<count) }
+}
+
+/// The runs of ``forEachClassRun(count:_:_:)`` among scalars, as ranges.
 func runRanges(_ scalars: [Unicode.Scalar], _ classify: (Unicode.Scalar) -> RunClass) -> [Range<Int>] {
   var ranges: [Range<Int>] = []
   ranges.reserveCapacity(scalars.count / 4 + 1)
-  var start = 0
-  var current = RunClass.drop
   scalars.withUnsafeBufferPointer { scalars in
-    for i in 0..<scalars.count {
-      let kind = classify(scalars[i])
-      if kind != current || kind == .alone {
-        if current != .drop { ranges.append(start..<i) }
-        start = i
-        current = kind
-      }
-    }
+    forEachClassRun(count: scalars.count, { (classify(scalars[$0]), 1) }) { ranges.append($0) }
   }
-  if current != .drop { ranges.append(start..<scalars.count) }
   return ranges
 }
 
@@ -103,6 +115,9 @@ protocol RunSplitter: PreTokenizer {
 }
 
 extension RunSplitter {
+  /// The class of each ASCII scalar, for scanning ASCII bytes through a table.
+  var asciiClasses: [RunClass] { (0..<128).map { classify(Unicode.Scalar(UInt8($0))) } }
+
   public func split(_ text: NormalizedText) -> [NormalizedText] {
     runRanges(text.scalars, classify).map(text.slice)
   }

@@ -184,8 +184,7 @@ public struct Tokenizer: Sendable {
   }
 
   private static func asciiClasses(of preTokenizer: (any PreTokenizer)?) -> [RunClass]? {
-    guard let splitter = preTokenizer as? any RunSplitter else { return nil }
-    return (0..<128).map { splitter.classify(Unicode.Scalar(UInt8($0))) }
+    (preTokenizer as? any RunSplitter)?.asciiClasses
   }
 
   /// The fast path's fast path, for an ASCII text cut by a run splitter: runs found by
@@ -213,17 +212,7 @@ public struct Tokenizer: Sendable {
         }
       }
       classes.withUnsafeBufferPointer { classes in
-        var start = 0
-        var current = RunClass.drop
-        for i in 0..<bytes.count {
-          let kind = classes[Int(bytes[i])]
-          if kind != current || kind == .alone {
-            if current != .drop { add(start..<i) }
-            start = i
-            current = kind
-          }
-        }
-        if current != .drop { add(start..<bytes.count) }
+        forEachClassRun(count: bytes.count, { (classes[Int(bytes[$0])], 1) }, add)
       }
       return encoding
     }
@@ -329,6 +318,7 @@ struct PieceMemo: ~Copyable {
   /// Where the tokens of the piece with these UTF-8 bytes lie (see ``token(_:)``), from the
   /// memo or from `encode` (then remembered); tokens whose id is in `specialIDs` are marked
   /// special.
+  ///
   /// With a `backing` memo, a piece this one lacks is taken from it, or else encoded (outside
   /// the backing memo's lock, so that other threads go on) and given to it too.
   mutating func tokens(
@@ -384,7 +374,7 @@ struct PieceMemo: ~Copyable {
     return start..<tokens.count
   }
 
-  /// ``tokens(ofUTF8:specialIDs:_:)`` for a piece given as scalars.
+  /// ``tokens(ofUTF8:specialIDs:backing:_:)`` for a piece given as scalars.
   mutating func tokens(
     of piece: ArraySlice<Unicode.Scalar>, specialIDs: Set<Int>, backing: SharedMemo.Slot? = nil,
     _ encode: ([Unicode.Scalar]) -> [ModelToken]

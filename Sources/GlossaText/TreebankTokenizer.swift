@@ -159,16 +159,20 @@ public struct TreebankTokenizer: WordTokenizer {
   /// every rule run.
   func words(_ text: String, skippingRules: Bool) -> [String] {
     func apply(_ rules: [Rule], _ text: inout String) {
+      // The ASCII lowercasing that case-insensitive rules are checked against, made when
+      // first needed and again only after a rule has rewritten the text.
+      var lowered: [UInt8]?? = nil
       for rule in rules {
         var utf8 = text
         let mayMatch = utf8.withUTF8 { bytes in
-          let lowered =
-            rule.caseInsensitive && isASCII(bytes)
-            ? bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : nil
-          return rule.mayMatch(bytes, lowered: lowered)
+          if rule.caseInsensitive && lowered == nil {
+            lowered = .some(isASCII(bytes) ? bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : nil)
+          }
+          return rule.mayMatch(bytes, lowered: rule.caseInsensitive ? lowered! : nil)
         }
         guard mayMatch || !skippingRules else { continue }
         text = rule.rewrite(text)
+        lowered = nil
       }
     }
     var text = text
@@ -259,25 +263,12 @@ public struct TreebankTokenizer: WordTokenizer {
     return text
   }
 
-  /// The text split on whitespace (`Character.isWhitespace`): for ASCII text on the bytes
-  /// 9–13 and 32, which are exactly the ASCII characters that are whitespace.
+  /// The text split on whitespace (`Character.isWhitespace`): ASCII text by the whitespace
+  /// tokenizer's byte scan (its whitespace and `Character`'s agree on ASCII: 9–13 and 32).
   static func splitOnWhitespace(_ text: String) -> [String] {
-    var text = text
-    let words = text.withUTF8 { bytes -> [String]? in
-      guard isASCII(bytes) else { return nil }
-      var words: [String] = []
-      var start = 0
-      for i in 0...bytes.count {
-        let isSpace = i == bytes.count || bytes[i] == 32 || (bytes[i] >= 9 && bytes[i] <= 13)
-        guard isSpace else { continue }
-        if i > start {
-          words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
-        }
-        start = i + 1
-      }
-      return words
-    }
-    return words ?? text.split(whereSeparator: \.isWhitespace).map(String.init)
+    var utf8 = text
+    return utf8.withUTF8(isASCII)
+      ? WhitespaceTokenizer().words(text) : text.split(whereSeparator: \.isWhitespace).map(String.init)
   }
 
   /// The tokens with their scalar offsets, each found in the text after the one before;

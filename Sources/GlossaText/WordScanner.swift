@@ -14,15 +14,11 @@ public struct WordScanner: Sendable {
     self.minimumLength = minimumLength
   }
 
-  private static let asciiWord = (0..<128).map {
-    RegexWordTokenizer.isWordCharacter(Unicode.Scalar(UInt8($0)))
-  }
-
   /// Calls `body` with the bytes of each word of `bytes` (valid UTF-8), in order. The buffer
   /// is only valid during the call.
   public func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
     guard !bytes.isEmpty else { return }
-    Self.asciiWord.withUnsafeBufferPointer { asciiWord in scan(bytes, asciiWord, body) }
+    RegexWordTokenizer.ascii.withUnsafeBufferPointer { asciiWord in scan(bytes, asciiWord, body) }
   }
 
   private func scan(

@@ -30,7 +30,8 @@ public struct RegexWordTokenizer: WordTokenizer {
     runs(of: text, ascii: Self.ascii, where: Self.isWordCharacter)
   }
 
-  private static let ascii = (0..<128).map { isWordCharacter(Unicode.Scalar(UInt8($0))) }
+  /// `\w` for each ASCII byte (shared with ``WordScanner``).
+  static let ascii = (0..<128).map { isWordCharacter(Unicode.Scalar(UInt8($0))) }
 
   /// Python's `\w` for `str` patterns: `isalnum()` or `_`.
   public static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {

@@ -90,3 +90,14 @@ import Testing
     #expect(tokenizer.encode("hello").ids == [7])
   }
 }
+
+/// Token texts by id: an array for dense ids, the dictionary when ids are too sparse for one.
+@Suite struct TokenTableTests {
+  @Test func findsTokensByDenseAndSparseIDs() {
+    let dense = TokenTable(["a": 0, "b": 1, "c": 3])
+    #expect([0, 1, 2, 3, 4, -1].map(dense.token) == ["a", "b", nil, "c", nil, nil])
+    // One id in the billions: no array of that size, the same answers.
+    let sparse = TokenTable(["a": 0, "z": 2_000_000_000])
+    #expect([0, 2_000_000_000, 1, -1].map(sparse.token) == ["a", "z", nil, nil])
+  }
+}

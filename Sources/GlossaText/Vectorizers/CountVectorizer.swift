@@ -66,8 +66,11 @@ public struct CountVectorizer: Sendable {
     try fitCounts(documents).matrix
   }
 
-  /// ``fitTransform(_:)``, and the number of terms of each document (kept or not).
-  mutating func fitCounts(_ documents: [String]) throws -> (matrix: SparseMatrix, lengths: [Int]) {
+  /// ``fitTransform(_:)``, the number of terms of each document (kept or not), and the
+  /// number of documents each column's term occurs in.
+  mutating func fitCounts(_ documents: [String]) throws -> (
+    matrix: SparseMatrix, lengths: [Int], documentFrequency: [Int]
+  ) {
     guard !documents.isEmpty else { throw VectorizerError.noDocuments }
     // All documents' term ids in one array (document d at starts[d] ..< starts[d + 1]).
     let table = TermTable()
@@ -125,8 +128,9 @@ public struct CountVectorizer: Sendable {
     for (c, id) in kept.enumerated() { column[id] = Int32(c) }
     for k in flat.indices { flat[k] = column[Int(flat[k])] }
     // Each kept term has one entry per document it occurs in.
-    let nonZeros = kept.reduce(0) { $0 + documentFrequency[$1] }
-    return (counts(flat, starts, nonZeros: nonZeros), lengths(starts))
+    let columnFrequency = kept.map { documentFrequency[$0] }
+    let nonZeros = columnFrequency.reduce(0, +)
+    return (counts(flat, starts, nonZeros: nonZeros), lengths(starts), columnFrequency)
   }
 
   private func lengths(_ starts: [Int]) -> [Int] { zip(starts.dropFirst(), starts).map { $0 - $1 } }

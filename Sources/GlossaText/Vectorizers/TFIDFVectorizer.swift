@@ -44,9 +44,7 @@ public struct TFIDFVectorizer: Sendable {
   public mutating func fitTransform(
     _ documents: [String], warn: (String) -> Void = { _ in }
   ) throws -> SparseMatrix {
-    var (counts, lengths) = try counter.fitCounts(documents)
-    var documentFrequency = [Int](repeating: 0, count: counts.columns)
-    for c in counts.columnIndex { documentFrequency[Int(c)] += 1 }
+    var (counts, lengths, documentFrequency) = try counter.fitCounts(documents)
     let n = Double(documents.count)
     idf = documentFrequency.map { df in
       let df = Double(df)
