@@ -89,71 +89,88 @@ public struct BPEModel: TokenizerModel {
   public var tokens: [String] { (0..<table.tokens.count).compactMap { table.tokens[$0] } }
 
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
-    // The symbols as ids, each with the scalars it covers; a symbol outside the vocabulary
-    // becomes the unknown token, or is dropped when there is none (as HuggingFace does).
-    var ids: [Int32] = []
-    var ranges: [Range<Int>] = []
-    ids.reserveCapacity(piece.count + 1)
-    ranges.reserveCapacity(piece.count + 1)
-    func add(_ id: Int32?, _ range: Range<Int>) {
+    withUnsafeTemporaryAllocation(of: Symbol.self, capacity: piece.count + 1) { symbols in
+      let count = merge(symbols, count: initialSymbols(of: piece, into: symbols))
+      return symbols[..<count].map { symbol in
+        ModelToken(
+          id: Int(symbol.id), text: table.token(Int(symbol.id)) ?? "",
+          range: Int(symbol.start)..<Int(symbol.end))
+      }
+    }
+  }
+
+  /// A symbol while merging: its id, the scalars it covers, and the rank and result of the
+  /// pair it starts (rank .max: no merge).
+  private struct Symbol {
+    var id: Int32
+    var start: Int32, end: Int32
+    var rank = Int32.max, result: Int32 = 0
+    /// Where it was before the last merge pass (−1: made by it).
+    var source: Int32 = -1
+  }
+
+  /// Writes the symbols of `piece` (its scalars as ids, marked at the end) and returns how
+  /// many: a symbol outside the vocabulary becomes the unknown token, or is dropped when there
+  /// is none (as HuggingFace does).
+  private func initialSymbols(of piece: [Unicode.Scalar], into symbols: UnsafeMutableBufferPointer<Symbol>)
+    -> Int
+  {
+    var count = 0
+    func add(_ id: Int32?, _ offset: Int, length: Int32 = 1) {
       guard let id = id ?? unknownID else { return }
-      ids.append(id)
-      ranges.append(range)
+      symbols.initializeElement(
+        at: count, to: Symbol(id: id, start: Int32(offset), end: Int32(offset) + length))
+      count += 1
     }
     for (offset, scalar) in piece.enumerated() {
       if case .suffix(let suffix) = endOfWord, offset == piece.count - 1 {
-        add(table.ids[String(scalar) + suffix].map(Int32.init), offset..<(offset + 1))
+        add(table.ids[String(scalar) + suffix].map(Int32.init), offset)
       } else if scalar.isASCII {
         let id = asciiIDs[Int(scalar.value)]
-        add(id >= 0 ? id : nil, offset..<(offset + 1))
+        add(id >= 0 ? id : nil, offset)
       } else {
-        add(table.ids[String(scalar)].map(Int32.init), offset..<(offset + 1))
+        add(table.ids[String(scalar)].map(Int32.init), offset)
       }
     }
     if case .symbol(let marker) = endOfWord {
-      add(table.ids[marker].map(Int32.init), piece.count..<piece.count)
+      add(table.ids[marker].map(Int32.init), piece.count, length: 0)
     }
-    // The rank and result of each adjacent pair (rank .max: no merge), kept up to date
-    // through the merges so that each merge looks up only the pairs it made.
-    var pairRank = [Int32](repeating: .max, count: ids.count)
-    var pairResult = [Int32](repeating: 0, count: ids.count)
+    return count
+  }
+
+  /// Applies the merges to the first `count` symbols, in place, and returns how many are left:
+  /// each pass takes the adjacent pair learned earliest and merges every occurrence of it, left
+  /// to right; pair ranks are kept up to date so that a pass looks up only the pairs it made.
+  private func merge(_ symbols: UnsafeMutableBufferPointer<Symbol>, count: Int) -> Int {
+    var count = count
     func lookUp(_ i: Int) {
-      (pairRank[i], pairResult[i]) =
-        i + 1 < ids.count ? pairs.merge(ids[i], ids[i + 1]) ?? (.max, 0) : (.max, 0)
+      (symbols[i].rank, symbols[i].result) =
+        i + 1 < count ? pairs.merge(symbols[i].id, symbols[i + 1].id) ?? (.max, 0) : (.max, 0)
     }
-    for i in ids.indices { lookUp(i) }
-    var source = [Int](repeating: 0, count: ids.count)  // where each symbol came from; −1: merged
-    while let best = pairRank.min(), best < .max {
-      // The adjacent pair learned earliest, then every occurrence of it, left to right.
+    for i in 0..<count { lookUp(i) }
+    while true {
+      var best = Int32.max
+      for i in 0..<count { best = min(best, symbols[i].rank) }
+      if best == .max { return count }
       var kept = 0
       var i = 0
-      while i < ids.count {
-        if pairRank[i] == best {
-          (ids[kept], ranges[kept], source[kept]) = (
-            pairResult[i], ranges[i].lowerBound..<ranges[i + 1].upperBound, -1
-          )
+      while i < count {
+        if symbols[i].rank == best {
+          symbols[kept] = Symbol(id: symbols[i].result, start: symbols[i].start, end: symbols[i + 1].end)
           i += 2
         } else {
-          (ids[kept], ranges[kept], source[kept]) = (ids[i], ranges[i], i)
+          symbols[kept] = symbols[i]
+          symbols[kept].source = Int32(i)
           i += 1
         }
         kept += 1
       }
-      ids.removeLast(ids.count - kept)
-      ranges.removeLast(ranges.count - kept)
+      count = kept
       // A pair of two untouched neighbours keeps its rank; the others are looked up.
-      for k in 0..<kept {
-        if source[k] >= 0 && k + 1 < kept && source[k + 1] == source[k] + 1 {
-          (pairRank[k], pairResult[k]) = (pairRank[source[k]], pairResult[source[k]])
-        } else {
-          lookUp(k)
-        }
+      for k in 0..<count
+      where !(symbols[k].source >= 0 && k + 1 < count && symbols[k + 1].source == symbols[k].source + 1) {
+        lookUp(k)
       }
-      pairRank.removeLast(pairRank.count - kept)
-      pairResult.removeLast(pairResult.count - kept)
-    }
-    return zip(ids, ranges).map { id, range in
-      ModelToken(id: Int(id), text: table.token(Int(id)) ?? "", range: range)
     }
   }
 

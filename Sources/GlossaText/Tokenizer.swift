@@ -196,30 +196,24 @@ public struct Tokenizer: Sendable {
     var text = text
     return text.withUTF8 { bytes -> Encoding? in
       guard isASCII(bytes) else { return nil }
-      var encoding = Encoding()
-      encoding.reserveCapacity(bytes.count / 3 + 2)
       func add(_ piece: Range<Int>) {
         // A run splitter leaves its pieces as they are: the model sees them directly.
+        // (A closure, not `model.tokenize`, which would copy the model for every piece.)
         let entry = memo.tokens(
-          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs, backing: backing,
-          model.tokenize)
-        for k in entry {
-          let token = memo.token(k)
-          let offset =
-            (token.range.lowerBound + piece.lowerBound)..<(token.range.upperBound + piece.lowerBound)
-          encoding.append(
-            id: token.id, token: token.text, offset: offset, byteOffset: offset, special: token.special)
-        }
+          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs, backing: backing
+        ) { model.tokenize($0) }
+        memo.appendSpans(entry, at: piece.lowerBound)
       }
       classes.withUnsafeBufferPointer { classes in
         forEachClassRun(count: bytes.count, { (classes[Int(bytes[$0])], 1) }, add)
       }
-      return encoding
+      return memo.spansEncoding()
     }
   }
 
   /// The encoding of one text before post-processing, through `memo`.
   private func encode(_ text: String, memo: inout PieceMemo, backing: SharedMemo.Slot? = nil) -> Encoding {
+    memo.startText()
     if normalizer == nil, let classes = asciiClasses,
       let encoding = encodeASCII(text, classes, memo: &memo, backing: backing)
     {
@@ -256,8 +250,9 @@ public struct Tokenizer: Sendable {
       var normalized = NormalizedText(text)
       normalizer?.normalize(&normalized)
       for piece in preTokenizer?.split(normalized) ?? [normalized] {
-        let entry = memo.tokens(
-          of: piece.scalars[...], specialIDs: specialTokenIDs, backing: backing, model.tokenize)
+        let entry = memo.tokens(of: piece.scalars[...], specialIDs: specialTokenIDs, backing: backing) {
+          model.tokenize($0)
+        }
         add(entry, piece.originalRange)
       }
     }
@@ -285,9 +280,12 @@ final class SharedMemo: Sendable {
 
 /// Pieces already encoded, their tokens stored flat (no array per piece) and found by the
 /// piece's UTF-8 bytes in a ``ByteKeyTable`` whose value says where they are. Bounded: when
-/// full it starts again empty. Not thread-safe.
+/// full it starts again empty at the next text. Not thread-safe.
 struct PieceMemo: ~Copyable {
-  static let capacity = 1 << 17
+  /// How many pieces it holds before it starts again.
+  let capacity: Int
+
+  init(capacity: Int = 1 << 17) { self.capacity = capacity }
 
   /// One remembered token, packed in 32 bytes so that more of them share a cache line.
   struct Token {
@@ -310,10 +308,56 @@ struct PieceMemo: ~Copyable {
 
   private var pieces = ByteKeyTable()
   private var tokens: [Token] = []
+  /// The tokens of the text being encoded, as (token, start of its piece): kept from text to
+  /// text so that an encoding costs no growing arrays.
+  private var spans: [(token: Int32, shift: Int32)] = []
 
   /// Token k of the memo.
   @inline(__always)
   func token(_ k: Int) -> Token { tokens[k] }
+
+  /// Starts a text: no spans yet, and the memo emptied if it is full (never during a text,
+  /// whose spans point into it).
+  mutating func startText() {
+    if pieces.count >= capacity {
+      pieces = ByteKeyTable()
+      tokens = []
+    }
+    spans.removeAll(keepingCapacity: true)
+  }
+
+  /// Adds the tokens `entry` of a piece that starts at `start` to the text being encoded.
+  @inline(__always)
+  mutating func appendSpans(_ entry: Range<Int>, at start: Int) {
+    for k in entry { spans.append((Int32(truncatingIfNeeded: k), Int32(truncatingIfNeeded: start))) }
+  }
+
+  /// The encoding of the spans gathered since ``startText()``, for an ASCII text (whose
+  /// byte offsets are its scalar offsets): each array written in one pass, at its exact size.
+  func spansEncoding() -> Encoding {
+    tokens.withUnsafeBufferPointer { tokens in
+      spans.withUnsafeBufferPointer { spans in
+        @inline(__always) func array<T>(_ element: (Token, Int) -> T) -> [T] {
+          Array(unsafeUninitializedCapacity: spans.count) { buffer, count in
+            for (i, span) in spans.enumerated() {
+              buffer.initializeElement(at: i, to: element(tokens[Int(span.token)], Int(span.shift)))
+            }
+            count = spans.count
+          }
+        }
+        var encoding = Encoding()
+        encoding.ids = array { token, _ in token.id }
+        encoding.tokens = array { token, _ in token.text }
+        encoding.offsets = array { token, shift in
+          (token.range.lowerBound + shift)..<(token.range.upperBound + shift)
+        }
+        encoding.byteOffsets = encoding.offsets
+        encoding.specialTokensMask = array { token, _ in token.special ? 1 : 0 }
+        encoding.attentionMask = [Int](repeating: 1, count: spans.count)
+        return encoding
+      }
+    }
+  }
 
   /// Where the tokens of the piece with these UTF-8 bytes lie (see ``token(_:)``), from the
   /// memo or from `encode` (then remembered); tokens whose id is in `specialIDs` are marked
@@ -327,10 +371,6 @@ struct PieceMemo: ~Copyable {
   ) -> Range<Int> {
     let position = pieces.locate(piece)
     if position.found { return Self.tokenRange(pieces.value(at: position)) }
-    if pieces.count == Self.capacity {
-      self = PieceMemo()
-      return tokens(ofUTF8: piece, specialIDs: specialIDs, backing: backing, encode)
-    }
     var encoded = backing?.table.withLock { $0.modelTokens(of: piece) }
     if encoded == nil {
       encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
@@ -355,7 +395,7 @@ struct PieceMemo: ~Copyable {
     _ piece: UnsafeBufferPointer<UInt8>, _ encoded: [ModelToken], specialIDs: Set<Int>
   ) {
     let position = pieces.locate(piece)
-    if !position.found && pieces.count < Self.capacity {
+    if !position.found && pieces.count < capacity {
       _ = insert(piece, at: position, encoded, specialIDs: specialIDs)
     }
   }

@@ -29,3 +29,37 @@ import Testing
     Array("absent".utf8).withUnsafeBufferPointer { #expect(table.value(of: $0) == nil) }
   }
 }
+
+/// The tokenizer's memo of pieces: a text's tokens are read from it at the end of the text,
+/// so it may only start again between texts.
+@Suite struct PieceMemoTests {
+  @Test func aFullMemoStartsAgainOnlyBetweenTexts() {
+    var memo = PieceMemo(capacity: 4)
+    // Each piece is one token whose id is its length.
+    let encode: ([Unicode.Scalar]) -> [ModelToken] = { scalars in
+      [
+        ModelToken(
+          id: scalars.count, text: String(String.UnicodeScalarView(scalars)), range: 0..<scalars.count)
+      ]
+    }
+    for round in 0..<3 {
+      memo.startText()
+      // Ten distinct pieces in one text (and again in the next round): more than the memo holds.
+      let words = (0..<10).map { "r\(round)-\(String(repeating: "x", count: $0))" }
+      var start = 0
+      var offsets: [Range<Int>] = []
+      for word in words {
+        var word = word
+        let entry = word.withUTF8 { memo.tokens(ofUTF8: $0, specialIDs: [], encode) }
+        memo.appendSpans(entry, at: start)
+        offsets.append(start..<(start + word.utf8.count))
+        start += word.utf8.count + 1
+      }
+      let encoding = memo.spansEncoding()
+      #expect(encoding.tokens == words)
+      #expect(encoding.ids == words.map(\.count))
+      #expect(encoding.offsets == offsets)
+      #expect(encoding.byteOffsets == offsets)
+    }
+  }
+}
