@@ -60,8 +60,11 @@ func runs(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Boo
       var tokens: [Token] = []
       // About one token in five bytes of prose; a guess that saves most regrowing.
       tokens.reserveCapacity(bytes.count / 5 + 1)
-      forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, _ in
-        let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+      forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
+        let word =
+          onlyASCII
+          ? asciiString(bytes, range)
+          : String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         tokens.append(Token(word, start: scalars.lowerBound, end: scalars.upperBound))
       }
       return tokens

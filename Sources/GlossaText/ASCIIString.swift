@@ -1,0 +1,33 @@
+/// A `String` of the ASCII bytes `range` of `bytes`.
+///
+/// Up to 15 bytes are built directly as a small string: Swift keeps such a string inside its
+/// 16-byte value, the bytes in order followed by a byte holding the count and the flags
+/// "small" and "ASCII" (0xE0 | count), the layout of the standard library's `_SmallString` on
+/// 64-bit little-endian platforms. That skips the validation and copying of
+/// `String(decoding:as:)`, which is most of the cost of a word token. Longer runs, and other
+/// platforms, go through `String(decoding:as:)`.
+@inline(__always)
+func asciiString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+  #if _endian(little) && _pointerBitWidth(_64)
+    let count = range.count
+    if count <= 15, let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base + range.lowerBound)
+      var low: UInt64 = 0
+      var high: UInt64 = 0
+      if range.lowerBound + 16 <= bytes.count {
+        // Sixteen bytes read at once (all inside `bytes`), those past the run cleared.
+        low = raw.loadUnaligned(as: UInt64.self) & ~(UInt64.max << UInt64(8 * min(count, 8)))
+        high =
+          raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+          & ~(UInt64.max << UInt64(8 * max(count - 8, 0)))
+      } else {
+        for k in 0..<count {
+          let byte = UInt64(raw.load(fromByteOffset: k, as: UInt8.self))
+          if k < 8 { low |= byte << UInt64(8 * k) } else { high |= byte << UInt64(8 * (k - 8)) }
+        }
+      }
+      return unsafeBitCast((low, high | UInt64(0xE0 | count) << 56), to: String.self)
+    }
+  #endif
+  return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+}
