@@ -18,7 +18,10 @@ public struct TreebankTokenizer: WordTokenizer {
   /// A rewrite: a regular expression, its replacement template, and the text that any match
   /// must contain (one of `needles`, or the text starting with `prefix`), so that a rule
   /// whose characters are absent is skipped without running the regex engine.
-  struct Rule: @unchecked Sendable {
+  ///
+  /// A class, so that running through a list of rules copies one reference per rule rather
+  /// than every field.
+  final class Rule: @unchecked Sendable {
     let regex: NSRegularExpression
     let template: String
     let needles: [[UInt8]]
@@ -26,7 +29,16 @@ public struct TreebankTokenizer: WordTokenizer {
     let caseInsensitive: Bool
     /// The same rewrite written out by hand, for the rules that run on most texts (tested
     /// against the regex).
-    var native: (@Sendable (String) -> String)? = nil
+    let native: (@Sendable (String) -> String)?
+
+    init(
+      regex: NSRegularExpression, template: String, needles: [[UInt8]], prefix: [UInt8]?,
+      caseInsensitive: Bool,
+      native: (@Sendable (String) -> String)? = nil
+    ) {
+      (self.regex, self.template, self.needles, self.prefix) = (regex, template, needles, prefix)
+      (self.caseInsensitive, self.native) = (caseInsensitive, native)
+    }
 
     /// The text with the rule applied.
     func rewrite(_ text: String) -> String {
@@ -126,6 +138,7 @@ public struct TreebankTokenizer: WordTokenizer {
   static let brackets = rule(
     "[\\]\\[\\(\\)\\{\\}<>]", " $0 ", needles: ["]", "[", "(", ")", "{", "}", "<", ">"])
   static let doubleDashes = rule("--", " -- ", needles: ["--"])
+  static let bracketsAndDashes = [brackets, doubleDashes]
 
   /// The ending-quote rules both variants share: double quotes, then clitics split off.
   static let sharedEndingQuotes = [
@@ -178,7 +191,7 @@ public struct TreebankTokenizer: WordTokenizer {
     var text = text
     apply(Self.startingQuotes[variant]!, &text)
     apply(Self.punctuation[variant]!, &text)
-    apply([Self.brackets, Self.doubleDashes], &text)
+    apply(Self.bracketsAndDashes, &text)
     text = " " + text + " "
     apply(Self.endingQuotes[variant]!, &text)
     apply(Self.contractions, &text)
@@ -186,9 +199,9 @@ public struct TreebankTokenizer: WordTokenizer {
   }
 
   static func with(_ rule: Rule, _ native: @escaping @Sendable (String) -> String) -> Rule {
-    var rule = rule
-    rule.native = native
-    return rule
+    Rule(
+      regex: rule.regex, template: rule.template, needles: rule.needles, prefix: rule.prefix,
+      caseInsensitive: rule.caseInsensitive, native: native)
   }
 
   /// ICU's `\s`: the Unicode White_Space characters (the line terminators among them).

@@ -2,10 +2,11 @@
 public protocol WordTokenizer: Sendable {
   /// The tokens of `text`, in order, with their scalar offsets.
   func tokenize(_ text: String) -> [Token]
+  /// Just the tokens' texts (what Python's `re.findall` gives).
+  func words(_ text: String) -> [String]
 }
 
 extension WordTokenizer {
-  /// Just the tokens' texts.
   public func words(_ text: String) -> [String] { tokenize(text).map(\.text) }
 }
 
@@ -14,8 +15,22 @@ public struct WhitespaceTokenizer: WordTokenizer {
   public init() {}
 
   public func tokenize(_ text: String) -> [Token] {
-    runs(of: text, ascii: Self.ascii) { !ScalarClass.isSpace($0) }
+    var tokens: [Token] = []
+    tokens.reserveCapacity(expectedRuns(text))
+    forEachRun(of: text, ascii: Self.ascii, where: Self.belongs) {
+      tokens.append(Token($0, start: $1.lowerBound, end: $1.upperBound))
+    }
+    return tokens
   }
+
+  public func words(_ text: String) -> [String] {
+    var words: [String] = []
+    words.reserveCapacity(expectedRuns(text))
+    forEachRun(of: text, ascii: Self.ascii, where: Self.belongs) { word, _ in words.append(word) }
+    return words
+  }
+
+  private static func belongs(_ scalar: Unicode.Scalar) -> Bool { !ScalarClass.isSpace(scalar) }
 
   private static let ascii = (0..<128).map { !ScalarClass.isSpace(Unicode.Scalar(UInt8($0))) }
 }
@@ -27,7 +42,19 @@ public struct RegexWordTokenizer: WordTokenizer {
   public init() {}
 
   public func tokenize(_ text: String) -> [Token] {
-    runs(of: text, ascii: Self.ascii, where: Self.isWordCharacter)
+    var tokens: [Token] = []
+    tokens.reserveCapacity(expectedRuns(text))
+    forEachRun(of: text, ascii: Self.ascii, where: Self.isWordCharacter) {
+      tokens.append(Token($0, start: $1.lowerBound, end: $1.upperBound))
+    }
+    return tokens
+  }
+
+  public func words(_ text: String) -> [String] {
+    var words: [String] = []
+    words.reserveCapacity(expectedRuns(text))
+    forEachRun(of: text, ascii: Self.ascii, where: Self.isWordCharacter) { word, _ in words.append(word) }
+    return words
   }
 
   /// `\w` for each ASCII byte (shared with ``WordScanner``).
@@ -49,28 +76,32 @@ public struct RegexWordTokenizer: WordTokenizer {
   }
 }
 
-/// Maximal runs of scalars satisfying `belongs` as tokens with scalar offsets; a token's
-/// text is cut from the UTF-8 bytes. `ascii[b]` must be `belongs` of ASCII byte b (a table
-/// the caller keeps).
+/// Calls `body` with each maximal run of scalars satisfying `belongs`: its text (cut from
+/// the UTF-8 bytes) and its scalar range. `ascii[b]` must be `belongs` of ASCII byte b (a
+/// table the caller keeps).
 @inline(__always)
-func runs(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
+func forEachRun(
+  of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool,
+  _ body: (String, Range<Int>) -> Void
+) {
   var text = text
-  return text.withUTF8 { bytes in
+  text.withUTF8 { bytes in
     ascii.withUnsafeBufferPointer { ascii in
-      var tokens: [Token] = []
-      // About one token in five bytes of prose; a guess that saves most regrowing.
-      tokens.reserveCapacity(bytes.count / 5 + 1)
       forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
         let word =
           onlyASCII
           ? asciiString(bytes, range)
           : String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        tokens.append(Token(word, start: scalars.lowerBound, end: scalars.upperBound))
+        body(word, scalars)
       }
-      return tokens
     }
   }
 }
+
+/// Room for the runs of a text: about one in five bytes of prose, a guess that saves most
+/// regrowing.
+@inline(__always)
+func expectedRuns(_ text: String) -> Int { text.utf8.count / 5 + 1 }
 
 /// User-perceived characters (grapheme clusters): "é" written as e + combining accent is
 /// one token, as is a flag emoji. The lecture's Pokémon names become their letters.
