@@ -221,18 +221,6 @@ public struct Tokenizer: Sendable {
     }
     let scalars = Array(text.unicodeScalars)
     var bytes = ByteOffsets(scalars)
-    var encoding = Encoding()
-    encoding.reserveCapacity(scalars.count / 3 + 2)
-    /// Appends the tokens of memo entry `entry`, whose ranges `original` maps to the text's.
-    func add(_ entry: Range<Int>, _ original: (Range<Int>) -> Range<Int>) {
-      for k in entry {
-        let token = memo.token(k)
-        let offset = original(token.range)
-        encoding.append(
-          id: token.id, token: token.text, offset: offset, byteOffset: bytes.range(of: offset),
-          special: token.special)
-      }
-    }
     if normalizer == nil, let pre = preTokenizer, let pieces = pre.pieceRanges(scalars) {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens remembered with ranges relative to the piece.
@@ -244,16 +232,25 @@ public struct Tokenizer: Sendable {
             ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
           }
         }
-        add(entry) { ($0.lowerBound + piece.lowerBound)..<($0.upperBound + piece.lowerBound) }
+        memo.appendSpans(entry, at: piece.lowerBound)
       }
-    } else {
-      var normalized = NormalizedText(text)
-      normalizer?.normalize(&normalized)
-      for piece in preTokenizer?.split(normalized) ?? [normalized] {
-        let entry = memo.tokens(of: piece.scalars[...], specialIDs: specialTokenIDs, backing: backing) {
-          model.tokenize($0)
-        }
-        add(entry, piece.originalRange)
+      return memo.spansEncoding { bytes.range(of: $0) }
+    }
+    // A normalized text: each piece's tokens mapped back through the normalization.
+    var encoding = Encoding()
+    encoding.reserveCapacity(scalars.count / 3 + 2)
+    var normalized = NormalizedText(text)
+    normalizer?.normalize(&normalized)
+    for piece in preTokenizer?.split(normalized) ?? [normalized] {
+      let entry = memo.tokens(of: piece.scalars[...], specialIDs: specialTokenIDs, backing: backing) {
+        model.tokenize($0)
+      }
+      for k in entry {
+        let token = memo.token(k)
+        let offset = piece.originalRange(of: token.range)
+        encoding.append(
+          id: token.id, token: token.text, offset: offset, byteOffset: bytes.range(of: offset),
+          special: token.special)
       }
     }
     return encoding
@@ -332,9 +329,10 @@ struct PieceMemo: ~Copyable {
     for k in entry { spans.append((Int32(truncatingIfNeeded: k), Int32(truncatingIfNeeded: start))) }
   }
 
-  /// The encoding of the spans gathered since ``startText()``, for an ASCII text (whose
-  /// byte offsets are its scalar offsets): each array written in one pass, at its exact size.
-  func spansEncoding() -> Encoding {
+  /// The encoding of the spans gathered since ``startText()``, each array written in one
+  /// pass at its exact size; `byteOffsets` maps scalar offsets to UTF-8 offsets (nil for an
+  /// ASCII text, whose byte offsets are its scalar offsets).
+  func spansEncoding(byteOffsets: ((Range<Int>) -> Range<Int>)? = nil) -> Encoding {
     tokens.withUnsafeBufferPointer { tokens in
       spans.withUnsafeBufferPointer { spans in
         @inline(__always) func array<T>(_ element: (Token, Int) -> T) -> [T] {
@@ -351,7 +349,7 @@ struct PieceMemo: ~Copyable {
         encoding.offsets = array { token, shift in
           (token.range.lowerBound + shift)..<(token.range.upperBound + shift)
         }
-        encoding.byteOffsets = encoding.offsets
+        encoding.byteOffsets = byteOffsets.map { encoding.offsets.map($0) } ?? encoding.offsets
         encoding.specialTokensMask = array { token, _ in token.special ? 1 : 0 }
         encoding.attentionMask = [Int](repeating: 1, count: spans.count)
         return encoding

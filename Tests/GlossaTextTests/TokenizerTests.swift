@@ -20,6 +20,18 @@ import Testing
     #expect(encoding.attentionMask == [1, 1, 1, 1])
   }
 
+  /// Without a normalizer, pieces are cut from the original scalars (the fast path); the
+  /// byte offsets are mapped from the scalar offsets.
+  @Test func offsetsCountScalarsAndBytesOnTheFastPath() {
+    var tokenizer = wordLevel()
+    tokenizer.normalizer = nil
+    let encoding = tokenizer.encode("naïve café ok?")
+    #expect(encoding.tokens == ["naïve", "café", "ok", "[UNK]"])
+    #expect(encoding.offsets == [0..<5, 6..<10, 11..<13, 13..<14])
+    #expect(encoding.byteOffsets == [0..<6, 7..<12, 13..<15, 15..<16])
+    #expect(encoding.specialTokensMask == [0, 0, 0, 1])
+  }
+
   @Test func postProcessingFramesTruncatesAndPads() {
     var tokenizer = wordLevel()
     tokenizer.postProcessing = PostProcessing(
