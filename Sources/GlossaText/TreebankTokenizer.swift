@@ -111,11 +111,11 @@ public struct TreebankTokenizer: WordTokenizer {
   /// The punctuation rules both variants share (NLTK's lists differ in a few places only).
   static let colonOrComma = with(rule("([:,])([^\\d])", " $1 $2", needles: [":", ","]), splitColonsAndCommas)
   static let colonOrCommaAtEnd = with(rule("([:,])$", " $1 ", needles: [":", ","]), splitFinalColonOrComma)
-  static let symbols = rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"])
+  static let symbols = spaced(rule("[;@#$%&]", " $0 ", needles: [";", "@", "#", "$", "%", "&"]))
   static let finalPeriod = with(
     rule("([^\\.])(\\.)([\\]\\)}>\"']*)\\s*$", "$1 $2$3 ", needles: ["."]),
     { splitFinalPeriod($0, closers: closers, spaced: false) })
-  static let questionOrExclamation = rule("[?!]", " $0 ", needles: ["?", "!"])
+  static let questionOrExclamation = spaced(rule("[?!]", " $0 ", needles: ["?", "!"]))
   static let quoteBeforeSpace = rule("([^'])' ", "$1 ' ", needles: ["' "])
 
   static let punctuation: [Variant: [Rule]] = [
@@ -126,18 +126,18 @@ public struct TreebankTokenizer: WordTokenizer {
       colonOrComma, colonOrCommaAtEnd,
       rule("\\.{2,}", " $0 ", needles: [".."]),
       symbols, finalPeriod, questionOrExclamation, quoteBeforeSpace,
-      rule("[*]", " $0 ", needles: ["*"]),
+      spaced(rule("[*]", " $0 ", needles: ["*"])),
     ],
     .classic: [
       colonOrComma, colonOrCommaAtEnd,
-      rule("\\.\\.\\.", " ... ", needles: ["..."]),
+      spaced(rule("\\.\\.\\.", " ... ", needles: ["..."])),
       symbols, finalPeriod, questionOrExclamation, quoteBeforeSpace,
     ],
   ]
 
-  static let brackets = rule(
-    "[\\]\\[\\(\\)\\{\\}<>]", " $0 ", needles: ["]", "[", "(", ")", "{", "}", "<", ">"])
-  static let doubleDashes = rule("--", " -- ", needles: ["--"])
+  static let brackets = spaced(
+    rule("[\\]\\[\\(\\)\\{\\}<>]", " $0 ", needles: ["]", "[", "(", ")", "{", "}", "<", ">"]))
+  static let doubleDashes = spaced(rule("--", " -- ", needles: ["--"]))
   static let bracketsAndDashes = [brackets, doubleDashes]
 
   /// The ending-quote rules both variants share: double quotes, then clitics split off.
@@ -259,6 +259,42 @@ public struct TreebankTokenizer: WordTokenizer {
           }
         }
         out.append(c)
+        i += 1
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+  }
+
+  /// A rule whose every match is one of its ASCII `needles`, replaced by itself between
+  /// spaces (`[;@#$%&]` → ` $0 `, `--` → ` -- `), with that rewrite written out by hand.
+  static func spaced(_ rule: Rule) -> Rule {
+    let needles = rule.needles
+    return with(rule) { spaceAround(needles, in: $0) }
+  }
+
+  /// Each occurrence of one of `needles` (ASCII bytes) put between spaces, left to right
+  /// without overlaps. ASCII bytes never occur inside a longer UTF-8 sequence, so the text is
+  /// scanned as bytes.
+  static func spaceAround(_ needles: [[UInt8]], in text: String) -> String {
+    var starts = [Bool](repeating: false, count: 128)
+    for needle in needles { starts[Int(needle[0])] = true }
+    var text = text
+    return text.withUTF8 { b in
+      var out: [UInt8] = []
+      out.reserveCapacity(b.count + 32)
+      var i = 0
+      scan: while i < b.count {
+        if b[i] < 0x80 && starts[Int(b[i])] {
+          for needle in needles
+          where needle.count <= b.count - i && b[i..<(i + needle.count)].elementsEqual(needle) {
+            out.append(0x20)
+            out += needle
+            out.append(0x20)
+            i += needle.count
+            continue scan
+          }
+        }
+        out.append(b[i])
         i += 1
       }
       return String(decoding: out, as: UTF8.self)

@@ -59,17 +59,22 @@ import Testing
 @Suite struct TreebankNativeRuleTests {
   /// Each rule written out by hand rewrites random texts as its regular expression does.
   @Test func nativeRulesEqualTheirRegex() {
-    let alphabet = Array("a1٣.,:]\"'»” \t\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{A0}😀".unicodeScalars)
+    let alphabet = Array("a1٣.,:]\"'»” \t\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{A0}😀-;$?!*([{}<>".unicodeScalars)
     var state: UInt64 = 11
     func next(_ n: Int) -> Int {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Int((state >> 33) % UInt64(n))
     }
     let rules =
-      [TreebankTokenizer.colonOrComma, TreebankTokenizer.colonOrCommaAtEnd, TreebankTokenizer.finalPeriod]
-      + TreebankTokenizer.punctuation[.nltk]!.prefix(1)
+      [
+        TreebankTokenizer.colonOrComma, TreebankTokenizer.colonOrCommaAtEnd, TreebankTokenizer.finalPeriod,
+        TreebankTokenizer.symbols, TreebankTokenizer.questionOrExclamation, TreebankTokenizer.brackets,
+        TreebankTokenizer.doubleDashes,
+      ]
+      + TreebankTokenizer.punctuation[.nltk]!.prefix(1) + TreebankTokenizer.punctuation[.nltk]!.suffix(1)
+      + TreebankTokenizer.punctuation[.classic]![2...2]
     #expect(rules.allSatisfy { $0.native != nil })
-    for _ in 0..<3000 {
+    for _ in 0..<5000 {
       var text = String.UnicodeScalarView()
       for _ in 0..<next(12) { text.append(alphabet[next(alphabet.count)]) }
       let string = String(text)
