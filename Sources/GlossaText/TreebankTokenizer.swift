@@ -92,16 +92,45 @@ public struct TreebankTokenizer: WordTokenizer {
       rule("([«“‘„]|[`]+)", " $1 ", needles: ["«", "“", "‘", "„", "`"]),
       rule("^\"", "``", prefix: "\""),
       rule("(``)", " $1 ", needles: ["``"]),
-      rule("([ (\\[{<])(\"|'{2})", "$1 `` ", needles: ["\"", "''"]),
+      openingDoubleQuotes,
       // An opening single quote before a word that is not a clitic ('s, 're, …).
-      rule("(?<!\\w)(')(?!(?:re|ve|ll|m|t|s|d|n)\\b)(?=\\w)", "$1 ", needles: ["'"], caseInsensitive: true),
+      with(
+        rule("(?<!\\w)(')(?!(?:re|ve|ll|m|t|s|d|n)\\b)(?=\\w)", "$1 ", needles: ["'"], caseInsensitive: true),
+        splitOpeningQuotes),
     ],
     .classic: [
       rule("^\"", "``", prefix: "\""),
       rule("(``)", " $1 ", needles: ["``"]),
-      rule("([ (\\[{<])(\"|'{2})", "$1 `` ", needles: ["\"", "''"]),
+      openingDoubleQuotes,
     ],
   ]
+
+  /// `([ (\[{<])("|'{2})` → "$1 `` ": a double quote (or two single ones) after a space or
+  /// an opening bracket becomes an opening quote.
+  static let openingDoubleQuotes = with(rule("([ (\\[{<])(\"|'{2})", "$1 `` ", needles: ["\"", "''"])) {
+    text in
+    var text = text
+    return text.withUTF8 { b in
+      var out: [UInt8] = []
+      out.reserveCapacity(b.count + 16)
+      var i = 0
+      while i < b.count {
+        out.append(b[i])
+        if " ([{<".utf8.contains(b[i]) && i + 1 < b.count {
+          let quote =
+            b[i + 1] == UInt8(ascii: "\"")
+            ? 1 : (i + 2 < b.count && b[i + 1] == UInt8(ascii: "'") && b[i + 2] == UInt8(ascii: "'")) ? 2 : 0
+          if quote > 0 {
+            out += Array(" `` ".utf8)
+            i += 1 + quote
+            continue
+          }
+        }
+        i += 1
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+  }
 
   /// What may follow a text's final period: closing brackets and quotes (NLTK's improved
   /// rules add the curly quotes and the space).
@@ -142,10 +171,14 @@ public struct TreebankTokenizer: WordTokenizer {
 
   /// The ending-quote rules both variants share: double quotes, then clitics split off.
   static let sharedEndingQuotes = [
-    rule("''", " '' ", needles: ["''"]),
-    rule("\"", " '' ", needles: ["\""]),
-    rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"]),
-    rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"]),
+    spaced(rule("''", " '' ", needles: ["''"])),
+    spaced(rule("\"", " '' ", needles: ["\""]), as: "''"),
+    with(rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"])) {
+      splitClitics(["'s", "'S", "'m", "'M", "'d", "'D", "'"], in: $0)
+    },
+    with(rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"])) {
+      splitClitics(["'ll", "'LL", "'re", "'RE", "'ve", "'VE", "n't", "N'T"], in: $0)
+    },
   ]
 
   static let endingQuotes: [Variant: [Rule]] = [
@@ -265,17 +298,19 @@ public struct TreebankTokenizer: WordTokenizer {
     }
   }
 
-  /// A rule whose every match is one of its ASCII `needles`, replaced by itself between
-  /// spaces (`[;@#$%&]` → ` $0 `, `--` → ` -- `), with that rewrite written out by hand.
-  static func spaced(_ rule: Rule) -> Rule {
+  /// A rule whose every match is one of its ASCII `needles`, replaced between spaces by
+  /// itself or by `replacement` (`[;@#$%&]` → ` $0 `, `--` → ` -- `, `"` → ` '' `), with that
+  /// rewrite written out by hand.
+  static func spaced(_ rule: Rule, as replacement: String? = nil) -> Rule {
     let needles = rule.needles
-    return with(rule) { spaceAround(needles, in: $0) }
+    let replacement = replacement.map { Array($0.utf8) }
+    return with(rule) { spaceAround(needles, with: replacement, in: $0) }
   }
 
-  /// Each occurrence of one of `needles` (ASCII bytes) put between spaces, left to right
-  /// without overlaps. ASCII bytes never occur inside a longer UTF-8 sequence, so the text is
-  /// scanned as bytes.
-  static func spaceAround(_ needles: [[UInt8]], in text: String) -> String {
+  /// Each occurrence of one of `needles` (ASCII bytes), or `replacement` in its place, put
+  /// between spaces, left to right without overlaps. ASCII bytes never occur inside a longer
+  /// UTF-8 sequence, so the text is scanned as bytes.
+  static func spaceAround(_ needles: [[UInt8]], with replacement: [UInt8]? = nil, in text: String) -> String {
     var starts = [Bool](repeating: false, count: 128)
     for needle in needles { starts[Int(needle[0])] = true }
     var text = text
@@ -288,7 +323,7 @@ public struct TreebankTokenizer: WordTokenizer {
           for needle in needles
           where needle.count <= b.count - i && b[i..<(i + needle.count)].elementsEqual(needle) {
             out.append(0x20)
-            out += needle
+            out += replacement ?? needle
             out.append(0x20)
             i += needle.count
             continue scan
@@ -298,6 +333,100 @@ public struct TreebankTokenizer: WordTokenizer {
         i += 1
       }
       return String(decoding: out, as: UTF8.self)
+    }
+  }
+
+  /// `([^' ])(clitic₁|clitic₂|…) ` → `$1 $2 `: a clitic (ASCII, tried in order) after any
+  /// scalar but an apostrophe or a space, and before a space, split from the word.
+  static func splitClitics(_ clitics: [String], in text: String) -> String {
+    let clitics = clitics.map { Array($0.utf8) }
+    var text = text
+    return text.withUTF8 { b in
+      var out: [UInt8] = []
+      out.reserveCapacity(b.count + 16)
+      var i = 0
+      scan: while i < b.count {
+        let width = b[i] < 0x80 ? 1 : multiByteScalar(b, at: i).width
+        let j = i + width
+        if b[i] != UInt8(ascii: "'") && b[i] != UInt8(ascii: " ") {
+          for clitic in clitics
+          where j + clitic.count < b.count && b[j..<(j + clitic.count)].elementsEqual(clitic)
+            && b[j + clitic.count] == UInt8(ascii: " ")
+          {
+            out += b[i..<j]
+            out.append(0x20)
+            out += clitic
+            out.append(0x20)
+            i = j + clitic.count + 1
+            continue scan
+          }
+        }
+        out += b[i..<min(j, b.count)]
+        i = j
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+  }
+
+  /// `(?<!\w)(')(?!(?:re|ve|ll|m|t|s|d|n)\b)(?=\w)` → `$1 `, ignoring case: an apostrophe
+  /// that opens a word which does not start with a clitic ('s, 're, …) gets a space after it.
+  static func splitOpeningQuotes(_ text: String) -> String {
+    var text = text
+    return text.withUTF8 { b in
+      var out: [UInt8] = []
+      out.reserveCapacity(b.count + 16)
+      for i in 0..<b.count {
+        out.append(b[i])
+        if b[i] == UInt8(ascii: "'") && opensWord(b, at: i) { out.append(0x20) }
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+  }
+
+  /// Whether the apostrophe at byte `i` follows no word character, precedes one, and is not
+  /// followed by a clitic and a word boundary.
+  private static func opensWord(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+    if i > 0 {
+      var start = i - 1
+      while start > 0 && b[start] & 0xC0 == 0x80 { start -= 1 }
+      if isICUWordCharacter(scalar(b, at: start)) { return false }
+    }
+    guard i + 1 < b.count, isICUWordCharacter(scalar(b, at: i + 1)) else { return false }
+    // The letters that follow, folded to lowercase ASCII (ſ, a long s, folds to s), with
+    // where each ends; nil past the text or at another scalar.
+    func letter(_ k: Int) -> (UInt8, end: Int)? {
+      guard k < b.count else { return nil }
+      if b[k] < 0x80 { return (b[k] | 0x20, k + 1) }
+      if b[k] == 0xC5 && k + 1 < b.count && b[k + 1] == 0xBF { return (UInt8(ascii: "s"), k + 2) }
+      return nil
+    }
+    func boundary(at k: Int) -> Bool { k >= b.count || !isICUWordCharacter(scalar(b, at: k)) }
+    guard let (first, afterFirst) = letter(i + 1) else { return true }
+    switch first {
+    case UInt8(ascii: "m"), UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "d"), UInt8(ascii: "n"):
+      return !boundary(at: afterFirst)
+    case UInt8(ascii: "r"), UInt8(ascii: "v"), UInt8(ascii: "l"):
+      let second = first == UInt8(ascii: "l") ? UInt8(ascii: "l") : UInt8(ascii: "e")
+      guard let (next, afterSecond) = letter(afterFirst), next == second else { return true }
+      return !boundary(at: afterSecond)
+    default:
+      return true
+    }
+  }
+
+  /// The scalar whose UTF-8 sequence starts at byte `i`.
+  private static func scalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Unicode.Scalar {
+    b[i] < 0x80 ? Unicode.Scalar(b[i]) : multiByteScalar(b, at: i).scalar
+  }
+
+  /// ICU's `\w` (and the word side of `\b`): alphabetic, marks, decimal digits, connector
+  /// punctuation, and the zero-width (non-)joiners.
+  static func isICUWordCharacter(_ s: Unicode.Scalar) -> Bool {
+    if s.isASCII { return RegexWordTokenizer.isWordCharacter(s) }
+    if s.value == 0x200C || s.value == 0x200D || s.properties.isAlphabetic { return true }
+    switch s.properties.generalCategory {
+    case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+    default: return false
     }
   }
 

@@ -90,3 +90,33 @@ import Testing
     }
   }
 }
+
+extension TreebankNativeRuleTests {
+  /// The apostrophe and quote rules written out by hand, on random texts made of the pieces
+  /// they look for: clitics in both cases, word characters of several kinds (a combining
+  /// mark, a long s, which folds to s, a joiner, digits of two scripts), spaces, newlines.
+  @Test func quoteRulesEqualTheirRegex() {
+    let pieces = [
+      "'", "''", "\"", " ", "\n", "s", "S", "ſ", "m", "M", "d", "D", "t", "T", "n", "N", "re", "RE", "rE",
+      "ve", "VE",
+      "ll", "LL", "lL", "n't", "N'T", "x", "é", "\u{301}", "_", "1", "٣", "’", "\u{200D}", "-", "😀", "(", "<",
+    ]
+    var state: UInt64 = 23
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    let rules =
+      TreebankTokenizer.sharedEndingQuotes + TreebankTokenizer.startingQuotes[.nltk]!.suffix(1)
+      + TreebankTokenizer.startingQuotes[.classic]!.suffix(1)
+    #expect(rules.allSatisfy { $0.native != nil })
+    for _ in 0..<5000 {
+      let text = (0..<next(10)).map { _ in pieces[next(pieces.count)] }.joined()
+      for rule in rules {
+        let regex = rule.regex.stringByReplacingMatches(
+          in: text, range: NSRange(text.startIndex..., in: text), withTemplate: rule.template)
+        #expect(rule.rewrite(text) == regex, "\(rule.regex.pattern) on \(text.debugDescription)")
+      }
+    }
+  }
+}
