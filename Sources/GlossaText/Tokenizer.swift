@@ -332,8 +332,10 @@ struct PieceMemo: ~Copyable {
   /// The encoding of the spans gathered since ``startText()``, each array written in one
   /// pass at its exact size; `byteOffsets` maps scalar offsets to UTF-8 offsets (nil for an
   /// ASCII text, whose byte offsets are its scalar offsets).
-  func spansEncoding(byteOffsets: ((Range<Int>) -> Range<Int>)? = nil) -> Encoding {
-    tokens.withUnsafeBufferPointer { tokens in
+  mutating func spansEncoding(byteOffsets: ((Range<Int>) -> Range<Int>)? = nil) -> Encoding {
+    let anySpecial = spans.contains { tokens[Int($0.token)].special }
+    let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
+    return tokens.withUnsafeBufferPointer { tokens in
       spans.withUnsafeBufferPointer { spans in
         @inline(__always) func array<T>(_ element: (Token, Int) -> T) -> [T] {
           Array(unsafeUninitializedCapacity: spans.count) { buffer, count in
@@ -350,11 +352,29 @@ struct PieceMemo: ~Copyable {
           (token.range.lowerBound + shift)..<(token.range.upperBound + shift)
         }
         encoding.byteOffsets = byteOffsets.map { encoding.offsets.map($0) } ?? encoding.offsets
-        encoding.specialTokensMask = array { token, _ in token.special ? 1 : 0 }
-        encoding.attentionMask = [Int](repeating: 1, count: spans.count)
+        encoding.specialTokensMask = anySpecial ? array { token, _ in token.special ? 1 : 0 } : zeros
+        encoding.attentionMask = ones
         return encoding
       }
     }
+  }
+
+  /// Arrays of 0s and of 1s by length (up to ``filledLength``), shared by the encodings whose
+  /// masks are all one value, so that they cost neither an allocation nor a free (copy on
+  /// write keeps a change to one encoding's mask to itself).
+  private var filledArrays: [[[Int]?]] = [[], []]
+  private static let filledLength = 1024
+
+  /// `count` times `value` (0 or 1), shared when not too long.
+  private mutating func filled(_ value: Int, count: Int) -> [Int] {
+    guard count <= Self.filledLength else { return [Int](repeating: value, count: count) }
+    if filledArrays[value].count <= count {
+      filledArrays[value] += [[Int]?](repeating: nil, count: count + 1 - filledArrays[value].count)
+    }
+    if let shared = filledArrays[value][count] { return shared }
+    let array = [Int](repeating: value, count: count)
+    filledArrays[value][count] = array
+    return array
   }
 
   /// Where the tokens of the piece with these UTF-8 bytes lie (see ``token(_:)``), from the

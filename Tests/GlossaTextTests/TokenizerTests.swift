@@ -32,6 +32,21 @@ import Testing
     #expect(encoding.specialTokensMask == [0, 0, 0, 1])
   }
 
+  /// Masks of one value are shared between encodings of the same length: changing one
+  /// encoding's mask leaves the others as they were.
+  @Test func sharedMasksStayApart() {
+    var tokenizer = wordLevel()
+    tokenizer.normalizer = nil
+    var first = tokenizer.encode("ok ok")
+    let second = tokenizer.encode("ok ok")
+    first.attentionMask[0] = 0
+    first.specialTokensMask[1] = 1
+    #expect(first.attentionMask == [0, 1] && first.specialTokensMask == [0, 1])
+    #expect(second.attentionMask == [1, 1] && second.specialTokensMask == [0, 0])
+    #expect(tokenizer.encode("ok ok").attentionMask == [1, 1])
+    #expect(tokenizer.encode("ok zz").specialTokensMask == [0, 1])  // [UNK] is special
+  }
+
   @Test func postProcessingFramesTruncatesAndPads() {
     var tokenizer = wordLevel()
     tokenizer.postProcessing = PostProcessing(
