@@ -359,11 +359,11 @@ struct PieceMemo: ~Copyable {
     }
   }
 
-  /// Arrays of 0s and of 1s by length (up to ``filledLength``), shared by the encodings whose
-  /// masks are all one value, so that they cost neither an allocation nor a free (copy on
-  /// write keeps a change to one encoding's mask to itself).
+  /// Arrays of 0s and of 1s by length (up to ``filledLength``: at most 256 KB for each
+  /// value), shared by the encodings whose masks are all one value, so that they cost neither
+  /// an allocation nor a free (copy on write keeps a change to one encoding's mask to itself).
   private var filledArrays: [[[Int]?]] = [[], []]
-  private static let filledLength = 1024
+  private static let filledLength = 256
 
   /// `count` times `value` (0 or 1), shared when not too long.
   private mutating func filled(_ value: Int, count: Int) -> [Int] {
