@@ -108,27 +108,15 @@ public struct TreebankTokenizer: WordTokenizer {
   /// `([ (\[{<])("|'{2})` → "$1 `` ": a double quote (or two single ones) after a space or
   /// an opening bracket becomes an opening quote.
   static let openingDoubleQuotes = with(rule("([ (\\[{<])(\"|'{2})", "$1 `` ", needles: ["\"", "''"])) {
-    text in
-    var text = text
-    return text.withUTF8 { b in
-      var out: [UInt8] = []
-      out.reserveCapacity(b.count + 16)
-      var i = 0
-      while i < b.count {
-        out.append(b[i])
-        if " ([{<".utf8.contains(b[i]) && i + 1 < b.count {
-          let quote =
-            b[i + 1] == UInt8(ascii: "\"")
-            ? 1 : (i + 2 < b.count && b[i + 1] == UInt8(ascii: "'") && b[i + 2] == UInt8(ascii: "'")) ? 2 : 0
-          if quote > 0 {
-            out += Array(" `` ".utf8)
-            i += 1 + quote
-            continue
-          }
-        }
-        i += 1
-      }
-      return String(decoding: out, as: UTF8.self)
+    rewriteBytes($0) { b, i, out in
+      out.append(b[i])
+      guard " ([{<".utf8.contains(b[i]) && i + 1 < b.count else { return i + 1 }
+      let quote =
+        b[i + 1] == UInt8(ascii: "\"")
+        ? 1 : (i + 2 < b.count && b[i + 1] == UInt8(ascii: "'") && b[i + 2] == UInt8(ascii: "'")) ? 2 : 0
+      guard quote > 0 else { return i + 1 }
+      out += Array(" `` ".utf8)
+      return i + 1 + quote
     }
   }
 
@@ -275,25 +263,34 @@ public struct TreebankTokenizer: WordTokenizer {
 
   /// `([:,])([^\d])` → ` $1 $2`, left to right without overlaps.
   static func splitColonsAndCommas(_ text: String) -> String {
+    rewriteBytes(text) { b, i, out in
+      let c = b[i]
+      if (c == UInt8(ascii: ":") || c == UInt8(ascii: ",")) && i + 1 < b.count {
+        let (next, width) = b[i + 1] < 0x80 ? (Unicode.Scalar(b[i + 1]), 1) : multiByteScalar(b, at: i + 1)
+        if next.properties.generalCategory != .decimalNumber {
+          out += [0x20, c, 0x20]
+          out.append(contentsOf: b[(i + 1)..<(i + 1 + width)])
+          return i + 1 + width
+        }
+      }
+      out.append(c)
+      return i + 1
+    }
+  }
+
+  /// `text` rewritten from its UTF-8 bytes: `step(bytes, i, &out)` appends to `out` what
+  /// the text from byte i becomes and returns the byte to go on from. The hand-written rules'
+  /// common loop.
+  @inline(__always)
+  static func rewriteBytes(
+    _ text: String, _ step: (UnsafeBufferPointer<UInt8>, Int, inout [UInt8]) -> Int
+  ) -> String {
     var text = text
     return text.withUTF8 { b in
       var out: [UInt8] = []
       out.reserveCapacity(b.count + 32)
       var i = 0
-      while i < b.count {
-        let c = b[i]
-        if (c == UInt8(ascii: ":") || c == UInt8(ascii: ",")) && i + 1 < b.count {
-          let (next, width) = b[i + 1] < 0x80 ? (Unicode.Scalar(b[i + 1]), 1) : multiByteScalar(b, at: i + 1)
-          if next.properties.generalCategory != .decimalNumber {
-            out += [0x20, c, 0x20]
-            out.append(contentsOf: b[(i + 1)..<(i + 1 + width)])
-            i += 1 + width
-            continue
-          }
-        }
-        out.append(c)
-        i += 1
-      }
+      while i < b.count { i = step(b, i, &out) }
       return String(decoding: out, as: UTF8.self)
     }
   }
@@ -313,26 +310,18 @@ public struct TreebankTokenizer: WordTokenizer {
   static func spaceAround(_ needles: [[UInt8]], with replacement: [UInt8]? = nil, in text: String) -> String {
     var starts = [Bool](repeating: false, count: 128)
     for needle in needles { starts[Int(needle[0])] = true }
-    var text = text
-    return text.withUTF8 { b in
-      var out: [UInt8] = []
-      out.reserveCapacity(b.count + 32)
-      var i = 0
-      scan: while i < b.count {
-        if b[i] < 0x80 && starts[Int(b[i])] {
-          for needle in needles
-          where needle.count <= b.count - i && b[i..<(i + needle.count)].elementsEqual(needle) {
-            out.append(0x20)
-            out += replacement ?? needle
-            out.append(0x20)
-            i += needle.count
-            continue scan
-          }
+    return rewriteBytes(text) { b, i, out in
+      if b[i] < 0x80 && starts[Int(b[i])] {
+        for needle in needles
+        where needle.count <= b.count - i && b[i..<(i + needle.count)].elementsEqual(needle) {
+          out.append(0x20)
+          out += replacement ?? needle
+          out.append(0x20)
+          return i + needle.count
         }
-        out.append(b[i])
-        i += 1
       }
-      return String(decoding: out, as: UTF8.self)
+      out.append(b[i])
+      return i + 1
     }
   }
 
@@ -340,46 +329,33 @@ public struct TreebankTokenizer: WordTokenizer {
   /// scalar but an apostrophe or a space, and before a space, split from the word.
   static func splitClitics(_ clitics: [String], in text: String) -> String {
     let clitics = clitics.map { Array($0.utf8) }
-    var text = text
-    return text.withUTF8 { b in
-      var out: [UInt8] = []
-      out.reserveCapacity(b.count + 16)
-      var i = 0
-      scan: while i < b.count {
-        let width = b[i] < 0x80 ? 1 : multiByteScalar(b, at: i).width
-        let j = i + width
-        if b[i] != UInt8(ascii: "'") && b[i] != UInt8(ascii: " ") {
-          for clitic in clitics
-          where j + clitic.count < b.count && b[j..<(j + clitic.count)].elementsEqual(clitic)
-            && b[j + clitic.count] == UInt8(ascii: " ")
-          {
-            out += b[i..<j]
-            out.append(0x20)
-            out += clitic
-            out.append(0x20)
-            i = j + clitic.count + 1
-            continue scan
-          }
+    return rewriteBytes(text) { b, i, out in
+      let width = b[i] < 0x80 ? 1 : multiByteScalar(b, at: i).width
+      let j = i + width
+      if b[i] != UInt8(ascii: "'") && b[i] != UInt8(ascii: " ") {
+        for clitic in clitics
+        where j + clitic.count < b.count && b[j..<(j + clitic.count)].elementsEqual(clitic)
+          && b[j + clitic.count] == UInt8(ascii: " ")
+        {
+          out += b[i..<j]
+          out.append(0x20)
+          out += clitic
+          out.append(0x20)
+          return j + clitic.count + 1
         }
-        out += b[i..<min(j, b.count)]
-        i = j
       }
-      return String(decoding: out, as: UTF8.self)
+      out += b[i..<min(j, b.count)]
+      return j
     }
   }
 
   /// `(?<!\w)(')(?!(?:re|ve|ll|m|t|s|d|n)\b)(?=\w)` → `$1 `, ignoring case: an apostrophe
   /// that opens a word which does not start with a clitic ('s, 're, …) gets a space after it.
   static func splitOpeningQuotes(_ text: String) -> String {
-    var text = text
-    return text.withUTF8 { b in
-      var out: [UInt8] = []
-      out.reserveCapacity(b.count + 16)
-      for i in 0..<b.count {
-        out.append(b[i])
-        if b[i] == UInt8(ascii: "'") && opensWord(b, at: i) { out.append(0x20) }
-      }
-      return String(decoding: out, as: UTF8.self)
+    rewriteBytes(text) { b, i, out in
+      out.append(b[i])
+      if b[i] == UInt8(ascii: "'") && opensWord(b, at: i) { out.append(0x20) }
+      return i + 1
     }
   }
 

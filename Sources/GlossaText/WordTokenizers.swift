@@ -15,20 +15,10 @@ public struct WhitespaceTokenizer: WordTokenizer {
   public init() {}
 
   public func tokenize(_ text: String) -> [Token] {
-    var tokens: [Token] = []
-    tokens.reserveCapacity(expectedRuns(text))
-    forEachRun(of: text, ascii: Self.ascii, where: Self.belongs) {
-      tokens.append(Token($0, start: $1.lowerBound, end: $1.upperBound))
-    }
-    return tokens
+    runTokens(of: text, ascii: Self.ascii, where: Self.belongs)
   }
 
-  public func words(_ text: String) -> [String] {
-    var words: [String] = []
-    words.reserveCapacity(expectedRuns(text))
-    forEachRun(of: text, ascii: Self.ascii, where: Self.belongs) { word, _ in words.append(word) }
-    return words
-  }
+  public func words(_ text: String) -> [String] { runWords(of: text, ascii: Self.ascii, where: Self.belongs) }
 
   private static func belongs(_ scalar: Unicode.Scalar) -> Bool { !ScalarClass.isSpace(scalar) }
 
@@ -42,19 +32,11 @@ public struct RegexWordTokenizer: WordTokenizer {
   public init() {}
 
   public func tokenize(_ text: String) -> [Token] {
-    var tokens: [Token] = []
-    tokens.reserveCapacity(expectedRuns(text))
-    forEachRun(of: text, ascii: Self.ascii, where: Self.isWordCharacter) {
-      tokens.append(Token($0, start: $1.lowerBound, end: $1.upperBound))
-    }
-    return tokens
+    runTokens(of: text, ascii: Self.ascii, where: Self.isWordCharacter)
   }
 
   public func words(_ text: String) -> [String] {
-    var words: [String] = []
-    words.reserveCapacity(expectedRuns(text))
-    forEachRun(of: text, ascii: Self.ascii, where: Self.isWordCharacter) { word, _ in words.append(word) }
-    return words
+    runWords(of: text, ascii: Self.ascii, where: Self.isWordCharacter)
   }
 
   /// `\w` for each ASCII byte (shared with ``WordScanner``).
@@ -96,6 +78,26 @@ func forEachRun(
       }
     }
   }
+}
+
+/// The runs of ``forEachRun(of:ascii:where:_:)`` as tokens with their scalar offsets.
+@inline(__always)
+func runTokens(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
+  var tokens: [Token] = []
+  tokens.reserveCapacity(expectedRuns(text))
+  forEachRun(of: text, ascii: ascii, where: belongs) {
+    tokens.append(Token($0, start: $1.lowerBound, end: $1.upperBound))
+  }
+  return tokens
+}
+
+/// The same runs' texts alone.
+@inline(__always)
+func runWords(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [String] {
+  var words: [String] = []
+  words.reserveCapacity(expectedRuns(text))
+  forEachRun(of: text, ascii: ascii, where: belongs) { word, _ in words.append(word) }
+  return words
 }
 
 /// Room for the runs of a text: about one in five bytes of prose, a guess that saves most
