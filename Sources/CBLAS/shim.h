@@ -49,8 +49,70 @@ __attribute__((target("avx2,fma"))) static inline void glossa_axpy_avx2(float a,
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
   for (; i < n; i++) y[i] += a * x[i];
 }
+// e^x as VectorMath.exp computes it (e^x = 2^n · e^r, the same Cephes polynomial), eight lanes
+// at a time with FMA.
+__attribute__((target("avx2,fma"))) static inline __m256 glossa_exp8(__m256 input) {
+  const __m256 high = _mm256_set1_ps(88.0f), low = _mm256_set1_ps(-87.336544750553f);
+  __m256 x = _mm256_blendv_ps(input, high, _mm256_cmp_ps(input, high, _CMP_GT_OQ));
+  x = _mm256_blendv_ps(x, low, _mm256_cmp_ps(x, low, _CMP_LT_OQ));
+  const __m256 magic = _mm256_set1_ps(12582912.0f);  // 1.5 · 2^23: rounds to an integer
+  __m256 shifted = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), magic);
+  __m256 n = _mm256_sub_ps(shifted, magic);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
+  __m256i bits = _mm256_sub_epi32(_mm256_castps_si256(shifted), _mm256_set1_epi32(0x4B400000));
+  __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23));
+  __m256 result = _mm256_mul_ps(p, scale);
+  result = _mm256_blendv_ps(result, _mm256_setzero_ps(), _mm256_cmp_ps(input, low, _CMP_LT_OQ));
+  result = _mm256_blendv_ps(
+    result, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(input, _mm256_set1_ps(88.7228391116729f), _CMP_GT_OQ));
+  return _mm256_blendv_ps(result, input, _mm256_cmp_ps(input, input, _CMP_UNORD_Q));  // NaN stays NaN
+}
+
+// tanh(x) = (1 − e^(−2|x|)) / (1 + e^(−2|x|)) with the sign of x, and near 0 its odd Taylor
+// polynomial, as VectorMath.tanh; σ(x) = 1 / (1 + e^(−x)).
+__attribute__((target("avx2,fma"))) static inline __m256 glossa_tanh8(__m256 x) {
+  const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
+  __m256 magnitude = _mm256_andnot_ps(sign, x);
+  __m256 e = glossa_exp8(_mm256_mul_ps(_mm256_set1_ps(-2.0f), magnitude));
+  __m256 result = _mm256_or_ps(_mm256_div_ps(_mm256_sub_ps(one, e), _mm256_add_ps(one, e)), _mm256_and_ps(sign, x));
+  __m256 x2 = _mm256_mul_ps(x, x);
+  __m256 series = _mm256_fmadd_ps(x2, _mm256_set1_ps(-17.0f / 315), _mm256_set1_ps(2.0f / 15));
+  series = _mm256_fmadd_ps(series, x2, _mm256_set1_ps(-1.0f / 3));
+  series = _mm256_mul_ps(_mm256_fmadd_ps(series, x2, one), x);
+  return _mm256_blendv_ps(result, series, _mm256_cmp_ps(magnitude, _mm256_set1_ps(0.0625f), _CMP_LT_OQ));
+}
+__attribute__((target("avx2,fma"))) static inline __m256 glossa_sigmoid8(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  return _mm256_div_ps(one, _mm256_add_ps(one, glossa_exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+
+// Applies e^x (kind 0), tanh (1) or σ (2) to n floats in place (the tail through a padded
+// register).
+__attribute__((target("avx2,fma"))) static inline void glossa_map_avx2(float *x, long n, int kind) {
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 v = _mm256_loadu_ps(x + i);
+    _mm256_storeu_ps(x + i, kind == 0 ? glossa_exp8(v) : kind == 1 ? glossa_tanh8(v) : glossa_sigmoid8(v));
+  }
+  if (i < n) {
+    float tail[8] = {0};
+    for (long k = 0; k < n - i; k++) tail[k] = x[i + k];
+    __m256 v = _mm256_loadu_ps(tail);
+    _mm256_storeu_ps(tail, kind == 0 ? glossa_exp8(v) : kind == 1 ? glossa_tanh8(v) : glossa_sigmoid8(v));
+    for (long k = 0; k < n - i; k++) x[i + k] = tail[k];
+  }
+}
 #else
 static inline int glossa_wide(void) { return 0; }
+static inline void glossa_map_avx2(float *x, long n, int kind) { (void)x; (void)n; (void)kind; }
 static inline float glossa_dot_avx2(const float *x, const float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 static inline void glossa_axpy_avx2(float a, const float *x, float *y, long n) { (void)a; (void)x; (void)y; (void)n; }
 #endif

@@ -1,3 +1,7 @@
+#if canImport(CBLAS)
+  import CBLAS
+#endif
+
 /// Vectorized exp, tanh and sigmoid over raw `Float` buffers, eight lanes at a time.
 ///
 /// The C library's `expf` and `tanhf` cost 5–25 ns a call; these polynomial versions run
@@ -80,15 +84,33 @@ public enum VectorMath {
 
   /// e^x for `count` elements in place.
   public static func exp(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+    if wideMap(pointer, count: count, kind: 0) { return }
     apply(pointer, count: count) { exp($0) }
   }
   /// tanh(x) for `count` elements in place.
   public static func tanh(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+    if wideMap(pointer, count: count, kind: 1) { return }
     apply(pointer, count: count) { tanh($0) }
   }
   /// σ(x) for `count` elements in place.
   public static func sigmoid(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+    if wideMap(pointer, count: count, kind: 2) { return }
     apply(pointer, count: count) { sigmoid($0) }
+  }
+
+  /// The same functions, eight lanes in one AVX2 register with fused multiply-adds, when the
+  /// processor has them: a portable build compiles the `SIMD8` code above for SSE (two
+  /// registers, separate multiplies and adds), which runs at half that speed. Returns false
+  /// where the caller's own loop must run (no AVX2, or not Linux).
+  @inline(__always)
+  private static func wideMap(_ pointer: UnsafeMutablePointer<Float>, count: Int, kind: Int32) -> Bool {
+    #if canImport(CBLAS)
+      guard glossa_wide() != 0 else { return false }
+      glossa_map_avx2(pointer, count, kind)
+      return true
+    #else
+      return false
+    #endif
   }
 
   /// The largest of `count` elements.

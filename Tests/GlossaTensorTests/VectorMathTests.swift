@@ -20,28 +20,59 @@ import Testing
     return values
   }
 
+  /// Each function both ways: the buffer functions (AVX2 and FMA where the processor has
+  /// them) and the `SIMD8` lanes they otherwise fall back to.
+  var kernels:
+    [(
+      name: String, exp: (UnsafeMutablePointer<Float>, Int) -> Void,
+      tanh: (UnsafeMutablePointer<Float>, Int) -> Void, sigmoid: (UnsafeMutablePointer<Float>, Int) -> Void
+    )] = [
+      (
+        "buffers", { VectorMath.exp($0, count: $1) }, { VectorMath.tanh($0, count: $1) },
+        { VectorMath.sigmoid($0, count: $1) }
+      ),
+      (
+        "lanes", { VectorMath.apply($0, count: $1, VectorMath.exp) },
+        { VectorMath.apply($0, count: $1, VectorMath.tanh) },
+        { VectorMath.apply($0, count: $1, VectorMath.sigmoid) }
+      ),
+    ]
+
   @Test func expMatchesTheCLibrary() {
-    let fast = run(VectorMath.exp)
-    for (x, y) in zip(Self.inputs, fast) {
-      let reference = Foundation.exp(x)
-      if reference < Float.leastNormalMagnitude {
-        #expect(y < Float.leastNormalMagnitude * 2, "exp(\(x)) = \(y)")
-      } else if x <= 88 {
-        #expect(relativeError(y, reference) < 4e-7, "exp(\(x)) = \(y), expected \(reference)")
+    for kernel in kernels {
+      let fast = run(kernel.exp)
+      for (x, y) in zip(Self.inputs, fast) {
+        let reference = Foundation.exp(x)
+        if reference < Float.leastNormalMagnitude {
+          #expect(y < Float.leastNormalMagnitude * 2, "\(kernel.name): exp(\(x)) = \(y)")
+        } else if x <= 88 {
+          #expect(
+            relativeError(y, reference) < 4e-7, "\(kernel.name): exp(\(x)) = \(y), expected \(reference)")
+        }
       }
+      #expect(fast[Self.inputs.firstIndex(of: .infinity)!] == .infinity)
+      #expect(fast[Self.inputs.firstIndex(of: -.infinity)!] == 0)
+      #expect(run(kernel.exp).count == Self.inputs.count)
+      var nan: [Float] = [.nan, 1, .nan]
+      nan.withUnsafeMutableBufferPointer { kernel.exp($0.baseAddress!, 3) }
+      #expect(nan[0].isNaN && nan[2].isNaN && abs(nan[1] - Float(M_E)) < 1e-6)
     }
-    #expect(fast[Self.inputs.firstIndex(of: .infinity)!] == .infinity)
-    #expect(fast[Self.inputs.firstIndex(of: -.infinity)!] == 0)
   }
 
   @Test func tanhAndSigmoidMatchTheCLibrary() {
-    for (x, y) in zip(Self.inputs, run(VectorMath.tanh)) {
-      let reference = Foundation.tanh(x)
-      #expect(abs(y - reference) <= 2e-7 + 4e-7 * abs(reference), "tanh(\(x)) = \(y), expected \(reference)")
-    }
-    for (x, y) in zip(Self.inputs, run(VectorMath.sigmoid)) {
-      let reference = 1 / (1 + Foundation.exp(-x))
-      #expect(abs(y - reference) <= 1e-7 + 4e-7 * abs(reference), "σ(\(x)) = \(y), expected \(reference)")
+    for kernel in kernels {
+      for (x, y) in zip(Self.inputs, run(kernel.tanh)) {
+        let reference = Foundation.tanh(x)
+        #expect(
+          abs(y - reference) <= 2e-7 + 4e-7 * abs(reference),
+          "\(kernel.name): tanh(\(x)) = \(y), expected \(reference)")
+      }
+      for (x, y) in zip(Self.inputs, run(kernel.sigmoid)) {
+        let reference = 1 / (1 + Foundation.exp(-x))
+        #expect(
+          abs(y - reference) <= 1e-7 + 4e-7 * abs(reference),
+          "\(kernel.name): σ(\(x)) = \(y), expected \(reference)")
+      }
     }
   }
 
