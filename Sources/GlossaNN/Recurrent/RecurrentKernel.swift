@@ -32,16 +32,16 @@ struct RecurrentKernel {
   static func layer(_ kernels: [RecurrentKernel], _ x: Tensor, _ parameters: [[Tensor]]) -> Tensor {
     let inputs = [x] + parameters.flatMap { $0 }
     let saving = GradientMode.isEnabled && inputs.contains(where: \.requiresGrad)
+    // Each direction writes its outputs and final states straight into its part of `stacked`.
+    let packedCount = (kernels[0].steps + 2) * kernels[0].batch * kernels[0].hidden
+    let stacked = Tensor.zeros([kernels.count, kernels[0].steps + 2, kernels[0].batch, kernels[0].hidden])
+    let base = stacked.baseAddress
     let saved = concurrently(kernels.count) { d in
       let p = parameters[d]
       return withDenormalsFlushed {
-        kernels[d].forward(x, p[0], p[1], p[2], p[3], p[4], p[5], saving: saving)
+        kernels[d].forward(
+          x, p[0], p[1], p[2], p[3], p[4], p[5], into: base + d * packedCount, saving: saving)
       }
-    }
-    let packedCount = saved[0].packed.count
-    let stacked = Tensor(uninitialized: [kernels.count] + saved[0].packed.shape)
-    for (d, s) in saved.enumerated() {
-      (stacked.baseAddress + d * packedCount).update(from: s.packed.baseAddress, count: packedCount)
     }
     return Tensor.record(stacked, op: kernels[0].kind.rawValue, inputs: [x] + parameters.flatMap { $0 }) {
       g in
@@ -77,8 +77,6 @@ struct RecurrentKernel {
 
   /// What the backward pass needs from the forward pass.
   struct Saved {
-    /// Outputs, final h, final c.
-    let packed: Tensor
     /// The state each step started from, `[steps, batch, hidden]`.
     let previousHidden: Tensor
     /// The gate activations of each step, `[steps, batch, gates]`.
@@ -93,15 +91,15 @@ struct RecurrentKernel {
   /// input projection of the step (which already holds both biases), and the gates are
   /// squashed in place there: that buffer is also what the backward pass reads. GRU keeps
   /// W_hn h + b_hn apart, as its n gate needs it. Without `saving`, what only the backward
-  /// pass needs (the previous states) is not kept.
+  /// pass needs (the previous states) is not kept. The outputs of every step, then the final
+  /// h and c, go to `out` (`[steps + 2, batch, hidden]`, zeros, which inactive steps keep).
   func forward(
     _ x: Tensor, _ h0: Tensor, _ c0: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor,
-    _ bhh: Tensor, saving: Bool = true
+    _ bhh: Tensor, into out: UnsafeMutablePointer<Float>, saving: Bool = true
   ) -> Saved {
     let (T, B, H, G) = (steps, batch, hidden, gates)
     let fused = kind != .gru
     let xw = projectInputs(x, wih, bih, fused ? bhh : nil)
-    let packed = Tensor.zeros([T + 2, B, H])
     // Only the rows of active steps are written and read back.
     let previous = Tensor(uninitialized: saving ? [T, B, H] : [1])
     let activations = fused ? xw : Tensor(uninitialized: [T, B, G])
@@ -111,10 +109,10 @@ struct RecurrentKernel {
     let h = h0.copy()
     let c = c0.copy()
     let hw = Tensor(uninitialized: fused ? [1] : [B, G])
-    let pointers = [packed, previous, activations, before, after, h, c, hw, xw, whh, bhh].map(\.baseAddress)
-    let (out, hPrev, act, extra1, extra2, hp, cp, hwp, xwp, whhp, bhhp) = (
+    let pointers = [previous, activations, before, after, h, c, hw, xw, whh, bhh].map(\.baseAddress)
+    let (hPrev, act, extra1, extra2, hp, cp, hwp, xwp, whhp, bhhp) = (
       pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6],
-      pointers[7], pointers[8], pointers[9], pointers[10]
+      pointers[7], pointers[8], pointers[9]
     )
     withExtendedLifetime((xw, h, c, hw)) {
       for s in 0..<T {
@@ -143,9 +141,7 @@ struct RecurrentKernel {
       (out + T * B * H).update(from: hp, count: B * H)
       (out + (T + 1) * B * H).update(from: cp, count: B * H)
     }
-    return Saved(
-      packed: packed, previousHidden: previous, activations: activations, extraBefore: before,
-      extraAfter: after)
+    return Saved(previousHidden: previous, activations: activations, extraBefore: before, extraAfter: after)
   }
 
   /// Whether the per-step "before" buffer is kept: GRU uses W_hn h + b_hn during the step
