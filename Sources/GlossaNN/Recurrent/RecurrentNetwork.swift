@@ -170,10 +170,10 @@ public class RecurrentNetwork: Module, ModeDependent {
         finalHidden.append(piece.slice(axis: 0, range: steps..<(steps + 1)))
         finalCell.append(piece.slice(axis: 0, range: (steps + 1)..<(steps + 2)))
       }
+      // The next layer reads both directions side by side (the last one's are merged below).
+      guard layer < layers - 1 else { break }
       layerInput = outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 2)
-      if layer < layers - 1 && isTraining && dropout > 0 {
-        layerInput = interLayerDropout(layerInput)
-      }
+      if isTraining && dropout > 0 { layerInput = interLayerDropout(layerInput) }
     }
     var output = mergeDirections(outputs)
     if batchFirst { output = output.transposed(0, 1) }
