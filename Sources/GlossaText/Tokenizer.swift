@@ -169,11 +169,17 @@ public struct Tokenizer: Sendable {
     let workers = max(1, min(texts.count, threads ?? memo.slots.count, memo.slots.count))
     results.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let slots = buffer
+      // Workers take chunks of texts in turn, so that one slowed down (a thread of its own
+      // allocates from a heap of its own, which costs more here) does not hold up the rest.
+      let chunk = 64
+      let nextChunk = Atomic(0)
       @Sendable func work(_ w: Int) {
         memo.slots[w].table.withLock { memo in
-          for i in (w * texts.count / workers)..<((w + 1) * texts.count / workers) {
-            slots[i] = encode(texts[i], memo: &memo, backing: workers > 1 ? self.memo.shared : nil)
-            postProcessing.apply(&slots[i])
+          while case let start = nextChunk.add(chunk, ordering: .relaxed).oldValue, start < texts.count {
+            for i in start..<min(start + chunk, texts.count) {
+              slots[i] = encode(texts[i], memo: &memo, backing: workers > 1 ? self.memo.shared : nil)
+              postProcessing.apply(&slots[i])
+            }
           }
         }
       }
