@@ -304,7 +304,6 @@ struct PieceMemo: ~Copyable {
     }
 
     var id: Int { Int(id32) }
-    var modelToken: ModelToken { ModelToken(id: id, text: text, range: range) }
     /// The scalars it covers, relative to its piece (or as the model gave them).
     var range: Range<Int> { Int(start)..<Int(end) }
   }
@@ -395,12 +394,16 @@ struct PieceMemo: ~Copyable {
   ) -> Range<Int> {
     let position = pieces.locate(piece)
     if position.found { return Self.tokenRange(pieces.value(at: position)) }
-    var encoded = backing?.table.withLock { $0.modelTokens(of: piece) }
-    if encoded == nil {
-      encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
-      backing?.table.withLock { $0.remember(piece, encoded!, specialIDs: specialIDs) }
+    if let backing {
+      // The backing memo's tokens for the piece, copied as they are, if it has them.
+      let copied = backing.table.withLock { shared in
+        shared.storedTokens(of: piece).map { store(piece, at: position, $0) }
+      }
+      if let copied { return copied }
     }
-    return insert(piece, at: position, encoded!, specialIDs: specialIDs)
+    let encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
+    backing?.table.withLock { $0.remember(piece, encoded, specialIDs: specialIDs) }
+    return insert(piece, at: position, encoded, specialIDs: specialIDs)
   }
 
   /// The range of tokens a piece's value stands for: start in the high half, count in the low.
@@ -409,9 +412,9 @@ struct PieceMemo: ~Copyable {
     return start..<(start + Int(value & 0xFFFF_FFFF))
   }
 
-  /// The tokens of `piece` as the model gave them, if the memo has them.
-  private func modelTokens(of piece: UnsafeBufferPointer<UInt8>) -> [ModelToken]? {
-    pieces.value(of: piece).map { Self.tokenRange($0).map { tokens[$0].modelToken } }
+  /// The tokens of `piece`, if the memo has it.
+  private func storedTokens(of piece: UnsafeBufferPointer<UInt8>) -> ArraySlice<Token>? {
+    pieces.value(of: piece).map { tokens[Self.tokenRange($0)] }
   }
 
   /// Remembers `piece` unless the memo has it already (or is full).
@@ -429,12 +432,20 @@ struct PieceMemo: ~Copyable {
     _ piece: UnsafeBufferPointer<UInt8>, at position: ByteKeyTable.Position, _ encoded: [ModelToken],
     specialIDs: Set<Int>
   ) -> Range<Int> {
+    store(
+      piece, at: position,
+      encoded.lazy.map {
+        Token(id: $0.id, text: $0.text, range: $0.range, special: specialIDs.contains($0.id))
+      })
+  }
+
+  /// Stores `piece` with tokens ready to keep where ``ByteKeyTable/locate(_:)`` found room.
+  private mutating func store(
+    _ piece: UnsafeBufferPointer<UInt8>, at position: ByteKeyTable.Position, _ stored: some Collection<Token>
+  ) -> Range<Int> {
     let start = tokens.count
-    for token in encoded {
-      tokens.append(
-        Token(id: token.id, text: token.text, range: token.range, special: specialIDs.contains(token.id)))
-    }
-    pieces.insert(piece, value: UInt64(start) << 32 | UInt64(encoded.count), at: position)
+    tokens.append(contentsOf: stored)
+    pieces.insert(piece, value: UInt64(start) << 32 | UInt64(tokens.count - start), at: position)
     return start..<tokens.count
   }
 
