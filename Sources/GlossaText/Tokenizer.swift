@@ -18,15 +18,6 @@ public struct Encoding: Sendable, Equatable {
   /// 1 for a real token, 0 for padding.
   public var attentionMask: [Int] = []
 
-  mutating func reserveCapacity(_ n: Int) {
-    ids.reserveCapacity(n)
-    tokens.reserveCapacity(n)
-    offsets.reserveCapacity(n)
-    byteOffsets.reserveCapacity(n)
-    specialTokensMask.reserveCapacity(n)
-    attentionMask.reserveCapacity(n)
-  }
-
   mutating func append(
     id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true
   ) {
@@ -240,26 +231,20 @@ public struct Tokenizer: Sendable {
         }
         memo.appendSpans(entry, at: piece.lowerBound)
       }
-      return memo.spansEncoding { bytes.range(of: $0) }
+      return memo.spansEncoding(byteOffsets: { bytes.range(of: $0) })
     }
     // A normalized text: each piece's tokens mapped back through the normalization.
-    var encoding = Encoding()
-    encoding.reserveCapacity(scalars.count / 3 + 2)
     var normalized = NormalizedText(text)
     normalizer?.normalize(&normalized)
-    for piece in preTokenizer?.split(normalized) ?? [normalized] {
+    let pieces = preTokenizer?.split(normalized) ?? [normalized]
+    for (p, piece) in pieces.enumerated() {
       let entry = memo.tokens(of: piece.scalars[...], specialIDs: specialTokenIDs, backing: backing) {
         model.tokenize($0)
       }
-      for k in entry {
-        let token = memo.token(k)
-        let offset = piece.originalRange(of: token.range)
-        encoding.append(
-          id: token.id, token: token.text, offset: offset, byteOffset: bytes.range(of: offset),
-          special: token.special)
-      }
+      memo.appendSpans(entry, at: p)
     }
-    return encoding
+    return memo.spansEncoding(
+      offsets: { pieces[$1].originalRange(of: $0) }, byteOffsets: { bytes.range(of: $0) })
   }
 
   /// The text of token ids, without special tokens unless `skipSpecialTokens` is false.
@@ -310,13 +295,10 @@ struct PieceMemo: ~Copyable {
 
   private var pieces = ByteKeyTable()
   private var tokens: [Token] = []
-  /// The tokens of the text being encoded, as (token, start of its piece): kept from text to
-  /// text so that an encoding costs no growing arrays.
-  private var spans: [(token: Int32, shift: Int32)] = []
-
-  /// Token k of the memo.
-  @inline(__always)
-  func token(_ k: Int) -> Token { tokens[k] }
+  /// The tokens of the text being encoded, as (token, its piece: where the piece starts, or
+  /// its number when ``spansEncoding(offsets:byteOffsets:)`` is given a mapping): kept from
+  /// text to text so that an encoding costs no growing arrays.
+  private var spans: [(token: Int32, piece: Int32)] = []
 
   /// Starts a text: no spans yet, and the memo emptied if it is full (never during a text,
   /// whose spans point into it).
@@ -328,16 +310,21 @@ struct PieceMemo: ~Copyable {
     spans.removeAll(keepingCapacity: true)
   }
 
-  /// Adds the tokens `entry` of a piece that starts at `start` to the text being encoded.
+  /// Adds the tokens `entry` of a piece (where it starts, or its number) to the text being
+  /// encoded.
   @inline(__always)
-  mutating func appendSpans(_ entry: Range<Int>, at start: Int) {
-    for k in entry { spans.append((Int32(truncatingIfNeeded: k), Int32(truncatingIfNeeded: start))) }
+  mutating func appendSpans(_ entry: Range<Int>, at piece: Int) {
+    for k in entry { spans.append((Int32(truncatingIfNeeded: k), Int32(truncatingIfNeeded: piece))) }
   }
 
   /// The encoding of the spans gathered since ``startText()``, each array written in one
-  /// pass at its exact size; `byteOffsets` maps scalar offsets to UTF-8 offsets (nil for an
-  /// ASCII text, whose byte offsets are its scalar offsets).
-  mutating func spansEncoding(byteOffsets: ((Range<Int>) -> Range<Int>)? = nil) -> Encoding {
+  /// pass at its exact size. `offsets(range, piece)` gives the text's scalars a token's range
+  /// in its piece stands for (nil: the piece is where it starts, and the range is shifted by
+  /// it); `byteOffsets` maps scalar offsets to UTF-8 offsets (nil for an ASCII text, whose
+  /// byte offsets are its scalar offsets).
+  mutating func spansEncoding(
+    offsets: ((Range<Int>, Int) -> Range<Int>)? = nil, byteOffsets: ((Range<Int>) -> Range<Int>)? = nil
+  ) -> Encoding {
     let anySpecial = spans.contains { tokens[Int($0.token)].special }
     let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
     return tokens.withUnsafeBufferPointer { tokens in
@@ -345,7 +332,7 @@ struct PieceMemo: ~Copyable {
         @inline(__always) func array<T>(_ element: (Token, Int) -> T) -> [T] {
           Array(unsafeUninitializedCapacity: spans.count) { buffer, count in
             for (i, span) in spans.enumerated() {
-              buffer.initializeElement(at: i, to: element(tokens[Int(span.token)], Int(span.shift)))
+              buffer.initializeElement(at: i, to: element(tokens[Int(span.token)], Int(span.piece)))
             }
             count = spans.count
           }
@@ -353,8 +340,12 @@ struct PieceMemo: ~Copyable {
         var encoding = Encoding()
         encoding.ids = array { token, _ in token.id }
         encoding.tokens = array { token, _ in token.text }
-        encoding.offsets = array { token, shift in
-          (token.range.lowerBound + shift)..<(token.range.upperBound + shift)
+        if let offsets {
+          encoding.offsets = array { token, piece in offsets(token.range, piece) }
+        } else {
+          encoding.offsets = array { token, start in
+            (token.range.lowerBound + start)..<(token.range.upperBound + start)
+          }
         }
         encoding.byteOffsets = byteOffsets.map { encoding.offsets.map($0) } ?? encoding.offsets
         encoding.specialTokensMask = anySpecial ? array { token, _ in token.special ? 1 : 0 } : zeros

@@ -161,12 +161,12 @@ public struct TreebankTokenizer: WordTokenizer {
   static let sharedEndingQuotes = [
     spaced(rule("''", " '' ", needles: ["''"])),
     spaced(rule("\"", " '' ", needles: ["\""]), as: "''"),
-    with(rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"])) {
-      splitClitics(["'s", "'S", "'m", "'M", "'d", "'D", "'"], in: $0)
-    },
-    with(rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"])) {
-      splitClitics(["'ll", "'LL", "'re", "'RE", "'ve", "'VE", "n't", "N'T"], in: $0)
-    },
+    clitics(
+      rule("([^' ])('[sS]|'[mM]|'[dD]|') ", "$1 $2 ", needles: ["'"]),
+      ["'s", "'S", "'m", "'M", "'d", "'D", "'"]),
+    clitics(
+      rule("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", "$1 $2 ", needles: ["'"]),
+      ["'ll", "'LL", "'re", "'RE", "'ve", "'VE", "n't", "N'T"]),
   ]
 
   static let endingQuotes: [Variant: [Rule]] = [
@@ -266,7 +266,7 @@ public struct TreebankTokenizer: WordTokenizer {
     rewriteBytes(text) { b, i, out in
       let c = b[i]
       if (c == UInt8(ascii: ":") || c == UInt8(ascii: ",")) && i + 1 < b.count {
-        let (next, width) = b[i + 1] < 0x80 ? (Unicode.Scalar(b[i + 1]), 1) : multiByteScalar(b, at: i + 1)
+        let (next, width) = utf8Scalar(b, at: i + 1)
         if next.properties.generalCategory != .decimalNumber {
           out += [0x20, c, 0x20]
           out.append(contentsOf: b[(i + 1)..<(i + 1 + width)])
@@ -301,16 +301,26 @@ public struct TreebankTokenizer: WordTokenizer {
   static func spaced(_ rule: Rule, as replacement: String? = nil) -> Rule {
     let needles = rule.needles
     let replacement = replacement.map { Array($0.utf8) }
-    return with(rule) { spaceAround(needles, with: replacement, in: $0) }
-  }
-
-  /// Each occurrence of one of `needles` (ASCII bytes), or `replacement` in its place, put
-  /// between spaces, left to right without overlaps. ASCII bytes never occur inside a longer
-  /// UTF-8 sequence, so the text is scanned as bytes.
-  static func spaceAround(_ needles: [[UInt8]], with replacement: [UInt8]? = nil, in text: String) -> String {
+    // Which ASCII bytes start a needle, worked out once for the rule.
     var starts = [Bool](repeating: false, count: 128)
     for needle in needles { starts[Int(needle[0])] = true }
-    return rewriteBytes(text) { b, i, out in
+    return with(rule) { [starts] in spaceAround(needles, starting: starts, with: replacement, in: $0) }
+  }
+
+  /// The rule `([^' ])(clitic₁|clitic₂|…) ` with ``splitClitics(_:in:)`` as its rewrite.
+  static func clitics(_ rule: Rule, _ clitics: [String]) -> Rule {
+    let clitics = clitics.map { Array($0.utf8) }
+    return with(rule) { splitClitics(clitics, in: $0) }
+  }
+
+  /// Each occurrence of one of `needles` (ASCII bytes; `starts[b]`: whether one starts with
+  /// byte b), or `replacement` in its place, put between spaces, left to right without
+  /// overlaps. ASCII bytes never occur inside a longer
+  /// UTF-8 sequence, so the text is scanned as bytes.
+  static func spaceAround(
+    _ needles: [[UInt8]], starting starts: [Bool], with replacement: [UInt8]?, in text: String
+  ) -> String {
+    rewriteBytes(text) { b, i, out in
       if b[i] < 0x80 && starts[Int(b[i])] {
         for needle in needles
         where needle.count <= b.count - i && b[i..<(i + needle.count)].elementsEqual(needle) {
@@ -327,10 +337,9 @@ public struct TreebankTokenizer: WordTokenizer {
 
   /// `([^' ])(clitic₁|clitic₂|…) ` → `$1 $2 `: a clitic (ASCII, tried in order) after any
   /// scalar but an apostrophe or a space, and before a space, split from the word.
-  static func splitClitics(_ clitics: [String], in text: String) -> String {
-    let clitics = clitics.map { Array($0.utf8) }
-    return rewriteBytes(text) { b, i, out in
-      let width = b[i] < 0x80 ? 1 : multiByteScalar(b, at: i).width
+  static func splitClitics(_ clitics: [[UInt8]], in text: String) -> String {
+    rewriteBytes(text) { b, i, out in
+      let width = utf8Scalar(b, at: i).width
       let j = i + width
       if b[i] != UInt8(ascii: "'") && b[i] != UInt8(ascii: " ") {
         for clitic in clitics
@@ -365,9 +374,9 @@ public struct TreebankTokenizer: WordTokenizer {
     if i > 0 {
       var start = i - 1
       while start > 0 && b[start] & 0xC0 == 0x80 { start -= 1 }
-      if isICUWordCharacter(scalar(b, at: start)) { return false }
+      if isICUWordCharacter(utf8Scalar(b, at: start).scalar) { return false }
     }
-    guard i + 1 < b.count, isICUWordCharacter(scalar(b, at: i + 1)) else { return false }
+    guard i + 1 < b.count, isICUWordCharacter(utf8Scalar(b, at: i + 1).scalar) else { return false }
     // The letters that follow, folded to lowercase ASCII (ſ, a long s, folds to s), with
     // where each ends; nil past the text or at another scalar.
     func letter(_ k: Int) -> (UInt8, end: Int)? {
@@ -376,7 +385,7 @@ public struct TreebankTokenizer: WordTokenizer {
       if b[k] == 0xC5 && k + 1 < b.count && b[k + 1] == 0xBF { return (UInt8(ascii: "s"), k + 2) }
       return nil
     }
-    func boundary(at k: Int) -> Bool { k >= b.count || !isICUWordCharacter(scalar(b, at: k)) }
+    func boundary(at k: Int) -> Bool { k >= b.count || !isICUWordCharacter(utf8Scalar(b, at: k).scalar) }
     guard let (first, afterFirst) = letter(i + 1) else { return true }
     switch first {
     case UInt8(ascii: "m"), UInt8(ascii: "t"), UInt8(ascii: "s"), UInt8(ascii: "d"), UInt8(ascii: "n"):
@@ -388,11 +397,6 @@ public struct TreebankTokenizer: WordTokenizer {
     default:
       return true
     }
-  }
-
-  /// The scalar whose UTF-8 sequence starts at byte `i`.
-  private static func scalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Unicode.Scalar {
-    b[i] < 0x80 ? Unicode.Scalar(b[i]) : multiByteScalar(b, at: i).scalar
   }
 
   /// ICU's `\w` (and the word side of `\b`): alphabetic, marks, decimal digits, connector

@@ -11,6 +11,13 @@ func multiByteScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar:
   return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
 }
 
+/// The scalar whose UTF-8 sequence starts at `bytes[i]`, and the sequence's length: ASCII
+/// directly, longer sequences through ``multiByteScalar(_:at:)``.
+@inline(__always)
+func utf8Scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: Unicode.Scalar, width: Int) {
+  bytes[i] < 0x80 ? (Unicode.Scalar(bytes[i]), 1) : multiByteScalar(bytes, at: i)
+}
+
 /// Calls `body` with each maximal run of scalars satisfying `belongs` in `bytes` (valid
 /// UTF-8): its byte range, its scalar range, and whether it is all ASCII. `ascii[b]` must be
 /// `belongs` of ASCII byte b.

@@ -74,10 +74,14 @@ import Testing
     try "low low low low low lower lower newest newest newest newest newest newest widest widest widest\n"
       .write(to: corpus, atomically: true, encoding: .utf8)
     let output = folder.appendingPathComponent("tokenizer.json").path
-    let (status, text, _) = try glossa([
+    let (status, text, errors) = try glossa([
       "tokenizer", "train", "--merges", "5", "--verbose", "--output", output, corpus.path,
     ])
     #expect(status == 0)
+    // The training time, as HF's script reports it, on standard error.
+    #expect(
+      errors.components(separatedBy: .newlines).contains { $0.hasPrefix("trained in ") && $0.hasSuffix(" s") }
+    )
     #expect(
       text.split(separator: "\n").map(String.init) == [
         "merge 1: e + s -> es (9)", "merge 2: es + t -> est (9)", "merge 3: est + _ -> est_ (9)",

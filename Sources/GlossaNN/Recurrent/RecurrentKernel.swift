@@ -43,7 +43,7 @@ struct RecurrentKernel {
           x, p[0], p[1], p[2], p[3], p[4], p[5], into: base + d * packedCount, saving: saving)
       }
     }
-    return Tensor.record(stacked, op: kernels[0].kind.rawValue, inputs: [x] + parameters.flatMap { $0 }) {
+    return Tensor.record(stacked, op: kernels[0].kind.rawValue, inputs: inputs) {
       g in
       let pieces = g.split(sizes: [Int](repeating: 1, count: kernels.count), axis: 0)
       let gradients = concurrently(kernels.count) { d in
