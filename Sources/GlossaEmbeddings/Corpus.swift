@@ -116,32 +116,49 @@ public struct Corpus: Sendable {
     }
   }
 
-  /// Calls `body` with each sentence of the share as word ids of `vocabulary` (words that
-  /// are not in it are dropped).
+  /// Calls `body` with each sentence of the share as word ids of `vocabulary`. A line is cut
+  /// into sentences of at most ``maximumSentenceLength`` corpus words, then the words that
+  /// are not in the vocabulary are dropped (gensim's order), so a sentence may be empty: it
+  /// still counts for the learning-rate schedule.
   func forEachSentence(
     in share: Share, vocabulary: TermTable, _ body: (UnsafeBufferPointer<Int32>) -> Void
   ) throws {
     let scanner = WordScanner(lowercase: lowercase)
     var sentence = [Int32]()
     sentence.reserveCapacity(maximumSentenceLength)
+    var words = 0  // corpus words in the sentence so far, known or not
+    func finish() {
+      sentence.withUnsafeBufferPointer(body)
+      sentence.removeAll(keepingCapacity: true)
+      words = 0
+    }
     try forEachLine(in: share) { line in
       scanner.scan(line) { word in
-        guard let id = vocabulary.existingID(word.baseAddress!, count: word.count) else { return }
-        sentence.append(id)
-        if sentence.count == maximumSentenceLength {
-          sentence.withUnsafeBufferPointer(body)
-          sentence.removeAll(keepingCapacity: true)
-        }
+        if let id = vocabulary.existingID(word.baseAddress!, count: word.count) { sentence.append(id) }
+        words += 1
+        if words == maximumSentenceLength { finish() }
       }
-      if !sentence.isEmpty { sentence.withUnsafeBufferPointer(body) }
-      sentence.removeAll(keepingCapacity: true)
+      if words > 0 { finish() }
     }
   }
 
-  /// Calls `body` with every word of the corpus.
-  func forEachWord(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+  /// Calls `body` with every word of the corpus; returns the number of sentences (as
+  /// ``forEachSentence(in:vocabulary:_:)`` cuts them).
+  @discardableResult
+  func forEachWord(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws -> Int {
     let scanner = WordScanner(lowercase: lowercase)
-    for share in try shares(1) { try forEachLine(in: share) { scanner.scan($0, body) } }
+    var sentences = 0
+    for share in try shares(1) {
+      try forEachLine(in: share) { line in
+        var words = 0
+        scanner.scan(line) { word in
+          body(word)
+          words += 1
+        }
+        sentences += (words + maximumSentenceLength - 1) / maximumSentenceLength
+      }
+    }
+    return sentences
   }
 }
 

@@ -26,6 +26,8 @@ public struct FastText: Sendable {
   public var epochs: Int
   /// The starting learning rate; it falls linearly to zero.
   public var learningRate: Float
+  /// What that fall follows: words, as fastText does (the default), or sentences.
+  public var decay: LearningRateDecay
   /// Training threads; one is deterministic (see ``Word2Vec/threads``).
   public var threads: Int
   /// The seed of every random choice.
@@ -37,7 +39,7 @@ public struct FastText: Sendable {
     negatives: Int = 5,
     minimumCount: Int = 5, ngrams: CharacterNGrams = CharacterNGrams(), sample: Double = 1e-4,
     epochs: Int = 5,
-    learningRate: Float = 0.05, threads: Int = 1, seed: UInt64 = 1
+    learningRate: Float = 0.05, decay: LearningRateDecay = .words, threads: Int = 1, seed: UInt64 = 1
   ) {
     self.architecture = architecture
     self.dimension = dimension
@@ -48,6 +50,7 @@ public struct FastText: Sendable {
     self.sample = sample
     self.epochs = epochs
     self.learningRate = learningRate
+    self.decay = decay
     self.threads = threads
     self.seed = seed
   }
@@ -88,7 +91,7 @@ public struct FastText: Sendable {
       vocabulary: vocabulary, inputRows: vocabulary.count + bucketRows.count, unitStart: unitStart,
       units: units)
     let loop = TrainingLoop(
-      epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: 0)
+      epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: 0, decay: decay)
     try loop.run(corpus: corpus, vocabulary: vocabulary, progress: progress) { thread in
       PredictionTrainer(model, thread: thread)
     }

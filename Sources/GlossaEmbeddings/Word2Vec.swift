@@ -40,6 +40,9 @@ public struct Word2Vec: Sendable {
   /// The starting learning rate and its floor.
   public var learningRate: Float
   public var minimumLearningRate: Float
+  /// What the linear decay of the learning rate follows: sentences, as gensim does (the
+  /// default), or words, as word2vec's C tool does.
+  public var decay: LearningRateDecay
   /// Training threads. With more than one, threads update the vectors without locks
   /// (Hogwild) and results vary from run to run; one thread is deterministic: the same seed
   /// gives the same vectors, bit for bit.
@@ -53,8 +56,8 @@ public struct Word2Vec: Sendable {
   public init(
     architecture: Architecture = .skipGram, dimension: Int = 100, window: Int = 5,
     output: OutputLayer = .negativeSampling(5), minimumCount: Int = 5, sample: Double = 1e-3,
-    epochs: Int = 5, learningRate: Float = 0.025, minimumLearningRate: Float = 0.0001, threads: Int = 1,
-    seed: UInt64 = 1
+    epochs: Int = 5, learningRate: Float = 0.025, minimumLearningRate: Float = 0.0001,
+    decay: LearningRateDecay = .sentences, threads: Int = 1, seed: UInt64 = 1
   ) {
     self.architecture = architecture
     self.dimension = dimension
@@ -65,6 +68,7 @@ public struct Word2Vec: Sendable {
     self.epochs = epochs
     self.learningRate = learningRate
     self.minimumLearningRate = minimumLearningRate
+    self.decay = decay
     self.threads = threads
     self.seed = seed
   }
@@ -92,7 +96,7 @@ public struct Word2Vec: Sendable {
       vocabulary: vocabulary)
     let loop = TrainingLoop(
       epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: minimumLearningRate,
-      idLimit: idLimit)
+      decay: decay, idLimit: idLimit)
     try loop.run(corpus: corpus, vocabulary: vocabulary, progress: progress) { thread in
       PredictionTrainer(model, thread: thread)
     }

@@ -10,6 +10,9 @@ public struct WordVocabulary: Sendable {
   public let counts: [Int]
   /// Every word read, kept or not.
   public let corpusWords: Int
+  /// The corpus's sentences: its non-empty lines, long ones cut as training cuts them (0
+  /// when not counted).
+  public let corpusSentences: Int
   /// Looks words up by their bytes.
   let table: TermTable
 
@@ -18,7 +21,7 @@ public struct WordVocabulary: Sendable {
     let seen = TermTable()
     var counts: [Int] = []
     var total = 0
-    try corpus.forEachWord { word in
+    let sentences = try corpus.forEachWord { word in
       let id = Int(seen.id(word.baseAddress!, count: word.count))
       if id == counts.count { counts.append(0) }
       counts[id] += 1
@@ -26,14 +29,17 @@ public struct WordVocabulary: Sendable {
     }
     let kept = counts.indices.filter { counts[$0] >= minimumCount }
       .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
-    self.init(words: kept.map { seen.terms[$0] }, counts: kept.map { counts[$0] }, corpusWords: total)
+    self.init(
+      words: kept.map { seen.terms[$0] }, counts: kept.map { counts[$0] }, corpusWords: total,
+      corpusSentences: sentences)
   }
 
   /// A vocabulary of given words and counts (ids in the given order).
-  public init(words: [String], counts: [Int], corpusWords: Int? = nil) {
+  public init(words: [String], counts: [Int], corpusWords: Int? = nil, corpusSentences: Int = 0) {
     self.words = words
     self.counts = counts
     self.corpusWords = corpusWords ?? counts.reduce(0, +)
+    self.corpusSentences = corpusSentences
     let table = TermTable()
     for word in words { _ = table.id(word) }
     self.table = table

@@ -84,6 +84,11 @@ extension Embed {
     var seed: UInt64 = 1
     @Option(name: .customLong("lr"), help: "Starting learning rate (default 0.025; fasttext and glove 0.05).")
     var learningRate: Float?
+    @Option(
+      help:
+        "What the learning rate's linear decay follows: sentences (gensim; the default for skipgram and cbow) or words (word2vec's C tool; the default for fasttext, as fastText)."
+    )
+    var decay: LearningRateDecay?
     @Option(name: .customLong("minn"), help: "fasttext: shortest character n-gram.")
     var minimumN = 3
     @Option(name: .customLong("maxn"), help: "fasttext: longest character n-gram.")
@@ -112,6 +117,9 @@ extension Embed {
       }
       guard dimension > 0, window > 0, epochs > 0, threads > 0, negative >= 0 else {
         throw ValidationError("--dim, --window, --epochs and --threads must be positive")
+      }
+      guard decay == nil || model != .glove else {
+        throw ValidationError("--decay is for skipgram, cbow and fasttext (GloVe uses AdaGrad)")
       }
       guard modelFile == nil || model == .fasttext else {
         throw ValidationError("--save-model is for --model fasttext")
@@ -144,13 +152,14 @@ extension Embed {
           architecture: model == .skipgram ? .skipGram : .cbow, dimension: dimension, window: window,
           output: hierarchicalSoftmax ? .hierarchicalSoftmax : .negativeSampling(negative),
           minimumCount: minimumCount, sample: sample, epochs: epochs, learningRate: learningRate ?? 0.025,
-          threads: threads, seed: seed)
+          decay: decay ?? .sentences, threads: threads, seed: seed)
         vectors = try word2vec.train(corpus, vocabulary: vocabulary, progress: report)
       case .fasttext:
         let fastText = FastText(
           dimension: dimension, window: window, negatives: negative, minimumCount: minimumCount,
           ngrams: CharacterNGrams(minimum: minimumN, maximum: maximumN, buckets: buckets), sample: sample,
-          epochs: epochs, learningRate: learningRate ?? 0.05, threads: threads, seed: seed)
+          epochs: epochs, learningRate: learningRate ?? 0.05, decay: decay ?? .words, threads: threads,
+          seed: seed)
         let model = try fastText.train(corpus, vocabulary: vocabulary, progress: report)
         if let modelFile { try model.write(to: URL(fileURLWithPath: modelFile)) }
         vectors = model.keyedVectors
@@ -350,6 +359,7 @@ extension Embed {
 
 extension VectorFileFormat: ExpressibleByArgument {}
 extension KeyedVectors.AnalogyMethod: ExpressibleByArgument {}
+extension LearningRateDecay: ExpressibleByArgument {}
 
 extension Progress {
   /// Shows a trainer's progress: percent, words/s, learning rate and time left.

@@ -46,8 +46,9 @@ import Testing
     }
   }
 
-  @Test func longLinesAreCutIntoSentencesOfTheMaximumLength() throws {
-    var corpus = Corpus(sources: [.text("a b c d e f g\nh")])
+  @Test func longLinesAreCutIntoSentencesOfTheMaximumLengthBeforeUnknownWordsGo() throws {
+    // x, y and z are not in the vocabulary; they count towards the length all the same.
+    var corpus = Corpus(sources: [.text("a x b c d e f g\ny z\n\nh")])
     corpus.maximumSentenceLength = 3
     let vocabulary = WordVocabulary(
       words: ["a", "b", "c", "d", "e", "f", "g", "h"], counts: [1, 1, 1, 1, 1, 1, 1, 1])
@@ -55,7 +56,41 @@ import Testing
     for share in try corpus.shares(1) {
       try corpus.forEachSentence(in: share, vocabulary: vocabulary.table) { sentences.append(Array($0)) }
     }
-    #expect(sentences == [[0, 1, 2], [3, 4, 5], [6], [7]])
+    #expect(sentences == [[0, 1], [2, 3, 4], [5, 6], [], [7]])
+    // Counting the words counts the same sentences (the empty line is none).
+    let counted = try WordVocabulary(counting: corpus, minimumCount: 1)
+    #expect(counted.corpusSentences == sentences.count && counted.corpusWords == 11)
+  }
+
+  /// Records the learning rate of every sentence it is given.
+  final class RateRecorder: SentenceTrainer, @unchecked Sendable {
+    var seen: [(words: Int, rate: Float)] = []
+    func train(_ sentence: UnsafeBufferPointer<Int32>, learningRate: Float) {
+      seen.append((sentence.count, learningRate))
+    }
+  }
+
+  @Test func learningRateFallsLinearlyByWordsOrBySentences() throws {
+    // One sentence of nine words, then nine of one word: 18 words, 10 sentences an epoch.
+    let corpus = Corpus(
+      sources: [.text((["a b c d e f g h i"] + Array(repeating: "a", count: 9)).joined(separator: "\n"))])
+    let vocabulary = try WordVocabulary(counting: corpus, minimumCount: 1)
+    for decay in LearningRateDecay.allCases {
+      var loop = TrainingLoop(
+        epochs: 2, threads: 1, learningRate: 0.5, minimumLearningRate: 0.1, decay: decay)
+      loop.batch = 1
+      let recorder = RateRecorder()
+      try loop.run(corpus: corpus, vocabulary: vocabulary, progress: nil) { _ in recorder }
+      #expect(recorder.seen.count == 20)
+      // Each sentence trains at the rate left after those before it, in both epochs.
+      var (words, sentences) = (0, 0)
+      for (count, rate) in recorder.seen {
+        let done = decay == .words ? Float(words) / 36 : Float(sentences) / 20
+        #expect(abs(rate - (0.5 - 0.4 * done)) < 1e-6, "\(decay) after \(sentences) sentences")
+        words += count
+        sentences += 1
+      }
+    }
   }
 
   @Test func vocabularyIsSortedByCountThenFirstAppearance() throws {
