@@ -87,7 +87,8 @@ public struct FastText: Sendable {
       PredictionModel.Settings(
         architecture: architecture, dimension: dimension, window: window, negatives: negatives,
         sample: sample,
-        noisePower: 0.5, initialization: 1 / Float(dimension), centerPredictsContext: true, seed: seed),
+        noisePower: 0.5, sigmoidRange: 8, initialization: 1 / Float(dimension), centerPredictsContext: true,
+        seed: seed),
       vocabulary: vocabulary, inputRows: vocabulary.count + bucketRows.count, unitStart: unitStart,
       units: units)
     let loop = TrainingLoop(

@@ -14,6 +14,8 @@ final class PredictionModel: Sendable {
     var sample: Double
     /// The exponent of the noise distribution: 0.75 (word2vec) or 0.5 (fastText).
     var noisePower = 0.75
+    /// Where the sigmoid saturates: ±6 (word2vec) or ±8 (fastText).
+    var sigmoidRange: Float = 6
     /// Input rows start uniform in [−a, a).
     var initialization: Float
     /// Whether skip-gram predicts the context from the centre word (fastText) or the centre
@@ -59,7 +61,7 @@ final class PredictionTrainer: SentenceTrainer {
   let output: UnsafeMutablePointer<Float>
   let noise: NoiseDistribution
   let tree: HuffmanTree
-  let sigmoid = SigmoidTable()
+  let sigmoid: SigmoidTable
   var random: SeededGenerator
   let settings: PredictionModel.Settings
   let dimension: Int
@@ -80,6 +82,7 @@ final class PredictionTrainer: SentenceTrainer {
     (input, output, noise, tree) = (model.input.base, model.output.base, model.noise, model.tree)
     random = SeededGenerator(seed: model.settings.seed &+ UInt64(thread) &* 0x9E37_79B9_7F4A_7C15)
     settings = model.settings
+    sigmoid = SigmoidTable(range: settings.sigmoidRange)
     dimension = settings.dimension
     hidden = .allocate(capacity: dimension)
     gradient = .allocate(capacity: dimension)

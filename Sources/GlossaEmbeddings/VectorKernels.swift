@@ -79,25 +79,28 @@ enum VectorKernels {
 
 }
 
-/// σ(x) = 1 / (1 + e^(−x)) from a table over [−6, 6] (word2vec's), saturating outside: the
-/// training loops call it once per output row, where `exp` would dominate.
+/// σ(x) = 1 / (1 + e^(−x)) from a table over [−range, range] (word2vec's ±6 in 1,000 steps,
+/// fastText's ±8 in 512), exactly 0 or 1 outside it, as both tools saturate: the training
+/// loops call it once per output row, where `exp` would dominate.
 struct SigmoidTable: Sendable {
-  static let range: Float = 6
-  static let size = 1024
+  let range: Float
+  private let scale: Float
   private let values: [Float]
 
-  init() {
-    values = (0...Self.size).map { i in
-      let x = (Float(i) / Float(Self.size) * 2 - 1) * Self.range
+  init(range: Float = 6, size: Int = 1024) {
+    self.range = range
+    scale = Float(size) / (2 * range)
+    values = (0...size).map { i in
+      let x = (Float(i) / Float(size) * 2 - 1) * range
       return 1 / (1 + Foundation.exp(-x))
     }
   }
 
   @inline(__always)
   func callAsFunction(_ x: Float) -> Float {
-    let position = (x + Self.range) * (Float(Self.size) / (2 * Self.range))
-    let i = Int(min(max(position, 0), Float(Self.size)))
-    return values.withUnsafeBufferPointer { $0[i] }
+    guard x > -range else { return 0 }
+    guard x < range else { return 1 }
+    return values.withUnsafeBufferPointer { $0[Int((x + range) * scale)] }
   }
 }
 

@@ -139,11 +139,16 @@ import Testing
     #expect(codes[0].count <= codes[7].count && codes[0].count == 1)
   }
 
-  @Test func sigmoidTableAgreesWithTheFunction() {
-    let sigmoid = SigmoidTable()
-    for x in stride(from: Float(-8), through: 8, by: 0.37) {
-      let exact = 1 / (1 + Foundation.exp(-min(max(x, -6), 6)))
-      #expect(abs(sigmoid(x) - exact) < 0.01)
+  @Test func sigmoidTableAgreesWithTheFunctionAndSaturatesOutsideItsRange() {
+    for range: Float in [6, 8] {
+      let sigmoid = SigmoidTable(range: range)
+      for x in stride(from: Float(-10), through: 10, by: 0.37) {
+        if abs(x) >= range {
+          #expect(sigmoid(x) == (x > 0 ? 1 : 0), "σ(\(x)) with range \(range)")
+        } else {
+          #expect(abs(sigmoid(x) - 1 / (1 + Foundation.exp(-x))) < 0.01, "σ(\(x)) with range \(range)")
+        }
+      }
     }
   }
 
