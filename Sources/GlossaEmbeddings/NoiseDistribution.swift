@@ -3,10 +3,11 @@ import Foundation
 /// Negative sampling's noise distribution: word w is drawn with probability proportional
 /// to count(w)^0.75 (Mikolov et al. 2013). Sampled in constant time with Walker's alias
 /// method: pick a column uniformly, then keep it or take its alias by a biased coin. The
-/// tables hold one entry per word, so they stay in cache.
+/// table holds one entry per word, so it stays in cache.
 struct NoiseDistribution: Sendable {
-  private let keep: [UInt32]
-  private let alias: [Int32]
+  /// Each column's coin (the low 32 bits: keep the column when a random `UInt32` is at most
+  /// this) and its alias (the high 32 bits), side by side so that one read fetches both.
+  private let columns: [UInt64]
 
   init(counts: [Int], power: Double = 0.75) {
     let n = counts.count
@@ -24,17 +25,20 @@ struct NoiseDistribution: Sendable {
         small.append(l)
       }
     }
-    keep = scaled.map { UInt32(min($0, 1) * 4_294_967_295) }
-    self.alias = alias
+    columns = zip(scaled, alias).map { keep, alias in
+      UInt64(UInt32(bitPattern: alias)) << 32 | UInt64(UInt32(min(keep, 1) * 4_294_967_295))
+    }
   }
 
   /// A word drawn from one 64-bit random number: its high half picks the column, its low
   /// half tosses the coin.
   @inline(__always)
   func sample(_ random: UInt64) -> Int32 {
-    let column = Int(((random >> 32) &* UInt64(keep.count)) >> 32)
-    // Both candidates are loaded, so the coin costs a conditional move, not a branch.
-    let (own, other) = (Int32(truncatingIfNeeded: column), alias.withUnsafeBufferPointer { $0[column] })
-    return UInt32(truncatingIfNeeded: random) <= keep.withUnsafeBufferPointer({ $0[column] }) ? own : other
+    columns.withUnsafeBufferPointer { columns in
+      let column = Int(((random >> 32) &* UInt64(columns.count)) >> 32)
+      let entry = columns[column]
+      let keepsColumn = UInt32(truncatingIfNeeded: random) <= UInt32(truncatingIfNeeded: entry)
+      return keepsColumn ? Int32(truncatingIfNeeded: column) : Int32(truncatingIfNeeded: entry >> 32)
+    }
   }
 }

@@ -1,5 +1,8 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
 #if canImport(CBLAS)
   import CBLAS
 #endif
@@ -114,9 +117,18 @@ final class SharedMatrix: @unchecked Sendable {
   init(rows: Int, columns: Int) {
     self.rows = rows
     self.columns = columns
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(rows * columns, 1) * 4, alignment: 64)
-    base = raw.bindMemory(to: Float.self, capacity: max(rows * columns, 1))
-    base.initialize(repeating: 0, count: max(rows * columns, 1))
+    let count = max(rows * columns, 1)
+    // Training reads rows at random, so with 4 KB pages most reads of a large matrix also
+    // miss the TLB; where the system offers 2 MB pages on request (Linux's transparent huge
+    // pages), a large matrix asks for them before it is first touched.
+    let hugePage = 2 << 20
+    let large = count * 4 >= hugePage
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: large ? hugePage : 64)
+    #if os(Linux)
+      if large { _ = madvise(raw, count * 4, MADV_HUGEPAGE) }
+    #endif
+    base = raw.bindMemory(to: Float.self, capacity: count)
+    base.initialize(repeating: 0, count: count)
   }
 
   deinit { base.deallocate() }
