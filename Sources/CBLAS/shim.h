@@ -49,6 +49,22 @@ __attribute__((target("avx2,fma"))) static inline void glossa_axpy_avx2(float a,
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
   for (; i < n; i++) y[i] += a * x[i];
 }
+// One output row's two updates in negative sampling, in one pass over the row:
+// gradient += g·v (with v as it was), then v += g·h.
+__attribute__((target("avx2,fma"))) static inline void glossa_output_step_avx2(
+  float g, float *v, const float *h, float *gradient, long n) {
+  __m256 vg = _mm256_set1_ps(g);
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 row = _mm256_loadu_ps(v + i);
+    _mm256_storeu_ps(gradient + i, _mm256_fmadd_ps(vg, row, _mm256_loadu_ps(gradient + i)));
+    _mm256_storeu_ps(v + i, _mm256_fmadd_ps(vg, _mm256_loadu_ps(h + i), row));
+  }
+  for (; i < n; i++) {
+    gradient[i] += g * v[i];
+    v[i] += g * h[i];
+  }
+}
 // e^x as VectorMath.exp computes it (e^x = 2^n · e^r, the same Cephes polynomial), eight lanes
 // at a time with FMA.
 __attribute__((target("avx2,fma"))) static inline __m256 glossa_exp8(__m256 input) {
@@ -115,6 +131,9 @@ static inline int glossa_wide(void) { return 0; }
 static inline void glossa_map_avx2(float *x, long n, int kind) { (void)x; (void)n; (void)kind; }
 static inline float glossa_dot_avx2(const float *x, const float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 static inline void glossa_axpy_avx2(float a, const float *x, float *y, long n) { (void)a; (void)x; (void)y; (void)n; }
+static inline void glossa_output_step_avx2(float g, float *v, const float *h, float *gradient, long n) {
+  (void)g; (void)v; (void)h; (void)gradient; (void)n;
+}
 #endif
 static inline float glossa_dot(const float *x, const float *y, long n) {
   if (glossa_wide()) return glossa_dot_avx2(x, y, n);
@@ -135,4 +154,14 @@ static inline void glossa_axpy(float a, const float *x, float *y, long n) {
     return;
   }
   for (long i = 0; i < n; i++) y[i] += a * x[i];
+}
+static inline void glossa_output_step(float g, float *v, const float *h, float *gradient, long n) {
+  if (glossa_wide()) {
+    glossa_output_step_avx2(g, v, h, gradient, n);
+    return;
+  }
+  for (long i = 0; i < n; i++) {
+    gradient[i] += g * v[i];
+    v[i] += g * h[i];
+  }
 }

@@ -223,10 +223,9 @@ final class PredictionTrainer: SentenceTrainer {
     for k in 0..<count { VectorKernels.prefetch(targets[k], dimension) }
     for k in 0..<count { scores[k] = VectorKernels.dot(targets[k], h, dimension) }
     for k in 0..<count {
-      let v = targets[k]
       let g = (labels[k] - sigmoid(scores[k])) * alpha
-      VectorKernels.axpy(g, v, gradient, dimension)
-      VectorKernels.axpy(g, h, v, dimension)
+      // A score beyond the sigmoid's range on the label's side changes nothing.
+      if g != 0 { VectorKernels.outputStep(g, targets[k], h, gradient, dimension) }
     }
   }
 }

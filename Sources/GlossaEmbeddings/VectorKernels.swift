@@ -61,6 +61,21 @@ enum VectorKernels {
     #endif
   }
 
+  /// One output row's two updates in a prediction, in one pass over the row: `gradient` +=
+  /// g · v with v as it was, then v += g · h.
+  @inline(__always)
+  static func outputStep(
+    _ g: Float, _ v: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>,
+    _ gradient: UnsafeMutablePointer<Float>, _ n: Int
+  ) {
+    #if canImport(CBLAS)
+      glossa_output_step(g, v, h, gradient, n)
+    #else
+      axpy(g, v, gradient, n)
+      axpy(g, h, v, n)
+    #endif
+  }
+
   /// Asks the cache for the `n` floats at `row`, which will be read soon: training touches
   /// rows at random, and waiting for memory is most of its time.
   @inline(__always)

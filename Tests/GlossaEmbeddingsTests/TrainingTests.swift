@@ -162,6 +162,17 @@ import Testing
       let plainAxpy = zip(x, y).map { 0.5 * $0 + $1 }
       y.withUnsafeMutableBufferPointer { VectorKernels.axpy(0.5, x, $0.baseAddress!, n) }
       #expect(zip(y, plainAxpy).allSatisfy { abs($0 - $1) < 1e-6 })
+      // The output step: the gradient takes the row as it was, then the row moves.
+      var (row, gradient) = (y, x.map { $0 * 0.25 })
+      let plainGradient = zip(gradient, row).map { $0 + -0.3 * $1 }
+      let plainRow = zip(row, x).map { $0 + -0.3 * $1 }
+      row.withUnsafeMutableBufferPointer { row in
+        gradient.withUnsafeMutableBufferPointer {
+          VectorKernels.outputStep(-0.3, row.baseAddress!, x, $0.baseAddress!, n)
+        }
+      }
+      #expect(zip(gradient, plainGradient).allSatisfy { abs($0 - $1) < 1e-6 }, "n \(n)")
+      #expect(zip(row, plainRow).allSatisfy { abs($0 - $1) < 1e-6 }, "n \(n)")
     }
   }
 
