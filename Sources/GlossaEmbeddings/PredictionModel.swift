@@ -74,6 +74,9 @@ final class PredictionTrainer: SentenceTrainer {
   let scores: UnsafeMutablePointer<Float>
   /// The input rows that make h, and how many there are.
   let rows: UnsafeMutablePointer<Int32>
+  /// The noise words of the next prediction, drawn (and their rows fetched) one prediction
+  /// ahead, so that their memory latency hides behind the current one.
+  let upcomingNoise: UnsafeMutablePointer<Int32>
   var kept: [Int32] = []
 
   /// Thread `thread`'s trainer, its random numbers seeded from the model's seed and the thread.
@@ -95,12 +98,15 @@ final class PredictionTrainer: SentenceTrainer {
       model.units.isEmpty
       ? 1 : zip(model.unitStart.dropFirst(), model.unitStart).map { Int($0 - $1) }.max() ?? 1
     rows = .allocate(capacity: 2 * settings.window * mostUnits)
+    upcomingNoise = .allocate(capacity: max(settings.negatives, 1))
+    if settings.negatives > 0 { drawNoise(&random) }
   }
 
   deinit {
     for buffer in [hidden, gradient, labels, scores] { buffer.deallocate() }
     targets.deallocate()
     rows.deallocate()
+    upcomingNoise.deallocate()
   }
 
   @inline(__always)
@@ -187,23 +193,34 @@ final class PredictionTrainer: SentenceTrainer {
     }
   }
 
-  /// The output rows and labels for predicting `word`: the word and its noise words, or the
-  /// inner nodes on its Huffman path. Returns how many.
+  /// Draws the noise words of the next prediction and asks the cache for their rows.
+  @inline(__always)
+  private func drawNoise(_ random: inout SeededGenerator) {
+    for n in 0..<settings.negatives {
+      upcomingNoise[n] = noise.sample(random.next())
+      VectorKernels.prefetch(row(output, upcomingNoise[n]), dimension)
+    }
+  }
+
+  /// The output rows and labels for predicting `word`: the word and the noise words drawn
+  /// for it (a noise word that is the word itself is left out), or the inner nodes on its
+  /// Huffman path. Asks the cache for the rows not asked for yet. Returns how many.
   @inline(__always)
   private func chooseTargets(_ word: Int32, _ random: inout SeededGenerator) -> Int {
     var count = 0
     if settings.negatives > 0 {
       (targets[0], labels[0]) = (row(output, word), 1)
+      VectorKernels.prefetch(targets[0], dimension)
       count = 1
-      for _ in 0..<settings.negatives {
-        let noiseWord = noise.sample(random.next())
-        guard noiseWord != word else { continue }
-        (targets[count], labels[count]) = (row(output, noiseWord), 0)
+      for n in 0..<settings.negatives where upcomingNoise[n] != word {
+        (targets[count], labels[count]) = (row(output, upcomingNoise[n]), 0)
         count += 1
       }
+      drawNoise(&random)
     } else {
       for p in Int(tree.start[Int(word)])..<Int(tree.start[Int(word) + 1]) {
         (targets[count], labels[count]) = (row(output, tree.nodes[p]), 1 - Float(tree.codes[p]))
+        VectorKernels.prefetch(targets[count], dimension)
         count += 1
       }
     }
@@ -218,9 +235,8 @@ final class PredictionTrainer: SentenceTrainer {
     _ word: Int32, from h: UnsafeMutablePointer<Float>, _ alpha: Float, _ random: inout SeededGenerator
   ) {
     let count = chooseTargets(word, &random)
-    // The rows are fetched together and all dot products taken first, so that their memory
-    // latencies overlap. (Only a noise word drawn twice sees its first update late.)
-    for k in 0..<count { VectorKernels.prefetch(targets[k], dimension) }
+    // All dot products are taken first, so that the rows' memory latencies overlap. (Only a
+    // noise word drawn twice sees its first update late.)
     for k in 0..<count { scores[k] = VectorKernels.dot(targets[k], h, dimension) }
     for k in 0..<count {
       let g = (labels[k] - sigmoid(scores[k])) * alpha
