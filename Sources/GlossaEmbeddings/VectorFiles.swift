@@ -49,6 +49,7 @@ extension KeyedVectors {
   /// back to the same `Float`.
   public func serialized(as format: VectorFileFormat) -> Data {
     var out = Data()
+    out.reserveCapacity(count * (dimension * (format == .binary ? 4 : 12) + 16))
     if format != .glove { out.append(contentsOf: Array("\(count) \(dimension)\n".utf8)) }
     for (i, word) in words.enumerated() {
       let row = vectors[i * dimension..<(i + 1) * dimension]
@@ -56,7 +57,8 @@ extension KeyedVectors {
       switch format {
       case .binary:
         out.append(UInt8(ascii: " "))
-        for value in row { withUnsafeBytes(of: value.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        // Little-endian float32s, a row at a time.
+        row.map(\.bitPattern.littleEndian).withUnsafeBytes { out.append(contentsOf: $0) }
       case .text, .glove:
         for value in row { out.append(contentsOf: Array(" \(value)".utf8)) }
       }
