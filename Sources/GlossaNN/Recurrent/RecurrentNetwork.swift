@@ -23,12 +23,23 @@ public struct RecurrentState {
 
 /// What a recurrent network returns: the output at every step (many-to-many) and the
 /// final state (many-to-one).
-public struct RecurrentOutput {
+public final class RecurrentOutput {
   /// `[steps, batch, features]`, or `[batch, steps, features]` when batch-first. Padded
-  /// steps of shorter sequences are zero.
-  public let output: Tensor
+  /// steps of shorter sequences are zero. Laid out when first read (in the gradient mode of
+  /// the call that made it), so that a many-to-one network, which reads only ``state``,
+  /// never copies the whole sequence into this layout.
+  public private(set) lazy var output: Tensor = GradientMode.$isEnabled.withValue(
+    recording, operation: layOut)
   /// The final state of every layer and direction.
   public let state: RecurrentState
+  private let layOut: () -> Tensor
+  private let recording: Bool
+
+  init(state: RecurrentState, output: @escaping () -> Tensor) {
+    self.state = state
+    layOut = output
+    recording = GradientMode.isEnabled
+  }
 }
 
 /// How the two directions of a bidirectional network are combined in its output.
@@ -148,9 +159,8 @@ public class RecurrentNetwork: Module, ModeDependent {
     var layerInput = x
     var finalHidden: [Tensor] = []
     var finalCell: [Tensor] = []
-    var outputs: [Tensor] = []
+    var last = x
     for layer in 0..<layers {
-      outputs = []
       let kernels = (0..<directions).map { direction in
         RecurrentKernel(
           kind: kind, steps: steps, batch: batch, inputSize: layerInput.shape[2], hidden: hiddenSize,
@@ -161,25 +171,38 @@ public class RecurrentNetwork: Module, ModeDependent {
         let initial = [slot(state.hidden, index), state.cell.map { slot($0, index) } ?? zeroSlot(batch)]
         return initial + namedWeights[(index * 4)..<(index * 4 + 4)].map(\.tensor)
       }
-      let packed = RecurrentKernel.layer(kernels, layerInput, parameters)
+      // Each direction's rows: its outputs at every step, then its final h and c.
+      last = RecurrentKernel.layer(kernels, layerInput, parameters).reshaped([
+        directions * (steps + 2), batch, hiddenSize,
+      ])
       for direction in 0..<directions {
-        let piece = packed.slice(axis: 0, range: direction..<(direction + 1)).reshaped([
-          steps + 2, batch, hiddenSize,
-        ])
-        outputs.append(piece.slice(axis: 0, range: 0..<steps))
-        finalHidden.append(piece.slice(axis: 0, range: steps..<(steps + 1)))
-        finalCell.append(piece.slice(axis: 0, range: (steps + 1)..<(steps + 2)))
+        let end = direction * (steps + 2) + steps
+        finalHidden.append(last.slice(axis: 0, range: end..<(end + 1)))
+        finalCell.append(last.slice(axis: 0, range: (end + 1)..<(end + 2)))
       }
       // The next layer reads both directions side by side (the last one's are merged below).
       guard layer < layers - 1 else { break }
-      layerInput = outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 2)
+      layerInput = concatenateDirections(stepOutputs(last, steps: steps))
       if isTraining && dropout > 0 { layerInput = interLayerDropout(layerInput) }
     }
-    var output = mergeDirections(outputs)
-    if batchFirst { output = output.transposed(0, 1) }
     let hidden = Tensor.concatenate(finalHidden, axis: 0)
     let cell = kind.hasCellState ? Tensor.concatenate(finalCell, axis: 0) : nil
-    return RecurrentOutput(output: output, state: RecurrentState(hidden: hidden, cell: cell))
+    return RecurrentOutput(state: RecurrentState(hidden: hidden, cell: cell)) { [last, batchFirst] in
+      let output = self.mergeDirections(self.stepOutputs(last, steps: steps))
+      return batchFirst ? output.transposed(0, 1) : output
+    }
+  }
+
+  /// Each direction's outputs at every step, `[steps, batch, hidden]`, from a layer's rows.
+  private func stepOutputs(_ rows: Tensor, steps: Int) -> [Tensor] {
+    (0..<directions).map { direction in
+      let start = direction * (steps + 2)
+      return rows.slice(axis: 0, range: start..<(start + steps))
+    }
+  }
+
+  private func concatenateDirections(_ outputs: [Tensor]) -> Tensor {
+    outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, axis: 2)
   }
 
   private func slot(_ state: Tensor, _ index: Int) -> Tensor {
@@ -217,7 +240,7 @@ public class RecurrentNetwork: Module, ModeDependent {
   private func mergeDirections(_ outputs: [Tensor]) -> Tensor {
     guard outputs.count == 2 else { return outputs[0] }
     switch merge {
-    case .concatenate: return Tensor.concatenate(outputs, axis: 2)
+    case .concatenate: return concatenateDirections(outputs)
     case .sum: return outputs[0] + outputs[1]
     case .average: return (outputs[0] + outputs[1]) * 0.5
     case .multiply: return outputs[0] * outputs[1]
