@@ -71,6 +71,23 @@ import Testing
     #expect(recorded.state.cell?.scalars == inferred.state.cell?.scalars)
   }
 
+  @Test func outputReadLaterKeepsTheGradientModeOfTheCall() {
+    let lstm = LSTM(inputSize: 3, hiddenSize: 4, bidirectional: true, batchFirst: true, seed: 2)
+    var generator = SeededGenerator(seed: 4)
+    let x = Tensor.uniform([2, 5, 3], low: -1, high: 1, generator: &generator)
+    // Read at once, and read first inside a block without gradients: the same graph.
+    lstm(x).output.sum().backward()
+    let eager = lstm.parameters().map { $0.grad!.scalars }
+    lstm.parameters().forEach { $0.grad = nil }
+    let result = lstm(x)
+    let late = withoutGradients { result.output }
+    late.sum().backward()
+    #expect(lstm.parameters().map { $0.grad!.scalars } == eager)
+    // And a call made without gradients records nothing, whenever its output is read.
+    let inference = withoutGradients { lstm(x) }
+    #expect(!inference.output.requiresGrad)
+  }
+
   @Test func dropoutActsBetweenLayersWhileTrainingOnly() {
     let x = Tensor.ones([3, 2, 3])
     let network = GRU(inputSize: 3, hiddenSize: 8, layers: 2, dropout: 0.5, seed: 4)
