@@ -50,17 +50,17 @@ extension KeyedVectors {
   public func serialized(as format: VectorFileFormat) -> Data {
     var out = Data()
     out.reserveCapacity(count * (dimension * (format == .binary ? 4 : 12) + 16))
-    if format != .glove { out.append(contentsOf: Array("\(count) \(dimension)\n".utf8)) }
+    if format != .glove { out.append(contentsOf: "\(count) \(dimension)\n".utf8) }
     for (i, word) in words.enumerated() {
       let row = vectors[i * dimension..<(i + 1) * dimension]
-      out.append(contentsOf: Array(word.utf8))
+      out.append(contentsOf: word.utf8)
       switch format {
       case .binary:
         out.append(UInt8(ascii: " "))
         // Little-endian float32s, a row at a time.
         row.map(\.bitPattern.littleEndian).withUnsafeBytes { out.append(contentsOf: $0) }
       case .text, .glove:
-        for value in row { out.append(contentsOf: Array(" \(value)".utf8)) }
+        for value in row { out.append(contentsOf: " \(value)".utf8) }
       }
       out.append(UInt8(ascii: "\n"))
     }

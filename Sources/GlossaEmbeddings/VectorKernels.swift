@@ -105,7 +105,7 @@ struct SigmoidTable: Sendable {
   private let scale: Float
   private let values: [Float]
 
-  init(range: Float = 6, size: Int = 1024) {
+  init(range: Float, size: Int = 1024) {
     self.range = range
     scale = Float(size) / (2 * range)
     values = (0...size).map { i in

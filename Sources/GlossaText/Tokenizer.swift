@@ -373,9 +373,8 @@ struct PieceMemo: ~Copyable {
     return array
   }
 
-  /// Where the tokens of the piece with these UTF-8 bytes lie (see ``token(_:)``), from the
-  /// memo or from `encode` (then remembered); tokens whose id is in `specialIDs` are marked
-  /// special.
+  /// Where in the memo the tokens of the piece with these UTF-8 bytes lie: found, or made by
+  /// `encode` (then remembered); tokens whose id is in `specialIDs` are marked special.
   ///
   /// With a `backing` memo, a piece this one lacks is taken from it, or else encoded (outside
   /// the backing memo's lock, so that other threads go on) and given to it too.

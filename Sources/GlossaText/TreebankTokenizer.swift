@@ -115,7 +115,7 @@ public struct TreebankTokenizer: WordTokenizer {
         b[i + 1] == UInt8(ascii: "\"")
         ? 1 : (i + 2 < b.count && b[i + 1] == UInt8(ascii: "'") && b[i + 2] == UInt8(ascii: "'")) ? 2 : 0
       guard quote > 0 else { return i + 1 }
-      out += Array(" `` ".utf8)
+      out += " `` ".utf8
       return i + 1 + quote
     }
   }

@@ -148,26 +148,29 @@ extension Embed {
       let vectors: KeyedVectors
       switch model {
       case .skipgram, .cbow:
-        let word2vec = Word2Vec(
+        // The learning rate and its decay default to the trainer's own (gensim's, fastText's).
+        var word2vec = Word2Vec(
           architecture: model == .skipgram ? .skipGram : .cbow, dimension: dimension, window: window,
           output: hierarchicalSoftmax ? .hierarchicalSoftmax : .negativeSampling(negative),
-          minimumCount: minimumCount, sample: sample, epochs: epochs, learningRate: learningRate ?? 0.025,
-          decay: decay ?? .sentences, threads: threads, seed: seed)
+          minimumCount: minimumCount, sample: sample, epochs: epochs, threads: threads, seed: seed)
+        if let learningRate { word2vec.learningRate = learningRate }
+        if let decay { word2vec.decay = decay }
         vectors = try word2vec.train(corpus, vocabulary: vocabulary, progress: report)
       case .fasttext:
-        let fastText = FastText(
+        var fastText = FastText(
           dimension: dimension, window: window, negatives: negative, minimumCount: minimumCount,
           ngrams: CharacterNGrams(minimum: minimumN, maximum: maximumN, buckets: buckets), sample: sample,
-          epochs: epochs, learningRate: learningRate ?? 0.05, decay: decay ?? .words, threads: threads,
-          seed: seed)
+          epochs: epochs, threads: threads, seed: seed)
+        if let learningRate { fastText.learningRate = learningRate }
+        if let decay { fastText.decay = decay }
         let model = try fastText.train(corpus, vocabulary: vocabulary, progress: report)
         if let modelFile { try model.write(to: URL(fileURLWithPath: modelFile)) }
         vectors = model.keyedVectors
       case .glove:
-        let glove = GloVe(
-          dimension: dimension, window: window, minimumCount: minimumCount,
-          learningRate: learningRate ?? 0.05,
-          epochs: epochs, threads: threads, seed: seed)
+        var glove = GloVe(
+          dimension: dimension, window: window, minimumCount: minimumCount, epochs: epochs, threads: threads,
+          seed: seed)
+        if let learningRate { glove.learningRate = learningRate }
         let counts = try Cooccurrences(corpus: corpus, vocabulary: vocabulary, window: window)
         FileHandle.standardError.write(Data("co-occurrences: \(counts.count) non-zero pairs\n".utf8))
         vectors = glove.fit(counts, words: vocabulary.words, progress: report)

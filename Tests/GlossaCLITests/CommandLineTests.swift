@@ -181,6 +181,28 @@ import Testing
       "embed", "train", "--min-count", "1000", "--output", svg.path + ".bin", corpus.path,
     ])
     #expect(rare.0 != 0 && rare.2.contains("lower --min-count"))
+    // The learning rate falls by sentences unless told to fall by words: on a corpus whose
+    // long line comes first the two schedules differ (the rate moves every 10,000 words).
+    let uneven = folder.appendingPathComponent("uneven.txt")
+    try
+      ([String(repeating: "the king rules the land ", count: 1_200)]
+      + Array(repeating: "a man walks", count: 2_000)).joined(separator: "\n")
+      .write(to: uneven, atomically: true, encoding: .utf8)
+    func trained(_ options: [String]) throws -> String {
+      let file = folder.appendingPathComponent("decay-\(options.joined()).vec")
+      let (status, _, error) = try glossa(
+        ["embed", "train", "--model", "cbow", "--dim", "8", "--min-count", "1", "--epochs", "1"] + options
+          + ["--format", "text", "--output", file.path, uneven.path])
+      #expect(status == 0, "\(error)")
+      return try String(contentsOf: file, encoding: .utf8)
+    }
+    let byDefault = try trained([])
+    #expect(try trained(["--decay", "sentences"]) == byDefault)
+    #expect(try trained(["--decay", "words"]) != byDefault)
+    let glove = try glossa([
+      "embed", "train", "--model", "glove", "--decay", "words", "--output", "x", corpus.path,
+    ])
+    #expect(glove.0 != 0 && glove.2.contains("--decay is for skipgram, cbow and fasttext"))
     let broken = folder.appendingPathComponent("broken.vec")
     try "2 3\nking 0.1 0.2 oops\nqueen 1 2 3\n".write(to: broken, atomically: true, encoding: .utf8)
     #expect(try glossa(["embed", "similar", "--vectors", broken.path, "king"]).2.contains("line 2: 'oops'"))
