@@ -6,8 +6,16 @@ import Synchronization
 public struct Encoding: Sendable, Equatable {
   /// Token ids.
   public var ids: [Int] = []
-  /// Token strings.
-  public var tokens: [String] = []
+  /// Token strings. An encoding whose tokens are the vocabulary's own for their ids (nearly
+  /// all) keeps only the ids and makes this array when it is read, as HuggingFace's Python
+  /// `Encoding.tokens` does: keep it in a local when reading it token by token.
+  public var tokens: [String] {
+    get { names.map { names in ids.map(names.token) } ?? storedTokens }
+    set {
+      storedTokens = newValue
+      names = nil
+    }
+  }
   /// Each token's scalar range in the original text (Python string indices), end exclusive;
   /// empty at 0 for tokens the post-processor added.
   public var offsets: [Range<Int>] = []
@@ -17,28 +25,52 @@ public struct Encoding: Sendable, Equatable {
   public var specialTokensMask: [Int] = []
   /// 1 for a real token, 0 for padding.
   public var attentionMask: [Int] = []
+  /// Where the tokens come from: the vocabulary, by id (nil: `storedTokens`).
+  private var names: TokenNames?
+  private var storedTokens: [String] = []
 
-  mutating func append(
-    id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true
+  init() {}
+
+  /// An encoding whose tokens are `names`' tokens of its ids.
+  init(tokensNamedBy names: TokenNames) { self.names = names }
+
+  /// Adds a token at the end, or at `index`.
+  mutating func insert(
+    id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true,
+    at index: Int? = nil
   ) {
-    ids.append(id)
-    tokens.append(token)
-    offsets.append(offset)
-    byteOffsets.append(byteOffset)
-    specialTokensMask.append(special ? 1 : 0)
-    attentionMask.append(attended ? 1 : 0)
+    if let names, names.token(id) != token { tokens = tokens }
+    let index = index ?? ids.count
+    ids.insert(id, at: index)
+    if names == nil { storedTokens.insert(token, at: index) }
+    offsets.insert(offset, at: index)
+    byteOffsets.insert(byteOffset, at: index)
+    specialTokensMask.insert(special ? 1 : 0, at: index)
+    attentionMask.insert(attended ? 1 : 0, at: index)
   }
 
   /// Keeps the first `length` tokens.
   mutating func truncate(to length: Int) {
     guard ids.count > length else { return }
+    if names == nil { storedTokens.removeLast(storedTokens.count - length) }
     ids.removeLast(ids.count - length)
-    tokens.removeLast(tokens.count - length)
     offsets.removeLast(offsets.count - length)
     byteOffsets.removeLast(byteOffsets.count - length)
     specialTokensMask.removeLast(specialTokensMask.count - length)
     attentionMask.removeLast(attentionMask.count - length)
   }
+
+  public static func == (a: Encoding, b: Encoding) -> Bool {
+    a.ids == b.ids && a.tokens == b.tokens && a.offsets == b.offsets && a.byteOffsets == b.byteOffsets
+      && a.specialTokensMask == b.specialTokensMask && a.attentionMask == b.attentionMask
+  }
+}
+
+/// A model's tokens by id, shared by the encodings that keep only ids.
+final class TokenNames: Sendable {
+  private let model: any TokenizerModel
+  init(_ model: any TokenizerModel) { self.model = model }
+  func token(_ id: Int) -> String { model.token(for: id) ?? "" }
 }
 
 /// What happens after the model: special tokens around the text, a length limit, padding.
@@ -74,17 +106,11 @@ public struct PostProcessing: Sendable {
       encoding.truncate(to: max(0, maximumLength - (begin == nil ? 0 : 1) - (end == nil ? 0 : 1)))
     }
     if let begin {
-      var framed = Encoding()
-      framed.append(id: begin.id, token: begin.token, offset: 0..<0, byteOffset: 0..<0, special: true)
-      for i in encoding.ids.indices {
-        framed.append(
-          id: encoding.ids[i], token: encoding.tokens[i], offset: encoding.offsets[i],
-          byteOffset: encoding.byteOffsets[i], special: encoding.specialTokensMask[i] == 1)
-      }
-      encoding = framed
+      encoding.insert(
+        id: begin.id, token: begin.token, offset: 0..<0, byteOffset: 0..<0, special: true, at: 0)
     }
     if let end {
-      encoding.append(id: end.id, token: end.token, offset: 0..<0, byteOffset: 0..<0, special: true)
+      encoding.insert(id: end.id, token: end.token, offset: 0..<0, byteOffset: 0..<0, special: true)
     }
   }
 
@@ -98,7 +124,7 @@ public struct PostProcessing: Sendable {
       }
     for i in batch.indices {
       while batch[i].ids.count < length {
-        batch[i].append(
+        batch[i].insert(
           id: id, token: token, offset: 0..<0, byteOffset: 0..<0, special: true, attended: false)
       }
     }
@@ -109,25 +135,25 @@ public struct PostProcessing: Sendable {
 /// decoder back to text. Added special tokens are recognised by id for decoding.
 public struct Tokenizer: Sendable {
   /// Rewrites the text first (nil: none).
-  public var normalizer: (any Normalizer)? { didSet { memo = SharedMemo() } }
+  public var normalizer: (any Normalizer)? { didSet { memo = SharedMemo(memo.names) } }
   /// Cuts the text into pieces (nil: the whole text is one piece).
   public var preTokenizer: (any PreTokenizer)? {
     didSet {
-      memo = SharedMemo()
+      memo = SharedMemo(memo.names)
       asciiClasses = Self.asciiClasses(of: preTokenizer)
     }
   }
   /// Turns each piece into tokens.
-  public var model: any TokenizerModel { didSet { memo = SharedMemo() } }
+  public var model: any TokenizerModel { didSet { memo = SharedMemo(TokenNames(model)) } }
   /// Turns tokens back into text.
   public var decoder: any TokenDecoder
   /// Ids of special tokens (dropped when decoding with `skipSpecialTokens`).
-  public var specialTokenIDs: Set<Int> { didSet { memo = SharedMemo() } }
+  public var specialTokenIDs: Set<Int> { didSet { memo = SharedMemo(memo.names) } }
   /// Special tokens around each text, truncation and padding.
   public var postProcessing = PostProcessing()
   /// Pieces already encoded (the model is deterministic, and words repeat); a new one
   /// whenever a stage changes.
-  private var memo = SharedMemo()
+  private var memo: SharedMemo
   /// How the pre-tokenizer classes each ASCII scalar, when it only cuts runs of classes.
   private var asciiClasses: [RunClass]?
 
@@ -138,6 +164,7 @@ public struct Tokenizer: Sendable {
     self.normalizer = normalizer
     self.preTokenizer = preTokenizer
     asciiClasses = Self.asciiClasses(of: preTokenizer)
+    memo = SharedMemo(TokenNames(model))
     self.model = model
     self.decoder = decoder
     self.specialTokenIDs = specialTokenIDs
@@ -259,11 +286,20 @@ public struct Tokenizer: Sendable {
 /// them that the workers of a batch consult before encoding a piece.
 final class SharedMemo: Sendable {
   final class Slot: Sendable {
-    let table = Mutex(PieceMemo())
+    let table: Mutex<PieceMemo>
+    init(_ names: TokenNames) { table = Mutex(PieceMemo(names: names)) }
   }
-  let slots = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Slot() }
+  /// The model's tokens by id.
+  let names: TokenNames
+  let slots: [Slot]
   /// The memo behind the workers' memos in batch encoding.
-  let shared = Slot()
+  let shared: Slot
+
+  init(_ names: TokenNames) {
+    self.names = names
+    slots = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Slot(names) }
+    shared = Slot(names)
+  }
 }
 
 /// Pieces already encoded, their tokens stored flat (no array per piece) and found by the
@@ -272,19 +308,23 @@ final class SharedMemo: Sendable {
 struct PieceMemo: ~Copyable {
   /// How many pieces it holds before it starts again.
   let capacity: Int
+  /// The model's tokens by id, which the encodings name their tokens by.
+  let names: TokenNames
 
-  init(capacity: Int = 1 << 17) { self.capacity = capacity }
+  init(names: TokenNames, capacity: Int = 1 << 17) { (self.names, self.capacity) = (names, capacity) }
 
   /// One remembered token, packed in 32 bytes so that more of them share a cache line.
   struct Token {
     private let id32: Int32
     let special: Bool
     private let start: Int32, end: Int32
-    let text: String
+    /// Its text when that is not the vocabulary's token for its id (a Unigram model's
+    /// unknown stretch keeps its own text), else nil.
+    let renamed: String?
 
-    init(id: Int, text: String, range: Range<Int>, special: Bool) {
-      (id32, self.special, start, end, self.text) = (
-        Int32(id), special, Int32(range.lowerBound), Int32(range.upperBound), text
+    init(id: Int, renamed: String?, range: Range<Int>, special: Bool) {
+      (id32, self.special, start, end, self.renamed) = (
+        Int32(id), special, Int32(range.lowerBound), Int32(range.upperBound), renamed
       )
     }
 
@@ -326,6 +366,7 @@ struct PieceMemo: ~Copyable {
     offsets: ((Range<Int>, Int) -> Range<Int>)? = nil, byteOffsets: ((Range<Int>) -> Range<Int>)? = nil
   ) -> Encoding {
     let anySpecial = spans.contains { tokens[Int($0.token)].special }
+    let anyRenamed = spans.contains { tokens[Int($0.token)].renamed != nil }
     let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
     return tokens.withUnsafeBufferPointer { tokens in
       spans.withUnsafeBufferPointer { spans in
@@ -337,9 +378,9 @@ struct PieceMemo: ~Copyable {
             count = spans.count
           }
         }
-        var encoding = Encoding()
+        var encoding = Encoding(tokensNamedBy: names)
         encoding.ids = array { token, _ in token.id }
-        encoding.tokens = array { token, _ in token.text }
+        if anyRenamed { encoding.tokens = array { token, _ in token.renamed ?? names.token(token.id) } }
         if let offsets {
           encoding.offsets = array { token, piece in offsets(token.range, piece) }
         } else {
@@ -422,10 +463,13 @@ struct PieceMemo: ~Copyable {
     _ piece: UnsafeBufferPointer<UInt8>, at position: ByteKeyTable.Position, _ encoded: [ModelToken],
     specialIDs: Set<Int>
   ) -> Range<Int> {
-    store(
+    let names = names
+    return store(
       piece, at: position,
       encoded.lazy.map {
-        Token(id: $0.id, text: $0.text, range: $0.range, special: specialIDs.contains($0.id))
+        Token(
+          id: $0.id, renamed: $0.text == names.token($0.id) ? nil : $0.text, range: $0.range,
+          special: specialIDs.contains($0.id))
       })
   }
 

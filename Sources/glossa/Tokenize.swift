@@ -71,9 +71,10 @@ struct Tokenize: ParsableCommand {
       let loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
       return { text in
         let encoding = loaded.encode(text)
+        let tokens = encoding.tokens
         return encoding.ids.indices.map {
           (
-            encoding.ids[$0], encoding.tokens[$0], encoding.offsets[$0].lowerBound,
+            encoding.ids[$0], tokens[$0], encoding.offsets[$0].lowerBound,
             encoding.offsets[$0].upperBound
           )
         }

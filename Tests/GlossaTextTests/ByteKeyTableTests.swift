@@ -33,9 +33,17 @@ import Testing
 /// The tokenizer's memo of pieces: a text's tokens are read from it at the end of the text,
 /// so it may only start again between texts.
 @Suite struct PieceMemoTests {
+  /// The pieces of each round of texts.
+  static func words(round: Int) -> [String] {
+    (0..<10).map { "r\(round)-\(String(repeating: "x", count: $0))" }
+  }
+
   @Test func aFullMemoStartsAgainOnlyBetweenTexts() {
-    var memo = PieceMemo(capacity: 4)
-    // Each piece is one token whose id is its length.
+    // Each piece is one token whose id is its length. The vocabulary names the first round's
+    // tokens by their ids, so the first text's tokens come from it, the others' from the memo.
+    let vocabulary = Dictionary(uniqueKeysWithValues: Self.words(round: 0).map { ($0, $0.utf8.count) })
+    var memo = PieceMemo(
+      names: TokenNames(WordLevelModel(vocabulary: vocabulary, unknownToken: "?")), capacity: 4)
     let encode: ([Unicode.Scalar]) -> [ModelToken] = { scalars in
       [
         ModelToken(
@@ -45,7 +53,7 @@ import Testing
     for round in 0..<3 {
       memo.startText()
       // Ten distinct pieces in one text (and again in the next round): more than the memo holds.
-      let words = (0..<10).map { "r\(round)-\(String(repeating: "x", count: $0))" }
+      let words = Self.words(round: round)
       var start = 0
       var offsets: [Range<Int>] = []
       for word in words {

@@ -57,10 +57,35 @@ import Testing
     #expect(batch[1].attentionMask == [1, 1, 1, 0])
     #expect(batch[1].specialTokensMask == [1, 0, 1, 1])
     #expect(batch[0].offsets[0] == 0..<0)
+    #expect(batch[0].tokens == ["<s>", "ok", "ok", "</s>"])
+    #expect(batch[1].tokens == ["<s>", "ok", "</s>", "[PAD]"])
     tokenizer.postProcessing.padding = .toLength(6, token: "[PAD]", id: 1)
     #expect(tokenizer.encode(batch: ["ok"])[0].ids == [2, 6, 3, 1, 1, 1])
     #expect(tokenizer.decode([2, 6, 3, 1]) == "ok")
     #expect(tokenizer.decode([2, 6, 3], skipSpecialTokens: false) == "<s> ok </s>")
+  }
+
+  /// Encodings keep ids and name their tokens by the vocabulary, unless a token is not the
+  /// vocabulary's for its id: then they keep the tokens themselves.
+  @Test func tokensAreTheVocabularysUnlessGivenOthers() {
+    var tokenizer = wordLevel()
+    tokenizer.postProcessing = PostProcessing(
+      begin: ("<bos>", 2), padding: .toLength(4, token: "<pad>", id: 1))
+    let batch = tokenizer.encode(batch: ["ok ok", "ok café ok"])
+    #expect(batch[0].tokens == ["<bos>", "ok", "ok", "<pad>"])
+    #expect(batch[1].tokens == ["<bos>", "ok", "café", "ok"])
+    var renamed = tokenizer.encode("ok")
+    #expect(renamed.tokens == ["<bos>", "ok"])
+    renamed.tokens[1] = "OK"
+    #expect(renamed.tokens == ["<bos>", "OK"] && renamed.ids == [2, 6])
+    #expect(renamed != tokenizer.encode("ok") && tokenizer.encode("ok") == tokenizer.encode("ok"))
+    // A Unigram model's unknown stretch keeps its own text under the unknown id.
+    let unigram = Tokenizer(
+      normalizer: nil, preTokenizer: WhitespacePreTokenizer(),
+      model: UnigramModel(pieces: [("<unk>", 0), ("a", -1), ("b", -2)], unknownID: 0))
+    let encoding = unigram.encode("ab xyz ba")
+    #expect(encoding.tokens == ["a", "b", "xyz", "b", "a"])
+    #expect(encoding.ids == [1, 2, 0, 2, 1])
   }
 
   @Test func batchEncodingEqualsOneByOne() {
