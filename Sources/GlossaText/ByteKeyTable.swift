@@ -5,16 +5,17 @@
 #endif
 
 /// Byte strings → 64-bit values, for the loops that look words up by their UTF-8 bytes (the
-/// term table, the tokenizer's memo). Open addressing over entries that each hold a key's
-/// hash, where its bytes are stored, their length and the value, so that a lookup reads one
-/// entry and the bytes: two cache lines. Keys are copied into blocks that never move, so a
-/// pointer to a stored key stays valid as long as the table. Reading from several threads is
-/// safe while nobody inserts.
+/// term table, the tokenizer's memo). Open addressing over 32-byte entries that each hold
+/// part of a key's hash, its length, its first eight bytes, where all its bytes are stored
+/// and the value, so that finding a key of up to eight bytes reads one entry and nothing
+/// else. Keys are copied into blocks that never move, so a pointer to a stored key stays valid
+/// as long as the table. Reading from several threads is safe while nobody inserts.
 struct ByteKeyTable: ~Copyable, @unchecked Sendable {
   private struct Entry {
-    var hash: UInt64 = 0
+    var tag: UInt32 = 0  // the hash's low half
+    var length: UInt32 = 0
+    var prefix: UInt64 = 0
     var bytes: UnsafePointer<UInt8>? = nil  // nil: empty
-    var length = 0
     var value: UInt64 = 0
   }
 
@@ -32,30 +33,27 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
   struct Position {
     fileprivate let slot: Int
     let found: Bool
-    fileprivate let hash: UInt64
-  }
-
-  @inline(__always)
-  private func start(_ hash: UInt64) -> Int {
-    probeStart(hash, mask: entries.count - 1)
+    fileprivate let digest: KeyDigest
   }
 
   /// Finds `key`.
   @inline(__always)
   func locate(_ key: UnsafeBufferPointer<UInt8>) -> Position {
-    let hash = hashBytes(key)
+    let digest = KeyDigest(key)
+    let tag = UInt32(truncatingIfNeeded: digest.hash)
     let mask = entries.count - 1
-    var p = start(hash)
+    var p = probeStart(digest.hash, mask: mask)
     return entries.withUnsafeBufferPointer { entries in
       while let stored = entries[p].bytes {
-        if entries[p].hash == hash && entries[p].length == key.count
-          && (key.count == 0 || memcmp(stored, key.baseAddress!, key.count) == 0)
+        let entry = entries[p]
+        if entry.tag == tag && entry.length == key.count && entry.prefix == digest.prefix
+          && (key.count <= 8 || memcmp(stored + 8, key.baseAddress! + 8, key.count - 8) == 0)
         {
-          return Position(slot: p, found: true, hash: hash)
+          return Position(slot: p, found: true, digest: digest)
         }
         p = (p + 1) & mask
       }
-      return Position(slot: p, found: false, hash: hash)
+      return Position(slot: p, found: false, digest: digest)
     }
   }
 
@@ -84,46 +82,58 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
     if let base = key.baseAddress { copy.update(from: base, count: key.count) }
     used += key.count
     entries[position.slot] = Entry(
-      hash: position.hash, bytes: UnsafePointer(copy), length: key.count, value: value)
+      tag: UInt32(truncatingIfNeeded: position.digest.hash), length: UInt32(key.count),
+      prefix: position.digest.prefix, bytes: UnsafePointer(copy), value: value)
     count += 1
     if count * 2 > entries.count { grow() }
     return UnsafePointer(copy)
   }
 
-  /// Doubles the entries, each moved to its place in the larger array.
+  /// Doubles the entries, each moved to its place in the larger array (found by hashing its
+  /// stored bytes again: entries keep only half of the hash).
   private mutating func grow() {
     let old = entries
     entries = [Entry](repeating: Entry(), count: old.count * 2)
     let mask = entries.count - 1
-    for entry in old where entry.bytes != nil {
-      var p = start(entry.hash)
+    for entry in old {
+      guard let bytes = entry.bytes else { continue }
+      var p = probeStart(
+        KeyDigest(UnsafeBufferPointer(start: bytes, count: Int(entry.length))).hash, mask: mask)
       while entries[p].bytes != nil { p = (p + 1) & mask }
       entries[p] = entry
     }
   }
 }
 
-/// A hash of some bytes taken eight at a time (each block folded in with a multiply and a
-/// shift, as in MurmurHash's finalizer), so that a word costs one or two multiplies.
-@inline(__always)
-func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-  let count = bytes.count
-  var h = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
-  @inline(__always) func fold(_ block: UInt64) {
-    h = (h ^ block) &* 0xFF51_AFD7_ED55_8CCD
-    h ^= h >> 32
+/// A key's hash and its first eight bytes (zero-padded), read in one pass: the bytes taken
+/// eight at a time, each block folded in with a multiply and a shift (as in MurmurHash's
+/// finalizer), so that a word costs one or two multiplies.
+struct KeyDigest {
+  private(set) var hash: UInt64
+  private(set) var prefix: UInt64 = 0
+
+  @inline(__always)
+  init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let count = bytes.count
+    hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+    guard let base = bytes.baseAddress else { return }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    while i + 8 <= count {
+      fold(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), first: i == 0)
+      i += 8
+    }
+    if i < count {
+      var tail: UInt64 = 0
+      for k in i..<count { tail |= UInt64(bytes[k]) << UInt64(8 * (k - i)) }
+      fold(tail, first: i == 0)
+    }
   }
-  guard let base = bytes.baseAddress else { return h }
-  let raw = UnsafeRawPointer(base)
-  var i = 0
-  while i + 8 <= count {
-    fold(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-    i += 8
+
+  @inline(__always)
+  private mutating func fold(_ block: UInt64, first: Bool) {
+    if first { prefix = block }
+    hash = (hash ^ block) &* 0xFF51_AFD7_ED55_8CCD
+    hash ^= hash >> 32
   }
-  if i < count {
-    var tail: UInt64 = 0
-    for k in i..<count { tail |= UInt64(bytes[k]) << UInt64(8 * (k - i)) }
-    fold(tail)
-  }
-  return h
 }

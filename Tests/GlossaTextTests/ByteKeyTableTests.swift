@@ -7,9 +7,13 @@ import Testing
   @Test func findsEveryKeyAndKeepsStoredBytesInPlace() {
     var table = ByteKeyTable()
     // Keys of every length from 0 to 40 (the hash takes 8 bytes at a time), many of them.
-    let keys = (0..<20_000).map { i in
-      Array("k\(i)-".utf8) + Array(repeating: UInt8(65 + i % 26), count: i % 41)
-    }
+    // Then keys that share their first eight bytes (kept in the entry), or differ only by
+    // trailing zero bytes, which the entry's zero-padded copy of them does not show.
+    let keys =
+      (0..<20_000).map { i in
+        Array("k\(i)-".utf8) + Array(repeating: UInt8(65 + i % 26), count: i % 41)
+      } + ["abcdefgh", "abcdefghX", "abcdefghY", "abcdefghXY", "a", "ab"].map { Array($0.utf8) }
+      + [[0], [0, 0], [97, 0], [97, 98, 0]]
     var stored: [UnsafePointer<UInt8>] = []
     for (i, key) in keys.enumerated() {
       key.withUnsafeBufferPointer { key in
