@@ -4,7 +4,8 @@ import GlossaText
 
 /// Encoding throughput of a tokenizer.json over a corpus as the peers' script measures it:
 /// every non-empty line, in batches of 10,000 lines, on 1 and 2 threads, each thread count
-/// with a freshly loaded tokenizer (a cold memo). MB/s counts the lines' bytes.
+/// with a freshly loaded tokenizer (a cold memo). MB/s counts the lines' bytes; the CPU
+/// seconds of all threads tell a slow machine from a slow encoder.
 func tokenizerBenchmark(_ options: Options) {
   guard let path = options.tokenizer, let corpusPath = options.corpus,
     let text = try? String(contentsOfFile: corpusPath, encoding: .utf8)
@@ -23,14 +24,14 @@ func tokenizerBenchmark(_ options: Options) {
   var results: [[String: Any]] = []
   for threads in options.threads {
     guard let tokenizer = try? Tokenizer(contentsOf: URL(fileURLWithPath: path)) else { exit(2) }
-    let start = DispatchTime.now().uptimeNanoseconds
+    let (start, cpuStart) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
     let tokens = batches.reduce(0) { total, batch in
       tokenizer.encode(batch: batch, threads: threads).reduce(total) { $0 + $1.ids.count }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     results.append([
       "threads": threads, "mb_per_s": megabytes / seconds, "tokens_per_s": Double(tokens) / seconds,
-      "tokens": tokens, "seconds": seconds,
+      "tokens": tokens, "seconds": seconds, "cpu_s": processCPUSeconds() - cpuStart,
     ])
   }
   emit(["workload": "bpe_encode", "library": "glossa", "tokenizer": path, "results": results])
@@ -101,3 +102,6 @@ func tfidfBenchmark(_ options: Options) {
     "mb_per_s": Double(text.utf8.count) / 1e6 / seconds,
   ])
 }
+
+/// The CPU time this process's threads have used so far, in seconds (C's `clock`).
+func processCPUSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }

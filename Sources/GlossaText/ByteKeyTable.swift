@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -9,25 +11,53 @@
 /// part of a key's hash, its length, its first eight bytes, where all its bytes are stored
 /// and the value, so that finding a key of up to eight bytes reads one entry and nothing
 /// else. Keys are copied into blocks that never move, so a pointer to a stored key stays valid
-/// as long as the table. Reading from several threads is safe while nobody inserts.
+/// as long as the table.
+///
+/// A table made with a fixed capacity never grows: it refuses keys once full, and one thread
+/// may insert while others look keys up (an entry is written whole, then published by storing
+/// where its bytes are with release ordering, which readers load with acquire ordering). A
+/// growing table may be read from several threads only while nobody inserts.
 struct ByteKeyTable: ~Copyable, @unchecked Sendable {
-  private struct Entry {
+  private struct Entry: ~Copyable {
     var tag: UInt32 = 0  // the hash's low half
     var length: UInt32 = 0
     var prefix: UInt64 = 0
-    var bytes: UnsafePointer<UInt8>? = nil  // nil: empty
+    let bytes = Atomic<UInt>(0)  // where the key is stored; 0: empty
     var value: UInt64 = 0
   }
 
-  private var entries = [Entry](repeating: Entry(), count: 1 << 10)
+  private var entries: UnsafeMutablePointer<Entry>
+  private var mask: Int
+  /// The most keys it takes (nil: it grows).
+  let capacity: Int?
   private(set) var count = 0
   private var blocks: [UnsafeMutablePointer<UInt8>] = []
   private var used = 0
   private static let blockSize = 1 << 20
 
-  init() {}
+  /// An empty table that grows, or that holds at most `capacity` keys.
+  init(capacity: Int? = nil) {
+    self.capacity = capacity
+    // At most half full: room for twice the capacity, rounded up to a power of two.
+    let slots = capacity.map { max(16, 1 << (Int.bitWidth - (2 * $0 - 1).leadingZeroBitCount)) } ?? 1 << 10
+    entries = Self.emptyEntries(slots)
+    mask = slots - 1
+  }
 
-  deinit { for block in blocks { block.deallocate() } }
+  deinit {
+    for block in blocks { block.deallocate() }
+    entries.deinitialize(count: mask + 1)
+    entries.deallocate()
+  }
+
+  private static func emptyEntries(_ count: Int) -> UnsafeMutablePointer<Entry> {
+    let entries = UnsafeMutablePointer<Entry>.allocate(capacity: count)
+    for i in 0..<count { (entries + i).initialize(to: Entry()) }
+    return entries
+  }
+
+  /// Whether no key may be added.
+  var isFull: Bool { capacity.map { count >= $0 } ?? false }
 
   /// Where a key is, or would go: its entry, and whether it is there.
   struct Position {
@@ -41,20 +71,19 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
   func locate(_ key: UnsafeBufferPointer<UInt8>) -> Position {
     let digest = KeyDigest(key)
     let tag = UInt32(truncatingIfNeeded: digest.hash)
-    let mask = entries.count - 1
     var p = probeStart(digest.hash, mask: mask)
-    return entries.withUnsafeBufferPointer { entries in
-      while let stored = entries[p].bytes {
-        let entry = entries[p]
-        if entry.tag == tag && entry.length == key.count && entry.prefix == digest.prefix
-          && (key.count <= 8 || memcmp(stored + 8, key.baseAddress! + 8, key.count - 8) == 0)
-        {
-          return Position(slot: p, found: true, digest: digest)
-        }
-        p = (p + 1) & mask
+    while case let stored = entries[p].bytes.load(ordering: .acquiring), stored != 0 {
+      let entry = entries + p
+      if entry.pointee.tag == tag && entry.pointee.length == key.count
+        && entry.pointee.prefix == digest.prefix
+        && (key.count <= 8
+          || memcmp(UnsafeRawPointer(bitPattern: stored)! + 8, key.baseAddress! + 8, key.count - 8) == 0)
+      {
+        return Position(slot: p, found: true, digest: digest)
       }
-      return Position(slot: p, found: false, digest: digest)
+      p = (p + 1) & mask
     }
+    return Position(slot: p, found: false, digest: digest)
   }
 
   /// The value at a found position.
@@ -69,11 +98,12 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
   }
 
   /// Stores `key` (absent, at `position` from ``locate(_:)`` with no insertion since) with
-  /// `value`, and returns where its bytes now live.
+  /// `value`, and returns where its bytes now live; nil when the table is full.
   @discardableResult
   mutating func insert(
     _ key: UnsafeBufferPointer<UInt8>, value: UInt64, at position: Position
-  ) -> UnsafePointer<UInt8> {
+  ) -> UnsafePointer<UInt8>? {
+    if isFull { return nil }
     if blocks.isEmpty || used + key.count > Self.blockSize {
       blocks.append(.allocate(capacity: max(Self.blockSize, key.count)))
       used = 0
@@ -81,27 +111,36 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
     let copy = blocks[blocks.count - 1] + used
     if let base = key.baseAddress { copy.update(from: base, count: key.count) }
     used += key.count
-    entries[position.slot] = Entry(
-      tag: UInt32(truncatingIfNeeded: position.digest.hash), length: UInt32(key.count),
-      prefix: position.digest.prefix, bytes: UnsafePointer(copy), value: value)
+    let entry = entries + position.slot
+    entry.pointee.tag = UInt32(truncatingIfNeeded: position.digest.hash)
+    entry.pointee.length = UInt32(key.count)
+    entry.pointee.prefix = position.digest.prefix
+    entry.pointee.value = value
+    entry.pointee.bytes.store(UInt(bitPattern: copy), ordering: .releasing)
     count += 1
-    if count * 2 > entries.count { grow() }
+    if capacity == nil && count * 2 > mask + 1 { grow() }
     return UnsafePointer(copy)
   }
 
   /// Doubles the entries, each moved to its place in the larger array (found by hashing its
   /// stored bytes again: entries keep only half of the hash).
   private mutating func grow() {
-    let old = entries
-    entries = [Entry](repeating: Entry(), count: old.count * 2)
-    let mask = entries.count - 1
-    for entry in old {
-      guard let bytes = entry.bytes else { continue }
-      var p = probeStart(
-        KeyDigest(UnsafeBufferPointer(start: bytes, count: Int(entry.length))).hash, mask: mask)
-      while entries[p].bytes != nil { p = (p + 1) & mask }
-      entries[p] = entry
+    let (old, oldCount) = (entries, mask + 1)
+    entries = Self.emptyEntries(2 * oldCount)
+    mask = 2 * oldCount - 1
+    for i in 0..<oldCount {
+      let bytes = old[i].bytes.load(ordering: .relaxed)
+      guard let stored = UnsafePointer<UInt8>(bitPattern: bytes) else { continue }
+      let key = UnsafeBufferPointer(start: stored, count: Int(old[i].length))
+      var p = probeStart(KeyDigest(key).hash, mask: mask)
+      while entries[p].bytes.load(ordering: .relaxed) != 0 { p = (p + 1) & mask }
+      let entry = entries + p
+      (entry.pointee.tag, entry.pointee.length) = (old[i].tag, old[i].length)
+      (entry.pointee.prefix, entry.pointee.value) = (old[i].prefix, old[i].value)
+      entry.pointee.bytes.store(bytes, ordering: .relaxed)
     }
+    old.deinitialize(count: oldCount)
+    old.deallocate()
   }
 }
 

@@ -33,7 +33,8 @@ public final class TermTable: @unchecked Sendable {
     let position = table.locate(key)
     if position.found { return Int32(truncatingIfNeeded: table.value(at: position)) }
     let id = Int32(stored.count)
-    let copy = UnsafeBufferPointer(start: table.insert(key, value: UInt64(id), at: position), count: count)
+    // A growing table is never full.
+    let copy = UnsafeBufferPointer(start: table.insert(key, value: UInt64(id), at: position)!, count: count)
     stored.append(copy)
     terms.append(String(decoding: copy, as: UTF8.self))
     return id

@@ -170,18 +170,17 @@ public struct Tokenizer: Sendable {
     self.specialTokenIDs = specialTokenIDs
   }
 
-  /// Encodes one text. Distinct pieces are encoded once and remembered; the memo sits
-  /// behind a lock, so texts encoded from several threads at once take turns: use
-  /// ``encode(batch:threads:)`` to use every core.
+  /// Encodes one text. Distinct pieces are encoded once and remembered; texts encoded from
+  /// several threads at once take turns: use ``encode(batch:threads:)`` to use every core.
   public func encode(_ text: String) -> Encoding {
-    var encoding = memo.slots[0].table.withLock { encode(text, memo: &$0) }
+    var encoding = memo.slots[0].builder.withLock { encode(text, into: &$0) }
     postProcessing.apply(&encoding)
     return encoding
   }
 
-  /// Encodes many texts on `threads` cores (all by default), each thread with a memo of its
-  /// own that lasts from call to call, backed by one they share (so that a new piece is
-  /// encoded once, not once per thread), then pads them as ``postProcessing`` asks.
+  /// Encodes many texts on `threads` cores (all by default), which share one memo of pieces
+  /// (so that a new piece is encoded once, not once per thread), then pads them as
+  /// ``postProcessing`` asks.
   public func encode(batch texts: [String], threads: Int? = nil) -> [Encoding] {
     nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: texts.count)
     let workers = max(1, min(texts.count, threads ?? memo.slots.count, memo.slots.count))
@@ -192,10 +191,10 @@ public struct Tokenizer: Sendable {
       let chunk = 64
       let nextChunk = Atomic(0)
       @Sendable func work(_ w: Int) {
-        memo.slots[w].table.withLock { memo in
+        memo.slots[w].builder.withLock { builder in
           while case let start = nextChunk.add(chunk, ordering: .relaxed).oldValue, start < texts.count {
             for i in start..<min(start + chunk, texts.count) {
-              slots[i] = encode(texts[i], memo: &memo, backing: workers > 1 ? self.memo.shared : nil)
+              slots[i] = encode(texts[i], into: &builder)
               postProcessing.apply(&slots[i])
             }
           }
@@ -214,32 +213,31 @@ public struct Tokenizer: Sendable {
   /// The fast path's fast path, for an ASCII text cut by a run splitter: runs found by
   /// looking bytes up in `classes`, pieces looked up in the memo by their bytes, and byte
   /// offsets equal to scalar offsets. Nil when the text is not all ASCII.
-  private func encodeASCII(
-    _ text: String, _ classes: [RunClass], memo: inout PieceMemo, backing: SharedMemo.Slot?
-  ) -> Encoding? {
+  private func encodeASCII(_ text: String, _ classes: [RunClass], into builder: inout EncodingBuilder)
+    -> Encoding?
+  {
     var text = text
     return text.withUTF8 { bytes -> Encoding? in
       guard isASCII(bytes) else { return nil }
       func add(_ piece: Range<Int>) {
         // A run splitter leaves its pieces as they are: the model sees them directly.
         // (A closure, not `model.tokenize`, which would copy the model for every piece.)
-        let entry = memo.tokens(
-          ofUTF8: UnsafeBufferPointer(rebasing: bytes[piece]), specialIDs: specialTokenIDs, backing: backing
+        builder.append(
+          utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound, specialIDs: specialTokenIDs
         ) { model.tokenize($0) }
-        memo.appendSpans(entry, at: piece.lowerBound)
       }
       classes.withUnsafeBufferPointer { classes in
         forEachClassRun(count: bytes.count, { (classes[Int(bytes[$0])], 1) }, add)
       }
-      return memo.spansEncoding()
+      return builder.encoding()
     }
   }
 
-  /// The encoding of one text before post-processing, through `memo`.
-  private func encode(_ text: String, memo: inout PieceMemo, backing: SharedMemo.Slot? = nil) -> Encoding {
-    memo.startText()
+  /// The encoding of one text before post-processing, made with `builder`.
+  private func encode(_ text: String, into builder: inout EncodingBuilder) -> Encoding {
+    builder.startText()
     if normalizer == nil, let classes = asciiClasses,
-      let encoding = encodeASCII(text, classes, memo: &memo, backing: backing)
+      let encoding = encodeASCII(text, classes, into: &builder)
     {
       return encoding
     }
@@ -249,28 +247,24 @@ public struct Tokenizer: Sendable {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens remembered with ranges relative to the piece.
       for piece in pieces {
-        let entry = memo.tokens(of: scalars[piece], specialIDs: specialTokenIDs, backing: backing) {
+        builder.append(scalars: scalars[piece], at: piece.lowerBound, specialIDs: specialTokenIDs) {
           scalars in
           let prepared = pre.prepare(NormalizedText(string(scalars)))
           return model.tokenize(prepared.scalars).map { token in
             ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
           }
         }
-        memo.appendSpans(entry, at: piece.lowerBound)
       }
-      return memo.spansEncoding(byteOffsets: { bytes.range(of: $0) })
+      return builder.encoding(byteOffsets: { bytes.range(of: $0) })
     }
     // A normalized text: each piece's tokens mapped back through the normalization.
     var normalized = NormalizedText(text)
     normalizer?.normalize(&normalized)
     let pieces = preTokenizer?.split(normalized) ?? [normalized]
     for (p, piece) in pieces.enumerated() {
-      let entry = memo.tokens(of: piece.scalars[...], specialIDs: specialTokenIDs, backing: backing) {
-        model.tokenize($0)
-      }
-      memo.appendSpans(entry, at: p)
+      builder.append(scalars: piece.scalars[...], at: p, specialIDs: specialTokenIDs) { model.tokenize($0) }
     }
-    return memo.spansEncoding(
+    return builder.encoding(
       offsets: { pieces[$1].originalRange(of: $0) }, byteOffsets: { bytes.range(of: $0) })
   }
 
@@ -281,215 +275,22 @@ public struct Tokenizer: Sendable {
   }
 }
 
-/// A tokenizer's memos of pieces, shared by its copies: one per core, each behind its own
-/// lock (batch encoding gives worker w memo w; single texts use memo 0), and one behind
-/// them that the workers of a batch consult before encoding a piece.
+/// A tokenizer's memo of pieces and its encoding builders, shared by its copies: one builder
+/// per core, each behind its own lock (batch encoding gives worker w builder w; single texts
+/// use builder 0).
 final class SharedMemo: Sendable {
   final class Slot: Sendable {
-    let table: Mutex<PieceMemo>
-    init(_ names: TokenNames) { table = Mutex(PieceMemo(names: names)) }
+    let builder: Mutex<EncodingBuilder>
+    init(_ memo: PieceMemo) { builder = Mutex(EncodingBuilder(memo: memo)) }
   }
-  /// The model's tokens by id.
-  let names: TokenNames
+  let pieces: PieceMemo
   let slots: [Slot]
-  /// The memo behind the workers' memos in batch encoding.
-  let shared: Slot
+  /// The model's tokens by id.
+  var names: TokenNames { pieces.names }
 
   init(_ names: TokenNames) {
-    self.names = names
-    slots = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Slot(names) }
-    shared = Slot(names)
-  }
-}
-
-/// Pieces already encoded, their tokens stored flat (no array per piece) and found by the
-/// piece's UTF-8 bytes in a ``ByteKeyTable`` whose value says where they are. Bounded: when
-/// full it starts again empty at the next text. Not thread-safe.
-struct PieceMemo: ~Copyable {
-  /// How many pieces it holds before it starts again.
-  let capacity: Int
-  /// The model's tokens by id, which the encodings name their tokens by.
-  let names: TokenNames
-
-  init(names: TokenNames, capacity: Int = 1 << 17) { (self.names, self.capacity) = (names, capacity) }
-
-  /// One remembered token, packed in 32 bytes so that more of them share a cache line.
-  struct Token {
-    private let id32: Int32
-    let special: Bool
-    private let start: Int32, end: Int32
-    /// Its text when that is not the vocabulary's token for its id (a Unigram model's
-    /// unknown stretch keeps its own text), else nil.
-    let renamed: String?
-
-    init(id: Int, renamed: String?, range: Range<Int>, special: Bool) {
-      (id32, self.special, start, end, self.renamed) = (
-        Int32(id), special, Int32(range.lowerBound), Int32(range.upperBound), renamed
-      )
-    }
-
-    var id: Int { Int(id32) }
-    /// The scalars it covers, relative to its piece (or as the model gave them).
-    var range: Range<Int> { Int(start)..<Int(end) }
-  }
-
-  private var pieces = ByteKeyTable()
-  private var tokens: [Token] = []
-  /// The tokens of the text being encoded, as (token, its piece: where the piece starts, or
-  /// its number when ``spansEncoding(offsets:byteOffsets:)`` is given a mapping): kept from
-  /// text to text so that an encoding costs no growing arrays.
-  private var spans: [(token: Int32, piece: Int32)] = []
-
-  /// Starts a text: no spans yet, and the memo emptied if it is full (never during a text,
-  /// whose spans point into it).
-  mutating func startText() {
-    if pieces.count >= capacity {
-      pieces = ByteKeyTable()
-      tokens = []
-    }
-    spans.removeAll(keepingCapacity: true)
-  }
-
-  /// Adds the tokens `entry` of a piece (where it starts, or its number) to the text being
-  /// encoded.
-  @inline(__always)
-  mutating func appendSpans(_ entry: Range<Int>, at piece: Int) {
-    for k in entry { spans.append((Int32(truncatingIfNeeded: k), Int32(truncatingIfNeeded: piece))) }
-  }
-
-  /// The encoding of the spans gathered since ``startText()``, each array written in one
-  /// pass at its exact size. `offsets(range, piece)` gives the text's scalars a token's range
-  /// in its piece stands for (nil: the piece is where it starts, and the range is shifted by
-  /// it); `byteOffsets` maps scalar offsets to UTF-8 offsets (nil for an ASCII text, whose
-  /// byte offsets are its scalar offsets).
-  mutating func spansEncoding(
-    offsets: ((Range<Int>, Int) -> Range<Int>)? = nil, byteOffsets: ((Range<Int>) -> Range<Int>)? = nil
-  ) -> Encoding {
-    let anySpecial = spans.contains { tokens[Int($0.token)].special }
-    let anyRenamed = spans.contains { tokens[Int($0.token)].renamed != nil }
-    let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
-    return tokens.withUnsafeBufferPointer { tokens in
-      spans.withUnsafeBufferPointer { spans in
-        @inline(__always) func array<T>(_ element: (Token, Int) -> T) -> [T] {
-          Array(unsafeUninitializedCapacity: spans.count) { buffer, count in
-            for (i, span) in spans.enumerated() {
-              buffer.initializeElement(at: i, to: element(tokens[Int(span.token)], Int(span.piece)))
-            }
-            count = spans.count
-          }
-        }
-        var encoding = Encoding(tokensNamedBy: names)
-        encoding.ids = array { token, _ in token.id }
-        if anyRenamed { encoding.tokens = array { token, _ in token.renamed ?? names.token(token.id) } }
-        if let offsets {
-          encoding.offsets = array { token, piece in offsets(token.range, piece) }
-        } else {
-          encoding.offsets = array { token, start in
-            (token.range.lowerBound + start)..<(token.range.upperBound + start)
-          }
-        }
-        encoding.byteOffsets = byteOffsets.map { encoding.offsets.map($0) } ?? encoding.offsets
-        encoding.specialTokensMask = anySpecial ? array { token, _ in token.special ? 1 : 0 } : zeros
-        encoding.attentionMask = ones
-        return encoding
-      }
-    }
-  }
-
-  /// Arrays of 0s and of 1s by length (up to ``filledLength``: at most 256 KB for each
-  /// value), shared by the encodings whose masks are all one value, so that they cost neither
-  /// an allocation nor a free (copy on write keeps a change to one encoding's mask to itself).
-  private var filledArrays: [[[Int]?]] = [[], []]
-  private static let filledLength = 256
-
-  /// `count` times `value` (0 or 1), shared when not too long.
-  private mutating func filled(_ value: Int, count: Int) -> [Int] {
-    guard count <= Self.filledLength else { return [Int](repeating: value, count: count) }
-    if filledArrays[value].count <= count {
-      filledArrays[value] += [[Int]?](repeating: nil, count: count + 1 - filledArrays[value].count)
-    }
-    if let shared = filledArrays[value][count] { return shared }
-    let array = [Int](repeating: value, count: count)
-    filledArrays[value][count] = array
-    return array
-  }
-
-  /// Where in the memo the tokens of the piece with these UTF-8 bytes lie: found, or made by
-  /// `encode` (then remembered); tokens whose id is in `specialIDs` are marked special.
-  ///
-  /// With a `backing` memo, a piece this one lacks is taken from it, or else encoded (outside
-  /// the backing memo's lock, so that other threads go on) and given to it too.
-  mutating func tokens(
-    ofUTF8 piece: UnsafeBufferPointer<UInt8>, specialIDs: Set<Int>, backing: SharedMemo.Slot? = nil,
-    _ encode: ([Unicode.Scalar]) -> [ModelToken]
-  ) -> Range<Int> {
-    let position = pieces.locate(piece)
-    if position.found { return Self.tokenRange(pieces.value(at: position)) }
-    if let backing {
-      // The backing memo's tokens for the piece, copied as they are, if it has them.
-      let copied = backing.table.withLock { shared in
-        shared.storedTokens(of: piece).map { store(piece, at: position, $0) }
-      }
-      if let copied { return copied }
-    }
-    let encoded = encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars))
-    backing?.table.withLock { $0.remember(piece, encoded, specialIDs: specialIDs) }
-    return insert(piece, at: position, encoded, specialIDs: specialIDs)
-  }
-
-  /// The range of tokens a piece's value stands for: start in the high half, count in the low.
-  private static func tokenRange(_ value: UInt64) -> Range<Int> {
-    let start = Int(value >> 32)
-    return start..<(start + Int(value & 0xFFFF_FFFF))
-  }
-
-  /// The tokens of `piece`, if the memo has it.
-  private func storedTokens(of piece: UnsafeBufferPointer<UInt8>) -> ArraySlice<Token>? {
-    pieces.value(of: piece).map { tokens[Self.tokenRange($0)] }
-  }
-
-  /// Remembers `piece` unless the memo has it already (or is full).
-  private mutating func remember(
-    _ piece: UnsafeBufferPointer<UInt8>, _ encoded: [ModelToken], specialIDs: Set<Int>
-  ) {
-    let position = pieces.locate(piece)
-    if !position.found && pieces.count < capacity {
-      _ = insert(piece, at: position, encoded, specialIDs: specialIDs)
-    }
-  }
-
-  /// Stores `piece` and its tokens where ``ByteKeyTable/locate(_:)`` found room.
-  private mutating func insert(
-    _ piece: UnsafeBufferPointer<UInt8>, at position: ByteKeyTable.Position, _ encoded: [ModelToken],
-    specialIDs: Set<Int>
-  ) -> Range<Int> {
-    let names = names
-    return store(
-      piece, at: position,
-      encoded.lazy.map {
-        Token(
-          id: $0.id, renamed: $0.text == names.token($0.id) ? nil : $0.text, range: $0.range,
-          special: specialIDs.contains($0.id))
-      })
-  }
-
-  /// Stores `piece` with tokens ready to keep where ``ByteKeyTable/locate(_:)`` found room.
-  private mutating func store(
-    _ piece: UnsafeBufferPointer<UInt8>, at position: ByteKeyTable.Position, _ stored: some Collection<Token>
-  ) -> Range<Int> {
-    let start = tokens.count
-    tokens.append(contentsOf: stored)
-    pieces.insert(piece, value: UInt64(start) << 32 | UInt64(tokens.count - start), at: position)
-    return start..<tokens.count
-  }
-
-  /// ``tokens(ofUTF8:specialIDs:backing:_:)`` for a piece given as scalars.
-  mutating func tokens(
-    of piece: ArraySlice<Unicode.Scalar>, specialIDs: Set<Int>, backing: SharedMemo.Slot? = nil,
-    _ encode: ([Unicode.Scalar]) -> [ModelToken]
-  ) -> Range<Int> {
-    var utf8 = string(piece)
-    return utf8.withUTF8 { tokens(ofUTF8: $0, specialIDs: specialIDs, backing: backing, encode) }
+    pieces = PieceMemo(names: names)
+    slots = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { [pieces] _ in Slot(pieces) }
   }
 }
 

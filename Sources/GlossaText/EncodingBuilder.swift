@@ -1,0 +1,108 @@
+/// The tokens of the text being encoded, gathered piece by piece as references into the
+/// shared ``PieceMemo`` (or into a list of its own for pieces the memo did not take), then
+/// written out as an ``Encoding``, each array in one pass at its exact size. One per thread;
+/// kept from text to text so that an encoding costs no growing arrays.
+struct EncodingBuilder {
+  let memo: PieceMemo
+  /// The text's tokens, as (token, its piece: where the piece starts, or its number when
+  /// ``encoding(offsets:byteOffsets:)`` is given a mapping). A token k ≥ 0 is the memo's,
+  /// a token −1 − k is `unstored[k]`.
+  private var spans: [(token: Int32, piece: Int32)] = []
+  private var unstored: [PieceMemo.Token] = []
+
+  init(memo: PieceMemo) { self.memo = memo }
+
+  /// Starts a text.
+  mutating func startText() {
+    spans.removeAll(keepingCapacity: true)
+    unstored.removeAll(keepingCapacity: true)
+  }
+
+  /// Adds the tokens of the piece with these UTF-8 bytes (where it starts, or its number),
+  /// found in the memo or made by `encode`.
+  @inline(__always)
+  mutating func append(
+    utf8 piece: UnsafeBufferPointer<UInt8>, at position: Int, specialIDs: Set<Int>,
+    _ encode: ([Unicode.Scalar]) -> [ModelToken]
+  ) {
+    let at = Int32(truncatingIfNeeded: position)
+    switch memo.tokens(ofUTF8: piece, specialIDs: specialIDs, encode) {
+    case .stored(let range):
+      for k in range { spans.append((Int32(truncatingIfNeeded: k), at)) }
+    case .unstored(let tokens):
+      for token in tokens {
+        spans.append((-1 - Int32(unstored.count), at))
+        unstored.append(token)
+      }
+    }
+  }
+
+  /// ``append(utf8:at:specialIDs:_:)`` for a piece given as scalars.
+  mutating func append(
+    scalars piece: ArraySlice<Unicode.Scalar>, at position: Int, specialIDs: Set<Int>,
+    _ encode: ([Unicode.Scalar]) -> [ModelToken]
+  ) {
+    var utf8 = string(piece)
+    utf8.withUTF8 { append(utf8: $0, at: position, specialIDs: specialIDs, encode) }
+  }
+
+  /// The encoding of the tokens gathered since ``startText()``. `offsets(range, piece)` gives
+  /// the text's scalars a token's range in its piece stands for (nil: the piece is where it
+  /// starts, and the range is shifted by it); `byteOffsets` maps scalar offsets to UTF-8
+  /// offsets (nil for an ASCII text, whose byte offsets are its scalar offsets).
+  mutating func encoding(
+    offsets: ((Range<Int>, Int) -> Range<Int>)? = nil, byteOffsets: ((Range<Int>) -> Range<Int>)? = nil
+  ) -> Encoding {
+    let (memo, names) = (memo, memo.names)
+    return unstored.withUnsafeBufferPointer { unstored in
+      @inline(__always) func token(_ k: Int32) -> PieceMemo.Token {
+        k >= 0 ? memo.token(Int(k)) : unstored[Int(-1 - k)]
+      }
+      let anySpecial = spans.contains { token($0.token).special }
+      let anyRenamed = spans.contains { token($0.token).renamed != nil }
+      let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
+      return spans.withUnsafeBufferPointer { spans in
+        @inline(__always) func array<T>(_ element: (PieceMemo.Token, Int) -> T) -> [T] {
+          Array(unsafeUninitializedCapacity: spans.count) { buffer, count in
+            for (i, span) in spans.enumerated() {
+              buffer.initializeElement(at: i, to: element(token(span.token), Int(span.piece)))
+            }
+            count = spans.count
+          }
+        }
+        var encoding = Encoding(tokensNamedBy: names)
+        encoding.ids = array { token, _ in token.id }
+        if anyRenamed { encoding.tokens = array { token, _ in token.renamed ?? names.token(token.id) } }
+        if let offsets {
+          encoding.offsets = array { token, piece in offsets(token.range, piece) }
+        } else {
+          encoding.offsets = array { token, start in
+            (token.range.lowerBound + start)..<(token.range.upperBound + start)
+          }
+        }
+        encoding.byteOffsets = byteOffsets.map { encoding.offsets.map($0) } ?? encoding.offsets
+        encoding.specialTokensMask = anySpecial ? array { token, _ in token.special ? 1 : 0 } : zeros
+        encoding.attentionMask = ones
+        return encoding
+      }
+    }
+  }
+
+  /// Arrays of 0s and of 1s by length (up to ``filledLength``: at most 256 KB for each
+  /// value), shared by the encodings whose masks are all one value, so that they cost neither
+  /// an allocation nor a free (copy on write keeps a change to one encoding's mask to itself).
+  private var filledArrays: [[[Int]?]] = [[], []]
+  private static let filledLength = 256
+
+  /// `count` times `value` (0 or 1), shared when not too long.
+  private mutating func filled(_ value: Int, count: Int) -> [Int] {
+    guard count <= Self.filledLength else { return [Int](repeating: value, count: count) }
+    if filledArrays[value].count <= count {
+      filledArrays[value] += [[Int]?](repeating: nil, count: count + 1 - filledArrays[value].count)
+    }
+    if let shared = filledArrays[value][count] { return shared }
+    let array = [Int](repeating: value, count: count)
+    filledArrays[value][count] = array
+    return array
+  }
+}
