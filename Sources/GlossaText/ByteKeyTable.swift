@@ -46,14 +46,13 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
 
   deinit {
     for block in blocks { block.deallocate() }
-    entries.deinitialize(count: mask + 1)
-    entries.deallocate()
+    free(entries)
   }
 
+  /// `count` empty entries: zeroed memory, which is what an empty entry is (and which the
+  /// system hands out untouched, so that a large table costs memory only where it is used).
   private static func emptyEntries(_ count: Int) -> UnsafeMutablePointer<Entry> {
-    let entries = UnsafeMutablePointer<Entry>.allocate(capacity: count)
-    for i in 0..<count { (entries + i).initialize(to: Entry()) }
-    return entries
+    calloc(count, MemoryLayout<Entry>.stride)!.bindMemory(to: Entry.self, capacity: count)
   }
 
   /// Whether no key may be added.
@@ -139,8 +138,7 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
       (entry.pointee.prefix, entry.pointee.value) = (old[i].prefix, old[i].value)
       entry.pointee.bytes.store(bytes, ordering: .relaxed)
     }
-    old.deinitialize(count: oldCount)
-    old.deallocate()
+    free(old)
   }
 }
 
