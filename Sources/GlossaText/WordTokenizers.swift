@@ -58,52 +58,48 @@ public struct RegexWordTokenizer: WordTokenizer {
   }
 }
 
-/// Calls `body` with each maximal run of scalars satisfying `belongs`: its text (cut from
-/// the UTF-8 bytes) and its scalar range. `ascii[b]` must be `belongs` of ASCII byte b (a
-/// table the caller keeps).
-@inline(__always)
-func forEachRun(
-  of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool,
-  _ body: (String, Range<Int>) -> Void
-) {
-  var text = text
-  text.withUTF8 { bytes in
-    ascii.withUnsafeBufferPointer { ascii in
-      forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
-        let word =
-          onlyASCII
-          ? asciiString(bytes, range)
-          : String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        body(word, scalars)
-      }
-    }
-  }
-}
-
-/// The runs of ``forEachRun(of:ascii:where:_:)`` as tokens with their scalar offsets.
+/// The maximal runs of scalars satisfying `belongs` in `text`, as tokens with their scalar
+/// offsets. `ascii[b]` must be `belongs` of ASCII byte b (a table the caller keeps).
 @inline(__always)
 func runTokens(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
-  var tokens: [Token] = []
-  tokens.reserveCapacity(expectedRuns(text))
-  forEachRun(of: text, ascii: ascii, where: belongs) {
-    tokens.append(Token($0, start: $1.lowerBound, end: $1.upperBound))
-  }
-  return tokens
+  collectRuns(of: text, ascii: ascii, where: belongs) { Token($0, start: $1.lowerBound, end: $1.upperBound) }
 }
 
 /// The same runs' texts alone.
 @inline(__always)
 func runWords(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [String] {
-  var words: [String] = []
-  words.reserveCapacity(expectedRuns(text))
-  forEachRun(of: text, ascii: ascii, where: belongs) { word, _ in words.append(word) }
-  return words
+  collectRuns(of: text, ascii: ascii, where: belongs) { word, _ in word }
 }
 
-/// Room for the runs of a text: about one in five bytes of prose, a guess that saves most
-/// regrowing.
+/// `make(text, scalar range)` of each run: the runs counted first, then each element made
+/// in its place in an array of that size (no growing, and no copy of a string into the array).
 @inline(__always)
-func expectedRuns(_ text: String) -> Int { text.utf8.count / 5 + 1 }
+func collectRuns<Element>(
+  of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool,
+  _ make: (String, Range<Int>) -> Element
+) -> [Element] {
+  var text = text
+  return text.withUTF8 { bytes in
+    ascii.withUnsafeBufferPointer { ascii in
+      var runs = 0
+      forEachRun(in: bytes, ascii: ascii, where: belongs) { _, _, _ in runs += 1 }
+      return [Element](unsafeUninitializedCapacity: runs) { elements, count in
+        forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
+          elements.initializeElement(
+            at: count, to: make(runString(bytes, range, onlyASCII: onlyASCII), scalars))
+          count += 1
+        }
+      }
+    }
+  }
+}
+
+/// The text of a run: built directly when it is all ASCII.
+@inline(__always)
+func runString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, onlyASCII: Bool) -> String {
+  onlyASCII
+    ? asciiString(bytes, range) : String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+}
 
 /// User-perceived characters (grapheme clusters): "é" written as e + combining accent is
 /// one token, as is a flag emoji. The lecture's Pokémon names become their letters.
