@@ -18,16 +18,70 @@ func utf8Scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: Unic
   bytes[i] < 0x80 ? (Unicode.Scalar(bytes[i]), 1) : multiByteScalar(bytes, at: i)
 }
 
+/// A class of ASCII bytes for the run scanners: a table by byte, and the same class as at most
+/// four ranges of bytes, against which 16 bytes are tested at once.
+struct ASCIIClass: Sendable {
+  /// Whether each ASCII byte belongs.
+  let table: [Bool]
+  /// The ranges as (first byte, length), each repeated across a vector; unused ones are empty.
+  private let starts: (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>)
+  private let lengths: (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>)
+
+  /// The ASCII scalars for which `belongs` holds; they must make at most four ranges.
+  init(_ belongs: (Unicode.Scalar) -> Bool) {
+    table = (0..<128).map { belongs(Unicode.Scalar(UInt8($0))) }
+    var ranges: [(start: UInt8, length: UInt8)] = []
+    for byte in 0..<128 where table[byte] {
+      if let last = ranges.last, Int(last.start) + Int(last.length) == byte {
+        ranges[ranges.count - 1].length += 1
+      } else {
+        ranges.append((UInt8(byte), 1))
+      }
+    }
+    precondition(ranges.count <= 4, "an ASCII class of more than four ranges")
+    ranges += Array(repeating: (0, 0), count: 4 - ranges.count)
+    let vectors = ranges.map { (SIMD16(repeating: $0.start), SIMD16(repeating: $0.length)) }
+    starts = (vectors[0].0, vectors[1].0, vectors[2].0, vectors[3].0)
+    lengths = (vectors[0].1, vectors[1].1, vectors[2].1, vectors[3].1)
+  }
+
+  /// Bit k set when byte k of the 64 at `p` belongs; nil when any is not ASCII. Each range
+  /// test is one subtraction and one unsigned comparison per 16 bytes; the comparison's
+  /// bytes (0xFF or 0) become bits by a multiplication that gathers their top bits.
+  @inline(__always)
+  func blockMask(_ p: UnsafeRawPointer) -> UInt64? {
+    var high = SIMD16<UInt8>()
+    var mask: UInt64 = 0
+    for part in 0..<4 {
+      let v = p.loadUnaligned(fromByteOffset: 16 * part, as: SIMD16<UInt8>.self)
+      high |= v
+      let inside =
+        ((v &- starts.0) .< lengths.0) .| ((v &- starts.1) .< lengths.1)
+        .| ((v &- starts.2) .< lengths.2) .| ((v &- starts.3) .< lengths.3)
+      let halves = unsafeBitCast(inside, to: (UInt64, UInt64).self)
+      mask |= Self.topBits(halves.0) << UInt64(16 * part) | Self.topBits(halves.1) << UInt64(16 * part + 8)
+    }
+    let highHalves = unsafeBitCast(high, to: (UInt64, UInt64).self)
+    return (highHalves.0 | highHalves.1) & 0x8080_8080_8080_8080 == 0 ? mask : nil
+  }
+
+  /// The top bit of each of the eight bytes of `x`, as bits 0 to 7.
+  @inline(__always)
+  private static func topBits(_ x: UInt64) -> UInt64 {
+    ((x & 0x8080_8080_8080_8080) &* 0x0002_0408_1020_4081) >> 56
+  }
+}
+
 /// Calls `body` with each maximal run of scalars satisfying `belongs` in `bytes` (valid
-/// UTF-8): its byte range, its scalar range, and whether it is all ASCII. `ascii[b]` must be
-/// `belongs` of ASCII byte b.
+/// UTF-8): its byte range, its scalar range, and whether it is all ASCII. `ascii` must be
+/// `belongs` on ASCII bytes.
 ///
 /// ASCII text goes 64 bytes at a time: a bit mask of the bytes inside runs, whose changes
 /// (mask XOR mask shifted by one) are the runs' edges, so the loop branches once per run,
 /// not once per byte. A block holding any other byte goes scalar by scalar.
 @inline(__always)
 func forEachRun(
-  in bytes: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<Bool>,
+  in bytes: UnsafeBufferPointer<UInt8>, ascii: ASCIIClass,
   where belongs: (Unicode.Scalar) -> Bool,
   _ body: (_ bytes: Range<Int>, _ scalars: Range<Int>, _ onlyASCII: Bool) -> Void
 ) {
@@ -46,7 +100,7 @@ func forEachRun(
     start = -1
   }
   while i < n {
-    if i + 64 <= n, let inside = asciiBlockMask(base + i, ascii) {
+    if i + 64 <= n, let inside = ascii.blockMask(base + i) {
       var edges = inside ^ (inside << 1 | (start >= 0 ? 1 : 0))
       while edges != 0 {
         let at = i + edges.trailingZeroBitCount
@@ -62,7 +116,7 @@ func forEachRun(
       var width = 1
       let isInside: Bool
       if lead < 0x80 {
-        isInside = ascii[Int(lead)]
+        isInside = ascii.table[Int(lead)]
       } else {
         let decoded = multiByteScalar(bytes, at: i)
         (isInside, width) = (belongs(decoded.scalar), decoded.width)
@@ -78,17 +132,4 @@ func forEachRun(
     }
   }
   if start >= 0 { close(n) }
-}
-
-/// Bit k set when byte k of the 64 at `p` is inside a run; nil when any is not ASCII.
-@inline(__always)
-private func asciiBlockMask(_ p: UnsafePointer<UInt8>, _ ascii: UnsafeBufferPointer<Bool>) -> UInt64? {
-  let raw = UnsafeRawPointer(p)
-  var high: UInt64 = 0
-  for k in 0..<8 { high |= raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self) }
-  guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
-  var mask: UInt64 = 0
-  // Without a branch per byte: a Bool is stored as 0 or 1.
-  for k in 0..<64 { mask |= UInt64(unsafeBitCast(ascii[Int(p[k])], to: UInt8.self)) << UInt64(k) }
-  return mask
 }

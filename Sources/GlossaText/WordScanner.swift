@@ -1,6 +1,6 @@
 /// The lecture's words (`\b\w+\b`, Unicode-aware) scanned straight from UTF-8 bytes and handed
 /// to a closure as byte buffers, so that reading a corpus makes no `String` per word. ASCII is
-/// classified through a table and lowercased on the fly; a word holding other scalars is
+/// classified 16 bytes at a time and lowercased on the fly; a word holding other scalars is
 /// lowercased through `String` (full Unicode case mapping).
 public struct WordScanner: Sendable {
   /// Whether words are lowercased.
@@ -18,15 +18,8 @@ public struct WordScanner: Sendable {
   /// is only valid during the call.
   public func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
     guard !bytes.isEmpty else { return }
-    RegexWordTokenizer.ascii.withUnsafeBufferPointer { asciiWord in scan(bytes, asciiWord, body) }
-  }
-
-  private func scan(
-    _ bytes: UnsafeBufferPointer<UInt8>, _ asciiWord: UnsafeBufferPointer<Bool>,
-    _ body: (UnsafeBufferPointer<UInt8>) -> Void
-  ) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: lowercase ? bytes.count : 0) { scratch in
-      forEachRun(in: bytes, ascii: asciiWord, where: RegexWordTokenizer.isWordCharacter) {
+      forEachRun(in: bytes, ascii: RegexWordTokenizer.ascii, where: RegexWordTokenizer.isWordCharacter) {
         range, scalars, onlyASCII in
         guard scalars.count >= minimumLength else { return }
         emit(UnsafeBufferPointer(rebasing: bytes[range]), onlyASCII: onlyASCII, scratch, body)

@@ -22,7 +22,7 @@ public struct WhitespaceTokenizer: WordTokenizer {
 
   private static func belongs(_ scalar: Unicode.Scalar) -> Bool { !ScalarClass.isSpace(scalar) }
 
-  private static let ascii = (0..<128).map { !ScalarClass.isSpace(Unicode.Scalar(UInt8($0))) }
+  private static let ascii = ASCIIClass(belongs)
 }
 
 /// The lecture's regular expression `\b\w+\b` (Python's `re.findall` on a `str`): maximal
@@ -39,8 +39,8 @@ public struct RegexWordTokenizer: WordTokenizer {
     runWords(of: text, ascii: Self.ascii, where: Self.isWordCharacter)
   }
 
-  /// `\w` for each ASCII byte (shared with ``WordScanner``).
-  static let ascii = (0..<128).map { isWordCharacter(Unicode.Scalar(UInt8($0))) }
+  /// `\w` for ASCII bytes (shared with ``WordScanner``).
+  static let ascii = ASCIIClass(isWordCharacter)
 
   /// Python's `\w` for `str` patterns: `isalnum()` or `_`.
   public static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
@@ -59,15 +59,15 @@ public struct RegexWordTokenizer: WordTokenizer {
 }
 
 /// The maximal runs of scalars satisfying `belongs` in `text`, as tokens with their scalar
-/// offsets. `ascii[b]` must be `belongs` of ASCII byte b (a table the caller keeps).
+/// offsets. `ascii` must be `belongs` on ASCII bytes (a class the caller keeps).
 @inline(__always)
-func runTokens(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
+func runTokens(of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar) -> Bool) -> [Token] {
   collectRuns(of: text, ascii: ascii, where: belongs) { Token($0, start: $1.lowerBound, end: $1.upperBound) }
 }
 
 /// The same runs' texts alone.
 @inline(__always)
-func runWords(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool) -> [String] {
+func runWords(of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar) -> Bool) -> [String] {
   collectRuns(of: text, ascii: ascii, where: belongs) { word, _ in word }
 }
 
@@ -75,20 +75,18 @@ func runWords(of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) ->
 /// in its place in an array of that size (no growing, and no copy of a string into the array).
 @inline(__always)
 func collectRuns<Element>(
-  of text: String, ascii: [Bool], where belongs: (Unicode.Scalar) -> Bool,
+  of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar) -> Bool,
   _ make: (String, Range<Int>) -> Element
 ) -> [Element] {
   var text = text
   return text.withUTF8 { bytes in
-    ascii.withUnsafeBufferPointer { ascii in
-      var runs = 0
-      forEachRun(in: bytes, ascii: ascii, where: belongs) { _, _, _ in runs += 1 }
-      return [Element](unsafeUninitializedCapacity: runs) { elements, count in
-        forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
-          elements.initializeElement(
-            at: count, to: make(runString(bytes, range, onlyASCII: onlyASCII), scalars))
-          count += 1
-        }
+    var runs = 0
+    forEachRun(in: bytes, ascii: ascii, where: belongs) { _, _, _ in runs += 1 }
+    return [Element](unsafeUninitializedCapacity: runs) { elements, count in
+      forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
+        elements.initializeElement(
+          at: count, to: make(runString(bytes, range, onlyASCII: onlyASCII), scalars))
+        count += 1
       }
     }
   }

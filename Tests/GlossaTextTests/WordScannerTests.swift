@@ -1,5 +1,6 @@
-import GlossaText
 import Testing
+
+@testable import GlossaText
 
 /// The byte scanner behind corpus reading and the vectorizers' fast path: the same words as
 /// the lecture's `\b\w+\b` tokenizer, lowercased with full Unicode case mapping when asked.
@@ -94,6 +95,34 @@ import Testing
       let expected = plainRuns(text, RegexWordTokenizer.isWordCharacter).map(\.text)
         .filter { $0.unicodeScalars.count >= 2 }
       #expect(found == expected)
+    }
+  }
+}
+
+/// A class of ASCII bytes tests 16 bytes at a time against its ranges; its block masks must be
+/// its table, byte by byte.
+@Suite struct ASCIIClassTests {
+  @Test func blockMasksAreTheTable() {
+    let classes = [
+      ASCIIClass(RegexWordTokenizer.isWordCharacter), ASCIIClass { !$0.properties.isWhitespace },
+      ASCIIClass { $0 == "a" || $0 == "\u{7F}" || $0 == "\u{0}" },
+    ]
+    var state: UInt64 = 7
+    for ascii in classes {
+      for trial in 0..<500 {
+        let block = (0..<64).map { _ -> UInt8 in
+          state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+          return UInt8(truncatingIfNeeded: state >> 57)  // 0...127
+        }
+        let expected = block.enumerated().reduce(UInt64(0)) {
+          $0 | (ascii.table[Int($1.1)] ? 1 << UInt64($1.0) : 0)
+        }
+        #expect(block.withUnsafeBytes { ascii.blockMask($0.baseAddress!) } == expected)
+        // Any byte of 0x80 or more makes the block not ASCII.
+        var mixed = block
+        mixed[trial % 64] |= 0x80
+        #expect(mixed.withUnsafeBytes { ascii.blockMask($0.baseAddress!) } == nil)
+      }
     }
   }
 }
