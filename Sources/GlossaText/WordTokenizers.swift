@@ -71,8 +71,11 @@ func runWords(of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar
   collectRuns(of: text, ascii: ascii, where: belongs) { word, _ in word }
 }
 
-/// `make(text, scalar range)` of each run: the runs counted first, then each element made
-/// in its place in an array of that size (no growing, and no copy of a string into the array).
+/// `make(text, scalar range)` of each run, made in its place in an array of the runs' number
+/// (no growing, and no copy of a string into the array). A text of up to
+/// ``bufferedRunsLimit`` runs is scanned once, its runs kept in a temporary buffer; a longer
+/// one is scanned twice, to count its runs and then to make them, so that the buffer stays
+/// small.
 @inline(__always)
 func collectRuns<Element>(
   of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar) -> Bool,
@@ -80,6 +83,30 @@ func collectRuns<Element>(
 ) -> [Element] {
   var text = text
   return text.withUTF8 { bytes in
+    // Runs are at least one byte long and one byte apart.
+    let mostRuns = bytes.count / 2 + 1
+    guard mostRuns > bufferedRunsLimit else {
+      // Each run as (first byte, end byte, first scalar, end scalar).
+      return withUnsafeTemporaryAllocation(of: SIMD4<Int32>.self, capacity: mostRuns) { runs in
+        var found = 0
+        forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, _ in
+          runs[found] = SIMD4(
+            Int32(range.lowerBound), Int32(range.upperBound), Int32(scalars.lowerBound),
+            Int32(scalars.upperBound))
+          found += 1
+        }
+        return [Element](unsafeUninitializedCapacity: found) { elements, count in
+          for k in 0..<found {
+            let run = runs[k]
+            let (range, scalars) = (Int(run[0])..<Int(run[1]), Int(run[2])..<Int(run[3]))
+            // A run is all ASCII when it has as many scalars as bytes.
+            let word = runString(bytes, range, onlyASCII: range.count == scalars.count)
+            elements.initializeElement(at: k, to: make(word, scalars))
+          }
+          count = found
+        }
+      }
+    }
     var runs = 0
     forEachRun(in: bytes, ascii: ascii, where: belongs) { _, _, _ in runs += 1 }
     return [Element](unsafeUninitializedCapacity: runs) { elements, count in
@@ -91,6 +118,9 @@ func collectRuns<Element>(
     }
   }
 }
+
+/// The most runs ``collectRuns(of:ascii:where:_:)`` keeps in a temporary buffer (64 KB).
+let bufferedRunsLimit = 1 << 12
 
 /// The text of a run: built directly when it is all ASCII.
 @inline(__always)

@@ -78,6 +78,18 @@ import Testing
     }
   }
 
+  /// A text with more runs than are kept in a temporary buffer is scanned twice instead.
+  @Test func longTextsGiveThePlainRunsToo() {
+    let text = randomTexts(400).joined(separator: " ")
+    #expect(text.utf8.count / 2 > bufferedRunsLimit)
+    let words = plainRuns(text, RegexWordTokenizer.isWordCharacter)
+    #expect(RegexWordTokenizer().tokenize(text) == words)
+    #expect(RegexWordTokenizer().words(text) == words.map(\.text))
+    let pieces = plainRuns(text) { !$0.properties.isWhitespace }
+    #expect(WhitespaceTokenizer().tokenize(text) == pieces)
+    #expect(WhitespaceTokenizer().words(text) == pieces.map(\.text))
+  }
+
   @Test func whitespaceRunsEqualThePlainDefinition() {
     for text in randomTexts(500) {
       let expected = plainRuns(text) { !$0.properties.isWhitespace }
