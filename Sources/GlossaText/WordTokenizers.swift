@@ -76,7 +76,10 @@ func runWords(of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar
 /// ``bufferedRunsLimit`` runs is scanned once, its runs kept in a temporary buffer; a longer
 /// one is scanned twice, to count its runs and then to make them, so that the buffer stays
 /// small.
-@inline(__always)
+// Specialized for its two callers: left generic, it passes each string through a thunk that
+// retains and releases it.
+@_specialize(where Element == String)
+@_specialize(where Element == Token)
 func collectRuns<Element>(
   of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar) -> Bool,
   _ make: (String, Range<Int>) -> Element
