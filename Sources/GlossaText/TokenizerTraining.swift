@@ -1,3 +1,5 @@
+import Foundation
+
 /// Trains a tokenizer of any supported kind from corpus texts, with the pipeline that
 /// kind uses: words for BPE and word-level models, GPT-2's byte-level pieces for
 /// byte-level BPE, BERT's normalizer and pieces for WordPiece.
@@ -73,9 +75,9 @@ public struct TokenizerTraining: Sendable {
   /// Distinct training words with counts, in order of first appearance.
   func countWords(_ texts: [String]) -> [(word: String, count: Int)] {
     if kind == .bpe || kind == .wordLevel {
-      let counter = WordCounter()
-      for text in texts { counter.add(Array((lowercase ? text.lowercased() : text).utf8)) }
-      return counter.words
+      return WordCounter.count(
+        lowercase ? texts.map { $0.lowercased() } : texts,
+        threads: ProcessInfo.processInfo.activeProcessorCount)
     }
     // Line by line, so that no more than a line's alignment is held at once.
     let normalizer: (any Normalizer)? =

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Counts the words of a corpus straight from its UTF-8 bytes, for training: words are
 /// HuggingFace's `Whitespace` pieces (`\w+|[^\w\s]+`), classified by that pre-tokenizer
 /// (ASCII through its table, other scalars decoded). Only unique words
@@ -18,23 +20,71 @@ public final class WordCounter {
 
   /// Adds the words of one text (valid UTF-8).
   public func add(_ utf8: [UInt8]) {
+    utf8.withUnsafeBufferPointer { add($0) }
+  }
+
+  /// Adds the words of some valid UTF-8 bytes.
+  func add(_ bytes: UnsafeBufferPointer<UInt8>) {
     var counts: [Int] = []
     swap(&counts, &self.counts)  // a local array: no exclusivity checks per word
     defer { swap(&counts, &self.counts) }
-    utf8.withUnsafeBufferPointer { bytes in
-      Self.asciiClasses.withUnsafeBufferPointer { asciiClasses in
-        guard let base = bytes.baseAddress else { return }
-        func classOf(_ i: Int) -> (RunClass, width: Int) {
-          if bytes[i] < 0x80 { return (asciiClasses[Int(bytes[i])], 1) }
-          let (scalar, width) = multiByteScalar(bytes, at: i)
-          return (Self.words.classify(scalar), width)
-        }
-        forEachClassRun(count: bytes.count, classOf) { run in
-          let id = Int(table.id(base + run.lowerBound, count: run.count))
-          if id == counts.count { counts.append(0) }
-          counts[id] += 1
-        }
+    Self.asciiClasses.withUnsafeBufferPointer { asciiClasses in
+      guard let base = bytes.baseAddress else { return }
+      func classOf(_ i: Int) -> (RunClass, width: Int) {
+        if bytes[i] < 0x80 { return (asciiClasses[Int(bytes[i])], 1) }
+        let (scalar, width) = multiByteScalar(bytes, at: i)
+        return (Self.words.classify(scalar), width)
+      }
+      forEachClassRun(count: bytes.count, classOf) { run in
+        let id = Int(table.id(base + run.lowerBound, count: run.count))
+        if id == counts.count { counts.append(0) }
+        counts[id] += 1
       }
     }
   }
+
+  /// The words of `texts` with their counts, in order of first appearance, counted on
+  /// `threads` threads: each text is cut at line ends into one run of lines per thread, each
+  /// counted apart, and the counts merged in order (a word first seen in a later part comes
+  /// after every word of the earlier ones).
+  static func count(_ texts: [String], threads: Int) -> [(word: String, count: Int)] {
+    let merged = WordCounter()
+    var texts = texts
+    for t in texts.indices {
+      texts[t].withUTF8 { bytes in
+        let parts = lineAlignedParts(bytes, max(1, threads))
+        guard parts.count > 1 else { return merged.add(bytes) }
+        let counters = parts.map { _ in WordCounter() }
+        nonisolated(unsafe) let (bytes, partCounters) = (bytes, counters)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+          partCounters[part].add(UnsafeBufferPointer(rebasing: bytes[parts[part]]))
+        }
+        for counter in counters {
+          for (word, count) in counter.words { merged.add(word, count) }
+        }
+      }
+    }
+    return merged.words
+  }
+
+  /// Adds `count` occurrences of `word`.
+  private func add(_ word: String, _ count: Int) {
+    let id = Int(table.id(word))
+    if id == counts.count { counts.append(0) }
+    counts[id] += count
+  }
+}
+
+/// `bytes` cut into at most `parts` ranges of about equal size, each ending after a line
+/// feed (or at the end).
+func lineAlignedParts(_ bytes: UnsafeBufferPointer<UInt8>, _ parts: Int) -> [Range<Int>] {
+  var ranges: [Range<Int>] = []
+  var start = 0
+  for part in 1...parts where start < bytes.count {
+    var end = part == parts ? bytes.count : max(start, bytes.count * part / parts)
+    while end < bytes.count && end > 0 && bytes[end - 1] != 0x0A { end += 1 }
+    ranges.append(start..<end)
+    start = end
+  }
+  return ranges
 }
