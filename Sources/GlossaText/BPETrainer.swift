@@ -85,7 +85,7 @@ public struct BPETrainer: Sendable {
     var state = PairState(
       wordCounts: wordCounts, endOfWord: endOfWord, initialAlphabet: initialAlphabet,
       continuingPrefix: continuingPrefix)
-    guard !state.words.isEmpty else { throw TrainingError.emptyCorpus }
+    guard state.wordCount > 0 else { throw TrainingError.emptyCorpus }
     var learned: [BPEModel.Merge] = []
     let reserved = Set(specialTokens + (unknownToken.map { [$0] } ?? [])).count
     let limit = min(merges ?? .max, (vocabularySize ?? .max) - state.symbols.count - reserved)
@@ -119,11 +119,18 @@ struct PairState {
   var symbolIDs: [String: Int32] = [:]
   /// The initial symbols in first-appearance order, end-of-word marker last.
   var alphabet: [String] = []
-  /// Unique words, in first-appearance order: their symbols, and where each symbol's first
-  /// character sits in the word (for the tie-breaking position).
-  var words: [[Int32]] = []
-  var starts: [[Int32]] = []
+  /// Unique words, in first-appearance order, stored one after another in flat arrays (no
+  /// array per word, so that visiting the words of a pair reads nearby memory): word w's
+  /// symbols are `symbolStore[wordStart[w] ..< wordStart[w] + wordLength[w]]`, and
+  /// `startStore` says where each symbol's first character sits in the word (for the
+  /// tie-breaking position). A merge shortens a word in place.
+  var symbolStore: [Int32] = []
+  var startStore: [Int32] = []
+  var wordStart: [Int] = []
+  var wordLength: [Int] = []
   var wordCounts: [Int] = []
+  /// The number of unique words.
+  var wordCount: Int { wordStart.count }
   /// Every pair ever seen gets a slot; these arrays are indexed by slot.
   var slots = FlatHashTable(capacity: 1 << 16)
   var pairs: [Pair] = []
@@ -156,22 +163,26 @@ struct PairState {
       if let prefix = continuingPrefix {
         for i in pieces.indices.dropFirst() { pieces[i] = prefix + pieces[i] }
       }
-      words.append(
-        pieces.map { piece in
-          if let id = symbolIDs[piece] { return id }
-          let id = Int32(symbols.count)
-          symbolIDs[piece] = id
+      wordStart.append(symbolStore.count)
+      wordLength.append(pieces.count)
+      for (k, piece) in pieces.enumerated() {
+        if let id = symbolIDs[piece] {
+          symbolStore.append(id)
+        } else {
+          symbolStore.append(Int32(symbols.count))
+          symbolIDs[piece] = Int32(symbols.count)
           symbols.append(piece)
           if piece != marker { alphabet.append(piece) }
-          return id
-        })
-      starts.append((0..<Int32(pieces.count)).map { $0 })
+        }
+        startStore.append(Int32(k))
+      }
     }
     if let marker, symbolIDs[marker] != nil { alphabet.append(marker) }
-    visitedBy = [Int](repeating: -1, count: words.count)
-    for w in words.indices {
-      for i in 0..<(words[w].count - 1) {
-        add(Pair(left: words[w][i], right: words[w][i + 1]), w, starts[w][i], 1)
+    visitedBy = [Int](repeating: -1, count: wordCount)
+    for w in 0..<wordCount {
+      let base = wordStart[w]
+      for i in base..<(base + wordLength[w] - 1) {
+        add(Pair(left: symbolStore[i], right: symbolStore[i + 1]), w, startStore[i], 1)
       }
     }
     for slot in pairs.indices where pairCounts[slot] > 0 {
@@ -231,38 +242,45 @@ struct PairState {
     }
     var wordsOfPair: [Int32] = []
     swap(&wordsOfPair, &occurrences[merged])
+    // The flat stores are taken out (no copy on write) and put back below.
+    var symbolsOfWords: [Int32] = []
+    var startsOfWords: [Int32] = []
+    swap(&symbolsOfWords, &symbolStore)
+    swap(&startsOfWords, &startStore)
     for w32 in wordsOfPair where visitedBy[Int(w32)] != merge {
       let w = Int(w32)
       visitedBy[w] = merge
-      // Take the word's arrays out (no copy on write), put them back below.
-      var symbolsOfWord: [Int32] = []
-      var startsOfWord: [Int32] = []
-      swap(&symbolsOfWord, &words[w])
-      swap(&startsOfWord, &starts[w])
-      var i = 0
-      while i < symbolsOfWord.count - 1 {
-        guard symbolsOfWord[i] == pair.left && symbolsOfWord[i + 1] == pair.right else {
+      let base = wordStart[w]
+      var end = base + wordLength[w]
+      var i = base
+      while i < end - 1 {
+        guard symbolsOfWords[i] == pair.left && symbolsOfWords[i + 1] == pair.right else {
           i += 1
           continue
         }
-        if i > 0 {
-          touch(add(Pair(left: symbolsOfWord[i - 1], right: pair.left), w, startsOfWord[i - 1], -1))
+        if i > base {
+          touch(add(Pair(left: symbolsOfWords[i - 1], right: pair.left), w, startsOfWords[i - 1], -1))
         }
-        if i + 2 < symbolsOfWord.count {
-          touch(add(Pair(left: pair.right, right: symbolsOfWord[i + 2]), w, startsOfWord[i + 1], -1))
+        if i + 2 < end {
+          touch(add(Pair(left: pair.right, right: symbolsOfWords[i + 2]), w, startsOfWords[i + 1], -1))
         }
-        symbolsOfWord[i] = id
-        symbolsOfWord.remove(at: i + 1)
-        startsOfWord.remove(at: i + 1)
-        if i > 0 { touch(add(Pair(left: symbolsOfWord[i - 1], right: id), w, startsOfWord[i - 1], 1)) }
-        if i + 1 < symbolsOfWord.count {
-          touch(add(Pair(left: id, right: symbolsOfWord[i + 1]), w, startsOfWord[i], 1))
+        // The pair becomes one symbol: the rest of the word moves one place left.
+        symbolsOfWords[i] = id
+        for k in (i + 1)..<(end - 1) {
+          symbolsOfWords[k] = symbolsOfWords[k + 1]
+          startsOfWords[k] = startsOfWords[k + 1]
+        }
+        end -= 1
+        if i > base { touch(add(Pair(left: symbolsOfWords[i - 1], right: id), w, startsOfWords[i - 1], 1)) }
+        if i + 1 < end {
+          touch(add(Pair(left: id, right: symbolsOfWords[i + 1]), w, startsOfWords[i], 1))
         }
         i += 1
       }
-      swap(&symbolsOfWord, &words[w])
-      swap(&startsOfWord, &starts[w])
+      wordLength[w] = end - base
     }
+    swap(&symbolsOfWords, &symbolStore)
+    swap(&startsOfWords, &startStore)
     pairCounts[merged] = 0
     for s in touched where pairCounts[s] > 0 {
       queue.push(count: pairCounts[s], position: firstSeen[s], slot: Int32(s))
