@@ -97,15 +97,16 @@ enum VectorKernels {
 
 }
 
-/// σ(x) = 1 / (1 + e^(−x)) from a table over [−range, range] (word2vec's ±6 in 1,000 steps,
-/// fastText's ±8 in 512), exactly 0 or 1 outside it, as both tools saturate: the training
-/// loops call it once per output row, where `exp` would dominate.
+/// σ(x) = 1 / (1 + e^(−x)) from a table of 1,024 steps over [−range, range] (word2vec's ±6,
+/// fastText's ±8), exactly 0 or 1 outside it, as both tools saturate: the training loops call
+/// it once per output row, where `exp` would dominate.
 struct SigmoidTable: Sendable {
   let range: Float
   private let scale: Float
   private let values: [Float]
 
-  init(range: Float, size: Int = 1024) {
+  init(range: Float) {
+    let size = 1024
     self.range = range
     scale = Float(size) / (2 * range)
     values = (0...size).map { i in

@@ -110,12 +110,9 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
     let copy = blocks[blocks.count - 1] + used
     if let base = key.baseAddress { copy.update(from: base, count: key.count) }
     used += key.count
-    let entry = entries + position.slot
-    entry.pointee.tag = UInt32(truncatingIfNeeded: position.digest.hash)
-    entry.pointee.length = UInt32(key.count)
-    entry.pointee.prefix = position.digest.prefix
-    entry.pointee.value = value
-    entry.pointee.bytes.store(UInt(bitPattern: copy), ordering: .releasing)
+    publish(
+      at: position.slot, tag: UInt32(truncatingIfNeeded: position.digest.hash), length: UInt32(key.count),
+      prefix: position.digest.prefix, value: value, bytes: UInt(bitPattern: copy))
     count += 1
     if capacity == nil && count * 2 > mask + 1 { grow() }
     return UnsafePointer(copy)
@@ -133,12 +130,21 @@ struct ByteKeyTable: ~Copyable, @unchecked Sendable {
       let key = UnsafeBufferPointer(start: stored, count: Int(old[i].length))
       var p = probeStart(KeyDigest(key).hash, mask: mask)
       while entries[p].bytes.load(ordering: .relaxed) != 0 { p = (p + 1) & mask }
-      let entry = entries + p
-      (entry.pointee.tag, entry.pointee.length) = (old[i].tag, old[i].length)
-      (entry.pointee.prefix, entry.pointee.value) = (old[i].prefix, old[i].value)
-      entry.pointee.bytes.store(bytes, ordering: .relaxed)
+      publish(
+        at: p, tag: old[i].tag, length: old[i].length, prefix: old[i].prefix, value: old[i].value,
+        bytes: bytes)
     }
     free(old)
+  }
+
+  /// Fills the empty entry at `slot`, then makes it visible: where its key is stored goes in
+  /// last, with release ordering, so that a reader who sees it sees the rest.
+  private func publish(at slot: Int, tag: UInt32, length: UInt32, prefix: UInt64, value: UInt64, bytes: UInt)
+  {
+    let entry = entries + slot
+    (entry.pointee.tag, entry.pointee.length) = (tag, length)
+    (entry.pointee.prefix, entry.pointee.value) = (prefix, value)
+    entry.pointee.bytes.store(bytes, ordering: .releasing)
   }
 }
 

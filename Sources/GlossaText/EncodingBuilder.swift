@@ -58,8 +58,13 @@ struct EncodingBuilder {
       @inline(__always) func token(_ k: Int32) -> PieceMemo.Token {
         k >= 0 ? memo.token(Int(k)) : unstored[Int(-1 - k)]
       }
-      let anySpecial = spans.contains { token($0.token).special }
-      let anyRenamed = spans.contains { token($0.token).renamed != nil }
+      // Whether any token is special, or renamed, in one pass.
+      var (anySpecial, anyRenamed) = (false, false)
+      for span in spans {
+        let token = token(span.token)
+        anySpecial = anySpecial || token.special
+        anyRenamed = anyRenamed || token.renamed != nil
+      }
       let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
       return spans.withUnsafeBufferPointer { spans in
         @inline(__always) func array<T>(_ element: (PieceMemo.Token, Int) -> T) -> [T] {

@@ -39,7 +39,7 @@ public struct Encoding: Sendable, Equatable {
     id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true,
     at index: Int? = nil
   ) {
-    if let names, names.token(id) != token { tokens = tokens }
+    if let names, names.token(id) != token { keepTokens() }
     let index = index ?? ids.count
     ids.insert(id, at: index)
     if names == nil { storedTokens.insert(token, at: index) }
@@ -47,6 +47,13 @@ public struct Encoding: Sendable, Equatable {
     byteOffsets.insert(byteOffset, at: index)
     specialTokensMask.insert(special ? 1 : 0, at: index)
     attentionMask.insert(attended ? 1 : 0, at: index)
+  }
+
+  /// Stops naming the tokens by the vocabulary: they are kept as an array from here on.
+  private mutating func keepTokens() {
+    guard let names else { return }
+    storedTokens = ids.map(names.token)
+    self.names = nil
   }
 
   /// Keeps the first `length` tokens.

@@ -36,9 +36,7 @@ public final class WordCounter {
         return (Self.words.classify(scalar), width)
       }
       forEachClassRun(count: bytes.count, classOf) { run in
-        let id = Int(table.id(base + run.lowerBound, count: run.count))
-        if id == counts.count { counts.append(0) }
-        counts[id] += 1
+        Self.tally(table.id(base + run.lowerBound, count: run.count), 1, in: &counts)
       }
     }
   }
@@ -68,10 +66,13 @@ public final class WordCounter {
   }
 
   /// Adds `count` occurrences of `word`.
-  private func add(_ word: String, _ count: Int) {
-    let id = Int(table.id(word))
-    if id == counts.count { counts.append(0) }
-    counts[id] += count
+  private func add(_ word: String, _ count: Int) { Self.tally(table.id(word), count, in: &counts) }
+
+  /// Adds `count` to the count of term `id` (a new term's id is the next one).
+  @inline(__always)
+  private static func tally(_ id: Int32, _ count: Int, in counts: inout [Int]) {
+    if Int(id) == counts.count { counts.append(0) }
+    counts[Int(id)] += count
   }
 }
 

@@ -86,6 +86,12 @@ import Testing
     let encoding = unigram.encode("ab xyz ba")
     #expect(encoding.tokens == ["a", "b", "xyz", "b", "a"])
     #expect(encoding.ids == [1, 2, 0, 2, 1])
+    // Kept tokens are cut and padded with the ids.
+    var framed = unigram
+    framed.postProcessing = PostProcessing(maximumLength: 3, padding: .toLength(4, token: "<unk>", id: 0))
+    let cut = framed.encode(batch: ["ab xyz ba"])[0]
+    #expect(cut.tokens == ["a", "b", "xyz", "<unk>"] && cut.ids == [1, 2, 0, 0])
+    #expect(cut.attentionMask == [1, 1, 1, 0])
   }
 
   @Test func batchEncodingEqualsOneByOne() {
