@@ -65,6 +65,17 @@ struct ASCIIClass: Sendable {
     return (highHalves.0 | highHalves.1) & 0x8080_8080_8080_8080 == 0 ? mask : nil
   }
 
+  /// ``blockMask(_:)`` of the last `count` (< 64) bytes of a text, read through a zeroed
+  /// copy so that nothing past the text is read; bits from `count` on are clear.
+  @inline(__always)
+  func tailMask(_ p: UnsafeRawPointer, count: Int) -> UInt64? {
+    var block = SIMD64<UInt8>()
+    withUnsafeMutableBytes(of: &block) { $0.baseAddress!.copyMemory(from: p, byteCount: count) }
+    return withUnsafeBytes(of: &block) { blockMask($0.baseAddress!) }.map {
+      $0 & ~(UInt64.max << UInt64(count))
+    }
+  }
+
   /// The top bit of each of the eight bytes of `x`, as bits 0 to 7.
   @inline(__always)
   private static func topBits(_ x: UInt64) -> UInt64 {
@@ -78,7 +89,8 @@ struct ASCIIClass: Sendable {
 ///
 /// ASCII text goes 64 bytes at a time: a bit mask of the bytes inside runs, whose changes
 /// (mask XOR mask shifted by one) are the runs' edges, so the loop branches once per run,
-/// not once per byte. A block holding any other byte goes scalar by scalar.
+/// not once per byte (a text's last, shorter block too, through a padded copy). A block
+/// holding any other byte goes scalar by scalar.
 @inline(__always)
 func forEachRun(
   in bytes: UnsafeBufferPointer<UInt8>, ascii: ASCIIClass,
@@ -100,7 +112,7 @@ func forEachRun(
     start = -1
   }
   while i < n {
-    if i + 64 <= n, let inside = ascii.blockMask(base + i) {
+    if let inside = i + 64 <= n ? ascii.blockMask(base + i) : ascii.tailMask(base + i, count: n - i) {
       var edges = inside ^ (inside << 1 | (start >= 0 ? 1 : 0))
       while edges != 0 {
         let at = i + edges.trailingZeroBitCount

@@ -134,6 +134,14 @@ import Testing
         var mixed = block
         mixed[trial % 64] |= 0x80
         #expect(mixed.withUnsafeBytes { ascii.blockMask($0.baseAddress!) } == nil)
+        // A text's last 1 to 63 bytes: the same bits for them, none past them (the class
+        // holding byte 0 shows that the padding is not counted), and nil for a non-ASCII one.
+        let count = trial % 63 + 1
+        var tail = Array(block[..<count])
+        let tailExpected = expected & ~(UInt64.max << UInt64(count))
+        #expect(tail.withUnsafeBytes { ascii.tailMask($0.baseAddress!, count: count) } == tailExpected)
+        tail[trial % count] |= 0x80
+        #expect(tail.withUnsafeBytes { ascii.tailMask($0.baseAddress!, count: count) } == nil)
       }
     }
   }
