@@ -71,11 +71,10 @@ func runWords(of text: String, ascii: ASCIIClass, where belongs: (Unicode.Scalar
   collectRuns(of: text, ascii: ascii, where: belongs) { word, _ in word }
 }
 
-/// `make(text, scalar range)` of each run, made in its place in an array of the runs' number
-/// (no growing, and no copy of a string into the array). A text of up to
-/// ``bufferedRunsLimit`` runs is scanned once, its runs kept in a temporary buffer; a longer
-/// one is scanned twice, to count its runs and then to make them, so that the buffer stays
-/// small.
+/// `make(text, scalar range)` of each run, in an array of the runs' exact number (no growing).
+/// A text of up to ``bufferedRunsLimit`` runs is scanned once, each element made in a
+/// temporary buffer and then moved into the array (a bitwise copy); a longer one is scanned
+/// twice, to count its runs and then to make them, so that the buffer stays small.
 // Specialized for its two callers: left generic, it passes each string through a thunk that
 // retains and releases it.
 @_specialize(where Element == String)
@@ -86,43 +85,34 @@ func collectRuns<Element>(
 ) -> [Element] {
   var text = text
   return text.withUTF8 { bytes in
-    // Runs are at least one byte long and one byte apart.
-    let mostRuns = bytes.count / 2 + 1
-    guard mostRuns > bufferedRunsLimit else {
-      // Each run as (first byte, end byte, first scalar, end scalar).
-      return withUnsafeTemporaryAllocation(of: SIMD4<Int32>.self, capacity: mostRuns) { runs in
-        var found = 0
-        forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, _ in
-          runs[found] = SIMD4(
-            Int32(range.lowerBound), Int32(range.upperBound), Int32(scalars.lowerBound),
-            Int32(scalars.upperBound))
-          found += 1
-        }
-        return [Element](unsafeUninitializedCapacity: found) { elements, count in
-          for k in 0..<found {
-            let run = runs[k]
-            let (range, scalars) = (Int(run[0])..<Int(run[1]), Int(run[2])..<Int(run[3]))
-            // A run is all ASCII when it has as many scalars as bytes.
-            let word = runString(bytes, range, onlyASCII: range.count == scalars.count)
-            elements.initializeElement(at: k, to: make(word, scalars))
-          }
-          count = found
-        }
-      }
-    }
-    var runs = 0
-    forEachRun(in: bytes, ascii: ascii, where: belongs) { _, _, _ in runs += 1 }
-    return [Element](unsafeUninitializedCapacity: runs) { elements, count in
+    @inline(__always) func makeRuns(into elements: UnsafeMutableBufferPointer<Element>) -> Int {
+      var count = 0
       forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
         elements.initializeElement(
           at: count, to: make(runString(bytes, range, onlyASCII: onlyASCII), scalars))
         count += 1
       }
+      return count
+    }
+    // Runs are at least one byte long and one byte apart.
+    let mostRuns = bytes.count / 2 + 1
+    guard mostRuns > bufferedRunsLimit else {
+      return withUnsafeTemporaryAllocation(of: Element.self, capacity: mostRuns) { made in
+        let found = makeRuns(into: made)
+        return [Element](unsafeUninitializedCapacity: found) { elements, count in
+          count = elements.moveInitialize(fromContentsOf: made[..<found])
+        }
+      }
+    }
+    var runs = 0
+    forEachRun(in: bytes, ascii: ascii, where: belongs) { _, _, _ in runs += 1 }
+    return [Element](unsafeUninitializedCapacity: runs) { elements, count in count = makeRuns(into: elements)
     }
   }
 }
 
-/// The most runs ``collectRuns(of:ascii:where:_:)`` keeps in a temporary buffer (64 KB).
+/// The most runs ``collectRuns(of:ascii:where:_:)`` makes in a temporary buffer (64 KB of
+/// strings, 128 KB of tokens).
 let bufferedRunsLimit = 1 << 12
 
 /// The text of a run: built directly when it is all ASCII.
