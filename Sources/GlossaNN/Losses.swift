@@ -46,11 +46,13 @@ public func crossEntropy(
   let losses = Tensor.zeros(Array(logits.shape.dropLast()))
   let (x, logZ, loss) = (logits.baseAddress, logNormalizers.baseAddress, losses.baseAddress)
   withExtendedLifetime((logits, logNormalizers, losses)) {
-    for r in 0..<rows {
-      let row = x + r * classes
-      let m = VectorMath.maximum(row, count: classes)
-      logZ[r] = m + logf(VectorMath.sumOfExponentials(row, count: classes, shift: m, output: nil))
-      if targets[r] != ignoreIndex { loss[r] = logZ[r] - row[targets[r]] }
+    forEachRowRange(rows: rows, elementsPerRow: classes) { range in
+      for r in range {
+        let row = x + r * classes
+        let m = VectorMath.maximum(row, count: classes)
+        logZ[r] = m + logf(VectorMath.sumOfExponentials(row, count: classes, shift: m, output: nil))
+        if targets[r] != ignoreIndex { loss[r] = logZ[r] - row[targets[r]] }
+      }
     }
   }
   let output: Tensor
@@ -63,17 +65,19 @@ public func crossEntropy(
     // ∂loss_r/∂logits_r = softmax_r − onehot(target_r), times the reduction's weight.
     let dx = Tensor.zeros(logits.shape)
     withExtendedLifetime((logits, logNormalizers, dx, g)) {
-      for (r, t) in targets.enumerated() where t != ignoreIndex {
-        let weight: Float =
-          switch reduction {
-          case .none: g.baseAddress[r]
-          case .sum: g.baseAddress[0]
-          case .mean: g.baseAddress[0] / Float(counted)
-          }
-        let out = dx.baseAddress + r * classes
-        _ = VectorMath.sumOfExponentials(x + r * classes, count: classes, shift: logZ[r], output: out)
-        for c in 0..<classes { out[c] *= weight }
-        out[t] -= weight
+      forEachRowRange(rows: rows, elementsPerRow: classes) { range in
+        for r in range where targets[r] != ignoreIndex {
+          let weight: Float =
+            switch reduction {
+            case .none: g.baseAddress[r]
+            case .sum: g.baseAddress[0]
+            case .mean: g.baseAddress[0] / Float(counted)
+            }
+          let out = dx.baseAddress + r * classes
+          _ = VectorMath.sumOfExponentials(x + r * classes, count: classes, shift: logZ[r], output: out)
+          for c in 0..<classes { out[c] *= weight }
+          out[targets[r]] -= weight
+        }
       }
     }
     return [dx]

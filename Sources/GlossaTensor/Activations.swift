@@ -78,13 +78,16 @@ extension Tensor {
     return body(transposed(axis, -1)).transposed(axis, -1)
   }
 
-  /// Calls `body` for each row (the last axis) with the row in `self` and in `output`.
+  /// Calls `body` for each row (the last axis) with the row in `self` and in `output`; large
+  /// tensors' rows are split over threads (``forEachRowRange(rows:elementsPerRow:threads:_:)``).
   @inline(__always)
   func forEachRow(
     _ output: Tensor, _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
   ) {
     let n = shape.last ?? 1
-    for r in 0..<(count / Swift.max(n, 1)) { body(baseAddress + r * n, output.baseAddress + r * n, n) }
+    forEachRowRange(rows: count / Swift.max(n, 1), elementsPerRow: n) { range in
+      for r in range { body(baseAddress + r * n, output.baseAddress + r * n, n) }
+    }
   }
 
   /// Calls `body` for each row with the row in `self`, `output` and `other`.
@@ -95,8 +98,8 @@ extension Tensor {
       Void
   ) {
     let n = shape.last ?? 1
-    for r in 0..<(count / Swift.max(n, 1)) {
-      body(baseAddress + r * n, output.baseAddress + r * n, other.baseAddress + r * n, n)
+    forEachRowRange(rows: count / Swift.max(n, 1), elementsPerRow: n) { range in
+      for r in range { body(baseAddress + r * n, output.baseAddress + r * n, other.baseAddress + r * n, n) }
     }
   }
 }

@@ -114,6 +114,28 @@ import Testing
     #expect(bce[1] < 1e-6 && bce[2] < 1e-6)  // stable for large logits
   }
 
+  /// A batch large enough to be split over threads gives each row's loss and gradient bit for
+  /// bit as that row alone does (which runs on the calling thread).
+  @Test func crossEntropyOverThreadsEqualsRowByRow() throws {
+    var g = SeededGenerator(seed: 5)
+    let (rows, classes) = (64, 8192)
+    #expect(rows * classes >= parallelRowElements)
+    let logits = Tensor(
+      Tensor.normal([rows, classes], generator: &g).scalars, shape: [rows, classes], requiresGrad: true)
+    let targets = (0..<rows).map { $0 % 7 == 0 ? -100 : ($0 * 131) % classes }
+    let losses = crossEntropy(logits, targets: targets, reduction: .none)
+    losses.sum().backward()
+    let gradient = try #require(logits.grad).scalars
+    for r in 0..<rows {
+      let row = Tensor(
+        Array(logits.scalars[(r * classes)..<((r + 1) * classes)]), shape: [1, classes], requiresGrad: true)
+      let alone = crossEntropy(row, targets: [targets[r]], reduction: .none)
+      alone.sum().backward()
+      #expect(alone.scalars[0] == losses.scalars[r])
+      #expect(try #require(row.grad).scalars == Array(gradient[(r * classes)..<((r + 1) * classes)]))
+    }
+  }
+
   @Test func fusedLossesPassGradientCheck() {
     var g = SeededGenerator(seed: 3)
     let logits = Tensor.normal([4, 5], generator: &g)

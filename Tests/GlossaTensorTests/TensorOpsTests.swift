@@ -1,5 +1,6 @@
 import Foundation
 import GlossaTensor
+import Synchronization
 import Testing
 
 @Suite struct TensorOpsTests {
@@ -200,5 +201,53 @@ import Testing
 
   private func mismatchFree(_ a: Tensor, _ b: Tensor) -> Bool {
     a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) < 1e-4 }
+  }
+}
+
+/// Row ranges split over threads cover every row once, in contiguous parts.
+@Suite struct RowRangeTests {
+  @Test func everyRowIsVisitedOnce() {
+    for threads in 1...5 {
+      for rows in [0, 1, 3, 64, 1000] {
+        for elementsPerRow in [1, parallelRowElements] {
+          let visits = Mutex([Int](repeating: 0, count: rows))
+          let parts = Mutex(0)
+          forEachRowRange(rows: rows, elementsPerRow: elementsPerRow, threads: threads) { range in
+            parts.withLock { $0 += 1 }
+            visits.withLock { for r in range { $0[r] += 1 } }
+          }
+          #expect(visits.withLock { $0 } == [Int](repeating: 1, count: rows))
+          let split = rows > 1 && threads > 1 && elementsPerRow == parallelRowElements
+          #expect(
+            parts.withLock { $0 } == (split ? min(threads, rows) : 1), "\(threads) threads, \(rows) rows")
+        }
+      }
+    }
+  }
+}
+
+/// Softmax and log-softmax over a tensor large enough to be split over threads give each row
+/// bit for bit what that row alone gives (computed on the calling thread), forward and back.
+@Suite struct SoftmaxOverThreadsTests {
+  @Test func rowsEqualEachRowAlone() throws {
+    var g = SeededGenerator(seed: 9)
+    let (rows, classes) = (64, 8192)
+    #expect(rows * classes >= parallelRowElements)
+    let values = Tensor.normal([rows, classes], generator: &g).scalars
+    let upstream = Tensor.normal([rows, classes], generator: &g)
+    for logarithmic in [false, true] {
+      let x = Tensor(values, shape: [rows, classes], requiresGrad: true)
+      let y = logarithmic ? x.logSoftmax() : x.softmax()
+      (y * upstream).sum().backward()
+      let dx = try #require(x.grad).scalars
+      for r in stride(from: 0, to: rows, by: 9) {
+        let span = (r * classes)..<((r + 1) * classes)
+        let row = Tensor(Array(values[span]), shape: [1, classes], requiresGrad: true)
+        let alone = logarithmic ? row.logSoftmax() : row.softmax()
+        (alone * Tensor(Array(upstream.scalars[span]), shape: [1, classes])).sum().backward()
+        #expect(alone.scalars == Array(y.scalars[span]))
+        #expect(try #require(row.grad).scalars == Array(dx[span]))
+      }
+    }
   }
 }
