@@ -58,7 +58,8 @@ extension KeyedVectors {
       case .binary:
         out.append(UInt8(ascii: " "))
         // Little-endian float32s, a row at a time.
-        row.map(\.bitPattern.littleEndian).withUnsafeBytes { out.append(contentsOf: $0) }
+        // (A closure, not a key path: a composed key path is looked up at run time per value.)
+        row.map { $0.bitPattern.littleEndian }.withUnsafeBytes { out.append(contentsOf: $0) }
       case .text, .glove:
         for value in row { out.append(contentsOf: " \(value)".utf8) }
       }

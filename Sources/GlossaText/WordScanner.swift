@@ -17,32 +17,34 @@ public struct WordScanner: Sendable {
   /// Calls `body` with the bytes of each word of `bytes` (valid UTF-8), in order. The buffer
   /// is only valid during the call.
   public func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-    guard !bytes.isEmpty else { return }
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: lowercase ? bytes.count : 0) { scratch in
-      forEachRun(in: bytes, ascii: RegexWordTokenizer.ascii, where: RegexWordTokenizer.isWordCharacter) {
-        range, scalars, onlyASCII in
-        guard scalars.count >= minimumLength else { return }
-        emit(UnsafeBufferPointer(rebasing: bytes[range]), onlyASCII: onlyASCII, scratch, body)
-      }
+    forEachRun(in: bytes, ascii: RegexWordTokenizer.ascii, where: RegexWordTokenizer.isWordCharacter) {
+      range, scalars, onlyASCII in
+      guard scalars.count >= minimumLength else { return }
+      emit(UnsafeBufferPointer(rebasing: bytes[range]), onlyASCII: onlyASCII, body)
     }
   }
 
-  /// Hands `word` to `body`, lowercased if asked: ASCII on the fly, other scalars through
-  /// `String` (full Unicode case mapping).
+  /// Hands `word` to `body`, lowercased if asked: ASCII on the fly (a word of up to 64 bytes
+  /// in a buffer on the stack), other scalars through `String` (full Unicode case mapping).
   @inline(__always)
   private func emit(
-    _ word: UnsafeBufferPointer<UInt8>, onlyASCII: Bool, _ scratch: UnsafeMutableBufferPointer<UInt8>,
-    _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    _ word: UnsafeBufferPointer<UInt8>, onlyASCII: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void
   ) {
     guard lowercase else { return body(word) }
     guard onlyASCII else {
       var lowered = String(decoding: word, as: UTF8.self).lowercased()
       return lowered.withUTF8 { body($0) }
     }
-    for k in 0..<word.count {
-      let b = word[k]
-      scratch[k] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+    guard word.count <= 64 else { return Array(word).map(Self.lowered).withUnsafeBufferPointer(body) }
+    var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &block) { raw in
+      let lowered = raw.bindMemory(to: UInt8.self)
+      for k in 0..<word.count { lowered[k] = Self.lowered(word[k]) }
+      body(UnsafeBufferPointer(rebasing: lowered[..<word.count]))
     }
-    body(UnsafeBufferPointer(rebasing: scratch[0..<word.count]))
   }
+
+  /// An ASCII byte lowercased.
+  @inline(__always)
+  private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }

@@ -17,6 +17,18 @@ import Testing
     #expect(words(text, WordScanner()) == RegexWordTokenizer().words(text))
   }
 
+  /// ASCII words are lowercased in a 64-byte vector, longer ones byte by byte: every length
+  /// from 1 to 130, every ASCII word character, against `String.lowercased()`.
+  @Test func lowercasesASCIIWordsOfAnyLength() {
+    let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@[`{")
+      .filter { RegexWordTokenizer.isWordCharacter($0.unicodeScalars.first!) }
+    for length in 1...130 {
+      let word = String((0..<length).map { characters[($0 * 7 + length) % characters.count] })
+      let text = "Hi \(word), BYE"
+      #expect(words(text, WordScanner(lowercase: true)) == ["hi", word.lowercased(), "bye"])
+    }
+  }
+
   @Test func lowercasesASCIIAndOtherScalars() {
     #expect(
       words("The ÉCOLE and İstanbul", WordScanner(lowercase: true)) == ["the", "école", "and", "i̇stanbul"])
