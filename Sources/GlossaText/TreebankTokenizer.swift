@@ -200,7 +200,7 @@ public struct TreebankTokenizer: WordTokenizer {
         var utf8 = text
         let mayMatch = utf8.withUTF8 { bytes in
           if rule.caseInsensitive && lowered == nil {
-            lowered = .some(isASCII(bytes) ? bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : nil)
+            lowered = .some(isASCII(bytes) ? bytes.map(asciiLowercase) : nil)
           }
           return rule.mayMatch(bytes, lowered: rule.caseInsensitive ? lowered! : nil)
         }

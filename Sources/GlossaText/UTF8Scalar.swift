@@ -18,6 +18,10 @@ func utf8Scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: Unic
   bytes[i] < 0x80 ? (Unicode.Scalar(bytes[i]), 1) : multiByteScalar(bytes, at: i)
 }
 
+/// An ASCII byte lowercased (A–Z to a–z; every other byte as it is).
+@inline(__always)
+func asciiLowercase(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
 /// A class of ASCII bytes for the run scanners: a table by byte, and the same class as at most
 /// four ranges of bytes, against which 16 bytes are tested at once.
 struct ASCIIClass: Sendable {

@@ -42,15 +42,18 @@ public final class WordCounter {
   }
 
   /// The words of `texts` with their counts, in order of first appearance, counted on
-  /// `threads` threads: each text is cut at line ends into one run of lines per thread, each
-  /// counted apart, and the counts merged in order (a word first seen in a later part comes
-  /// after every word of the earlier ones).
-  static func count(_ texts: [String], threads: Int) -> [(word: String, count: Int)] {
+  /// `threads` threads: a text of at least `partBytes` bytes per thread is cut at line ends
+  /// into one run of lines per thread, each counted apart, and the counts merged in order (a
+  /// word first seen in a later part comes after every word of the earlier ones); a shorter
+  /// text is counted on the calling thread, where a counter of its own would cost more than
+  /// it saves.
+  static func count(_ texts: [String], threads: Int, partBytes: Int = 1 << 20) -> [(word: String, count: Int)]
+  {
     let merged = WordCounter()
     var texts = texts
     for t in texts.indices {
       texts[t].withUTF8 { bytes in
-        let parts = lineAlignedParts(bytes, max(1, threads))
+        let parts = lineAlignedParts(bytes, max(1, min(threads, bytes.count / max(partBytes, 1))))
         guard parts.count > 1 else { return merged.add(bytes) }
         let counters = parts.map { _ in WordCounter() }
         nonisolated(unsafe) let (bytes, partCounters) = (bytes, counters)

@@ -35,16 +35,12 @@ public struct WordScanner: Sendable {
       var lowered = String(decoding: word, as: UTF8.self).lowercased()
       return lowered.withUTF8 { body($0) }
     }
-    guard word.count <= 64 else { return Array(word).map(Self.lowered).withUnsafeBufferPointer(body) }
+    guard word.count <= 64 else { return Array(word).map(asciiLowercase).withUnsafeBufferPointer(body) }
     var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     withUnsafeMutableBytes(of: &block) { raw in
       let lowered = raw.bindMemory(to: UInt8.self)
-      for k in 0..<word.count { lowered[k] = Self.lowered(word[k]) }
+      for k in 0..<word.count { lowered[k] = asciiLowercase(word[k]) }
       body(UnsafeBufferPointer(rebasing: lowered[..<word.count]))
     }
   }
-
-  /// An ASCII byte lowercased.
-  @inline(__always)
-  private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }

@@ -25,10 +25,13 @@ import Testing
     }
     let texts = [lines[..<250].joined(separator: "\n"), lines[250...].joined(separator: "\n"), "", "x"]
     let expected = counted(texts)
-    for threads in 1...4 {
-      let words = WordCounter.count(texts, threads: threads)
-      #expect(words.map(\.word) == expected.map(\.word), "\(threads) threads")
-      #expect(words.map(\.count) == expected.map(\.count), "\(threads) threads")
+    // Parts of any size (split), and of the default 1 MB (these texts are then counted whole).
+    for partBytes in [1, 1 << 20] {
+      for threads in 1...4 {
+        let words = WordCounter.count(texts, threads: threads, partBytes: partBytes)
+        #expect(words.map(\.word) == expected.map(\.word), "\(threads) threads, \(partBytes)-byte parts")
+        #expect(words.map(\.count) == expected.map(\.count), "\(threads) threads, \(partBytes)-byte parts")
+      }
     }
   }
 
