@@ -107,7 +107,7 @@ import Testing
 
   @Test func clippingTamesExplodingGradients() {
     // Large recurrent weights make the gradient explode through time; clipping rescales it.
-    let rnn = RNN(inputSize: 2, hiddenSize: 8, nonlinearity: .rnnReLU, seed: 6)
+    let rnn = RNN(inputSize: 2, hiddenSize: 8, nonlinearity: .relu, seed: 6)
     rnn.stateDict()["weight_hh_l0"]!.withUnsafeMutableBufferPointer { w in
       for i in 0..<w.count { w[i] = i % 9 == 0 ? 1.5 : 0 }  // 1.5 · identity
     }

@@ -11,7 +11,7 @@ import Testing
 
   /// A cell holding the weights of one direction of layer 0 of `network`.
   func cell(of network: RecurrentNetwork, suffix: String = "") throws -> RecurrentCell {
-    let cell = RecurrentCell(kind: network.kind, inputSize: network.inputSize, hiddenSize: network.hiddenSize)
+    let cell = RecurrentCell(unit: network.unit, inputSize: network.inputSize, hiddenSize: network.hiddenSize)
     let state = network.stateDict()
     try cell.loadStateDict([
       "weight_ih": state["weight_ih_l0\(suffix)"]!, "weight_hh": state["weight_hh_l0\(suffix)"]!,
@@ -51,7 +51,9 @@ import Testing
       var c = c2?.slice(axis: 0, range: direction..<(direction + 1)).reshaped([B, H])
       var outputs = [Tensor?](repeating: nil, count: T)
       for t in order {
-        (h, c) = cell(x2.slice(axis: 0, range: t..<(t + 1)).reshaped([B, I]), hidden: h, cell: c)
+        let next = cell.referenceStep(
+          x2.slice(axis: 0, range: t..<(t + 1)).reshaped([B, I]), state: RecurrentState(hidden: h, cell: c))
+        (h, c) = (next.hidden, next.cell)
         outputs[t] = h
       }
       return (outputs.map { $0! }, h, c)
@@ -67,6 +69,52 @@ import Testing
     for (k, (a, b)) in zip(fusedGradients, unrolledGradients).enumerated() {
       #expect(mismatch(Tensor(a), Tensor(b)) == nil, "\(kind) gradient \(k)")
     }
+  }
+
+  /// The one-step API: three steps of the cell's fused step, chained, give the reference
+  /// step's states and gradients, and the network's outputs over the same steps.
+  @Test(arguments: RecurrentKind.allCases)
+  func cellStepsMatchTheReferenceStepAndTheNetwork(_ kind: RecurrentKind) throws {
+    let (T, B, I, H) = (3, 2, 4, 5)
+    let network = RecurrentNetwork(kind: kind, inputSize: I, hiddenSize: H, seed: 21)
+    let cell = try self.cell(of: network)
+    let x = random([T, B, I], seed: 22)
+    let h0 = random([B, H], seed: 23, scale: 0.5)
+    let c0 = kind.hasCellState ? random([B, H], seed: 24, scale: 0.5) : nil
+    let weight = random([B, H], seed: 25)
+    func run(_ step: (Tensor, RecurrentState) -> RecurrentState) -> ([Tensor], [Float]) {
+      let (xs, h, c) = (x.copy(), h0.copy(), c0?.copy())
+      for t in [xs, h] + (c.map { [$0] } ?? []) { t.requiresGrad = true }
+      cell.zeroGrad()
+      var state = RecurrentState(hidden: h, cell: c)
+      var outputs: [Tensor] = []
+      for t in 0..<T {
+        state = step(xs.slice(axis: 0, range: t..<(t + 1)).reshaped([B, I]), state)
+        outputs.append(state.hidden)
+      }
+      let loss =
+        outputs.map { ($0 * weight).sum() }.reduce(Tensor(scalar: 0), +)
+        + (state.cell.map { ($0 * weight).sum() } ?? Tensor(scalar: 0))
+      loss.backward()
+      let gradients = ([xs, h] + (c.map { [$0] } ?? []) + cell.parameters()).flatMap { $0.grad!.scalars }
+      return (outputs, gradients)
+    }
+    let (fused, fusedGradients) = run { cell($0, state: $1) }
+    let (reference, referenceGradients) = run { cell.referenceStep($0, state: $1) }
+    for (a, b) in zip(fused, reference) { #expect(mismatch(a, b) == nil, "\(kind) state") }
+    #expect(mismatch(Tensor(fusedGradients), Tensor(referenceGradients)) == nil, "\(kind) gradients")
+    let whole = withoutGradients {
+      network(x, state: RecurrentState(hidden: h0.reshaped([1, B, H]), cell: c0?.reshaped([1, B, H]))).output
+    }
+    #expect(mismatch(whole, Tensor.stack(fused)) == nil, "\(kind) against the network")
+  }
+
+  @Test func cellHasPyTorchNamesAndShapes() {
+    let cell = RecurrentCell(unit: LSTMUnit(), inputSize: 3, hiddenSize: 4)
+    #expect(cell(Tensor.zeros([2, 3])).hidden.shape == [2, 4])
+    #expect(cell.zeroState(batch: 2).cell?.shape == [2, 4])
+    #expect(cell.namedTensors().map(\.name) == ["weight_ih", "weight_hh", "bias_ih", "bias_hh"])
+    #expect(cell.weightIH.shape == [16, 3])
   }
 
   @Test(arguments: RecurrentKind.allCases)

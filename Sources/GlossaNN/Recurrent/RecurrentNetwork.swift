@@ -54,16 +54,20 @@ public enum DirectionMerge: String, Sendable, CaseIterable {
   case multiply
 }
 
-/// A stack of recurrent layers (vanilla RNN, LSTM or GRU), optionally bidirectional, with
-/// PyTorch's parameter names and layout (`weight_ih_l0`, `bias_hh_l1_reverse`, …) and its
-/// default initialisation U(−1/√H, 1/√H), so a PyTorch state dict loads unchanged.
+/// A stack of recurrent layers of one unit (``RNNUnit``, ``LSTMUnit``, ``GRUUnit``),
+/// optionally bidirectional, with PyTorch's parameter names and layout (`weight_ih_l0`,
+/// `bias_hh_l1_reverse`, …) and its default initialisation U(−1/√H, 1/√H), so a PyTorch
+/// state dict loads unchanged. ``RNN``, ``LSTM`` and ``GRU`` are its three kinds.
 ///
-/// Each layer and direction runs as one fused operation (``RecurrentKernel``); the
-/// network owns the rest: the layout, the stacking with dropout between layers, the
-/// directions and the lengths of a variable-length batch.
+/// Each layer and direction runs over the whole sequence as one fused operation with a
+/// hand-written backpropagation through time (the unit's fused step inside the generic
+/// layer, `RecurrentKernel`); the network owns the rest: the layout, the stacking with
+/// dropout between layers, the directions and the lengths of a variable-length batch.
 public class RecurrentNetwork: Module, ModeDependent {
-  /// The unit.
-  public let kind: RecurrentKind
+  /// The unit every layer is made of.
+  public let unit: any RecurrentUnit
+  /// The unit's name.
+  public var kind: RecurrentKind { unit.kind }
   /// Features per input step.
   public let inputSize: Int
   /// Units per layer and direction.
@@ -84,14 +88,25 @@ public class RecurrentNetwork: Module, ModeDependent {
   public let namedWeights: [(name: String, tensor: Tensor)]
   private let interLayerDropout: Dropout
 
-  /// A recurrent network of the given unit.
-  public init(
+  /// A recurrent network of the named unit.
+  public convenience init(
     kind: RecurrentKind, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
     batchFirst: Bool = false, dropout: Float = 0, merge: DirectionMerge = .concatenate, seed: UInt64 = 0
   ) {
+    self.init(
+      unit: kind.unit, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers,
+      bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout, merge: merge, seed: seed)
+  }
+
+  /// A recurrent network of the given unit.
+  public init(
+    unit: any RecurrentUnit, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
+    batchFirst: Bool = false, dropout: Float = 0, merge: DirectionMerge = .concatenate, seed: UInt64 = 0
+  ) {
+    let kind = unit.kind
     require(inputSize > 0 && hiddenSize > 0 && layers > 0, "\(kind.rawValue): sizes must be positive")
     require(dropout >= 0 && dropout < 1, "\(kind.rawValue): dropout \(dropout) is outside [0, 1)")
-    self.kind = kind
+    self.unit = unit
     self.inputSize = inputSize
     self.hiddenSize = hiddenSize
     self.layers = layers
@@ -101,7 +116,7 @@ public class RecurrentNetwork: Module, ModeDependent {
     self.merge = merge
     var generator = SeededGenerator(seed: seed)
     let bound = 1 / Float(hiddenSize).squareRoot()
-    let gates = kind.gateCount * hiddenSize
+    let gates = unit.gateCount * hiddenSize
     var weights: [(String, Tensor)] = []
     for layer in 0..<layers {
       let layerInput = layer == 0 ? inputSize : hiddenSize * (bidirectional ? 2 : 1)
@@ -133,7 +148,7 @@ public class RecurrentNetwork: Module, ModeDependent {
   /// A zero state for a batch.
   public func zeroState(batch: Int) -> RecurrentState {
     let shape = [layers * directions, batch, hiddenSize]
-    return RecurrentState(hidden: Tensor.zeros(shape), cell: kind.hasCellState ? Tensor.zeros(shape) : nil)
+    return RecurrentState(hidden: Tensor.zeros(shape), cell: unit.hasCellState ? Tensor.zeros(shape) : nil)
   }
 
   /// Runs the network over a batch of sequences.
@@ -163,7 +178,7 @@ public class RecurrentNetwork: Module, ModeDependent {
     for layer in 0..<layers {
       let kernels = (0..<directions).map { direction in
         RecurrentKernel(
-          kind: kind, steps: steps, batch: batch, inputSize: layerInput.shape[2], hidden: hiddenSize,
+          unit: unit, steps: steps, batch: batch, inputSize: layerInput.shape[2], hidden: hiddenSize,
           reverse: direction == 1, active: active)
       }
       let parameters = (0..<directions).map { direction in
@@ -186,7 +201,7 @@ public class RecurrentNetwork: Module, ModeDependent {
       if isTraining && dropout > 0 { layerInput = interLayerDropout(layerInput) }
     }
     let hidden = Tensor.concatenate(finalHidden, axis: 0)
-    let cell = kind.hasCellState ? Tensor.concatenate(finalCell, axis: 0) : nil
+    let cell = unit.hasCellState ? Tensor.concatenate(finalCell, axis: 0) : nil
     return RecurrentOutput(state: RecurrentState(hidden: hidden, cell: cell)) { [last, batchFirst] in
       let output = self.mergeDirections(self.stepOutputs(last, steps: steps))
       return batchFirst ? output.transposed(0, 1) : output
@@ -216,7 +231,7 @@ public class RecurrentNetwork: Module, ModeDependent {
     require(
       state.hidden.shape == expected,
       "\(kind.rawValue): initial hidden state has shape \(state.hidden.shape), expected \(expected)")
-    if kind.hasCellState {
+    if unit.hasCellState {
       require(
         state.cell?.shape == expected,
         "\(kind.rawValue): initial cell state has shape \(state.cell?.shape ?? []), expected \(expected)")
@@ -245,47 +260,5 @@ public class RecurrentNetwork: Module, ModeDependent {
     case .average: return (outputs[0] + outputs[1]) * 0.5
     case .multiply: return outputs[0] * outputs[1]
     }
-  }
-}
-
-/// A vanilla (Elman) RNN, h_t = tanh(W_x x_t + W_h h_{t−1} + b), or with ReLU.
-public final class RNN: RecurrentNetwork {
-  /// A vanilla RNN; `nonlinearity` is `.rnnTanh` (default) or `.rnnReLU`.
-  public init(
-    inputSize: Int, hiddenSize: Int, layers: Int = 1, nonlinearity: RecurrentKind = .rnnTanh,
-    bidirectional: Bool = false, batchFirst: Bool = false, dropout: Float = 0,
-    merge: DirectionMerge = .concatenate, seed: UInt64 = 0
-  ) {
-    require(
-      nonlinearity == .rnnTanh || nonlinearity == .rnnReLU, "RNN: nonlinearity must be rnnTanh or rnnReLU")
-    super.init(
-      kind: nonlinearity, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers,
-      bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout, merge: merge, seed: seed)
-  }
-}
-
-/// Long short-term memory (gates i, f, g, o and a cell state).
-public final class LSTM: RecurrentNetwork {
-  /// An LSTM.
-  public init(
-    inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false, batchFirst: Bool = false,
-    dropout: Float = 0, merge: DirectionMerge = .concatenate, seed: UInt64 = 0
-  ) {
-    super.init(
-      kind: .lstm, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
-      batchFirst: batchFirst, dropout: dropout, merge: merge, seed: seed)
-  }
-}
-
-/// Gated recurrent unit (gates r, z, n).
-public final class GRU: RecurrentNetwork {
-  /// A GRU.
-  public init(
-    inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false, batchFirst: Bool = false,
-    dropout: Float = 0, merge: DirectionMerge = .concatenate, seed: UInt64 = 0
-  ) {
-    super.init(
-      kind: .gru, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
-      batchFirst: batchFirst, dropout: dropout, merge: merge, seed: seed)
   }
 }
