@@ -2,7 +2,7 @@ import GlossaTensor
 
 /// Layers applied one after another; their parameters are named `0.weight`, `1.bias`, …
 /// as in `torch.nn.Sequential`.
-public final class Sequential: Layer {
+public class Sequential: Layer {
   /// The layers, in order.
   public let layers: [any Layer]
 

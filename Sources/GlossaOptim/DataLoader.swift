@@ -1,33 +1,5 @@
 import GlossaTensor
 
-/// The lecture's three kinds of gradient descent, which differ only in how many examples
-/// each update sees.
-public enum GradientDescent: Sendable, Equatable, CustomStringConvertible {
-  /// Batch gradient descent: every update uses the whole dataset (stable, expensive).
-  case batch
-  /// Stochastic gradient descent: every update uses one randomly chosen example (noisy, fast).
-  case stochastic
-  /// Mini-batch gradient descent: every update uses `size` examples.
-  case miniBatch(Int)
-
-  /// The number of examples per update for a dataset of `count` examples.
-  public func batchSize(for count: Int) -> Int {
-    switch self {
-    case .batch: count
-    case .stochastic: 1
-    case .miniBatch(let size): size
-    }
-  }
-
-  public var description: String {
-    switch self {
-    case .batch: "batch"
-    case .stochastic: "stochastic"
-    case .miniBatch(let size): "mini-batch (\(size))"
-    }
-  }
-}
-
 /// Cuts a dataset of inputs and targets (examples along axis 0) into batches, reshuffled
 /// each epoch with a seeded generator.
 public struct DataLoader: Sequence {

@@ -9,8 +9,22 @@ import GlossaTensor
 /// Changes an optimizer's learning rate as training goes on. Call ``step(metric:)`` once per
 /// epoch, after the optimizer's steps.
 public protocol LearningRateSchedule: AnyObject {
-  /// Advances one epoch; `metric` is the validation loss for schedules that watch it.
-  func step(metric: Float?)
+  /// Advances one epoch; `metric` is the validation loss for schedules that watch it (a
+  /// schedule that watches one throws ``LearningRateScheduleError/missingMetric(_:)`` without).
+  func step(metric: Float?) throws
+}
+
+/// Why a schedule could not advance.
+public enum LearningRateScheduleError: Error, Equatable, CustomStringConvertible {
+  /// The schedule watches a metric and was given none.
+  case missingMetric(String)
+
+  public var description: String {
+    switch self {
+    case .missingMetric(let schedule):
+      "\(schedule) watches a validation metric, but step(metric:) was given none (pass the epoch's validation loss)"
+    }
+  }
 }
 
 /// Multiplies the learning rate by `gamma` every `stepSize` epochs (`StepLR`).
@@ -108,8 +122,8 @@ public final class ReduceOnPlateau: LearningRateSchedule {
     self.minimum = minimum
   }
 
-  public func step(metric: Float?) {
-    guard let metric else { fatalError("ReduceOnPlateau: step needs the watched metric") }
+  public func step(metric: Float?) throws {
+    guard let metric else { throw LearningRateScheduleError.missingMetric("ReduceOnPlateau") }
     if metric < best * (1 - threshold) {
       best = metric
       badEpochs = 0

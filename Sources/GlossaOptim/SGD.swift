@@ -13,7 +13,6 @@ public final class SGD: Optimizer {
   /// Whether to use Nesterov momentum.
   public let nesterov: Bool
   private var state: [[Tensor]] = []
-  private var started = false
 
   /// An SGD optimizer over `parameters`.
   public init(
@@ -30,19 +29,16 @@ public final class SGD: Optimizer {
 
   public func step() {
     let (lr, mu, decay, nesterov) = (learningRate, momentum, weightDecay, nesterov)
-    let first = !started
-    started = true
     forEachParameter(state: &state, slots: mu == 0 ? 0 : 1) { w, g, slots in
       guard mu != 0 else {
         for i in 0..<w.count { w[i] -= lr * (g[i] + decay * w[i]) }
         return
       }
+      // v starts at zero, so the first step's v is the first gradient, as PyTorch starts it.
       let v = slots[0]
-      // PyTorch starts the velocity at the first gradient.
-      let keep: Float = first ? 0 : mu
       for i in 0..<w.count {
         let d = g[i] + decay * w[i]
-        v[i] = keep * v[i] + d
+        v[i] = mu * v[i] + d
         w[i] -= lr * (nesterov ? d + mu * v[i] : v[i])
       }
     }

@@ -31,7 +31,7 @@ public struct TrainingHistory: Sendable {
 public func train(
   epochs: Int, loader: DataLoader, optimizer: any Optimizer,
   loss: (_ inputs: Tensor, _ targets: Tensor) -> Tensor,
-  afterEpoch: ((_ epoch: Int, _ meanLoss: Float) -> Void)? = nil
+  afterEpoch: ((_ epoch: Int, _ meanLoss: Float) throws -> Void)? = nil
 ) throws -> TrainingHistory {
   var loader = loader
   var history = TrainingHistory()
@@ -51,7 +51,7 @@ public func train(
     }
     let mean = total / Float(batches.count)
     history.epochLosses.append(mean)
-    afterEpoch?(epoch, mean)
+    try afterEpoch?(epoch, mean)
   }
   return history
 }

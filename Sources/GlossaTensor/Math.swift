@@ -11,4 +11,3 @@
 @inline(__always) func cExp(_ x: Float) -> Float { expf(x) }
 @inline(__always) func cLog(_ x: Float) -> Float { logf(x) }
 @inline(__always) func cTanh(_ x: Float) -> Float { tanhf(x) }
-@inline(__always) func cLog1p(_ x: Float) -> Float { log1pf(x) }

@@ -41,18 +41,6 @@ public struct BPETrainer: Sendable {
     self.specialTokens = specialTokens
   }
 
-  /// Why training could not start.
-  public enum TrainingError: Error, Equatable, CustomStringConvertible {
-    case emptyCorpus
-    case noLimit
-    public var description: String {
-      switch self {
-      case .emptyCorpus: "BPE training: the corpus has no words"
-      case .noLimit: "BPE training: give a number of merges or a vocabulary size"
-      }
-    }
-  }
-
   /// One learned merge, for a walk-through: its number, the pair and how often it occurred.
   public struct Step: Sendable, Equatable {
     /// 1 for the first merge learned.
@@ -81,11 +69,11 @@ public struct BPETrainer: Sendable {
   public func train(wordCounts: [(word: String, count: Int)], onMerge: ((Step) -> Void)? = nil) throws
     -> BPEModel
   {
-    guard merges != nil || vocabularySize != nil else { throw TrainingError.noLimit }
+    guard merges != nil || vocabularySize != nil else { throw TokenizerTrainingError.noLimit }
     var state = PairState(
       wordCounts: wordCounts, endOfWord: endOfWord, initialAlphabet: initialAlphabet,
       continuingPrefix: continuingPrefix)
-    guard state.wordCount > 0 else { throw TrainingError.emptyCorpus }
+    guard state.wordCount > 0 else { throw TokenizerTrainingError.emptyCorpus }
     var learned: [BPEModel.Merge] = []
     let reserved = Set(specialTokens + (unknownToken.map { [$0] } ?? [])).count
     let limit = min(merges ?? .max, (vocabularySize ?? .max) - state.symbols.count - reserved)

@@ -2,8 +2,9 @@ import Foundation
 
 /// Writes trained models as HuggingFace `tokenizer.json` files, with the pipeline their
 /// training used: `.words` (optional lowercase, the `Whitespace` pre-tokenizer), `.byteLevel`
-/// (GPT-2's byte-level pre-tokenizer and decoder) or `.bert` (BERT's normalizer and
-/// pre-tokenizer, the WordPiece decoder). The lecture's separate end-of-word symbol has no
+/// (GPT-2's byte-level pre-tokenizer and decoder), `.bert` (BERT's normalizer and
+/// pre-tokenizer, the WordPiece decoder) or `.metaspace` (sentencepiece's `▁` pre-tokenizer
+/// and decoder, for Unigram). The lecture's separate end-of-word symbol has no
 /// HuggingFace equivalent; it is recorded under `glossa_end_of_word_symbol` in the model.
 public enum TokenizerFile {
   /// The normalizer, pre-tokenizer and decoder around a model.

@@ -1,5 +1,20 @@
 import Foundation
 
+/// Why a tokenizer's training could not start.
+public enum TokenizerTrainingError: Error, Equatable, CustomStringConvertible {
+  /// The corpus holds no words.
+  case emptyCorpus
+  /// Neither a number of merges nor a vocabulary size was given.
+  case noLimit
+
+  public var description: String {
+    switch self {
+    case .emptyCorpus: "tokenizer training: the corpus has no words"
+    case .noLimit: "tokenizer training: give a number of merges or a vocabulary size"
+    }
+  }
+}
+
 /// Trains a tokenizer of any supported kind from corpus texts, with the pipeline that
 /// kind uses: words for BPE and word-level models, GPT-2's byte-level pieces for
 /// byte-level BPE, BERT's normalizer and pieces for WordPiece.
@@ -43,7 +58,7 @@ public struct TokenizerTraining: Sendable {
     -> any TokenizerModel
   {
     let words = countWords(texts)
-    guard !words.isEmpty else { throw BPETrainer.TrainingError.emptyCorpus }
+    guard !words.isEmpty else { throw TokenizerTrainingError.emptyCorpus }
     switch kind {
     case .unigram:
       var trainer = UnigramTrainer(vocabularySize: vocabularySize ?? 8000)

@@ -29,7 +29,7 @@ public struct UnigramTrainer: Sendable {
 
   /// Trains on distinct words with counts (words as Metaspace pieces, e.g. "▁the").
   public func train(wordCounts: [(word: String, count: Int)]) throws -> UnigramModel {
-    guard !wordCounts.isEmpty else { throw BPETrainer.TrainingError.emptyCorpus }
+    guard !wordCounts.isEmpty else { throw TokenizerTrainingError.emptyCorpus }
     let words = wordCounts.map { Array($0.word) }
     let weights = wordCounts.map { Double($0.count) }
     // Seed: every character (never pruned) and the most frequent longer substrings.

@@ -45,14 +45,14 @@ struct Demo: ParsableCommand {
   func neuron() {
     heading("A neuron: z = Σ w_i·x_i + b, then an activation")
     let x = Tensor([0.5, -1.0, 2.0])
-    let w = Tensor([0.4, 0.3, -0.2])
-    let z = (x * w).sum().item + 0.1
-    print("inputs x = \(x.scalars), weights w = \(w.scalars), bias b = 0.1")
-    print("weighted sum z = \(format(z))")
-    let zt = Tensor([z])
-    print(
-      "sigmoid(z) = \(format(zt.sigmoid().item))   ReLU(z) = \(format(zt.relu().item))   tanh(z) = \(format(zt.tanh().item))"
-    )
+    let neuron = Neuron(weights: [0.4, 0.3, -0.2], bias: 0.1)
+    print("inputs x = \(x.scalars), weights w = \(neuron.weight.scalars), bias b = 0.1")
+    print("weighted sum z = \(format(neuron.weightedSum(x).item))")
+    let outputs = [Activation.Kind.sigmoid, .relu, .tanh].map { kind in
+      let output = Neuron(weights: neuron.weight.scalars, bias: 0.1, activation: kind)(x).item
+      return "\(kind == .relu ? "ReLU" : kind.rawValue)(z) = \(format(output))"
+    }
+    print(outputs.joined(separator: "   "))
     print("softmax([2, 1, 0.1]) = \(Tensor([2, 1, 0.1]).softmax().scalars.map { format($0) })")
   }
 
@@ -61,7 +61,7 @@ struct Demo: ParsableCommand {
     heading("Forward propagation, loss and backpropagation: a 2-layer network learns XOR")
     let x = Tensor(rows: [[0, 0], [0, 1], [1, 0], [1, 1]])
     let y = Tensor(rows: [[0], [1], [1], [0]])
-    let model = Sequential(Linear(2, 8, seed: seed + 11), Activation(.tanh), Linear(8, 1, seed: seed + 12))
+    let model = MLP([2, 8, 1], activation: .tanh, seed: seed + 11)
     let optimizer = Adam(model.parameters(), learningRate: 0.05)
     let loader = DataLoader(inputs: x, targets: y, descent: .batch, shuffle: false)
     _ = try train(epochs: 500, loader: loader, optimizer: optimizer) { x, y in
@@ -84,7 +84,7 @@ struct Demo: ParsableCommand {
     let x = Tensor.linspace(-.pi, .pi, count: 128).reshaped([128, 1])
     let y = Tensor(x.scalars.map { sinf($0) }, shape: [128, 1])
     for kind in [Activation.Kind.tanh, .identity] {
-      let model = Sequential(Linear(1, 32, seed: seed + 5), Activation(kind), Linear(32, 1, seed: seed + 6))
+      let model = MLP([1, 32, 1], activation: kind, seed: seed + 5)
       let optimizer = Adam(model.parameters(), learningRate: 0.01)
       let schedule = StepSchedule(optimizer, stepSize: 1000, gamma: 0.3)
       let loader = DataLoader(inputs: x, targets: y, descent: .batch, shuffle: false)

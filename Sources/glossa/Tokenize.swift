@@ -124,7 +124,7 @@ struct TokenizerCommand: ParsableCommand {
 
   struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Learn a BPE tokenizer from text files and write it as tokenizer.json.",
+      abstract: "Train a BPE, byte-level BPE, WordPiece, Unigram or word-level tokenizer on text files.",
       discussion: """
         Words are runs of word characters or of other symbols (HuggingFace's Whitespace
         pre-tokenizer, \\w+|[^\\w\\s]+). Each is split into characters plus an end-of-word

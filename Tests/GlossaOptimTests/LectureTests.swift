@@ -7,8 +7,8 @@ import Testing
 /// The lecture's claims about neural networks, as experiments that must come out as it says.
 @Suite struct LectureTests {
   /// A one-hidden-layer network 1 → hidden → 1 (or 2 → hidden → 1) with the given activation.
-  func network(inputs: Int, hidden: Int, activation: Activation.Kind, seed: UInt64) -> Sequential {
-    Sequential(Linear(inputs, hidden, seed: seed), Activation(activation), Linear(hidden, 1, seed: seed + 1))
+  func network(inputs: Int, hidden: Int, activation: Activation.Kind, seed: UInt64) -> MLP {
+    MLP([inputs, hidden, 1], activation: activation, seed: seed)
   }
 
   @Test func aTwoLayerNetworkLearnsXOR() throws {

@@ -32,7 +32,7 @@ import Testing
     #expect(w.grad?.scalars == [0.3, 0.4, 0])  // below the limit: unchanged
   }
 
-  @Test func schedulesChangeTheLearningRate() {
+  @Test func schedulesChangeTheLearningRate() throws {
     let w = Tensor([0], requiresGrad: true)
     let sgd = SGD([w], learningRate: 1)
     let step = StepSchedule(sgd, stepSize: 2, gamma: 0.5)
@@ -60,8 +60,11 @@ import Testing
 
     let plateau = SGD([w], learningRate: 1)
     let reduce = ReduceOnPlateau(plateau, factor: 0.5, patience: 1)
-    for loss: Float in [3, 2, 2, 2] { reduce.step(metric: loss) }
+    for loss: Float in [3, 2, 2, 2] { try reduce.step(metric: loss) }
     #expect(plateau.learningRate == 0.5)  // two epochs without improvement > patience 1
+    #expect(throws: LearningRateScheduleError.missingMetric("ReduceOnPlateau")) {
+      try reduce.step(metric: nil)
+    }
   }
 
   @Test func dataLoaderBatchSizesFollowTheDescentKind() {

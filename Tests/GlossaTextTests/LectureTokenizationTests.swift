@@ -76,8 +76,8 @@ import Testing
       words: WhitespaceTokenizer().words(corpus))
     #expect(special.tokens.prefix(3) == ["[UNK]", "[PAD]", "l"])
     #expect(special.merges.count == 1 && special.vocabularySize == 14)
-    #expect(throws: BPETrainer.TrainingError.emptyCorpus) { try BPETrainer(merges: 3).train(words: []) }
-    #expect(throws: BPETrainer.TrainingError.noLimit) { try BPETrainer().train(words: ["a"]) }
+    #expect(throws: TokenizerTrainingError.emptyCorpus) { try BPETrainer(merges: 3).train(words: []) }
+    #expect(throws: TokenizerTrainingError.noLimit) { try BPETrainer().train(words: ["a"]) }
   }
 
   @Test func huggingFaceStyleSuffixGluesTheMarker() throws {
