@@ -27,9 +27,10 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    .target(name: "CGlossaKernels"),
     .target(
       name: "GlossaTensor",
-      dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+      dependencies: ["CGlossaKernels", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
       swiftSettings: nativeFlags,
       linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
     ),
@@ -39,7 +40,7 @@ let package = Package(
     .target(
       name: "GlossaEmbeddings",
       dependencies: [
-        "GlossaTensor", "GlossaText", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+        "GlossaTensor", "GlossaText", "CGlossaKernels",
       ],
       // Optimised in debug builds too, so tests train on real text in seconds, not minutes.
       swiftSettings: nativeFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),

@@ -1,16 +1,13 @@
+import CGlossaKernels
 import Foundation
 
 #if canImport(Glibc)
   import Glibc
 #endif
-#if canImport(CBLAS)
-  import CBLAS
-#endif
 
-/// The inner loops of embedding training over raw rows: a dot product and y += a·x. Where the
-/// C shim is available they run its kernels (AVX2 and FMA when the processor has them, chosen
-/// at run time, so the build stays portable); elsewhere, Swift's 16-wide SIMD with a scalar
-/// tail.
+/// The inner loops of embedding training over raw rows: a dot product and y += a·x. On x86
+/// they run CGlossaKernels' C kernels (AVX2 and FMA when the processor has them, chosen at
+/// run time, so the build stays portable); elsewhere, Swift's 16-wide SIMD with a scalar tail.
 enum VectorKernels {
   @inline(__always)
   static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
@@ -25,7 +22,7 @@ enum VectorKernels {
   /// x · y over `n` floats.
   @inline(__always)
   static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-    #if canImport(CBLAS)
+    #if arch(x86_64)
       return glossa_dot(x, y, n)
     #else
       var sum = SIMD16<Float>()
@@ -46,7 +43,7 @@ enum VectorKernels {
   /// y += a · x over `n` floats.
   @inline(__always)
   static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-    #if canImport(CBLAS)
+    #if arch(x86_64)
       glossa_axpy(a, x, y, n)
     #else
       var i = 0
@@ -68,7 +65,7 @@ enum VectorKernels {
     _ g: Float, _ v: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>,
     _ gradient: UnsafeMutablePointer<Float>, _ n: Int
   ) {
-    #if canImport(CBLAS)
+    #if arch(x86_64)
       glossa_output_step(g, v, h, gradient, n)
     #else
       axpy(g, v, gradient, n)
@@ -80,13 +77,11 @@ enum VectorKernels {
   /// rows at random, and waiting for memory is most of its time.
   @inline(__always)
   static func prefetch(_ row: UnsafePointer<Float>, _ n: Int) {
-    #if canImport(CBLAS)
-      var offset = 0
-      while offset < n {
-        glossa_prefetch(row + offset)
-        offset += 16
-      }
-    #endif
+    var offset = 0
+    while offset < n {
+      glossa_prefetch(row + offset)
+      offset += 16
+    }
   }
 
   /// y *= a over `n` floats.

@@ -1,6 +1,4 @@
-#if canImport(CBLAS)
-  import CBLAS
-#endif
+import CGlossaKernels
 
 /// Vectorized exp, tanh and sigmoid over raw `Float` buffers, eight lanes at a time.
 ///
@@ -101,16 +99,12 @@ public enum VectorMath {
   /// The same functions, eight lanes in one AVX2 register with fused multiply-adds, when the
   /// processor has them: a portable build compiles the `SIMD8` code above for SSE (two
   /// registers, separate multiplies and adds), which runs at half that speed. Returns false
-  /// where the caller's own loop must run (no AVX2, or not Linux).
+  /// where the caller's own loop must run (no AVX2, or not x86).
   @inline(__always)
   private static func wideMap(_ pointer: UnsafeMutablePointer<Float>, count: Int, kind: Int32) -> Bool {
-    #if canImport(CBLAS)
-      guard glossa_wide() != 0 else { return false }
-      glossa_map_avx2(pointer, count, kind)
-      return true
-    #else
-      return false
-    #endif
+    guard glossa_wide() != 0 else { return false }
+    glossa_map_avx2(pointer, count, kind)
+    return true
   }
 
   /// The largest of `count` elements.
