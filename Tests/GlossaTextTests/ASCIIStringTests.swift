@@ -4,6 +4,14 @@ import Testing
 
 /// Small strings built from their bytes held to `String(decoding:as:)`.
 @Suite struct ASCIIStringTests {
+  /// The process checks the standard library's small-string layout before building strings
+  /// in it; on 64-bit little-endian platforms the check must pass, or the fast path is off.
+  @Test func theSmallStringLayoutCheckPassesHere() {
+    #if _endian(little) && _pointerBitWidth(_64)
+      #expect(smallStringLayoutHolds)
+    #endif
+  }
+
   @Test func equalsTheDecodedStringForEveryLengthAndPlace() {
     var state: UInt64 = 7
     let bytes = (0..<64).map { _ -> UInt8 in
