@@ -1,4 +1,5 @@
 import Foundation
+import GlossaText
 
 /// The word–word co-occurrence counts X_ij that GloVe fits: within a symmetric window, a
 /// word at distance d from word i adds 1/d to X_ij (and to X_ji). Counted in a hash table
@@ -18,13 +19,13 @@ public struct Cooccurrences: Sendable {
 
   /// Counts the co-occurrences of `vocabulary`'s words in `corpus` within `window`, holding
   /// at most `maximumPairs` distinct pairs in memory at a time.
-  public init(corpus: Corpus, vocabulary: WordVocabulary, window: Int, maximumPairs: Int = 1 << 25) throws {
+  public init(corpus: Corpus, vocabulary: WordCounts, window: Int, maximumPairs: Int = 1 << 25) throws {
     var table = PairTable(capacity: maximumPairs)
     var runs: [URL] = []
     var spillError: (any Error)?
     defer { for run in runs { try? FileManager.default.removeItem(at: run) } }
     for share in try corpus.shares(1) {
-      try corpus.forEachSentence(in: share, vocabulary: vocabulary.table) { words in
+      try corpus.forEachSentence(in: share, vocabulary: vocabulary.vocabulary) { words in
         for i in words.indices {
           for d in 1...window where i - d >= 0 {
             let weight = 1 / Float(d)
@@ -80,57 +81,29 @@ public struct Cooccurrences: Sendable {
   }
 }
 
-/// Open addressing from a (row, column) key to its running sum.
+/// (row, column) keys and their running sums, up to a limit of pairs.
 private struct PairTable {
-  private var keys: [UInt64]
-  private var values: [Float]
-  private var used = 0
+  private var table = IntegerKeyTable<Float>(capacity: 1 << 15, filler: 0)
   private let limit: Int
-  private static let empty = UInt64.max
 
   /// A table that grows as pairs arrive, up to `capacity` pairs.
-  init(capacity: Int) {
-    keys = [UInt64](repeating: Self.empty, count: 1 << 16)
-    values = [Float](repeating: 0, count: 1 << 16)
-    limit = capacity
-  }
+  init(capacity: Int) { limit = capacity }
 
-  private mutating func grow() {
-    let (oldKeys, oldValues) = (keys, values)
-    keys = [UInt64](repeating: Self.empty, count: oldKeys.count * 2)
-    values = [Float](repeating: 0, count: oldKeys.count * 2)
-    used = 0
-    for (key, value) in zip(oldKeys, oldValues) where key != Self.empty { insert(key, value) }
-  }
-
-  var isFull: Bool { used >= limit }
+  var isFull: Bool { table.count >= limit }
 
   @inline(__always)
   mutating func add(_ row: Int32, _ column: Int32, _ value: Float) {
-    if used * 2 >= keys.count { grow() }
-    insert(UInt64(UInt32(bitPattern: row)) << 32 | UInt64(UInt32(bitPattern: column)), value)
-  }
-
-  @inline(__always)
-  private mutating func insert(_ key: UInt64, _ value: Float) {
-    let mask = keys.count - 1
-    var p = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 24) & mask
-    while keys[p] != key && keys[p] != Self.empty { p = (p + 1) & mask }
-    if keys[p] == Self.empty {
-      keys[p] = key
-      used += 1
-    }
-    values[p] += value
+    table.update(pairKey(row, column), initial: 0) { $0 += value }
   }
 
   /// The entries sorted by key.
   func sorted() -> [(UInt64, Float)] {
-    zip(keys, values).filter { $0.0 != Self.empty }.sorted { $0.0 < $1.0 }
+    table.keysAndValues.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
   }
 
   /// Writes the sorted entries to a temporary file, empties the table and returns the file.
   mutating func spill() throws -> URL {
-    var data = Data(capacity: used * 12)
+    var data = Data(capacity: table.count * 12)
     for (key, value) in sorted() {
       withUnsafeBytes(of: key) { data.append(contentsOf: $0) }
       withUnsafeBytes(of: value) { data.append(contentsOf: $0) }
@@ -138,9 +111,7 @@ private struct PairTable {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
       "glossa-cooccur-\(UUID().uuidString)")
     try data.write(to: url)
-    keys = [UInt64](repeating: Self.empty, count: 1 << 16)
-    values = [Float](repeating: 0, count: 1 << 16)
-    used = 0
+    table.removeAll()
     return url
   }
 }

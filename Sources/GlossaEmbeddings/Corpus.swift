@@ -121,7 +121,7 @@ public struct Corpus: Sendable {
   /// are not in the vocabulary are dropped (gensim's order), so a sentence may be empty: it
   /// still counts for the learning-rate schedule.
   func forEachSentence(
-    in share: Share, vocabulary: TermTable, _ body: (UnsafeBufferPointer<Int32>) -> Void
+    in share: Share, vocabulary: Vocabulary, _ body: (UnsafeBufferPointer<Int32>) -> Void
   ) throws {
     let scanner = WordScanner(lowercase: lowercase)
     var sentence = [Int32]()
@@ -134,7 +134,7 @@ public struct Corpus: Sendable {
     }
     try forEachLine(in: share) { line in
       scanner.scan(line) { word in
-        if let id = vocabulary.existingID(word.baseAddress!, count: word.count) { sentence.append(id) }
+        if let id = vocabulary.id(utf8: word) { sentence.append(Int32(truncatingIfNeeded: id)) }
         words += 1
         if words == maximumSentenceLength { finish() }
       }

@@ -60,12 +60,12 @@ public struct FastText: Sendable {
     _ corpus: Corpus, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> FastTextVectors {
     try train(
-      corpus, vocabulary: WordVocabulary(counting: corpus, minimumCount: minimumCount), progress: progress)
+      corpus, vocabulary: WordCounts(counting: corpus, minimumCount: minimumCount), progress: progress)
   }
 
   /// Trains on `corpus` for the words of `vocabulary`.
   public func train(
-    _ corpus: Corpus, vocabulary: WordVocabulary, progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    _ corpus: Corpus, vocabulary: WordCounts, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> FastTextVectors {
     require(
       dimension > 0 && window > 0 && negatives > 0,

@@ -48,7 +48,7 @@ public struct GloVe: Sendable {
   public func train(
     _ corpus: Corpus, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> KeyedVectors {
-    let vocabulary = try WordVocabulary(counting: corpus, minimumCount: minimumCount)
+    let vocabulary = try WordCounts(counting: corpus, minimumCount: minimumCount)
     let counts = try Cooccurrences(
       corpus: corpus, vocabulary: vocabulary, window: window, maximumPairs: maximumPairs)
     return fit(counts, words: vocabulary.words, progress: progress)

@@ -36,7 +36,7 @@ final class PredictionModel: Sendable {
   let units: [Int32]
 
   init(
-    _ settings: Settings, vocabulary: WordVocabulary, inputRows: Int? = nil, unitStart: [Int32] = [],
+    _ settings: Settings, vocabulary: WordCounts, inputRows: Int? = nil, unitStart: [Int32] = [],
     units: [Int32] = []
   ) {
     self.settings = settings

@@ -53,7 +53,7 @@ struct TrainingLoop: Sendable {
   static let defaultIDLimit = 1 << 26
 
   func run(
-    corpus: Corpus, vocabulary: WordVocabulary,
+    corpus: Corpus, vocabulary: WordCounts,
     progress: (@Sendable (TrainingProgress) -> Void)?,
     makeTrainer: @Sendable (_ thread: Int) -> any SentenceTrainer
   ) throws {
@@ -110,7 +110,7 @@ struct TrainingLoop: Sendable {
         }
       }
       do {
-        try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table) { sentence in
+        try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.vocabulary) { sentence in
           if keeping {
             keeping = kept.count + sentence.count <= limit
             if keeping {
@@ -124,7 +124,7 @@ struct TrainingLoop: Sendable {
         }
         for _ in 1..<epochs {
           guard keeping else {
-            try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.table, train)
+            try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.vocabulary, train)
             continue
           }
           kept.withUnsafeBufferPointer { ids in

@@ -78,12 +78,12 @@ public struct Word2Vec: Sendable {
     _ corpus: Corpus, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> KeyedVectors {
     try train(
-      corpus, vocabulary: WordVocabulary(counting: corpus, minimumCount: minimumCount), progress: progress)
+      corpus, vocabulary: WordCounts(counting: corpus, minimumCount: minimumCount), progress: progress)
   }
 
   /// Trains on `corpus` for the words of `vocabulary`.
   public func train(
-    _ corpus: Corpus, vocabulary: WordVocabulary, progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    _ corpus: Corpus, vocabulary: WordCounts, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> KeyedVectors {
     require(dimension > 0 && window > 0, "Word2Vec: dimension and window must be positive")
     var negatives = 0

@@ -41,7 +41,7 @@ public struct BPEModel: TokenizerModel {
   }
 
   /// Token ↔ id.
-  public let table: TokenTable
+  public let vocabulary: Vocabulary
   /// The merges in learned order.
   public let merges: [Merge]
   /// The end-of-word convention.
@@ -51,28 +51,29 @@ public struct BPEModel: TokenizerModel {
   /// Each merge by the ids of its two symbols: its rank (the earliest, if learned twice) and
   /// the id of its result. Merges of symbols outside the vocabulary are left out, as
   /// HuggingFace refuses them.
-  private let pairs: MergeTable
+  private let pairs: IntegerKeyTable<MergeRule>
   private let unknownID: Int32?
   /// The id of each ASCII character as a symbol of its own (−1: not in the vocabulary).
   private let asciiIDs: [Int32]
 
   /// A model from its vocabulary (token → id) and merges.
   public init(vocabulary: [String: Int], merges: [Merge], endOfWord: EndOfWord, unknownToken: String?) {
-    let table = TokenTable(vocabulary)
-    self.table = table
+    let table = Vocabulary(ids: vocabulary, unknownToken: unknownToken)
+    self.vocabulary = table
     self.merges = merges
     self.endOfWord = endOfWord
     self.unknownToken = unknownToken
-    unknownID = unknownToken.flatMap { table.ids[$0] }.map(Int32.init)
-    var pairs = MergeTable(capacity: merges.count)
+    unknownID = table.unknownID.map(Int32.init)
+    var pairs = IntegerKeyTable(capacity: merges.count, filler: MergeRule(rank: -1, result: 0))
     for (rank, merge) in merges.enumerated() {
-      guard let left = table.ids[merge.left], let right = table.ids[merge.right],
-        let result = table.ids[merge.result]
+      guard let left = table.id(of: merge.left), let right = table.id(of: merge.right),
+        let result = table.id(of: merge.result)
       else { continue }
-      pairs.insertIfAbsent(Int32(left), Int32(right), rank: Int32(rank), result: Int32(result))
+      pairs.insertIfAbsent(
+        pairKey(Int32(left), Int32(right)), MergeRule(rank: Int32(rank), result: Int32(result)))
     }
     self.pairs = pairs
-    asciiIDs = (0..<128).map { table.ids[String(UnicodeScalar(UInt8($0)))].map(Int32.init) ?? -1 }
+    asciiIDs = (0..<128).map { table.id(of: String(UnicodeScalar(UInt8($0)))).map(Int32.init) ?? -1 }
   }
 
   /// A model whose ids are the positions of `symbols`, with the unknown token (if any)
@@ -86,14 +87,14 @@ public struct BPEModel: TokenizerModel {
   }
 
   /// The tokens by id.
-  public var tokens: [String] { (0..<table.tokens.count).compactMap { table.tokens[$0] } }
+  public var tokens: [String] { vocabulary.tokens }
 
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
     withUnsafeTemporaryAllocation(of: Symbol.self, capacity: piece.count + 1) { symbols in
       let count = merge(symbols, count: initialSymbols(of: piece, into: symbols))
       return symbols[..<count].map { symbol in
         ModelToken(
-          id: Int(symbol.id), text: table.token(Int(symbol.id)) ?? "",
+          id: Int(symbol.id), text: vocabulary.token(for: Int(symbol.id)) ?? "",
           range: Int(symbol.start)..<Int(symbol.end))
       }
     }
@@ -124,16 +125,16 @@ public struct BPEModel: TokenizerModel {
     }
     for (offset, scalar) in piece.enumerated() {
       if case .suffix(let suffix) = endOfWord, offset == piece.count - 1 {
-        add(table.ids[String(scalar) + suffix].map(Int32.init), offset)
+        add(vocabulary.id(of: String(scalar) + suffix).map(Int32.init), offset)
       } else if scalar.isASCII {
         let id = asciiIDs[Int(scalar.value)]
         add(id >= 0 ? id : nil, offset)
       } else {
-        add(table.ids[String(scalar)].map(Int32.init), offset)
+        add(vocabulary.id(of: String(scalar)).map(Int32.init), offset)
       }
     }
     if case .symbol(let marker) = endOfWord {
-      add(table.ids[marker].map(Int32.init), piece.count, length: 0)
+      add(vocabulary.id(of: marker).map(Int32.init), piece.count, length: 0)
     }
     return count
   }
@@ -144,8 +145,8 @@ public struct BPEModel: TokenizerModel {
   private func merge(_ symbols: UnsafeMutableBufferPointer<Symbol>, count: Int) -> Int {
     var count = count
     func lookUp(_ i: Int) {
-      (symbols[i].rank, symbols[i].result) =
-        i + 1 < count ? pairs.merge(symbols[i].id, symbols[i + 1].id) ?? (.max, 0) : (.max, 0)
+      let rule = i + 1 < count ? pairs.value(of: pairKey(symbols[i].id, symbols[i + 1].id)) : nil
+      (symbols[i].rank, symbols[i].result) = rule.map { ($0.rank, $0.result) } ?? (.max, 0)
     }
     for i in 0..<count { lookUp(i) }
     while true {
@@ -174,10 +175,6 @@ public struct BPEModel: TokenizerModel {
     }
   }
 
-  public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.token(id) }
-  public var vocabularySize: Int { table.ids.count }
-
   /// The subword tokens of one word.
   public func encode(word: String) -> [String] { tokenize(Array(word.unicodeScalars)).map(\.text) }
 
@@ -187,55 +184,9 @@ public struct BPEModel: TokenizerModel {
   }
 }
 
-/// Merge rules by the ids of their two symbols, in one open-addressing array whose entries
-/// hold the key, the rank and the result together: a lookup touches one cache line, which
-/// matters because encoding a new word looks up every adjacent pair.
-struct MergeTable: Sendable {
-  private struct Entry {
-    var key: UInt64
-    var rank: Int32  // −1: empty
-    var result: Int32
-  }
-  private var entries: [Entry]
-
-  init(capacity: Int) {
-    var size = 16
-    while size < capacity * 2 { size <<= 1 }
-    entries = [Entry](repeating: Entry(key: 0, rank: -1, result: 0), count: size)
-  }
-
-  @inline(__always)
-  private static func key(_ left: Int32, _ right: Int32) -> UInt64 {
-    UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
-  }
-
-  @inline(__always)
-  private func position(_ key: UInt64) -> Int {
-    probeStart(key, mask: entries.count - 1)
-  }
-
-  /// The rank and result of merging `left` with `right`, or nil.
-  @inline(__always)
-  func merge(_ left: Int32, _ right: Int32) -> (rank: Int32, result: Int32)? {
-    let key = Self.key(left, right)
-    return entries.withUnsafeBufferPointer { entries in
-      var p = position(key)
-      while entries[p].rank >= 0 {
-        if entries[p].key == key { return (entries[p].rank, entries[p].result) }
-        p = (p + 1) & (entries.count - 1)
-      }
-      return nil
-    }
-  }
-
-  /// Adds a merge unless the pair already has one (the earlier rank wins).
-  mutating func insertIfAbsent(_ left: Int32, _ right: Int32, rank: Int32, result: Int32) {
-    let key = Self.key(left, right)
-    var p = position(key)
-    while entries[p].rank >= 0 {
-      if entries[p].key == key { return }
-      p = (p + 1) & (entries.count - 1)
-    }
-    entries[p] = Entry(key: key, rank: rank, result: result)
-  }
+/// A merge rule as the encoder looks it up by the ids of its two symbols: its rank and the
+/// id of its result, kept beside the key in one table entry.
+struct MergeRule: BitwiseCopyable, Sendable {
+  var rank: Int32
+  var result: Int32
 }

@@ -99,7 +99,7 @@ public struct BPETrainer: Sendable {
 struct PairState {
   struct Pair: Hashable {
     let left: Int32, right: Int32
-    var key: UInt64 { UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right)) }
+    var key: UInt64 { pairKey(left, right) }
   }
 
   /// Symbol strings by id.
@@ -120,7 +120,7 @@ struct PairState {
   /// The number of unique words.
   var wordCount: Int { wordStart.count }
   /// Every pair ever seen gets a slot; these arrays are indexed by slot.
-  var slots = FlatHashTable(capacity: 1 << 16)
+  var slots = IntegerKeyTable<Int32>(capacity: 1 << 16, filler: -1)
   var pairs: [Pair] = []
   var pairCounts: [Int] = []
   /// The earliest (word, character) at which each pair has been seen.
@@ -181,8 +181,8 @@ struct PairState {
   /// The slot of `pair`, created if new.
   @inline(__always)
   mutating func slot(_ pair: Pair) -> Int {
-    if let slot = slots.slot(of: pair.key) { return Int(slot) }
-    slots.insert(pair.key)
+    if let slot = slots.value(of: pair.key) { return Int(slot) }
+    slots.insertIfAbsent(pair.key, Int32(pairs.count))
     pairs.append(pair)
     pairCounts.append(0)
     firstSeen.append(.max)

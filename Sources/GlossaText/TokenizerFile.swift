@@ -23,7 +23,7 @@ public enum TokenizerFile {
       modelJSON = [
         "type": "BPE", "dropout": NSNull(), "unk_token": bpe.unknownToken ?? NSNull(),
         "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,
-        "byte_fallback": false, "ignore_merges": false, "vocab": bpe.table.ids,
+        "byte_fallback": false, "ignore_merges": false, "vocab": bpe.vocabulary.ids,
         "merges": bpe.merges.map { [$0.left, $0.right] },
       ]
       switch bpe.endOfWord {
@@ -36,7 +36,7 @@ public enum TokenizerFile {
     case let wordPiece as WordPieceModel:
       unknown = wordPiece.unknownToken
       modelJSON = [
-        "type": "WordPiece", "unk_token": wordPiece.unknownToken, "vocab": wordPiece.table.ids,
+        "type": "WordPiece", "unk_token": wordPiece.unknownToken, "vocab": wordPiece.vocabulary.ids,
         "continuing_subword_prefix": wordPiece.continuingPrefix,
         "max_input_chars_per_word": wordPiece.maximumCharacters,
       ]
@@ -49,7 +49,9 @@ public enum TokenizerFile {
       ]
     case let wordLevel as WordLevelModel:
       unknown = wordLevel.unknownToken
-      modelJSON = ["type": "WordLevel", "vocab": wordLevel.table.ids, "unk_token": wordLevel.unknownToken]
+      modelJSON = [
+        "type": "WordLevel", "vocab": wordLevel.vocabulary.ids, "unk_token": wordLevel.unknownToken,
+      ]
     default:
       throw TokenizerFileError(file: "", path: "model", reason: "\(type(of: model)) cannot be written yet")
     }

@@ -19,32 +19,14 @@ public protocol TokenizerModel: Sendable {
   func token(for id: Int) -> String?
   /// The number of tokens.
   var vocabularySize: Int { get }
+  /// The model's tokens and their ids.
+  var vocabulary: Vocabulary { get }
 }
 
-/// A token ↔ id table that models share.
-public struct TokenTable: Sendable {
-  /// Token → id.
-  public let ids: [String: Int]
-  /// Id → token.
-  public let tokens: [Int: String]
-  /// The same as an array indexed by id, for lookups without hashing (nil for an id no
-  /// token has); empty when the ids are too sparse for an array.
-  private let byID: [String?]
-  public init(_ ids: [String: Int]) {
-    self.ids = ids
-    let tokens = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
-    self.tokens = tokens
-    let size = (tokens.keys.max() ?? -1) + 1
-    var byID = [String?](repeating: nil, count: size <= 4 * tokens.count + 1024 ? size : 0)
-    for (id, token) in tokens where id >= 0 && id < byID.count { byID[id] = token }
-    self.byID = byID
-  }
-
-  /// The token with this id.
-  @inline(__always)
-  public func token(_ id: Int) -> String? {
-    byID.isEmpty ? tokens[id] : (id >= 0 && id < byID.count ? byID[id] : nil)
-  }
+extension TokenizerModel {
+  public func id(of token: String) -> Int? { vocabulary.id(of: token) }
+  public func token(for id: Int) -> String? { vocabulary.token(for: id) }
+  public var vocabularySize: Int { vocabulary.count }
 }
 
 func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
@@ -55,30 +37,26 @@ func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
 
 /// Whole pieces looked up in a vocabulary; unknown ones become the unknown token.
 public struct WordLevelModel: TokenizerModel {
-  /// The vocabulary.
-  public let table: TokenTable
+  public let vocabulary: Vocabulary
   /// What pieces outside the vocabulary become.
   public let unknownToken: String
   public init(vocabulary: [String: Int], unknownToken: String) {
-    table = TokenTable(vocabulary)
+    self.vocabulary = Vocabulary(ids: vocabulary, unknownToken: unknownToken)
     self.unknownToken = unknownToken
   }
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
     let text = string(piece)
-    if let id = table.ids[text] { return [ModelToken(id: id, text: text, range: 0..<piece.count)] }
-    guard let unknown = table.ids[unknownToken] else { return [] }
+    if let id = vocabulary.id(of: text) { return [ModelToken(id: id, text: text, range: 0..<piece.count)] }
+    guard let unknown = vocabulary.unknownID else { return [] }
     return [ModelToken(id: unknown, text: unknownToken, range: 0..<piece.count)]
   }
-  public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.token(id) }
-  public var vocabularySize: Int { table.ids.count }
 }
 
 /// WordPiece (BERT): the longest vocabulary entry from the start of the word, then the
 /// longest `##`-continuation from where it ended, and so on; a word that cannot be covered,
 /// or is longer than `maximumCharacters`, is one unknown token.
 public struct WordPieceModel: TokenizerModel {
-  public let table: TokenTable
+  public let vocabulary: Vocabulary
   public let unknownToken: String
   /// The prefix of tokens that continue a word (`##`).
   public let continuingPrefix: String
@@ -88,14 +66,14 @@ public struct WordPieceModel: TokenizerModel {
     vocabulary: [String: Int], unknownToken: String, continuingPrefix: String = "##",
     maximumCharacters: Int = 100
   ) {
-    table = TokenTable(vocabulary)
+    self.vocabulary = Vocabulary(ids: vocabulary, unknownToken: unknownToken)
     self.unknownToken = unknownToken
     self.continuingPrefix = continuingPrefix
     self.maximumCharacters = maximumCharacters
   }
 
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
-    let unknown = [ModelToken(id: table.ids[unknownToken] ?? 0, text: unknownToken, range: 0..<piece.count)]
+    let unknown = [ModelToken(id: vocabulary.unknownID ?? 0, text: unknownToken, range: 0..<piece.count)]
     guard piece.count <= maximumCharacters else { return unknown }
     var tokens: [ModelToken] = []
     var start = 0
@@ -104,7 +82,7 @@ public struct WordPieceModel: TokenizerModel {
       var found: ModelToken? = nil
       while end > start {
         let candidate = (start > 0 ? continuingPrefix : "") + string(piece[start..<end])
-        if let id = table.ids[candidate] {
+        if let id = vocabulary.id(of: candidate) {
           found = ModelToken(id: id, text: candidate, range: start..<end)
           break
         }
@@ -116,9 +94,6 @@ public struct WordPieceModel: TokenizerModel {
     }
     return tokens
   }
-  public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.token(id) }
-  public var vocabularySize: Int { table.ids.count }
 }
 
 /// The Unigram language model (SentencePiece): every piece has a log-probability, and a
@@ -130,15 +105,14 @@ public struct UnigramModel: TokenizerModel {
   public let pieces: [(String, Double)]
   /// The id of the unknown token.
   public let unknownID: Int
-  let table: TokenTable
+  public let vocabulary: Vocabulary
   let unknownScore: Double
   let longest: Int
 
   public init(pieces: [(String, Double)], unknownID: Int) {
     self.pieces = pieces
     self.unknownID = unknownID
-    table = TokenTable(
-      Dictionary(pieces.enumerated().map { ($0.element.0, $0.offset) }, uniquingKeysWith: min))
+    vocabulary = Vocabulary(pieces.map(\.0), unknownToken: nil)
     unknownScore = (pieces.map(\.1).min() ?? 0) - 10
     longest = pieces.map { $0.0.unicodeScalars.count }.max() ?? 1
   }
@@ -152,7 +126,7 @@ public struct UnigramModel: TokenizerModel {
     for start in 0..<n where best[start].score > -.infinity {
       var matched = false
       for end in (start + 1)...min(n, start + longest) {
-        guard let id = table.ids[string(piece[start..<end])] else { continue }
+        guard let id = vocabulary.id(of: string(piece[start..<end])) else { continue }
         if end == start + 1 { matched = true }
         let score = best[start].score + pieces[id].1
         if score > best[end].score { best[end] = (score, start, id) }
@@ -178,7 +152,5 @@ public struct UnigramModel: TokenizerModel {
     }
     return tokens.reversed()
   }
-  public func id(of token: String) -> Int? { table.ids[token] }
-  public func token(for id: Int) -> String? { table.token(id) }
   public var vocabularySize: Int { pieces.count }
 }

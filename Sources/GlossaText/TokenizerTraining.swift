@@ -83,7 +83,8 @@ public struct TokenizerTraining: Sendable {
       }
       if kind == .wordPiece { trainer.continuingPrefix = "##" }
       let bpe = try trainer.train(wordCounts: words, onMerge: onMerge)
-      return kind == .wordPiece ? WordPieceModel(vocabulary: bpe.table.ids, unknownToken: unknownToken) : bpe
+      return kind == .wordPiece
+        ? WordPieceModel(vocabulary: bpe.vocabulary.ids, unknownToken: unknownToken) : bpe
     }
   }
 

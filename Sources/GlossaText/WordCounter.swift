@@ -5,14 +5,13 @@ import Dispatch
 /// (ASCII through its table, other scalars decoded). Only unique words
 /// become `String`s.
 public final class WordCounter {
-  private let table = TermTable()
-  private var counts: [Int] = []
+  private let counter = TokenCounter()
 
   public init() {}
 
   /// Each distinct word with its count, in order of first appearance.
   public var words: [(word: String, count: Int)] {
-    zip(table.terms, counts).map { (word: $0, count: $1) }
+    counter.counted.map { (word: $0.token, count: $0.count) }
   }
 
   private static let words = WhitespacePreTokenizer()
@@ -25,9 +24,6 @@ public final class WordCounter {
 
   /// Adds the words of some valid UTF-8 bytes.
   func add(_ bytes: UnsafeBufferPointer<UInt8>) {
-    var counts: [Int] = []
-    swap(&counts, &self.counts)  // a local array: no exclusivity checks per word
-    defer { swap(&counts, &self.counts) }
     Self.asciiClasses.withUnsafeBufferPointer { asciiClasses in
       guard let base = bytes.baseAddress else { return }
       func classOf(_ i: Int) -> (RunClass, width: Int) {
@@ -36,7 +32,7 @@ public final class WordCounter {
         return (Self.words.classify(scalar), width)
       }
       forEachClassRun(count: bytes.count, classOf) { run in
-        Self.tally(table.id(base + run.lowerBound, count: run.count), 1, in: &counts)
+        counter.add(UnsafeBufferPointer(start: base + run.lowerBound, count: run.count))
       }
     }
   }
@@ -60,22 +56,10 @@ public final class WordCounter {
         DispatchQueue.concurrentPerform(iterations: parts.count) { part in
           partCounters[part].add(UnsafeBufferPointer(rebasing: bytes[parts[part]]))
         }
-        for counter in counters {
-          for (word, count) in counter.words { merged.add(word, count) }
-        }
+        for part in counters { merged.counter.merge(part.counter) }
       }
     }
     return merged.words
-  }
-
-  /// Adds `count` occurrences of `word`.
-  private func add(_ word: String, _ count: Int) { Self.tally(table.id(word), count, in: &counts) }
-
-  /// Adds `count` to the count of term `id` (a new term's id is the next one).
-  @inline(__always)
-  private static func tally(_ id: Int32, _ count: Int, in counts: inout [Int]) {
-    if Int(id) == counts.count { counts.append(0) }
-    counts[Int(id)] += count
   }
 }
 

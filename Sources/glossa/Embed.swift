@@ -129,7 +129,7 @@ extension Embed {
     func run() throws {
       let corpus = Corpus(files: corpus.map { URL(fileURLWithPath: $0) }, lowercase: lowercase)
       let start = Date()
-      let vocabulary = try WordVocabulary(counting: corpus, minimumCount: minimumCount)
+      let vocabulary = try WordCounts(counting: corpus, minimumCount: minimumCount)
       FileHandle.standardError.write(
         Data(
           "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"

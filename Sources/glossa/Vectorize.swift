@@ -141,9 +141,8 @@ struct Vectorize: ParsableCommand {
         let analyzer = try options.analyzer()
         let tokens = try documents.flatMap { try analyzer.terms($0) }
         guard !tokens.isEmpty else { throw VectorizerError.noDocuments }
-        var seen = Set<String>()
-        let encoder = OneHotEncoder(vocabulary: tokens.filter { seen.insert($0).inserted })
-        return (encoder.encode(tokens), encoder.vocabulary)
+        let encoder = OneHotEncoder(vocabulary: tokens)
+        return (encoder.encode(tokens), encoder.vocabulary.tokens)
       case .bow:
         var counter = try options.counter()
         return (try counter.fitTransform(documents), counter.terms)

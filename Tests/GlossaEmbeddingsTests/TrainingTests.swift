@@ -50,15 +50,15 @@ import Testing
     // x, y and z are not in the vocabulary; they count towards the length all the same.
     var corpus = Corpus(sources: [.text("a x b c d e f g\ny z\n\nh")])
     corpus.maximumSentenceLength = 3
-    let vocabulary = WordVocabulary(
+    let vocabulary = WordCounts(
       words: ["a", "b", "c", "d", "e", "f", "g", "h"], counts: [1, 1, 1, 1, 1, 1, 1, 1])
     var sentences: [[Int32]] = []
     for share in try corpus.shares(1) {
-      try corpus.forEachSentence(in: share, vocabulary: vocabulary.table) { sentences.append(Array($0)) }
+      try corpus.forEachSentence(in: share, vocabulary: vocabulary.vocabulary) { sentences.append(Array($0)) }
     }
     #expect(sentences == [[0, 1], [2, 3, 4], [5, 6], [], [7]])
     // Counting the words counts the same sentences (the empty line is none).
-    let counted = try WordVocabulary(counting: corpus, minimumCount: 1)
+    let counted = try WordCounts(counting: corpus, minimumCount: 1)
     #expect(counted.corpusSentences == sentences.count && counted.corpusWords == 11)
   }
 
@@ -74,7 +74,7 @@ import Testing
     // One sentence of nine words, then nine of one word: 18 words, 10 sentences an epoch.
     let corpus = Corpus(
       sources: [.text((["a b c d e f g h i"] + Array(repeating: "a", count: 9)).joined(separator: "\n"))])
-    let vocabulary = try WordVocabulary(counting: corpus, minimumCount: 1)
+    let vocabulary = try WordCounts(counting: corpus, minimumCount: 1)
     for decay in LearningRateDecay.allCases {
       var loop = TrainingLoop(
         epochs: 2, threads: 1, learningRate: 0.5, minimumLearningRate: 0.1, decay: decay)
@@ -94,14 +94,14 @@ import Testing
   }
 
   @Test func vocabularyIsSortedByCountThenFirstAppearance() throws {
-    let vocabulary = try WordVocabulary(
+    let vocabulary = try WordCounts(
       counting: Corpus(sources: [.text("b a c a b d a\nc e")]), minimumCount: 2)
     #expect(
       vocabulary.words == ["a", "b", "c"] && vocabulary.counts == [3, 2, 2] && vocabulary.corpusWords == 9)
   }
 
   @Test func subsamplingKeepsWordsWithWord2VecsProbability() {
-    let vocabulary = WordVocabulary(words: ["the", "rare"], counts: [9_000, 1_000])
+    let vocabulary = WordCounts(words: ["the", "rare"], counts: [9_000, 1_000])
     let keep = vocabulary.keepThresholds(sample: 1e-3).map { Double($0) / 4_294_967_296 }
     for (count, kept) in zip([9_000.0, 1_000], keep) {
       let z = count / (1e-3 * 10_000)
@@ -266,7 +266,7 @@ import Testing
 
   @Test func cooccurrencesWeighByInverseDistanceAndSurviveSpilling() throws {
     let corpus = Corpus(sources: [.text("a b c\nc a")])
-    let vocabulary = WordVocabulary(words: ["a", "b", "c"], counts: [2, 1, 2])
+    let vocabulary = WordCounts(words: ["a", "b", "c"], counts: [2, 1, 2])
     func dense(_ counts: Cooccurrences) -> [Float] {
       var matrix = [Float](repeating: 0, count: 9)
       for k in 0..<counts.count {
@@ -284,7 +284,7 @@ import Testing
 
   @Test func gloveTrainsOnACorpusAsItFitsItsCounts() throws {
     let glove = GloVe(dimension: 8, window: 3, minimumCount: 1, epochs: 3, seed: 5)
-    let vocabulary = try WordVocabulary(counting: small, minimumCount: 1)
+    let vocabulary = try WordCounts(counting: small, minimumCount: 1)
     let counts = try Cooccurrences(corpus: small, vocabulary: vocabulary, window: 3)
     let trained = try glove.train(small)
     #expect(trained.words == vocabulary.words)
@@ -292,7 +292,7 @@ import Testing
   }
 
   @Test func gloveFitsTheLogCounts() throws {
-    let vocabulary = try WordVocabulary(counting: small, minimumCount: 1)
+    let vocabulary = try WordCounts(counting: small, minimumCount: 1)
     let counts = try Cooccurrences(corpus: small, vocabulary: vocabulary, window: 3)
     func cost(epochs: Int) -> Double {
       let glove = GloVe(dimension: 10, epochs: epochs, seed: 4)

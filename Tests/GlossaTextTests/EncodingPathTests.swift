@@ -91,13 +91,41 @@ import Testing
   }
 }
 
-/// Token texts by id: an array for dense ids, the dictionary when ids are too sparse for one.
-@Suite struct TokenTableTests {
+/// One vocabulary type for every token ↔ id map: dense and sparse ids, counts, byte lookups,
+/// copies that do not share what one of them adds.
+@Suite struct VocabularyTests {
   @Test func findsTokensByDenseAndSparseIDs() {
-    let dense = TokenTable(["a": 0, "b": 1, "c": 3])
+    let dense = Vocabulary(ids: ["a": 0, "b": 1, "c": 3])
     #expect([0, 1, 2, 3, 4, -1].map(dense.token) == ["a", "b", nil, "c", nil, nil])
+    #expect(dense.ids == ["a": 0, "b": 1, "c": 3] && dense.tokens == ["a", "b", "c"])
     // One id in the billions: no array of that size, the same answers.
-    let sparse = TokenTable(["a": 0, "z": 2_000_000_000])
+    let sparse = Vocabulary(ids: ["a": 0, "z": 2_000_000_000])
     #expect([0, 2_000_000_000, 1, -1].map(sparse.token) == ["a", "z", nil, nil])
+    #expect(sparse.id(of: "z") == 2_000_000_000 && sparse.count == 2)
+  }
+
+  @Test func looksTokensUpByTheirBytesAndKeepsCounts() {
+    let vocabulary = Vocabulary(["the", "über", "the", "cat"], counts: [5, 2, 9, 1], unknownToken: nil)
+    #expect(vocabulary.tokens == ["the", "über", "cat"])
+    #expect(vocabulary.counts == [5, 2, 1])  // a repeated token keeps its first id and count
+    #expect(Array("über".utf8).withUnsafeBufferPointer { vocabulary.id(utf8: $0) } == 1)
+    #expect(Array("dog".utf8).withUnsafeBufferPointer { vocabulary.id(utf8: $0) } == nil)
+    #expect(vocabulary.unknownID == nil && vocabulary.encode(["cat", "dog"]) == [2])
+  }
+
+  @Test func aCopyDoesNotSeeWhatTheOtherAdds() {
+    var first = Vocabulary(["a", "b"])
+    let second = first
+    #expect(first.add("c") == 3)  // after a, b and <unk>
+    #expect(first.id(of: "c") == 3 && second.id(of: "c") == nil && second.count == 3)
+    #expect(first != second)
+  }
+
+  @Test func countedVocabulariesRankByFrequencyThenFirstAppearance() {
+    #expect(Vocabulary.frequencyOrder([1, 3, 3, 2, 3]) == [1, 2, 4, 3, 0])
+    let counted = Vocabulary(
+      counts: [("x", 1), ("y", 3), ("z", 3)], specialTokens: ["<pad>"], unknownToken: "<unk>")
+    #expect(counted.tokens == ["<pad>", "<unk>", "y", "z", "x"])
+    #expect(counted.counts == [0, 0, 3, 3, 1])
   }
 }

@@ -47,10 +47,10 @@ public struct CountVectorizer: Sendable {
   public var binary = false
   /// How columns are ordered.
   public var order: Order = .alphabetical
-  /// The fitted vocabulary: term → column.
-  public private(set) var vocabulary: [String: Int] = [:]
+  /// The fitted vocabulary: term ↔ column (scikit-learn's `vocabulary_`).
+  public private(set) var vocabulary = Vocabulary([], unknownToken: nil)
   /// The terms, by column.
-  public private(set) var terms: [String] = []
+  public var terms: [String] { vocabulary.tokens }
 
   public init(analyzer: TermAnalyzer = TermAnalyzer(), binary: Bool = false, order: Order = .alphabetical) {
     self.analyzer = analyzer
@@ -122,8 +122,8 @@ public struct CountVectorizer: Sendable {
     if order == .alphabetical {
       kept.sort { table.precedes(Int32($0), Int32($1)) }
     }
-    terms = kept.map { firstSeen[$0] }
-    vocabulary = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($0.element, $0.offset) })
+    vocabulary = Vocabulary(
+      kept.map { firstSeen[$0] }, counts: kept.map { totalCount[$0] }, unknownToken: nil)
     var column = [Int32](repeating: -1, count: firstSeen.count)
     for (c, id) in kept.enumerated() { column[id] = Int32(c) }
     for k in flat.indices { flat[k] = column[Int(flat[k])] }
@@ -142,11 +142,11 @@ public struct CountVectorizer: Sendable {
 
   /// ``transform(_:)``, and the number of terms of each document.
   func transformCounts(_ documents: [String]) throws -> (matrix: SparseMatrix, lengths: [Int]) {
-    guard !vocabulary.isEmpty else { throw VectorizerError.notFitted }
+    guard vocabulary.count > 0 else { throw VectorizerError.notFitted }
     var flat: [Int32] = []
     var starts = [0]
     for document in documents {
-      flat += try analyzer.terms(document).map { Int32(vocabulary[$0] ?? -1) }
+      flat += try analyzer.terms(document).map { Int32(vocabulary.id(of: $0) ?? -1) }
       starts.append(flat.count)
     }
     return (counts(flat, starts), lengths(starts))
@@ -156,7 +156,7 @@ public struct CountVectorizer: Sendable {
   /// d at `documentStart[d] ..< documentStart[d + 1]` of `columns`, with room made for
   /// `nonZeros` entries when their number is known.
   func counts(_ columns: [Int32], _ documentStart: [Int], nonZeros: Int = 0) -> SparseMatrix {
-    var scratch = [Double](repeating: 0, count: terms.count)
+    var scratch = [Double](repeating: 0, count: vocabulary.count)
     var starts = [0]
     starts.reserveCapacity(documentStart.count)
     var indices: [Int32] = []
@@ -180,7 +180,7 @@ public struct CountVectorizer: Sendable {
       starts.append(indices.count)
     }
     return SparseMatrix(
-      rows: documentStart.count - 1, columns: terms.count, rowStart: starts, columnIndex: indices,
+      rows: documentStart.count - 1, columns: vocabulary.count, rowStart: starts, columnIndex: indices,
       values: values)
   }
 }
