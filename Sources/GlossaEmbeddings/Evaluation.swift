@@ -13,9 +13,9 @@ public struct BenchmarkFileError: Error, CustomStringConvertible {
 
 /// Analogy accuracy on a questions-words file (Mikolov et al. 2013): `: section` lines, then
 /// `a b c d` lines asking a : b :: c : ? with d the answer.
-public struct AnalogyEvaluation: Sendable {
+public struct AnalogyEvaluation: Sendable, Equatable, Encodable {
   /// One section's questions answered right and wrong.
-  public struct Section: Sendable {
+  public struct Section: Sendable, Equatable, Encodable {
     /// The section's name (from its `: name` line).
     public let name: String
     /// Questions answered right.
@@ -25,6 +25,16 @@ public struct AnalogyEvaluation: Sendable {
     /// correct / (correct + incorrect), or 0 without questions.
     public var accuracy: Double {
       correct + incorrect > 0 ? Double(correct) / Double(correct + incorrect) : 0
+    }
+
+    private enum CodingKeys: String, CodingKey { case section, accuracy, correct, incorrect }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(name, forKey: .section)
+      try container.encode(accuracy, forKey: .accuracy)
+      try container.encode(correct, forKey: .correct)
+      try container.encode(incorrect, forKey: .incorrect)
     }
   }
 
@@ -40,10 +50,39 @@ public struct AnalogyEvaluation: Sendable {
   public var accuracy: Double { correct + incorrect > 0 ? Double(correct) / Double(correct + incorrect) : 0 }
   /// Every question of the file.
   public var questions: Int { correct + incorrect + outOfVocabulary }
+
+  private enum CodingKeys: String, CodingKey {
+    case accuracy, correct, incorrect, sections, questions
+    case outOfVocabulary = "out_of_vocabulary"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(accuracy, forKey: .accuracy)
+    try container.encode(correct, forKey: .correct)
+    try container.encode(incorrect, forKey: .incorrect)
+    try container.encode(outOfVocabulary, forKey: .outOfVocabulary)
+    try container.encode(questions, forKey: .questions)
+    try container.encode(sections, forKey: .sections)
+  }
+
+  /// A line per section and one for the total (accuracy and counts), then the questions left
+  /// out because a word is not among the first `limit` words.
+  public func summary(limit: Int) -> String {
+    func line(_ name: String, _ accuracy: Double, _ correct: Int, _ answered: Int) -> String {
+      String(format: "%-32@ %6.2f%%  (%d/%d)", name, accuracy * 100, correct, answered)
+    }
+    let lines =
+      sections.map { line($0.name, $0.accuracy, $0.correct, $0.correct + $0.incorrect) } + [
+        line("total", accuracy, correct, correct + incorrect),
+        "questions with words outside the first \(limit): \(outOfVocabulary) of \(questions)",
+      ]
+    return lines.joined(separator: "\n")
+  }
 }
 
 /// Word-similarity correlation on `word1 word2 score` pairs (WordSim-353 style).
-public struct SimilarityEvaluation: Sendable {
+public struct SimilarityEvaluation: Sendable, Equatable, Codable {
   /// Spearman's ρ between the human scores and the cosine similarities.
   public let spearman: Double
   /// Pearson's r between them.
@@ -52,6 +91,40 @@ public struct SimilarityEvaluation: Sendable {
   public let pairs: Int
   /// Pairs skipped because a word has no vector.
   public let outOfVocabulary: Int
+
+  private enum CodingKeys: String, CodingKey {
+    case spearman, pearson, pairs
+    case outOfVocabulary = "out_of_vocabulary"
+  }
+
+  /// One line: both correlations, the pairs scored and those left out.
+  public var summary: String {
+    String(
+      format: "similarity: Spearman %.4f  Pearson %.4f  (%d pairs, %d out of vocabulary)", spearman, pearson,
+      pairs, outOfVocabulary)
+  }
+}
+
+/// The results of ``KeyedVectors/evaluateAnalogies(_:limit:method:)`` and
+/// ``KeyedVectors/evaluateSimilarity(_:limit:)`` together, as one JSON object.
+public struct EmbeddingEvaluation: Sendable, Encodable {
+  /// Analogy accuracy, when asked.
+  public var analogies: AnalogyEvaluation?
+  /// Word-similarity correlation, when asked.
+  public var similarity: SimilarityEvaluation?
+
+  /// The results.
+  public init(analogies: AnalogyEvaluation? = nil, similarity: SimilarityEvaluation? = nil) {
+    self.analogies = analogies
+    self.similarity = similarity
+  }
+
+  /// The JSON object (keys sorted), one line.
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
 }
 
 extension KeyedVectors {

@@ -158,25 +158,13 @@ public struct FastTextVectors: Sendable {
 
   /// Cosine similarity of any two words.
   public func similarity(_ first: String, _ second: String) -> Float {
-    var (a, b) = (vector(first), vector(second))
-    normalizeInPlace(&a)
-    normalizeInPlace(&b)
-    return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    KeyedVectors.cosineSimilarity(vector(first), vector(second))
   }
 
   /// The training words nearest to any word, the word itself left out.
   public func mostSimilar(_ word: String, top: Int = 10) -> [(word: String, score: Float)] {
     Array(keyedVectors.mostSimilar(to: vector(word), top: top + 1).filter { $0.word != word }.prefix(top))
   }
-}
-
-/// A FastText model file that cannot be read.
-public struct FastTextFileError: Error, CustomStringConvertible {
-  /// The file.
-  public let path: String
-  /// What is wrong with it.
-  public let reason: String
-  public var description: String { "\(path): not a Glossa FastText model: \(reason)" }
 }
 
 extension FastTextVectors {
@@ -192,7 +180,7 @@ extension FastTextVectors {
         "ngram_vectors": Tensor(ngramRows, shape: [buckets.count, dimension]),
       ],
       metadata: [
-        "format": "glossa-fasttext", "minn": String(ngrams.minimum), "maxn": String(ngrams.maximum),
+        "format": Self.format, "minn": String(ngrams.minimum), "maxn": String(ngrams.maximum),
         "buckets": String(ngrams.buckets),
         "words": String(
           decoding: try JSONSerialization.data(withJSONObject: keyedVectors.words), as: UTF8.self),
@@ -201,12 +189,16 @@ extension FastTextVectors {
     try file.write(to: url)
   }
 
+  static let format = "glossa-fasttext"
+
   /// Loads a model saved by ``write(to:)``.
   public init(contentsOf url: URL) throws {
     let file = try SafeTensors(contentsOf: url)
-    func fail(_ reason: String) -> FastTextFileError { FastTextFileError(path: url.path, reason: reason) }
-    guard file.metadata["format"] == "glossa-fasttext" else {
-      throw fail("no 'format: glossa-fasttext' metadata")
+    func fail(_ reason: String) -> EmbeddingModelFileError {
+      EmbeddingModelFileError(path: url.path, reason: reason)
+    }
+    guard file.metadata["format"] == Self.format else {
+      throw fail("no 'format: \(Self.format)' metadata")
     }
     guard let minimum = file.metadata["minn"].flatMap(Int.init),
       let maximum = file.metadata["maxn"].flatMap(Int.init),

@@ -77,6 +77,14 @@ public struct KeyedVectors: Sendable {
     }
   }
 
+  /// The cosine similarity of two vectors, u·v / (‖u‖‖v‖) (0 when either is zero).
+  public static func cosineSimilarity(_ u: [Float], _ v: [Float]) -> Float {
+    require(u.count == v.count, "cosineSimilarity: vectors of \(u.count) and \(v.count) numbers")
+    let (nu, nv) = (BLAS.nrm2(count: u.count, x: u), BLAS.nrm2(count: v.count, x: v))
+    guard nu > 0 && nv > 0 else { return 0 }
+    return BLAS.dot(count: u.count, x: u, y: v) / (nu * nv)
+  }
+
   /// The cosine similarity of `vector` with each of the first `limit` words (all by default).
   public func cosineSimilarities(to vector: [Float], limit: Int? = nil) -> [Float] {
     require(vector.count == dimension, "cosineSimilarities: a vector of \(vector.count), not \(dimension)")
@@ -218,9 +226,4 @@ func normalize(_ vector: UnsafeMutablePointer<Float>, _ count: Int) {
   let norm = BLAS.nrm2(count: count, x: vector)
   guard norm > 0 else { return }
   for d in 0..<count { vector[d] /= norm }
-}
-
-func normalizeInPlace(_ vector: inout [Float]) {
-  let count = vector.count
-  vector.withUnsafeMutableBufferPointer { normalize($0.baseAddress!, count) }
 }

@@ -35,17 +35,25 @@ final class PredictionModel: Sendable {
   let unitStart: [Int32]
   let units: [Int32]
 
+  /// A network for the words of `vocabulary`: input rows uniform in [−a, a), output rows zero,
+  /// or the given weights (`inputRows` × dimension and words × dimension, row-major) of a
+  /// network trained before.
   init(
     _ settings: Settings, vocabulary: WordCounts, inputRows: Int? = nil, unitStart: [Int32] = [],
-    units: [Int32] = []
+    units: [Int32] = [], weights: (input: [Float], output: [Float])? = nil
   ) {
     self.settings = settings
     let (words, d) = (vocabulary.count, settings.dimension)
     let rows = inputRows ?? words
     input = SharedMatrix(rows: rows, columns: d)
     output = SharedMatrix(rows: words, columns: d)
-    var random = SeededGenerator(seed: settings.seed)
-    for i in 0..<rows * d { input.base[i] = (random.nextUnitFloat() * 2 - 1) * settings.initialization }
+    if let weights {
+      input.base.update(from: weights.input, count: rows * d)
+      output.base.update(from: weights.output, count: words * d)
+    } else {
+      var random = SeededGenerator(seed: settings.seed)
+      for i in 0..<rows * d { input.base[i] = (random.nextUnitFloat() * 2 - 1) * settings.initialization }
+    }
     let negativeSampling = settings.negatives > 0
     noise = NoiseDistribution(counts: negativeSampling ? vocabulary.counts : [], power: settings.noisePower)
     tree = HuffmanTree(counts: negativeSampling ? [] : vocabulary.counts)

@@ -73,33 +73,44 @@ public struct Word2Vec: Sendable {
     self.seed = seed
   }
 
-  /// Counts the corpus's words, then trains on it.
+  /// Counts the corpus's words, then trains on it; the vectors.
   public func train(
     _ corpus: Corpus, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> KeyedVectors {
-    try train(
-      corpus, vocabulary: WordCounts(counting: corpus, minimumCount: minimumCount), progress: progress)
+    try fit(corpus, progress: progress).vectors
   }
 
-  /// Trains on `corpus` for the words of `vocabulary`.
+  /// Trains on `corpus` for the words of `vocabulary`; the vectors.
   public func train(
     _ corpus: Corpus, vocabulary: WordCounts, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> KeyedVectors {
+    try fit(corpus, vocabulary: vocabulary, progress: progress).vectors
+  }
+
+  /// Counts the corpus's words, then trains on it; the whole model, which can be saved and
+  /// trained further.
+  public func fit(
+    _ corpus: Corpus, progress: (@Sendable (TrainingProgress) -> Void)? = nil
+  ) throws -> Word2VecModel {
+    try fit(corpus, vocabulary: WordCounts(counting: corpus, minimumCount: minimumCount), progress: progress)
+  }
+
+  /// Trains on `corpus` for the words of `vocabulary`; the whole model.
+  public func fit(
+    _ corpus: Corpus, vocabulary: WordCounts, progress: (@Sendable (TrainingProgress) -> Void)? = nil
+  ) throws -> Word2VecModel {
+    let model = Word2VecModel(settings: self, words: vocabulary)
+    try model.train(corpus, progress: progress)
+    return model
+  }
+
+  /// The prediction network's settings.
+  var networkSettings: PredictionModel.Settings {
     require(dimension > 0 && window > 0, "Word2Vec: dimension and window must be positive")
     var negatives = 0
     if case .negativeSampling(let k) = output { negatives = k }
-    let model = PredictionModel(
-      PredictionModel.Settings(
-        architecture: architecture, dimension: dimension, window: window, negatives: negatives,
-        sample: sample,
-        initialization: 1 / Float(dimension), seed: seed),
-      vocabulary: vocabulary)
-    let loop = TrainingLoop(
-      epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: minimumLearningRate,
-      decay: decay, idLimit: idLimit)
-    try loop.run(corpus: corpus, vocabulary: vocabulary, progress: progress) { thread in
-      PredictionTrainer(model, thread: thread)
-    }
-    return KeyedVectors(words: vocabulary.words, dimension: dimension, vectors: model.input.array())
+    return PredictionModel.Settings(
+      architecture: architecture, dimension: dimension, window: window, negatives: negatives, sample: sample,
+      initialization: 1 / Float(dimension), seed: seed)
   }
 }

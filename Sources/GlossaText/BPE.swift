@@ -8,6 +8,12 @@ public enum EndOfWord: Sendable, Equatable {
   /// No marker.
   case none
 
+  /// The convention a marker names: none when empty, a suffix when it starts with `<`
+  /// (`</w>`), otherwise a symbol of its own (`_`).
+  public init(marker: String) {
+    self = marker.isEmpty ? .none : marker.hasPrefix("<") ? .suffix(marker) : .symbol(marker)
+  }
+
   /// The initial symbols of `word`: its characters, marked at the end.
   func symbols(of word: String) -> [String] {
     var symbols = word.map(String.init)

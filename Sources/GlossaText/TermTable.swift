@@ -7,28 +7,28 @@
 /// Terms ↔ provisional ids, looked up by their UTF-8 bytes so that counting a corpus makes
 /// no `String` per token. Reading (``existingID(_:count:)``) from several threads is safe
 /// while nobody adds.
-public final class TermTable: @unchecked Sendable {
+final class TermTable: @unchecked Sendable {
   // Only the owner adds, never while others read (see above), so accesses go unchecked.
   @exclusivity(unchecked) private var table = ByteKeyTable()
   /// Where each term's bytes are stored, by id.
   @exclusivity(unchecked) private var stored: [UnsafeBufferPointer<UInt8>] = []
   /// The terms, by id.
-  public private(set) var terms: [String] = []
+  private(set) var terms: [String] = []
 
   /// An empty table.
-  public init() {}
+  init() {}
 
   /// The number of terms.
-  public var count: Int { terms.count }
+  var count: Int { terms.count }
 
   /// The id of the term with these bytes, or nil when it is not in the table.
   @inline(__always)
-  public func existingID(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32? {
+  func existingID(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32? {
     table.value(of: UnsafeBufferPointer(start: bytes, count: count)).map { Int32(truncatingIfNeeded: $0) }
   }
 
   /// The id of the term with these bytes, adding it if new.
-  public func id(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32 {
+  func id(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int32 {
     let key = UnsafeBufferPointer(start: bytes, count: count)
     let position = table.locate(key)
     if position.found { return Int32(truncatingIfNeeded: table.value(at: position)) }
@@ -42,14 +42,14 @@ public final class TermTable: @unchecked Sendable {
 
   /// Whether term `a` comes before term `b` in code point order (which is their UTF-8
   /// bytes' order, so the bytes are compared directly).
-  public func precedes(_ a: Int32, _ b: Int32) -> Bool {
+  func precedes(_ a: Int32, _ b: Int32) -> Bool {
     let (x, y) = (stored[Int(a)], stored[Int(b)])
     let order = memcmp(x.baseAddress!, y.baseAddress!, min(x.count, y.count))
     return order != 0 ? order < 0 : x.count < y.count
   }
 
   /// The id of a term given as a string, adding it if new.
-  public func id(_ term: String) -> Int32 {
+  func id(_ term: String) -> Int32 {
     var term = term
     return term.withUTF8 { self.id($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
   }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Input text that is not valid UTF-8.
 public struct InvalidUTF8Error: Error, CustomStringConvertible, Equatable {
   /// The file (or "<stdin>").
@@ -36,4 +38,19 @@ public func decodeUTF8(_ bytes: some Collection<UInt8>, file: String, replacingI
     case .emptyInput: return String(scalars)
     }
   }
+}
+
+/// The lines of a UTF-8 text file (one document or sentence each), without their line ends (`\n`
+/// or `\r\n`); a
+/// last line without one counts, a final line end adds no empty line. Errors name the file
+/// (unreadable) or the offset of the first invalid byte.
+public func readLines(of url: URL) throws -> [String] {
+  guard let data = FileManager.default.contents(atPath: url.path) else {
+    throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
+  }
+  // "\r\n" is one Character: both it and "\n" end a line.
+  var lines = try decodeUTF8(data, file: url.path).split(
+    omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+  if lines.last == "" { lines.removeLast() }
+  return lines.map(String.init)
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A two-way map between tokens and integer ids, the step from text to numbers that a
 /// network can read. It is the one such map in Glossa: tokenizer models, vectorizers, word
 /// embeddings and the task models each keep theirs in a `Vocabulary`.
@@ -154,6 +156,19 @@ public struct Vocabulary: Sendable {
     byID.append(token)
     index.insert(token, id: id)
     return id
+  }
+}
+
+extension Vocabulary {
+  /// Writes the tokens one per line in order of id (the `vocab.txt` of BERT's files, and the
+  /// `.vocab` beside a Matrix Market file), through a temporary file renamed into place.
+  public func write(linesTo url: URL) throws {
+    try Data((tokens.joined(separator: "\n") + (count > 0 ? "\n" : "")).utf8).write(to: url, options: .atomic)
+  }
+
+  /// The tokens of a file written by ``write(linesTo:)``, one per line, ids in line order.
+  public init(linesOf url: URL, unknownToken: String? = nil) throws {
+    self.init(try readLines(of: url), unknownToken: unknownToken)
   }
 }
 

@@ -6,6 +6,28 @@ public protocol WordTokenizer: Sendable {
   func words(_ text: String) -> [String]
 }
 
+/// The lecture's word and character tokenizers by name.
+public enum WordTokenization: String, Sendable, CaseIterable {
+  /// Runs of non-space characters (``WhitespaceTokenizer``).
+  case whitespace
+  /// The lecture's `\b\w+\b` (``RegexWordTokenizer``).
+  case regex
+  /// NLTK's `word_tokenize` (``TreebankTokenizer``).
+  case treebank
+  /// User-perceived characters (``CharacterTokenizer``).
+  case char
+
+  /// The tokenizer.
+  public var tokenizer: any WordTokenizer {
+    switch self {
+    case .whitespace: WhitespaceTokenizer()
+    case .regex: RegexWordTokenizer()
+    case .treebank: TreebankTokenizer()
+    case .char: CharacterTokenizer()
+    }
+  }
+}
+
 extension WordTokenizer {
   public func words(_ text: String) -> [String] { tokenize(text).map(\.text) }
 }

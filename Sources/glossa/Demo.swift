@@ -129,7 +129,7 @@ struct Demo: ParsableCommand {
       print(columns.joined())
     }
     if let plot {
-      try Data(chart.svg.utf8).write(to: URL(fileURLWithPath: plot), options: .atomic)
+      try chart.write(to: URL(fileURLWithPath: plot))
       print("loss curves written to \(plot)")
     }
   }

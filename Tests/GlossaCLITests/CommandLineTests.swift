@@ -203,6 +203,29 @@ import Testing
       "embed", "train", "--model", "glove", "--decay", "words", "--output", "x", corpus.path,
     ])
     #expect(glove.0 != 0 && glove.2.contains("--decay is for skipgram, cbow and fasttext"))
+    // A Word2Vec model saved whole trains further on more text and keeps its words.
+    let saved = folder.appendingPathComponent("w2v.safetensors")
+    let first = folder.appendingPathComponent("first.vec")
+    let further = folder.appendingPathComponent("further.vec")
+    let (savedStatus, _, savedError) = try glossa([
+      "embed", "train", "--model", "cbow", "--dim", "8", "--min-count", "1", "--lowercase", "--format",
+      "text",
+      "--output", first.path, "--save-model", saved.path, corpus.path,
+    ])
+    #expect(savedStatus == 0, "\(savedError)")
+    let (furtherStatus, _, furtherError) = try glossa([
+      "embed", "train", "--from-model", saved.path, "--epochs", "1", "--format", "text", "--output",
+      further.path,
+      uneven.path,
+    ])
+    #expect(furtherStatus == 0 && furtherError.contains("wrote 12 vectors of 8"), "\(furtherError)")
+    let (before, after) = (
+      try String(contentsOf: first, encoding: .utf8), try String(contentsOf: further, encoding: .utf8)
+    )
+    #expect(before != after && before.split(separator: "\n").count == after.split(separator: "\n").count)
+    #expect(
+      try glossa(["embed", "similar", "--vectors", saved.path, "--top", "2", "king"]).1.split(separator: "\n")
+        .count == 2)
     let broken = folder.appendingPathComponent("broken.vec")
     try "2 3\nking 0.1 0.2 oops\nqueen 1 2 3\n".write(to: broken, atomically: true, encoding: .utf8)
     #expect(try glossa(["embed", "similar", "--vectors", broken.path, "king"]).2.contains("line 2: 'oops'"))

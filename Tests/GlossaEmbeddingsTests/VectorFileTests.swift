@@ -94,8 +94,8 @@ import Testing
     let url = temporary("not-a-model.safetensors")
     defer { try? FileManager.default.removeItem(at: url) }
     try SafeTensors(stateDict: ["vectors": Tensor([1, 2], shape: [1, 2])]).write(to: url)
-    #expect(throws: FastTextFileError.self) { try FastTextVectors(contentsOf: url) }
-    do { _ = try FastTextVectors(contentsOf: url) } catch let error as FastTextFileError {
+    #expect(throws: EmbeddingModelFileError.self) { try FastTextVectors(contentsOf: url) }
+    do { _ = try FastTextVectors(contentsOf: url) } catch let error as EmbeddingModelFileError {
       #expect(error.description.contains("glossa-fasttext"))
     }
   }

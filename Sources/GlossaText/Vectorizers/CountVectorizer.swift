@@ -1,7 +1,21 @@
 /// A document-frequency limit: an absolute number of documents or a proportion of them.
 public enum DocumentFrequency: Sendable, Equatable {
+  /// A number of documents.
   case count(Int)
+  /// A share of the documents, in [0, 1].
   case proportion(Double)
+
+  /// A limit written as scikit-learn takes it: an integer count (`2`) or a proportion with a
+  /// decimal point (`0.9`, `1.0`); nil for anything else.
+  public init?(_ text: String) {
+    if text.contains("."), let p = Double(text), p >= 0, p <= 1 {
+      self = .proportion(p)
+    } else if let n = Int(text), n >= 0 {
+      self = .count(n)
+    } else {
+      return nil
+    }
+  }
 
   func documents(of total: Int) -> Double {
     switch self {

@@ -15,6 +15,18 @@ public struct TermAnalyzer: Sendable {
     case regex(String)
     /// Any word tokenizer (Treebank, whitespace, characters, …).
     case tokenizer(any WordTokenizer)
+
+    /// The pattern a token regex names: the lecture's and scikit-learn's (with or without
+    /// `(?u)`) are recognised and scanned without the regex engine, `treebank` names NLTK's
+    /// rules, anything else is a regular expression.
+    public init(_ pattern: String) {
+      switch pattern {
+      case #"\b\w+\b"#, #"(?u)\b\w+\b"#: self = .wordCharacters
+      case #"\b\w\w+\b"#, #"(?u)\b\w\w+\b"#: self = .twoOrMoreWordCharacters
+      case "treebank": self = .tokenizer(TreebankTokenizer())
+      default: self = .regex(pattern)
+      }
+    }
   }
 
   /// Word or character terms.

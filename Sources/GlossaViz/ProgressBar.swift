@@ -1,23 +1,32 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Progress of long work on standard error: a bar redrawn in place on a terminal, a plain
 /// line every few seconds otherwise (logs, pipes). Quiet for work that ends within 2 s.
 /// Calls come from one thread at a time (a trainer reports from its first thread only).
-final class Progress: @unchecked Sendable {
-  let label: String
-  let total: Int
+public final class ProgressBar: @unchecked Sendable {
+  /// What is counted (shown first).
+  public let label: String
+  /// The count at which the work is done.
+  public let total: Int
   private let start = Date()
   private var lastShown = Date.distantPast
   private var shown = false
   private let terminal = isatty(STDERR_FILENO) != 0
 
-  init(label: String, total: Int) {
+  /// A bar for `total` steps of `label`.
+  public init(label: String, total: Int) {
     self.label = label
     self.total = total
   }
 
   /// Shows `done` of `total`, followed by `detail` (rates, estimates) when given.
-  func update(_ done: Int, detail: String = "") {
+  public func update(_ done: Int, detail: String = "") {
     let now = Date()
     guard now.timeIntervalSince(start) > 2, now.timeIntervalSince(lastShown) > (terminal ? 0.1 : 5) else {
       return
@@ -38,7 +47,8 @@ final class Progress: @unchecked Sendable {
     }
   }
 
-  func finish() {
+  /// Ends the bar's line (on a terminal, when it was shown).
+  public func finish() {
     if shown && terminal { FileHandle.standardError.write(Data("\n".utf8)) }
   }
 }
