@@ -7,14 +7,7 @@ import Testing
 /// The Word2Vec model kept whole: saved, loaded and trained further; any embedding file
 /// recognised by its content; evaluation results as JSON; the 2-D projection.
 @Suite struct Word2VecModelTests {
-  let small = Corpus(
-    sources: [
-      .text(
-        String(
-          repeating:
-            "the king rules the kingdom and the queen rules the land\nthe man walks and the woman walks\n",
-          count: 40))
-    ], lowercase: true)
+  let small = TrainingTests().small
   let more = Corpus(sources: [
     .text(String(repeating: "the woman rules the land and the man walks\n", count: 30))
   ])
