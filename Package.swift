@@ -14,8 +14,10 @@ let package = Package(
     .library(name: "GlossaNN", targets: ["GlossaNN"]),
     .library(name: "GlossaOptim", targets: ["GlossaOptim"]),
     .library(name: "GlossaText", targets: ["GlossaText"]),
+    .library(name: "GlossaData", targets: ["GlossaData"]),
     .library(name: "GlossaEmbeddings", targets: ["GlossaEmbeddings"]),
     .library(name: "GlossaViz", targets: ["GlossaViz"]),
+    .library(name: "GlossaModels", targets: ["GlossaModels"]),
     .executable(name: "glossa", targets: ["glossa"]),
   ],
   dependencies: [
@@ -38,33 +40,51 @@ let package = Package(
     .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaText", swiftSettings: nativeFlags),
     .target(
+      name: "GlossaData", dependencies: ["GlossaTensor", "GlossaText", "GlossaOptim"],
+      swiftSettings: nativeFlags),
+    .target(
       name: "GlossaEmbeddings",
       dependencies: [
-        "GlossaTensor", "GlossaText", "CGlossaKernels",
+        "GlossaTensor", "GlossaText", "GlossaData", "CGlossaKernels",
       ],
       // Optimised in debug builds too, so tests train on real text in seconds, not minutes.
       swiftSettings: nativeFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(name: "GlossaViz"),
+    .target(
+      name: "GlossaModels",
+      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaViz"],
+      swiftSettings: nativeFlags),
     .executableTarget(
       name: "glossa",
       dependencies: [
-        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaEmbeddings", "GlossaViz",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
+        "GlossaViz",
+        "GlossaModels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "GlossaBench",
-      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaEmbeddings"],
+      dependencies: [
+        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
+        "GlossaModels",
+      ],
       swiftSettings: nativeFlags
     ),
     .target(name: "TestSupport", dependencies: ["GlossaTensor"], path: "Tests/TestSupport"),
     .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "TestSupport"]),
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
-    .testTarget(name: "GlossaOptimTests", dependencies: ["GlossaOptim", "GlossaNN", "TestSupport"]),
+    .testTarget(
+      name: "GlossaOptimTests",
+      dependencies: ["GlossaOptim", "GlossaNN", "GlossaData", "GlossaModels", "TestSupport"]),
     .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"]),
     .testTarget(
-      name: "GlossaEmbeddingsTests", dependencies: ["GlossaEmbeddings", "GlossaTensor", "TestSupport"],
+      name: "GlossaEmbeddingsTests",
+      dependencies: ["GlossaEmbeddings", "GlossaData", "GlossaTensor", "TestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(name: "GlossaDataTests", dependencies: ["GlossaData", "TestSupport"]),
+    .testTarget(
+      name: "GlossaModelsTests", dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz"]),
   ],

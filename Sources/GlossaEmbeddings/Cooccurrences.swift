@@ -1,4 +1,5 @@
 import Foundation
+import GlossaData
 import GlossaText
 
 /// The word–word co-occurrence counts X_ij that GloVe fits: within a symmetric window, a

@@ -1,4 +1,5 @@
 import Foundation
+import GlossaData
 import GlossaTensor
 
 /// FastText (Bojanowski et al. 2017): skip-gram or CBOW where a word's input vector is the

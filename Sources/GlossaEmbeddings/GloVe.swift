@@ -1,4 +1,5 @@
 import Foundation
+import GlossaData
 import GlossaTensor
 
 /// GloVe (Pennington et al. 2014): vectors w_i, w̃_j and biases b_i, b̃_j fitted to the log

@@ -1,3 +1,4 @@
+import GlossaData
 import GlossaTensor
 
 /// Word2Vec (Mikolov et al. 2013), the lecture's two architectures: CBOW predicts a word from

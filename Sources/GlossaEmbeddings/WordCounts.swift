@@ -1,3 +1,4 @@
+import GlossaData
 import GlossaTensor
 import GlossaText
 

@@ -13,9 +13,16 @@
 /// otherwise, every run goes through the public initializer instead.
 @inline(__always)
 func asciiString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+  asciiString(bytes, range, layoutHolds: smallStringLayoutHolds)
+}
+
+/// ``asciiString(_:_:)`` with ``smallStringLayoutHolds`` read once by the caller, outside its
+/// loop (reading the global is a call per word).
+@inline(__always)
+func asciiString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layoutHolds: Bool) -> String {
   #if _endian(little) && _pointerBitWidth(_64)
     let count = range.count
-    if count <= 15, let base = bytes.baseAddress, smallStringLayoutHolds {
+    if count <= 15, let base = bytes.baseAddress, layoutHolds {
       let raw = UnsafeRawPointer(base + range.lowerBound)
       var low: UInt64 = 0
       var high: UInt64 = 0

@@ -106,12 +106,14 @@ func collectRuns<Element>(
   _ make: (String, Range<Int>) -> Element
 ) -> [Element] {
   var text = text
+  let layoutHolds = smallStringLayoutHolds
   return text.withUTF8 { bytes in
     @inline(__always) func makeRuns(into elements: UnsafeMutableBufferPointer<Element>) -> Int {
       var count = 0
       forEachRun(in: bytes, ascii: ascii, where: belongs) { range, scalars, onlyASCII in
         elements.initializeElement(
-          at: count, to: make(runString(bytes, range, onlyASCII: onlyASCII), scalars))
+          at: count,
+          to: make(runString(bytes, range, onlyASCII: onlyASCII, layoutHolds: layoutHolds), scalars))
         count += 1
       }
       return count
@@ -139,9 +141,12 @@ let bufferedRunsLimit = 1 << 12
 
 /// The text of a run: built directly when it is all ASCII.
 @inline(__always)
-func runString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, onlyASCII: Bool) -> String {
+func runString(
+  _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, onlyASCII: Bool, layoutHolds: Bool
+) -> String {
   onlyASCII
-    ? asciiString(bytes, range) : String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    ? asciiString(bytes, range, layoutHolds: layoutHolds)
+    : String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
 }
 
 /// User-perceived characters (grapheme clusters): "é" written as e + combining accent is

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import GlossaData
+import GlossaModels
 import GlossaNN
 import GlossaOptim
 import GlossaTensor

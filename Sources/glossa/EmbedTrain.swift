@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GlossaData
 import GlossaEmbeddings
 import GlossaViz
 import Synchronization

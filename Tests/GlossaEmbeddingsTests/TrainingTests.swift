@@ -1,4 +1,5 @@
 import Foundation
+import GlossaData
 import GlossaTensor
 import TestSupport
 import Testing

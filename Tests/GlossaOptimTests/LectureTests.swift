@@ -1,4 +1,6 @@
 import Foundation
+import GlossaData
+import GlossaModels
 import GlossaNN
 import GlossaOptim
 import GlossaTensor

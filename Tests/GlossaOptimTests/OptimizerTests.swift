@@ -1,3 +1,5 @@
+import GlossaData
+import GlossaModels
 import GlossaNN
 import GlossaOptim
 import GlossaTensor

@@ -1,3 +1,4 @@
+import GlossaOptim
 import GlossaTensor
 
 /// Cuts a dataset of inputs and targets (examples along axis 0) into batches, reshuffled

@@ -36,7 +36,7 @@ public struct Corpus: Sendable {
   }
 
   /// A source's size in bytes.
-  func size(of source: Source) throws -> Int {
+  package func size(of source: Source) throws -> Int {
     switch source {
     case .text(let text): return text.utf8.count
     case .file(let url):
@@ -47,12 +47,12 @@ public struct Corpus: Sendable {
 
   /// One thread's share of the corpus: byte ranges of sources. A line belongs to the share
   /// in which it starts.
-  struct Share: Sendable {
-    var pieces: [(source: Int, bytes: Range<Int>)] = []
+  package struct Share: Sendable {
+    package var pieces: [(source: Int, bytes: Range<Int>)] = []
   }
 
   /// The corpus cut into `count` shares of about equal size.
-  func shares(_ count: Int) throws -> [Share] {
+  package func shares(_ count: Int) throws -> [Share] {
     let sizes = try sources.map(size(of:))
     let total = sizes.reduce(0, +)
     var shares = [Share](repeating: Share(), count: count)
@@ -69,58 +69,16 @@ public struct Corpus: Sendable {
   }
 
   /// Calls `body` with each line of the share (without its newline), reading 1 MB at a time.
-  func forEachLine(in share: Share, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
-    var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
-    defer { buffer.deallocate() }
-    let newline = UInt8(ascii: "\n")
-    for piece in share.pieces {
-      let reader = try ByteReader(sources[piece.source])
-      defer { reader.closeFile() }
-      var offset = piece.bytes.lowerBound  // the source offset of buffer[0]
-      var filled = 0
-      var exhausted = false
-      // A line that starts before the piece belongs to the share before.
-      var skipping = try offset > 0 && reader.byte(at: offset - 1) != newline
-      pieceLoop: while true {
-        var start = 0
-        while start < filled {
-          guard let end = buffer[start..<filled].firstIndex(of: newline) ?? (exhausted ? filled : nil) else {
-            break
-          }
-          if offset + start >= piece.bytes.upperBound { break pieceLoop }
-          if !skipping { body(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
-          skipping = false
-          start = end + 1
-        }
-        if exhausted { break }
-        // Keep the unfinished line at the front and read more after it.
-        if start > 0 {
-          let kept = max(filled - start, 0)
-          if kept > 0 {
-            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
-              from: buffer.baseAddress! + start, byteCount: kept)
-          }
-          (offset, filled) = (offset + start, kept)
-        }
-        if filled == buffer.count {
-          let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
-          _ = larger.initialize(from: buffer)
-          buffer.deallocate()
-          buffer = larger
-        }
-        let read = try reader.read(
-          into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]), at: offset + filled)
-        exhausted = read == 0
-        filled += read
-      }
-    }
+  package func forEachLine(in share: Share, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+    let cursor = LineCursor(self, share)
+    while let line = try cursor.next() { body(line) }
   }
 
   /// Calls `body` with each sentence of the share as word ids of `vocabulary`. A line is cut
   /// into sentences of at most ``maximumSentenceLength`` corpus words, then the words that
   /// are not in the vocabulary are dropped (gensim's order), so a sentence may be empty: it
   /// still counts for the learning-rate schedule.
-  func forEachSentence(
+  package func forEachSentence(
     in share: Share, vocabulary: Vocabulary, _ body: (UnsafeBufferPointer<Int32>) -> Void
   ) throws {
     let scanner = WordScanner(lowercase: lowercase)
@@ -145,7 +103,7 @@ public struct Corpus: Sendable {
   /// Calls `body` with every word of the corpus; returns the number of sentences (as
   /// ``forEachSentence(in:vocabulary:_:)`` cuts them).
   @discardableResult
-  func forEachWord(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws -> Int {
+  package func forEachWord(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws -> Int {
     let scanner = WordScanner(lowercase: lowercase)
     var sentences = 0
     for share in try shares(1) {
@@ -159,6 +117,94 @@ public struct Corpus: Sendable {
       }
     }
     return sentences
+  }
+}
+
+/// The lines of one share of a corpus, read in turn (without their newlines), 1 MB of the
+/// source at a time: a line that starts before a piece of the share belongs to the share
+/// before, and one that starts inside it is read to its end. A line handed out stays valid
+/// until the next call.
+package final class LineCursor {
+  private let corpus: Corpus
+  private let pieces: [(source: Int, bytes: Range<Int>)]
+  private var piece = -1
+  private var reader: ByteReader?
+  private var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
+  /// The source offset of buffer[0], the bytes filled, where the next line starts.
+  private var offset = 0, filled = 0, start = 0
+  private var exhausted = false
+  private var skipping = false
+  private static let newline = UInt8(ascii: "\n")
+
+  package init(_ corpus: Corpus, _ share: Corpus.Share) {
+    self.corpus = corpus
+    pieces = share.pieces
+  }
+
+  deinit {
+    buffer.deallocate()
+    reader?.closeFile()
+  }
+
+  /// The next line, or nil at the end of the share.
+  package func next() throws -> UnsafeBufferPointer<UInt8>? {
+    while true {
+      if reader == nil {
+        piece += 1
+        guard piece < pieces.count else { return nil }
+        reader = try ByteReader(corpus.sources[pieces[piece].source])
+        (offset, filled, start, exhausted) = (pieces[piece].bytes.lowerBound, 0, 0, false)
+        skipping = try offset > 0 && reader!.byte(at: offset - 1) != Self.newline
+      }
+      let upper = pieces[piece].bytes.upperBound
+      var finished = false
+      while start < filled {
+        guard let end = buffer[start..<filled].firstIndex(of: Self.newline) ?? (exhausted ? filled : nil)
+        else {
+          break
+        }
+        // A line that starts past the piece belongs to the next share.
+        if offset + start >= upper {
+          finished = true
+          break
+        }
+        let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
+        start = end + 1
+        if skipping {
+          skipping = false
+          continue
+        }
+        return line
+      }
+      if finished || exhausted {
+        reader?.closeFile()
+        reader = nil
+        continue
+      }
+      try refill()
+    }
+  }
+
+  /// Keeps the unfinished line at the front of the buffer and reads more after it.
+  private func refill() throws {
+    if start > 0 {
+      let kept = max(filled - start, 0)
+      if kept > 0 {
+        UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+          from: buffer.baseAddress! + start, byteCount: kept)
+      }
+      (offset, filled, start) = (offset + start, kept, 0)
+    }
+    if filled == buffer.count {
+      let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+      _ = larger.initialize(from: buffer)
+      buffer.deallocate()
+      buffer = larger
+    }
+    let read = try reader!.read(
+      into: UnsafeMutableBufferPointer(rebasing: buffer[filled...]), at: offset + filled)
+    exhausted = read == 0
+    filled += read
   }
 }
 

@@ -1,3 +1,5 @@
+import GlossaData
+import GlossaOptim
 import GlossaTensor
 
 /// Why training stopped early.

@@ -1,0 +1,66 @@
+/// A corpus read as one stream of token ids, for a language model: laid out in `columns`
+/// parallel streams (as PyTorch's `batchify` lays the token sequence out in batch columns),
+/// each a share of the corpus read line by line as it is needed, so that a corpus larger
+/// than memory trains. ``next(steps:)`` gives the next window of truncated backpropagation
+/// through time: inputs and their next tokens, the window's last token carried over as the
+/// first input of the next window, so that the recurrent state carried between windows sees
+/// every token once.
+public final class TokenStream {
+  /// The number of parallel streams (the batch size).
+  public let columns: Int
+  private let cursors: [LineCursor]
+  private let encode: (UnsafeBufferPointer<UInt8>) -> [Int]
+  /// Tokens read and not yet used, per column; `carried[c]` is the last target of the window before.
+  private var pending: [[Int]]
+  private var carried: [Int?]
+  /// Windows given out since the start.
+  public private(set) var windows = 0
+
+  /// A stream over `corpus` in `columns` columns; `encode` turns a line's UTF-8 bytes into
+  /// its token ids (for a word-level model, its words and an end-of-sentence token).
+  public init(
+    corpus: Corpus, columns: Int, encode: @escaping (UnsafeBufferPointer<UInt8>) -> [Int]
+  ) throws {
+    precondition(columns > 0, "TokenStream: columns must be positive")
+    self.columns = columns
+    cursors = try corpus.shares(columns).map { LineCursor(corpus, $0) }
+    self.encode = encode
+    pending = Array(repeating: [], count: columns)
+    carried = Array(repeating: nil, count: columns)
+  }
+
+  /// The next window of at most `steps` steps: inputs and targets, each `steps × columns`
+  /// time-first (`ids[t * columns + c]`), the target of each input the token after it. The
+  /// last window is shorter when the shortest column runs out; nil once a column has no
+  /// token left to predict.
+  public func next(steps: Int) throws -> (inputs: [Int], targets: [Int], steps: Int)? {
+    precondition(steps > 0, "TokenStream: steps must be positive")
+    for c in 0..<columns {
+      while pending[c].count + (carried[c] == nil ? 0 : 1) < steps + 1, let line = try cursors[c].next() {
+        pending[c] += encode(line)
+      }
+    }
+    let available = (0..<columns).map { pending[$0].count + (carried[$0] == nil ? 0 : 1) - 1 }
+    let length = min(steps, available.min() ?? 0)
+    guard length > 0 else { return nil }
+    var inputs = [Int](repeating: 0, count: length * columns)
+    var targets = inputs
+    for c in 0..<columns {
+      let sequence =
+        (carried[c].map { [$0] } ?? []) + pending[c].prefix(length + 1 - (carried[c] == nil ? 0 : 1))
+      for t in 0..<length {
+        inputs[t * columns + c] = sequence[t]
+        targets[t * columns + c] = sequence[t + 1]
+      }
+      pending[c].removeFirst(length + 1 - (carried[c] == nil ? 0 : 1))
+      carried[c] = sequence[length]
+    }
+    windows += 1
+    return (inputs, targets, length)
+  }
+
+  /// Skips `count` windows of `steps` (to resume an epoch where a checkpoint left it).
+  public func skip(_ count: Int, steps: Int) throws {
+    for _ in 0..<count where try next(steps: steps) == nil { return }
+  }
+}
