@@ -52,7 +52,10 @@ let package = Package(
     .target(name: "GlossaViz"),
     .target(
       name: "GlossaModels",
-      dependencies: ["GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaViz"],
+      dependencies: [
+        "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
+        "GlossaViz",
+      ],
       swiftSettings: nativeFlags),
     .executableTarget(
       name: "glossa",
@@ -84,7 +87,7 @@ let package = Package(
     .testTarget(name: "GlossaDataTests", dependencies: ["GlossaData", "TestSupport"]),
     .testTarget(
       name: "GlossaModelsTests", dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "TestSupport"],
-      resources: [.copy("Fixtures")]),
+      exclude: ["Fixtures"]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz"]),
   ],

@@ -3,7 +3,7 @@ import GlossaTensor
 /// Dropout: while training, zeroes each element with probability p and scales the rest
 /// by 1/(1 − p) (inverted dropout), so evaluation needs no rescaling; in evaluation mode
 /// it passes its input through.
-public final class Dropout: Layer, ModeDependent {
+public final class Dropout: Layer, ModeDependent, Stochastic {
   /// The probability of zeroing an element.
   public let probability: Float
   /// True while training (the default).
@@ -16,6 +16,8 @@ public final class Dropout: Layer, ModeDependent {
     probability = p
     generator = SeededGenerator(seed: seed)
   }
+
+  public func reseed(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
   public func callAsFunction(_ input: Tensor) -> Tensor {
     guard isTraining, probability > 0 else { return input }

@@ -21,6 +21,14 @@ public protocol Layer: Module {
   func callAsFunction(_ input: Tensor) -> Tensor
 }
 
+/// A module that draws random numbers while training (``Dropout``): reseeding it makes what
+/// it draws next depend on the seed alone, so that a trainer can make every step's draws a
+/// function of the step (a resumed run then draws what an uninterrupted one draws).
+public protocol Stochastic: Module {
+  /// Restarts the module's random numbers from `seed`.
+  func reseed(_ seed: UInt64)
+}
+
 /// A module whose behaviour differs between training and evaluation (``Dropout``).
 public protocol ModeDependent: Module {
   /// True while training, false in evaluation.
@@ -68,6 +76,13 @@ extension Module {
 
   /// Switches to evaluation mode: dropout passes its input through.
   public func eval() { train(false) }
+
+  /// Reseeds every ``Stochastic`` module inside this one, each from `seed` and its place.
+  public func reseed(_ seed: UInt64) {
+    for (k, module) in modules().enumerated() {
+      (module as? any Stochastic)?.reseed(seed &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
+    }
+  }
 
   /// Clears the gradients of every parameter.
   public func zeroGrad() { for p in parameters() { p.zeroGrad() } }

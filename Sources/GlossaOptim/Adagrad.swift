@@ -9,7 +9,8 @@ public final class Adagrad: Optimizer {
   public let epsilon: Float
   /// The L2 penalty λ added to each gradient.
   public let weightDecay: Float
-  private var state: [[Tensor]] = []
+  public var slots: [[Tensor]] = []
+  public var steps = 0
 
   /// Adagrad over `parameters`, with PyTorch's defaults.
   public init(
@@ -23,8 +24,9 @@ public final class Adagrad: Optimizer {
   }
 
   public func step() {
+    steps += 1
     let (lr, eps, decay) = (learningRate, epsilon, weightDecay)
-    forEachParameter(state: &state, slots: 1) { w, g, slots in
+    forEachParameter(state: &slots, slots: 1) { w, g, slots in
       let s = slots[0]
       for i in 0..<w.count {
         let gi = g[i] + decay * w[i]

@@ -21,8 +21,8 @@ public final class Adam: Optimizer {
   public let weightDecay: Float
   /// Whether the weight decay is decoupled from the gradient (AdamW).
   public let decoupledWeightDecay: Bool
-  private var state: [[Tensor]] = []
-  private var stepCount = 0
+  public var slots: [[Tensor]] = []
+  public var steps = 0
 
   /// Adam over `parameters`, with PyTorch's defaults.
   public init(
@@ -48,12 +48,12 @@ public final class Adam: Optimizer {
   }
 
   public func step() {
-    stepCount += 1
+    steps += 1
     let (lr, b1, b2, eps, decay) = (learningRate, betas.0, betas.1, epsilon, weightDecay)
     let decoupled = decoupledWeightDecay
-    let correction1 = 1 - powf(b1, Float(stepCount))
-    let correction2Root = (1 - powf(b2, Float(stepCount))).squareRoot()
-    forEachParameter(state: &state, slots: 2) { w, g, slots in
+    let correction1 = 1 - powf(b1, Float(steps))
+    let correction2Root = (1 - powf(b2, Float(steps))).squareRoot()
+    forEachParameter(state: &slots, slots: 2) { w, g, slots in
       let (m, v) = (slots[0], slots[1])
       for i in 0..<w.count {
         var gi = g[i]

@@ -12,6 +12,9 @@ public protocol LearningRateSchedule: AnyObject {
   /// Advances one epoch; `metric` is the validation loss for schedules that watch it (a
   /// schedule that watches one throws ``LearningRateScheduleError/missingMetric(_:)`` without).
   func step(metric: Float?) throws
+  /// What the schedule has counted (epochs, the best metric), for checkpoints; setting it
+  /// restores it.
+  var state: [String: Double] { get set }
 }
 
 /// Why a schedule could not advance.
@@ -30,7 +33,7 @@ public enum LearningRateScheduleError: Error, Equatable, CustomStringConvertible
 /// Multiplies the learning rate by `gamma` every `stepSize` epochs (`StepLR`).
 public final class StepSchedule: LearningRateSchedule {
   private let optimizer: any Optimizer
-  private let initial: Float
+  private var initial: Float
   /// Epochs between decays.
   public let stepSize: Int
   /// The decay factor.
@@ -50,6 +53,14 @@ public final class StepSchedule: LearningRateSchedule {
     epoch += 1
     optimizer.learningRate = initial * powf(gamma, Float(epoch / stepSize))
   }
+
+  public var state: [String: Double] {
+    get { ["epoch": Double(epoch), "initial": Double(initial)] }
+    set {
+      epoch = Int(newValue["epoch"] ?? 0)
+      initial = Float(newValue["initial"] ?? Double(initial))
+    }
+  }
 }
 
 /// Multiplies the learning rate by `gamma` every epoch (`ExponentialLR`).
@@ -65,13 +76,19 @@ public final class ExponentialSchedule: LearningRateSchedule {
   }
 
   public func step(metric: Float? = nil) { optimizer.learningRate *= gamma }
+
+  /// Nothing: the rate itself, which the optimizer's checkpoint holds, is the state.
+  public var state: [String: Double] {
+    get { [:] }
+    set {}
+  }
 }
 
 /// Cosine annealing from the initial rate down to `minimum` over `period` epochs
 /// (`CosineAnnealingLR`): η_t = η_min + (η_0 − η_min)(1 + cos(π t / T)) / 2.
 public final class CosineSchedule: LearningRateSchedule {
   private let optimizer: any Optimizer
-  private let initial: Float
+  private var initial: Float
   /// T, the number of epochs of one half cosine.
   public let period: Int
   /// η_min, the rate at the end of the period.
@@ -91,6 +108,14 @@ public final class CosineSchedule: LearningRateSchedule {
     epoch += 1
     let phase = Float.pi * Float(min(epoch, period)) / Float(period)
     optimizer.learningRate = minimum + (initial - minimum) * (1 + cosf(phase)) / 2
+  }
+
+  public var state: [String: Double] {
+    get { ["epoch": Double(epoch), "initial": Double(initial)] }
+    set {
+      epoch = Int(newValue["epoch"] ?? 0)
+      initial = Float(newValue["initial"] ?? Double(initial))
+    }
   }
 }
 
@@ -133,6 +158,14 @@ public final class ReduceOnPlateau: LearningRateSchedule {
     if badEpochs > patience {
       optimizer.learningRate = max(optimizer.learningRate * factor, minimum)
       badEpochs = 0
+    }
+  }
+
+  public var state: [String: Double] {
+    get { (best.isFinite ? ["best": Double(best)] : [:]).merging(["bad_epochs": Double(badEpochs)]) { $1 } }
+    set {
+      best = Float(newValue["best"] ?? .infinity)
+      badEpochs = Int(newValue["bad_epochs"] ?? 0)
     }
   }
 }

@@ -9,6 +9,12 @@ public protocol Optimizer: AnyObject {
   var learningRate: Float { get set }
   /// Applies one update to every parameter that has a gradient.
   func step()
+  /// Each parameter's state (momentum, moment estimates: as many tensors per parameter as
+  /// the optimizer keeps), in the order of ``parameters``; empty before the first step. A
+  /// checkpoint saves it, and setting it restores it.
+  var slots: [[Tensor]] { get set }
+  /// The updates made so far (Adam's bias corrections follow it).
+  var steps: Int { get set }
 }
 
 extension Optimizer {

@@ -13,7 +13,8 @@ public final class RMSprop: Optimizer {
   public let momentum: Float
   /// The L2 penalty λ added to each gradient.
   public let weightDecay: Float
-  private var state: [[Tensor]] = []
+  public var slots: [[Tensor]] = []
+  public var steps = 0
 
   /// RMSprop over `parameters`, with PyTorch's defaults.
   public init(
@@ -29,8 +30,9 @@ public final class RMSprop: Optimizer {
   }
 
   public func step() {
+    steps += 1
     let (lr, a, eps, mu, decay) = (learningRate, alpha, epsilon, momentum, weightDecay)
-    forEachParameter(state: &state, slots: 2) { w, g, slots in
+    forEachParameter(state: &slots, slots: 2) { w, g, slots in
       let (s, buffer) = (slots[0], slots[1])
       for i in 0..<w.count {
         let gi = g[i] + decay * w[i]

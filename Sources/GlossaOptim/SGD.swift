@@ -12,7 +12,8 @@ public final class SGD: Optimizer {
   public let weightDecay: Float
   /// Whether to use Nesterov momentum.
   public let nesterov: Bool
-  private var state: [[Tensor]] = []
+  public var slots: [[Tensor]] = []
+  public var steps = 0
 
   /// An SGD optimizer over `parameters`.
   public init(
@@ -28,8 +29,9 @@ public final class SGD: Optimizer {
   }
 
   public func step() {
+    steps += 1
     let (lr, mu, decay, nesterov) = (learningRate, momentum, weightDecay, nesterov)
-    forEachParameter(state: &state, slots: mu == 0 ? 0 : 1) { w, g, slots in
+    forEachParameter(state: &slots, slots: mu == 0 ? 0 : 1) { w, g, slots in
       guard mu != 0 else {
         for i in 0..<w.count { w[i] -= lr * (g[i] + decay * w[i]) }
         return

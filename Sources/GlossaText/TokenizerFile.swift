@@ -100,8 +100,18 @@ public enum TokenizerFile {
     _ model: any TokenizerModel, pipeline: Pipeline = .words, lowercase: Bool, specialTokens: [String] = [],
     to url: URL
   ) throws {
-    let json = try json(for: model, pipeline: pipeline, lowercase: lowercase, specialTokens: specialTokens)
-    try Data(JSONText.encode(json).utf8).write(to: url, options: .atomic)
+    try data(for: model, pipeline: pipeline, lowercase: lowercase, specialTokens: specialTokens)
+      .write(to: url, options: .atomic)
+  }
+
+  /// The bytes of the tokenizer.json that ``write(_:pipeline:lowercase:specialTokens:to:)`` writes.
+  public static func data(
+    for model: any TokenizerModel, pipeline: Pipeline = .words, lowercase: Bool, specialTokens: [String] = []
+  ) throws -> Data {
+    Data(
+      JSONText.encode(
+        try json(for: model, pipeline: pipeline, lowercase: lowercase, specialTokens: specialTokens)
+      ).utf8)
   }
 }
 

@@ -63,7 +63,7 @@ public enum DirectionMerge: String, Sendable, CaseIterable {
 /// hand-written backpropagation through time (the unit's fused step inside the generic
 /// layer, `RecurrentKernel`); the network owns the rest: the layout, the stacking with
 /// dropout between layers, the directions and the lengths of a variable-length batch.
-public class RecurrentNetwork: Module, ModeDependent {
+public class RecurrentNetwork: Module, ModeDependent, Stochastic {
   /// The unit every layer is made of.
   public let unit: any RecurrentUnit
   /// The unit's name.
@@ -138,6 +138,9 @@ public class RecurrentNetwork: Module, ModeDependent {
   public var children: [(name: String, value: Any)] {
     namedWeights.map { (name: $0.name, value: $0.tensor as Any) }
   }
+
+  /// Reseeds the dropout between layers.
+  public func reseed(_ seed: UInt64) { interLayerDropout.reseed(seed) }
 
   /// Directions per layer.
   public var directions: Int { bidirectional ? 2 : 1 }

@@ -1,0 +1,137 @@
+import Foundation
+import GlossaNN
+import GlossaTensor
+import GlossaText
+
+/// Glossa's version, as saved models record it.
+public let glossaVersion = "0.1.0"
+
+/// A saved model is a directory: `config.json` (the task, the architecture and its sizes, the
+/// labels, the Glossa version and the format's version), `tokenizer.json` (HuggingFace's
+/// format) and `model.safetensors` (the weights, with PyTorch's parameter names). It is written
+/// to a temporary directory renamed into place, and every file is checked when it is read: a
+/// missing file, a config that does not match the weights (a name, a shape, a dtype) or a newer
+/// format is an error naming the file and the field.
+public enum ModelDirectory {
+  /// The format this Glossa writes and the newest it reads.
+  public static let format = 1
+
+  /// What every `config.json` starts with.
+  public struct Header: Codable, Sendable, Equatable {
+    /// The task (`text-classification`, `language-model`, …).
+    public var task: String
+    /// The directory format's version.
+    public var format: Int
+    /// The Glossa that wrote it.
+    public var glossaVersion: String
+
+    enum CodingKeys: String, CodingKey {
+      case task, format
+      case glossaVersion = "glossa_version"
+    }
+  }
+
+  /// Writes a model directory: `configuration` as `config.json`, the tokenizer's file and the
+  /// model's weights, each through a temporary file renamed into place (anything else in the
+  /// directory, such as a checkpoint, stays). The weights go last: a run that saves its best
+  /// model each epoch changes only them, so a crash leaves either the old weights or the new.
+  public static func write(
+    configuration: some Encodable, tokenizer: Data, model: any Module, to directory: URL
+  ) throws {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    try encoder.encode(configuration).write(
+      to: directory.appendingPathComponent("config.json"), options: .atomic)
+    try tokenizer.write(to: directory.appendingPathComponent("tokenizer.json"), options: .atomic)
+    try SafeTensors(stateDict: model.stateDict(), metadata: ["format": "pt"]).write(
+      to: directory.appendingPathComponent("model.safetensors"))
+  }
+
+  /// The header of the `config.json` in `directory`, checked: the format must not be newer
+  /// than this Glossa reads.
+  public static func header(of directory: URL) throws -> Header {
+    let header = try configuration(Header.self, in: directory)
+    guard header.format <= format else {
+      throw ModelFileError(
+        file: directory.appendingPathComponent("config.json").path, field: "format",
+        message:
+          "format \(header.format) (Glossa \(header.glossaVersion)) is newer than this Glossa reads (\(format))"
+      )
+    }
+    return header
+  }
+
+  /// The `config.json` of `directory` decoded as `type`; an error names the file and the key.
+  public static func configuration<C: Decodable>(_ type: C.Type, in directory: URL) throws -> C {
+    let url = try file("config.json", in: directory)
+    let data = try Data(contentsOf: url)
+    do {
+      return try JSONDecoder().decode(type, from: data)
+    } catch let error as DecodingError {
+      let (path, message) = describe(error)
+      throw ModelFileError(file: url.path, field: path.isEmpty ? nil : path, message: message)
+    } catch {
+      throw ModelFileError(file: url.path, message: "not valid JSON")
+    }
+  }
+
+  /// Loads the weights of `directory` into `model`, which the configuration built: every
+  /// tensor the model has must be there, as 32-bit floats of its shape, and nothing else.
+  public static func loadWeights(into model: any Module, from directory: URL) throws {
+    let url = try file("model.safetensors", in: directory)
+    let file = try SafeTensors(contentsOf: url)
+    let own = model.namedTensors()
+    let names = Set(own.map(\.name))
+    if let extra = file.entries.keys.sorted().first(where: { !names.contains($0) }) {
+      throw ModelFileError(
+        file: url.path, field: extra, message: "a tensor the configuration's model does not have")
+    }
+    var state: [String: Tensor] = [:]
+    for (name, tensor) in own {
+      guard let entry = file.entries[name] else {
+        throw ModelFileError(
+          file: url.path, field: name, message: "missing: the configuration's model needs it")
+      }
+      guard entry.dtype == .F32 else {
+        throw ModelFileError(
+          file: url.path, field: name, message: "dtype \(entry.dtype.rawValue), expected F32")
+      }
+      guard entry.shape == tensor.shape else {
+        throw ModelFileError(
+          file: url.path, field: name,
+          message: "shape \(entry.shape), the configuration gives \(tensor.shape)")
+      }
+      state[name] = try file.tensor(name)
+    }
+    try model.loadStateDict(state)
+  }
+
+  /// `name` in `directory`, which must exist.
+  static func file(_ name: String, in directory: URL) throws -> URL {
+    let url = directory.appendingPathComponent(name)
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
+      throw ModelFileError(
+        file: url.path,
+        message: exists && isDirectory.boolValue
+          ? "missing from the model directory" : "no model directory here")
+    }
+    return url
+  }
+
+  private static func describe(_ error: DecodingError) -> (String, String) {
+    func path(_ keys: [any CodingKey]) -> String {
+      keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return (path(context.codingPath + [key]), "missing")
+    case .typeMismatch(let type, let context): return (path(context.codingPath), "expected \(type)")
+    case .valueNotFound(let type, let context):
+      return (path(context.codingPath), "expected \(type), found null")
+    case .dataCorrupted(let context): return (path(context.codingPath), context.debugDescription)
+    @unknown default: return ("", "cannot be decoded")
+    }
+  }
+}

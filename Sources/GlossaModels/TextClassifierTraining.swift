@@ -1,0 +1,332 @@
+import Foundation
+import GlossaData
+import GlossaEmbeddings
+import GlossaNN
+import GlossaOptim
+import GlossaTensor
+import GlossaText
+
+/// Where a model's tokenizer comes from.
+public enum TokenizerSource: Sendable, Equatable {
+  /// Words (`\w+|[^\w\s]+`) seen at least `minimumFrequency` times in the training texts, at most
+  /// `vocabularySize` of them (special tokens included).
+  case words(minimumFrequency: Int = 2, vocabularySize: Int? = nil, lowercase: Bool = true)
+  /// A BPE tokenizer of `vocabularySize` trained on the training texts.
+  case bpe(vocabularySize: Int, lowercase: Bool = true)
+  /// A tokenizer.json file.
+  case file(URL)
+
+  /// The tokenizer.json of this source, trained on `texts` when it is trained, with the
+  /// special tokens `special` first.
+  func tokenizerFile(training texts: [String], special: [String]) throws -> Data {
+    switch self {
+    case .file(let url):
+      guard let data = FileManager.default.contents(atPath: url.path) else {
+        throw ModelFileError(file: url.path, message: "cannot be read")
+      }
+      _ = try Tokenizer(json: data, file: url.path)
+      return data
+    case .words(let minimum, let size, let lowercase):
+      var training = TokenizerTraining(kind: .wordLevel)
+      (training.minimumFrequency, training.vocabularySize, training.lowercase) = (minimum, size, lowercase)
+      return try trained(training, texts, special)
+    case .bpe(let size, let lowercase):
+      var training = TokenizerTraining(kind: .bpe)
+      (training.vocabularySize, training.lowercase, training.endOfWord) = (size, lowercase, .suffix("</w>"))
+      return try trained(training, texts, special)
+    }
+  }
+
+  private func trained(_ training: TokenizerTraining, _ texts: [String], _ special: [String]) throws -> Data {
+    var training = training
+    training.specialTokens = special
+    training.unknownToken = special.contains("[UNK]") ? "[UNK]" : training.unknownToken
+    let model = try training.train([texts.joined(separator: "\n")])
+    return try TokenizerFile.data(
+      for: model, pipeline: training.pipeline, lowercase: training.lowercase, specialTokens: special)
+  }
+}
+
+/// The optimizers a task can be trained with.
+public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
+  /// Plain stochastic gradient descent.
+  case sgd
+  /// Adam.
+  case adam
+  /// Adam with decoupled weight decay.
+  case adamw
+
+  /// The optimizer over `parameters`.
+  public func make(_ parameters: [Tensor], learningRate: Float) -> any Optimizer {
+    switch self {
+    case .sgd: SGD(parameters, learningRate: learningRate)
+    case .adam: Adam(parameters, learningRate: learningRate)
+    case .adamw: Adam.adamW(parameters, learningRate: learningRate)
+    }
+  }
+}
+
+/// How a ``TextClassifier`` is trained on `label<TAB>text` examples.
+public struct TextClassifierTraining {
+  /// The architecture (its labels and sizes are filled in from the data and the tokenizer).
+  public var architecture = TextClassifierConfiguration(labels: [])
+  /// The tokenizer.
+  public var tokenizer = TokenizerSource.words()
+  /// A word2vec, GloVe or fastText vector file to start the embedding from.
+  public var pretrained: URL?
+  /// Whether those vectors stay as they are.
+  public var freezeEmbeddings = false
+  /// Examples per update.
+  public var batchSize = 32
+  /// The optimizer and its learning rate.
+  public var optimizer = OptimizerKind.adam
+  public var learningRate: Float = 1e-3
+  /// Whether each class's loss is weighted by n / (classes · its count), for unbalanced labels.
+  public var balanceClasses = false
+  /// The seed of the initialisation, the batch orders and the dropout masks.
+  public var seed: UInt64 = 0
+  /// The epochs, clipping, early stopping and logging.
+  public var trainer = TrainerSettings()
+
+  /// Settings with the defaults.
+  public init() {
+    trainer.monitor = "accuracy"
+    trainer.monitorMaximizes = true
+  }
+
+  /// What training reports besides the model.
+  public struct Report: Sendable {
+    /// The epochs' metrics and the best epoch.
+    public var result: TrainingResult
+    /// Tokens the pretrained vectors had no vector for (nil without pretrained vectors).
+    public var missingPretrained: Int?
+    /// The validation metrics of the best model.
+    public var validation: ClassificationMetrics
+  }
+
+  /// Trains a classifier on `train`, choosing the epoch by `validation`. With `output` the
+  /// best model is saved there after each epoch that improves, with a checkpoint in
+  /// `output/checkpoint` after every epoch, metrics in `metricsFile` and the loss curves in
+  /// `output/loss.svg`; with `resume`, training continues from that checkpoint.
+  public func train(
+    _ train: [LabeledText], validation: [LabeledText], output: URL? = nil, metricsFile: URL? = nil,
+    resume: Bool = false
+  ) throws -> (TextClassifier, Report) {
+    guard !train.isEmpty else { throw TrainingDataError.empty("the training examples") }
+    guard !validation.isEmpty else { throw TrainingDataError.empty("the validation examples") }
+    let labels = Array(Set(train.map(\.label))).sorted()
+    guard labels.count >= 2 else { throw TrainingDataError.oneClass(labels.first ?? "") }
+    if let unseen = validation.first(where: { !labels.contains($0.label) }) {
+      throw TrainingDataError.unknownLabel(unseen.label, known: labels)
+    }
+    let special = ["[PAD]", "[UNK]"]
+    let tokenizerFile: Data
+    if resume, let output {
+      tokenizerFile = try Data(contentsOf: try ModelDirectory.file("tokenizer.json", in: output))
+    } else {
+      tokenizerFile = try tokenizer.tokenizerFile(training: train.map(\.text), special: special)
+    }
+    let parsed = try Tokenizer(json: tokenizerFile)
+    var configuration = architecture
+    configuration.labels = labels
+    let padding = parsed.model.id(of: "[PAD]") ?? parsed.model.id(of: "<pad>")
+    configuration.paddingID = padding ?? parsed.model.vocabularySize
+    configuration.vocabularySize = parsed.model.vocabularySize + (padding == nil ? 1 : 0)
+    let model = try TextClassifier(configuration: configuration, tokenizerFile: tokenizerFile, seed: seed)
+    var missing: Int?
+    if let pretrained { missing = try initialise(model.embedding, from: pretrained, tokenizer: parsed) }
+    if freezeEmbeddings { model.embedding.weight.requiresGrad = false }
+    let task = ClassificationTask(
+      model: model, train: train, validation: validation, batchSize: batchSize, seed: seed,
+      balance: balanceClasses)
+    let trainer = Trainer(
+      task: task, optimizer: optimizer.make(model.parameters(), learningRate: learningRate), settings: trainer
+    )
+    trainer.configuration = try describe(configuration)
+    trainer.metricsFile = metricsFile
+    var bestWeights = model.stateDict().mapValues { $0.copy() }
+    if let output {
+      trainer.checkpointDirectory = output.appendingPathComponent("checkpoint")
+      if resume {
+        try trainer.resume(from: output.appendingPathComponent("checkpoint"))
+        if FileManager.default.fileExists(atPath: output.appendingPathComponent("model.safetensors").path) {
+          let best = try TextClassifier(contentsOf: output)
+          bestWeights = best.stateDict().mapValues { $0.copy() }
+        }
+      }
+    }
+    trainer.afterEpoch = { _, isBest in
+      guard isBest else { return }
+      bestWeights = model.stateDict().mapValues { $0.copy() }
+      if let output { try model.save(to: output) }
+    }
+    let result = try trainer.train()
+    if let output { try trainer.lossPlot.write(to: output.appendingPathComponent("loss.svg")) }
+    try model.loadStateDict(bestWeights)
+    model.eval()
+    let metrics = try model.evaluate(validation).metrics
+    return (model, Report(result: result, missingPretrained: missing, validation: metrics))
+  }
+
+  /// The settings a checkpoint must match to be resumed.
+  private func describe(_ configuration: TextClassifierConfiguration) throws -> [String: String] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return [
+      "task": TextClassifier.task,
+      "model": String(decoding: try encoder.encode(configuration), as: UTF8.self),
+      "batch_size": String(batchSize), "optimizer": optimizer.rawValue, "seed": String(seed),
+      "freeze_embeddings": String(freezeEmbeddings), "balance_classes": String(balanceClasses),
+    ]
+  }
+
+  /// Copies the pretrained vector of each token that has one (as it is, else lowercased) into
+  /// the embedding; returns how many tokens had none.
+  private func initialise(_ embedding: Embedding, from url: URL, tokenizer: Tokenizer) throws -> Int {
+    let vectors = try EmbeddingFile(contentsOf: url).vectors
+    let dimension = embedding.weight.shape[1]
+    guard vectors.dimension == dimension else {
+      throw ModelFileError(
+        file: url.path, message: "vectors of \(vectors.dimension) numbers, the embedding has \(dimension)")
+    }
+    var missing = 0
+    embedding.weight.withUnsafeMutableBufferPointer { table in
+      for id in 0..<tokenizer.model.vocabularySize where id != embedding.paddingIndex {
+        guard let token = tokenizer.model.token(for: id), !token.hasPrefix("[") else { continue }
+        guard let row = vectors.index(of: token) ?? vectors.index(of: token.lowercased()) else {
+          missing += 1
+          continue
+        }
+        for d in 0..<dimension { table[id * dimension + d] = vectors.vectors[row * dimension + d] }
+      }
+    }
+    return missing
+  }
+}
+
+/// Training data that cannot train a model.
+public enum TrainingDataError: Error, CustomStringConvertible, Equatable {
+  /// A set of examples is empty.
+  case empty(String)
+  /// Every training example has the same label.
+  case oneClass(String)
+  /// An example's label is not among the training labels.
+  case unknownLabel(String, known: [String])
+
+  public var description: String {
+    switch self {
+    case .empty(let what): "\(what) are empty"
+    case .oneClass(let label):
+      "every training example has the label '\(label)': a classifier needs two classes or more"
+    case .unknownLabel(let label, let known):
+      "the label '\(label)' is not one the model was trained on (\(known.joined(separator: ", ")))"
+    }
+  }
+}
+
+/// A text classifier's training, as the ``Trainer`` runs it.
+final class ClassificationTask: TrainingTask {
+  typealias Batch = (ids: PaddedBatch, labels: [Int])
+
+  let classifier: TextClassifier
+  var model: any Module { classifier }
+  private let examples: [(ids: [Int], label: Int)]
+  private let validation: [(ids: [Int], label: Int)]
+  private let order: BatchOrder
+  private let weights: [Float]?
+
+  init(
+    model: TextClassifier, train: [LabeledText], validation: [LabeledText], batchSize: Int, seed: UInt64,
+    balance: Bool
+  ) {
+    classifier = model
+    let labels = model.configuration.labels
+    let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+    // Texts are tokenized once, on every core.
+    let encode = { (texts: [LabeledText]) in
+      zip(model.tokenizer.encode(batch: texts.map(\.text)), texts).map { encoding, example in
+        (ids: Array(encoding.ids.prefix(model.configuration.maximumLength)), label: index[example.label]!)
+      }
+    }
+    let examples = encode(train)
+    self.examples = examples
+    self.validation = encode(validation)
+    order = BatchOrder(descent: .miniBatch(batchSize), seed: seed, bucketWindow: 0)
+    if balance {
+      var counts = [Int](repeating: 0, count: labels.count)
+      for example in examples { counts[example.label] += 1 }
+      weights = counts.map { Float(examples.count) / Float(labels.count * max($0, 1)) }
+    } else {
+      weights = nil
+    }
+  }
+
+  func batches(epoch: Int, skipping: Int) throws -> AnyIterator<Batch> {
+    let batches = order.batches(count: examples.count, epoch: epoch).dropFirst(skipping)
+    var iterator = batches.makeIterator()
+    return AnyIterator { [examples, classifier] in
+      iterator.next().map { indices in
+        (
+          PaddedBatch(indices.map { examples[$0].ids }, paddingID: classifier.configuration.paddingID),
+          indices.map { examples[$0].label }
+        )
+      }
+    }
+  }
+
+  func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int) {
+    let logits = classifier.logits(batch.ids)
+    guard let weights else { return (crossEntropy(logits, targets: batch.labels), batch.labels.count) }
+    // The weighted mean, as PyTorch's CrossEntropyLoss(weight:) takes it: Σ wᵢ lᵢ / Σ wᵢ.
+    let w = batch.labels.map { weights[$0] }
+    let losses = crossEntropy(logits, targets: batch.labels, reduction: .none)
+    return ((losses * Tensor(w, shape: [w.count])).sum() / w.reduce(0, +), batch.labels.count)
+  }
+
+  /// The predicted classes and the mean loss over `examples`.
+  func evaluate(_ examples: [(ids: [Int], label: Int)]) -> (predicted: [Int], loss: Double) {
+    withoutGradients {
+      var predicted: [Int] = []
+      var total = 0.0
+      for start in stride(from: 0, to: examples.count, by: 128) {
+        let chunk = examples[start..<min(start + 128, examples.count)]
+        let logits = classifier.logits(
+          PaddedBatch(chunk.map(\.ids), paddingID: classifier.configuration.paddingID))
+        total += Double(crossEntropy(logits, targets: chunk.map(\.label), reduction: .sum).item)
+        predicted += logits.argmax(axis: -1)
+      }
+      return (predicted, total / Double(max(examples.count, 1)))
+    }
+  }
+
+  func validate() throws -> [String: Double] {
+    let (predicted, loss) = evaluate(validation)
+    let metrics = ClassificationMetrics(
+      labels: classifier.configuration.labels, actual: validation.map(\.label), predicted: predicted)
+    return ["loss": loss, "accuracy": metrics.accuracy, "macro_f1": metrics.macroF1]
+  }
+}
+
+extension TextClassifier {
+  /// The metrics of the classifier on labelled examples (evaluation mode); a label the model
+  /// never saw is an error.
+  public func evaluate(_ examples: [LabeledText]) throws -> (metrics: ClassificationMetrics, loss: Double) {
+    let index = Dictionary(uniqueKeysWithValues: configuration.labels.enumerated().map { ($1, $0) })
+    if let unseen = examples.first(where: { index[$0.label] == nil }) {
+      throw TrainingDataError.unknownLabel(unseen.label, known: configuration.labels)
+    }
+    let wasTraining = rnn.isTraining
+    eval()
+    defer { train(wasTraining) }
+    let encoded = zip(tokenizer.encode(batch: examples.map(\.text)), examples).map { encoding, example in
+      (ids: Array(encoding.ids.prefix(configuration.maximumLength)), label: index[example.label]!)
+    }
+    let task = ClassificationTask(
+      model: self, train: [], validation: [], batchSize: 1, seed: 0, balance: false)
+    let (predicted, loss) = task.evaluate(encoded)
+    return (
+      ClassificationMetrics(labels: configuration.labels, actual: encoded.map(\.label), predicted: predicted),
+      loss
+    )
+  }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import GlossaNN
+import GlossaOptim
+import GlossaTensor
+import GlossaViz
+
+/// What the ``Trainer`` needs from a task (a text classifier, a language model, a tagger):
+/// its model, the batches of an epoch, the loss of a batch and a validation pass. The Trainer
+/// owns everything else once: the loop, the optimizer step, clipping, schedules, early
+/// stopping, metrics, progress, checkpoints.
+public protocol TrainingTask: AnyObject {
+  /// One update's examples.
+  associatedtype Batch
+  /// The model being trained.
+  var model: any Module { get }
+  /// The batches of epoch `epoch` (from 1), in an order that depends on the seed and the epoch
+  /// alone, without the first `skipping` (to resume within an epoch).
+  func batches(epoch: Int, skipping: Int) throws -> AnyIterator<Batch>
+  /// The mean loss of a batch in training mode, and how many examples (or tokens) it counts.
+  func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int)
+  /// A pass over the validation data in evaluation mode: its metrics, `loss` among them.
+  func validate() throws -> [String: Double]
+  /// Tensors the task carries from batch to batch (a language model's recurrent state), to
+  /// checkpoint; setting them restores them.
+  var carriedState: [String: Tensor] { get set }
+}
+
+extension TrainingTask {
+  public var carriedState: [String: Tensor] {
+    get { [:] }
+    set {}
+  }
+}
+
+/// How the ``Trainer`` trains.
+public struct TrainerSettings: Sendable {
+  /// Passes over the training data.
+  public var epochs = 10
+  /// The seed of the dropout masks (each step's drawn from it and the step).
+  public var seed: UInt64 = 0
+  /// The gradients' global norm is clipped to this (nil: no clipping).
+  public var clipNorm: Float? = nil
+  /// The learning rate rises linearly from 0 over this many updates.
+  public var warmupSteps = 0
+  /// Stop after this many epochs without improvement of ``monitor`` (nil: never).
+  public var patience: Int? = nil
+  /// The validation metric that decides the best epoch and early stopping.
+  public var monitor = "loss"
+  /// Whether a larger ``monitor`` is better (accuracy) or a smaller one (loss, perplexity).
+  public var monitorMaximizes = false
+  /// Also write a metrics line every this many updates (nil: once per epoch).
+  public var logEvery: Int? = nil
+  /// Whether progress and each epoch's figures are shown on standard error.
+  public var showsProgress = true
+
+  public init() {}
+}
+
+/// One line of the metrics log (JSON Lines): an epoch's, or every N updates'.
+public struct MetricsLine: Sendable, Codable, Equatable {
+  /// The epoch (from 1).
+  public var epoch: Int
+  /// Updates so far.
+  public var step: Int
+  /// The mean training loss since the epoch began.
+  public var trainLoss: Double
+  /// The validation metrics (epoch lines only).
+  public var validation: [String: Double]?
+  /// The learning rate.
+  public var learningRate: Double
+  /// Training examples (or tokens) per second.
+  public var examplesPerSecond: Double
+  /// Seconds since training began.
+  public var elapsed: Double
+
+  enum CodingKeys: String, CodingKey {
+    case epoch, step, validation, elapsed
+    case trainLoss = "train_loss"
+    case learningRate = "lr"
+    case examplesPerSecond = "examples_per_s"
+  }
+}
+
+/// What a training run did.
+public struct TrainingResult: Sendable {
+  /// One line per epoch trained (a resumed run's earlier epochs included).
+  public var epochs: [MetricsLine]
+  /// The epoch whose model was best on ``TrainerSettings/monitor``.
+  public var bestEpoch: Int
+  /// Its value.
+  public var bestValue: Double
+  /// Whether training stopped early for want of improvement.
+  public var stoppedEarly: Bool
+}
+
+/// Trains any ``TrainingTask``: epochs of forward propagation, loss, backpropagation and
+/// optimizer steps, a validation pass after each, early stopping on a named metric, the best
+/// model kept, learning-rate schedules and warm-up, gradient clipping, metrics as JSON Lines,
+/// a progress bar, and checkpoints from which a resumed run gives bit for bit the parameters of
+/// an uninterrupted one (one thread: each step's dropout masks come from the seed and the
+/// step, each epoch's order from the seed and the epoch).
+public final class Trainer<Task: TrainingTask> {
+  /// The task.
+  public let task: Task
+  /// The optimizer over the task's model's parameters.
+  public let optimizer: any Optimizer
+  /// An epoch-wise schedule, if any.
+  public let schedule: (any LearningRateSchedule)?
+  /// The settings.
+  public let settings: TrainerSettings
+  /// Called with the named parameters after each backward pass and before clipping: the place
+  /// where distributed training averages gradients across processes.
+  public var gradientHook: ((_ parameters: [(name: String, tensor: Tensor)]) throws -> Void)?
+  /// Called after every epoch with its metrics line (the model in evaluation mode), e.g. to
+  /// save the best model.
+  public var afterEpoch: ((_ line: MetricsLine, _ isBest: Bool) throws -> Void)?
+  /// Where the metrics lines go (nil: nowhere).
+  public var metricsFile: URL?
+  /// Where checkpoints go (nil: none are written).
+  public var checkpointDirectory: URL?
+  /// A description of the configuration, stored in checkpoints: resuming from a checkpoint of
+  /// another configuration is refused.
+  public var configuration: [String: String] = [:]
+  /// What a progress line calls an example ("examples", "tokens").
+  public var unit = "examples"
+
+  private var state = Checkpoint.TrainerState()
+  private var history: [MetricsLine] = []
+  private let start = Date()
+
+  /// A trainer of `task` with `optimizer` (over the model's parameters, in their order).
+  public init(
+    task: Task, optimizer: any Optimizer, schedule: (any LearningRateSchedule)? = nil,
+    settings: TrainerSettings = TrainerSettings()
+  ) {
+    (self.task, self.optimizer, self.schedule, self.settings) = (task, optimizer, schedule, settings)
+    state.baseLearningRate = Double(optimizer.learningRate)
+  }
+
+  /// Continues from the checkpoint in `directory` (written by a trainer of the same
+  /// configuration): model, optimizer, schedule, the task's carried state and the position.
+  public func resume(from directory: URL) throws {
+    let checkpoint = try Checkpoint(contentsOf: directory)
+    try checkpoint.check(configuration: configuration)
+    try checkpoint.restore(model: task.model, optimizer: optimizer)
+    state = checkpoint.trainer
+    history = checkpoint.history
+    schedule?.state = checkpoint.trainer.schedule
+    task.carriedState = checkpoint.carried
+  }
+
+  /// Trains until the last epoch or early stopping.
+  @discardableResult
+  public func train() throws -> TrainingResult {
+    let named = task.model.namedParameters()
+    while state.epoch < settings.epochs && !state.stoppedEarly {
+      let epoch = state.epoch + 1
+      try trainEpoch(epoch, named)
+      task.model.eval()
+      let validation = try task.validate()
+      task.model.train()
+      guard let monitored = validation[settings.monitor] else {
+        throw TrainerError.missingMetric(settings.monitor, available: validation.keys.sorted())
+      }
+      let line = metricsLine(epoch, validation: validation)
+      history.append(line)
+      try schedule?.step(metric: Float(validation["loss"] ?? monitored))
+      state.baseLearningRate = Double(optimizer.learningRate)
+      let better = state.best.map { settings.monitorMaximizes ? monitored > $0 : monitored < $0 } ?? true
+      if better {
+        (state.best, state.bestEpoch, state.badEpochs) = (monitored, epoch, 0)
+      } else {
+        state.badEpochs += 1
+        if let patience = settings.patience, state.badEpochs >= patience { state.stoppedEarly = true }
+      }
+      (state.epoch, state.batch, state.lossSum, state.lossCount) = (epoch, 0, 0, 0)
+      task.model.eval()
+      try afterEpoch?(line, better)
+      task.model.train()
+      try log(line)
+      try writeCheckpoint()
+    }
+    return TrainingResult(
+      epochs: history, bestEpoch: state.bestEpoch, bestValue: state.best ?? .nan,
+      stoppedEarly: state.stoppedEarly)
+  }
+
+  private func trainEpoch(_ epoch: Int, _ named: [(name: String, tensor: Tensor)]) throws {
+    task.model.train()
+    let batches = try task.batches(epoch: epoch, skipping: state.batch)
+    let bar = settings.showsProgress ? ProgressBar(label: "epoch \(epoch)/\(settings.epochs)", total: 0) : nil
+    let epochStart = Date()
+    var examples = 0
+    while let batch = batches.next() {
+      // Each step's random draws come from the seed and the step alone.
+      task.model.reseed(settings.seed &+ UInt64(state.step) &* 0x2545_F491_4F6C_DD1D)
+      optimizer.zeroGrad()
+      let (loss, count) = try task.loss(batch)
+      let value = loss.item
+      guard value.isFinite else {
+        throw TrainingError.nonFiniteLoss(epoch: epoch, update: state.step + 1, loss: value)
+      }
+      loss.backward()
+      try gradientHook?(named)
+      if let clipNorm = settings.clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
+      if settings.warmupSteps > 0 {
+        optimizer.learningRate =
+          Float(state.baseLearningRate) * Float(min(1, Double(state.step + 1) / Double(settings.warmupSteps)))
+      }
+      optimizer.step()
+      state.step += 1
+      state.batch += 1
+      state.lossSum += Double(value) * Double(count)
+      state.lossCount += count
+      examples += count
+      let rate = Double(examples) / max(Date().timeIntervalSince(epochStart), 1e-9)
+      bar?.update(
+        state.batch,
+        detail: String(
+          format: "batch %d  loss %.4f  %.0f %@/s", state.batch,
+          state.lossSum / Double(max(state.lossCount, 1)),
+          rate, unit))
+      if let every = settings.logEvery, state.step % every == 0 {
+        try log(metricsLine(epoch, validation: nil))
+      }
+    }
+    bar?.finish()
+  }
+
+  private func metricsLine(_ epoch: Int, validation: [String: Double]?) -> MetricsLine {
+    let elapsed = Date().timeIntervalSince(start)
+    return MetricsLine(
+      epoch: epoch, step: state.step, trainLoss: state.lossSum / Double(max(state.lossCount, 1)),
+      validation: validation, learningRate: Double(optimizer.learningRate),
+      examplesPerSecond: Double(state.lossCount) / max(elapsed, 1e-9), elapsed: elapsed)
+  }
+
+  /// Appends a line to the metrics file.
+  private func log(_ line: MetricsLine) throws {
+    if settings.showsProgress, let validation = line.validation {
+      let shown = validation.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }
+      FileHandle.standardError.write(
+        Data(
+          String(format: "epoch %d: train loss %.4f, valid ", line.epoch, line.trainLoss)
+            .appending(shown.joined(separator: ", ") + "\n").utf8))
+    }
+    guard let metricsFile else { return }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    var data = try encoder.encode(line)
+    data.append(0x0A)
+    if !FileManager.default.fileExists(atPath: metricsFile.path) {
+      try Data().write(to: metricsFile)
+    }
+    let handle = try FileHandle(forWritingTo: metricsFile)
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    try handle.write(contentsOf: data)
+  }
+
+  private func writeCheckpoint() throws {
+    guard let checkpointDirectory else { return }
+    state.schedule = schedule?.state ?? [:]
+    try Checkpoint(
+      model: task.model, optimizer: optimizer, trainer: state, history: history, carried: task.carriedState,
+      configuration: configuration
+    ).write(to: checkpointDirectory)
+  }
+
+  /// The loss curves so far: training and validation loss by epoch.
+  public var lossPlot: LinePlot {
+    var plot = LinePlot(title: "loss by epoch", xLabel: "epoch", yLabel: "loss")
+    plot.add(LinePlot.Series("training", history.map { (Double($0.epoch), $0.trainLoss) }))
+    plot.add(
+      LinePlot.Series(
+        "validation", history.compactMap { line in line.validation?["loss"].map { (Double(line.epoch), $0) } }
+      ))
+    return plot
+  }
+}
+
+/// Why the trainer stopped.
+public enum TrainerError: Error, CustomStringConvertible, Equatable {
+  /// The monitored metric is not among the validation pass's.
+  case missingMetric(String, available: [String])
+
+  public var description: String {
+    switch self {
+    case .missingMetric(let name, let available):
+      "the monitored metric '\(name)' is not among the validation metrics (\(available.joined(separator: ", ")))"
+    }
+  }
+}
