@@ -86,7 +86,8 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "GlossaDataTests", dependencies: ["GlossaData", "TestSupport"]),
     .testTarget(
-      name: "GlossaModelsTests", dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "TestSupport"],
+      name: "GlossaModelsTests",
+      dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "GlossaText", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz"]),

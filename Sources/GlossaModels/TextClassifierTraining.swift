@@ -261,10 +261,10 @@ final class ClassificationTask: TrainingTask {
     }
   }
 
-  func batches(epoch: Int, skipping: Int) throws -> AnyIterator<Batch> {
+  func batches(epoch: Int, skipping: Int) throws -> BatchIterator<Batch> {
     let batches = order.batches(count: examples.count, epoch: epoch).dropFirst(skipping)
     var iterator = batches.makeIterator()
-    return AnyIterator { [examples, classifier] in
+    return BatchIterator { [examples, classifier] in
       iterator.next().map { indices in
         (
           PaddedBatch(indices.map { examples[$0].ids }, paddingID: classifier.configuration.paddingID),

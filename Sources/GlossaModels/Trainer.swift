@@ -15,7 +15,7 @@ public protocol TrainingTask: AnyObject {
   var model: any Module { get }
   /// The batches of epoch `epoch` (from 1), in an order that depends on the seed and the epoch
   /// alone, without the first `skipping` (to resume within an epoch).
-  func batches(epoch: Int, skipping: Int) throws -> AnyIterator<Batch>
+  func batches(epoch: Int, skipping: Int) throws -> BatchIterator<Batch>
   /// The mean loss of a batch in training mode, and how many examples (or tokens) it counts.
   func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int)
   /// A pass over the validation data in evaluation mode: its metrics, `loss` among them.
@@ -23,6 +23,17 @@ public protocol TrainingTask: AnyObject {
   /// Tensors the task carries from batch to batch (a language model's recurrent state), to
   /// checkpoint; setting them restores them.
   var carriedState: [String: Tensor] { get set }
+}
+
+/// The batches of an epoch, read one at a time (a stream may fail while it reads).
+public struct BatchIterator<Batch> {
+  private let advance: () throws -> Batch?
+
+  /// An iterator that calls `next` for each batch until it gives nil.
+  public init(_ next: @escaping () throws -> Batch?) { advance = next }
+
+  /// The next batch, or nil at the end of the epoch.
+  public func next() throws -> Batch? { try advance() }
 }
 
 extension TrainingTask {
@@ -191,7 +202,7 @@ public final class Trainer<Task: TrainingTask> {
     let bar = settings.showsProgress ? ProgressBar(label: "epoch \(epoch)/\(settings.epochs)", total: 0) : nil
     let epochStart = Date()
     var examples = 0
-    while let batch = batches.next() {
+    while let batch = try batches.next() {
       // Each step's random draws come from the seed and the step alone.
       task.model.reseed(settings.seed &+ UInt64(state.step) &* 0x2545_F491_4F6C_DD1D)
       optimizer.zeroGrad()

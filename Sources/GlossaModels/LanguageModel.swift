@@ -1,0 +1,267 @@
+import Foundation
+import GlossaData
+import GlossaNN
+import GlossaTensor
+import GlossaText
+
+/// A language model's architecture, as its `config.json` holds it.
+public struct LanguageModelConfiguration: Codable, Sendable, Equatable {
+  /// The recurrent unit.
+  public var cell: RecurrentKind = .lstm
+  /// Stacked layers.
+  public var layers = 2
+  /// Units per layer.
+  public var hidden = 200
+  /// The length of a token's vector.
+  public var embeddingDimension = 200
+  /// The dropout after the embedding, between layers and before the output layer.
+  public var dropout: Float = 0.2
+  /// Whether the output layer's weights are the embedding's (Press & Wolf 2017; needs the
+  /// embedding as long as the hidden state).
+  public var tieWeights = false
+  /// The vocabulary's size (the embedding's rows and the output layer's).
+  public var vocabularySize = 0
+  /// The token that ends each line (a sentence or paragraph).
+  public var endToken = "<eos>"
+
+  /// The defaults (PyTorch's word language model, small).
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case cell, layers, hidden, dropout
+    case embeddingDimension = "embedding_dim"
+    case tieWeights = "tie_weights"
+    case vocabularySize = "vocab_size"
+    case endToken = "end_token"
+  }
+}
+
+/// The lecture's language model: it reads a sequence of tokens and predicts each next one
+/// (many-to-many), tokens → embedding → stacked RNN / LSTM / GRU → a linear layer over the
+/// vocabulary. It generates text one token at a time from a prompt, and gives the
+/// distribution of the next word. Parameter names are those of PyTorch's word language model
+/// (`encoder.weight`, `rnn.weight_ih_l0`, `decoder.weight`, `decoder.bias`).
+public final class LanguageModel: Module {
+  /// The architecture.
+  public let configuration: LanguageModelConfiguration
+  /// The tokenizer, and its tokenizer.json.
+  public let tokenizer: Tokenizer
+  public let tokenizerFile: Data
+  /// The token vectors.
+  public let encoder: Embedding
+  /// The recurrent network.
+  public let rnn: RecurrentNetwork
+  /// The output layer (its weight is the encoder's when tied).
+  public let decoder: Decoder
+  private let dropout: Dropout
+  /// The id of the end-of-line token.
+  public let endID: Int
+
+  /// The output layer: scores over the vocabulary, from the encoder's weights when tied.
+  public final class Decoder: Module {
+    let weight: Tensor?
+    let bias: Tensor
+    let tied: Embedding?
+
+    init(_ inputs: Int, _ outputs: Int, tiedTo embedding: Embedding?, generator: inout SeededGenerator) {
+      tied = embedding
+      weight =
+        embedding == nil
+        ? Tensor.uniform([outputs, inputs], low: -0.1, high: 0.1, generator: &generator, requiresGrad: true)
+        : nil
+      bias = Tensor.zeros([outputs], requiresGrad: true)
+    }
+
+    public var children: [(name: String, value: Any)] {
+      (weight.map { [("weight", $0 as Any)] } ?? []) + [("bias", bias)]
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+      Tensor.linear(x, weight: weight ?? tied!.weight, bias: bias)
+    }
+  }
+
+  /// A new model of `configuration` over the tokenizer of `tokenizerFile`, initialised as
+  /// PyTorch's word language model (embedding and output weights from U(−0.1, 0.1)).
+  public init(configuration: LanguageModelConfiguration, tokenizerFile: Data, seed: UInt64 = 0) throws {
+    let c = configuration
+    self.configuration = c
+    tokenizer = try Tokenizer(json: tokenizerFile, file: "tokenizer.json")
+    self.tokenizerFile = tokenizerFile
+    guard let end = tokenizer.model.id(of: c.endToken) else {
+      throw ModelFileError(
+        file: "tokenizer.json", field: "end_token", message: "'\(c.endToken)' is not in the vocabulary")
+    }
+    endID = end
+    guard !c.tieWeights || c.embeddingDimension == c.hidden else {
+      throw ModelFileError(
+        file: "config.json", field: "model.tie_weights",
+        message: "tied weights need embedding_dim (\(c.embeddingDimension)) equal to hidden (\(c.hidden))")
+    }
+    var generator = SeededGenerator(seed: seed)
+    encoder = Embedding(count: c.vocabularySize, dimension: c.embeddingDimension, seed: seed)
+    encoder.weight.assign(Tensor.uniform(encoder.weight.shape, low: -0.1, high: 0.1, generator: &generator))
+    rnn = RecurrentNetwork(
+      kind: c.cell, inputSize: c.embeddingDimension, hiddenSize: c.hidden, layers: c.layers,
+      dropout: c.layers > 1 ? c.dropout : 0, seed: seed &+ 1)
+    decoder = Decoder(c.hidden, c.vocabularySize, tiedTo: c.tieWeights ? encoder : nil, generator: &generator)
+    dropout = Dropout(c.dropout, seed: seed &+ 2)
+  }
+
+  public var children: [(name: String, value: Any)] {
+    [("encoder", encoder), ("rnn", rnn), ("decoder", decoder), ("dropout", dropout)]
+  }
+
+  /// The scores of the next token after each input, `[steps · batch, vocabulary]`, for ids laid
+  /// out time-first (`ids[t · batch + b]`), from `state` (zeros when nil); and the state after.
+  public func callAsFunction(_ ids: [Int], steps: Int, batch: Int, state: RecurrentState?) -> (
+    logits: Tensor, state: RecurrentState
+  ) {
+    let x = dropout(encoder(ids, shape: [steps, batch]))
+    let out = rnn(x, state: state)
+    return (decoder(dropout(out.output).reshaped([steps * batch, configuration.hidden])), out.state)
+  }
+
+  /// The token ids of one line of text, followed by the end token.
+  public func ids(line: String) -> [Int] { tokenizer.encode(line).ids + [endID] }
+
+  /// The mean loss per token (cross-entropy, nats) and the perplexity e^loss over `corpus`, read as
+  /// the model reads a stream (in `columns` parallel columns, `steps` at a time, the state
+  /// carried between windows), in evaluation mode.
+  public func perplexity(of corpus: Corpus, columns: Int = 10, steps: Int = 35) throws -> (
+    loss: Double, perplexity: Double, tokens: Int
+  ) {
+    let wasTraining = rnn.isTraining
+    eval()
+    defer { train(wasTraining) }
+    let stream = try TokenStream(corpus: corpus, columns: columns) { [self] line in
+      ids(line: String(decoding: line, as: UTF8.self))
+    }
+    var (total, tokens) = (0.0, 0)
+    var state: RecurrentState?
+    try withoutGradients {
+      while let window = try stream.next(steps: steps) {
+        let (logits, next) = self(window.inputs, steps: window.steps, batch: columns, state: state)
+        total += Double(crossEntropy(logits, targets: window.targets, reduction: .sum).item)
+        tokens += window.targets.count
+        state = next
+      }
+    }
+    let loss = total / Double(max(tokens, 1))
+    return (loss, Foundation.exp(loss), tokens)
+  }
+
+  /// The `top` most likely next tokens after `prompt`, with their probabilities.
+  public func nextTokens(after prompt: String, top: Int = 10) -> [(token: String, probability: Float)] {
+    let probabilities = withoutGradients { finalLogits(of: promptIDs(prompt)).logits.softmax().scalars }
+    return probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(top).map {
+      (tokenizer.model.token(for: $0) ?? "?", probabilities[$0])
+    }
+  }
+
+  /// What ``generate(from:sampling:onToken:)`` produced.
+  public struct Generation: Sendable {
+    /// The generated text (the prompt not included).
+    public var text: String
+    /// The generated tokens' ids.
+    public var ids: [Int]
+    /// Generated tokens per second.
+    public var tokensPerSecond: Double
+  }
+
+  /// Text continuing `prompt`, one token at a time: each is chosen by `sampling` from the
+  /// model's scores and fed back in. `onToken` sees each token's text as it comes (return
+  /// false to stop). The same seed gives the same text.
+  public func generate(
+    from prompt: String, sampling: Sampling, onToken: ((String) -> Bool)? = nil
+  ) -> Generation {
+    let wasTraining = rnn.isTraining
+    eval()
+    defer { train(wasTraining) }
+    let start = Date()
+    var generator = SeededGenerator(seed: sampling.seed)
+    var previous = promptIDs(prompt)
+    var (logits, state) = withoutGradients { finalLogits(of: previous) }
+    var generated: [Int] = []
+    var text = ""
+    while generated.count < sampling.maximumTokens {
+      let next = sampling.choose(logits: logits.scalars, previous: previous, generator: &generator)
+      generated.append(next)
+      previous.append(next)
+      let piece =
+        next == endID
+        ? "\n" : (text.isEmpty || text.hasSuffix("\n") ? "" : " ") + (tokenizer.model.token(for: next) ?? "")
+      text += piece
+      if onToken?(piece) == false { break }
+      if sampling.stop.contains(where: { !$0.isEmpty && text.hasSuffix($0) }) { break }
+      (logits, state) = withoutGradients {
+        let (scores, after) = self([next], steps: 1, batch: 1, state: state)
+        return (scores, after)
+      }
+    }
+    let seconds = Date().timeIntervalSince(start)
+    return Generation(
+      text: text, ids: generated, tokensPerSecond: Double(generated.count) / max(seconds, 1e-9))
+  }
+
+  /// A prompt's ids: its tokens, after the end token of a previous line (so that an empty
+  /// prompt starts a line).
+  private func promptIDs(_ prompt: String) -> [Int] { [endID] + tokenizer.encode(prompt).ids }
+
+  /// The scores after the last of `ids` (in evaluation mode) and the state there.
+  private func finalLogits(of ids: [Int]) -> (logits: Tensor, state: RecurrentState) {
+    eval()
+    let (logits, state) = self(ids, steps: ids.count, batch: 1, state: nil)
+    let last = logits.slice(axis: 0, range: (ids.count - 1)..<ids.count).reshaped([
+      configuration.vocabularySize
+    ])
+    return (last, state)
+  }
+
+  /// The header of a language model's `config.json`.
+  static let task = "language-model"
+
+  private struct Saved: Codable {
+    var task: String
+    var format: Int
+    var glossaVersion: String
+    var model: LanguageModelConfiguration
+
+    enum CodingKeys: String, CodingKey {
+      case task, format, model
+      case glossaVersion = "glossa_version"
+    }
+  }
+
+  /// Saves the model as a model directory (see ``ModelDirectory``).
+  public func save(to directory: URL) throws {
+    try ModelDirectory.write(
+      configuration: Saved(
+        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      tokenizer: tokenizerFile, model: self, to: directory)
+  }
+
+  /// Loads a model saved by ``save(to:)``.
+  public convenience init(contentsOf directory: URL) throws {
+    let header = try ModelDirectory.header(of: directory)
+    guard header.task == Self.task else {
+      throw ModelFileError(
+        file: directory.appendingPathComponent("config.json").path, field: "task",
+        message: "'\(header.task)', expected '\(Self.task)'")
+    }
+    let saved = try ModelDirectory.configuration(Saved.self, in: directory)
+    let tokenizerURL = try ModelDirectory.file("tokenizer.json", in: directory)
+    let file = try Data(contentsOf: tokenizerURL)
+    let vocabulary = try Tokenizer(json: file, file: tokenizerURL.path).model.vocabularySize
+    guard saved.model.vocabularySize >= vocabulary, saved.model.layers > 0, saved.model.hidden > 0 else {
+      throw ModelFileError(
+        file: directory.appendingPathComponent("config.json").path, field: "model.vocab_size",
+        message:
+          "\(saved.model.vocabularySize) (layers \(saved.model.layers), hidden \(saved.model.hidden)) for a tokenizer of \(vocabulary) tokens"
+      )
+    }
+    try self.init(configuration: saved.model, tokenizerFile: file)
+    try ModelDirectory.loadWeights(into: self, from: directory)
+    eval()
+  }
+}

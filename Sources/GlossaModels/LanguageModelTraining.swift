@@ -1,0 +1,149 @@
+import Foundation
+import GlossaData
+import GlossaNN
+import GlossaOptim
+import GlossaTensor
+import GlossaText
+
+/// How a ``LanguageModel`` is trained on text files (a line is a sentence or paragraph; each
+/// ends with the end token): truncated backpropagation through time over the token stream,
+/// `bptt` steps at a time in `batchSize` parallel columns, the recurrent state carried from
+/// window to window (detached), as PyTorch's word language model trains.
+public struct LanguageModelTraining {
+  /// The architecture (the vocabulary's size is filled in from the tokenizer).
+  public var architecture = LanguageModelConfiguration()
+  /// The tokenizer: words by default, the 10,000 most frequent.
+  public var tokenizer = TokenizerSource.words(minimumFrequency: 1, vocabularySize: 10_000, lowercase: true)
+  /// Parallel columns (the batch).
+  public var batchSize = 20
+  /// Steps of backpropagation through time per update.
+  public var bptt = 35
+  /// Columns and steps of the validation pass.
+  public var validationBatchSize = 10
+  /// The optimizer and its learning rate (PyTorch's example: SGD at 20, clipped at 0.25,
+  /// divided by 4 when the validation loss does not improve).
+  public var optimizer = OptimizerKind.sgd
+  public var learningRate: Float = 20
+  /// Whether the learning rate is divided by 4 after an epoch that does not improve.
+  public var annealOnPlateau = true
+  /// The seed of the initialisation and the dropout masks.
+  public var seed: UInt64 = 0
+  /// The epochs, clipping, early stopping and logging.
+  public var trainer: TrainerSettings
+
+  /// Settings with the defaults.
+  public init() {
+    trainer = TrainerSettings()
+    trainer.epochs = 2
+    trainer.clipNorm = 0.25
+    trainer.monitor = "perplexity"
+  }
+
+  /// Trains on `train`, choosing the epoch by `validation` (see
+  /// ``TextClassifierTraining/train(_:validation:output:metricsFile:resume:)`` for `output`,
+  /// `metricsFile` and `resume`). The tokenizer is trained on the training files, read whole.
+  public func train(
+    _ train: [URL], validation: [URL], output: URL? = nil, metricsFile: URL? = nil, resume: Bool = false
+  ) throws -> (LanguageModel, TrainingResult) {
+    guard !train.isEmpty, !validation.isEmpty else {
+      throw TrainingDataError.empty("the training or validation files")
+    }
+    let tokenizerFile: Data
+    if resume, let output {
+      tokenizerFile = try Data(contentsOf: try ModelDirectory.file("tokenizer.json", in: output))
+    } else {
+      let texts = try train.map { try readLines(of: $0).joined(separator: "\n") }
+      guard texts.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+        throw TrainingDataError.empty("the training files")
+      }
+      tokenizerFile = try tokenizer.tokenizerFile(training: texts, special: ["<unk>", architecture.endToken])
+    }
+    var configuration = architecture
+    configuration.vocabularySize = try Tokenizer(json: tokenizerFile).model.vocabularySize
+    let model = try LanguageModel(configuration: configuration, tokenizerFile: tokenizerFile, seed: seed)
+    let task = LanguageModelTask(
+      model: model, train: Corpus(files: train), validation: Corpus(files: validation), columns: batchSize,
+      steps: bptt, validationColumns: validationBatchSize)
+    let optimizer = optimizer.make(model.parameters(), learningRate: learningRate)
+    let schedule = annealOnPlateau ? ReduceOnPlateau(optimizer, factor: 0.25, patience: 0, threshold: 0) : nil
+    let trainer = Trainer(task: task, optimizer: optimizer, schedule: schedule, settings: trainer)
+    trainer.unit = "tokens"
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    trainer.configuration = [
+      "task": LanguageModel.task, "model": String(decoding: try encoder.encode(configuration), as: UTF8.self),
+      "batch_size": String(batchSize), "bptt": String(bptt), "optimizer": self.optimizer.rawValue,
+      "seed": String(seed),
+    ]
+    trainer.metricsFile = metricsFile
+    var bestWeights = model.stateDict().mapValues { $0.copy() }
+    if let output {
+      trainer.checkpointDirectory = output.appendingPathComponent("checkpoint")
+      if resume {
+        try trainer.resume(from: output.appendingPathComponent("checkpoint"))
+        bestWeights = try LanguageModel(contentsOf: output).stateDict().mapValues { $0.copy() }
+      }
+    }
+    trainer.afterEpoch = { _, isBest in
+      guard isBest else { return }
+      bestWeights = model.stateDict().mapValues { $0.copy() }
+      if let output { try model.save(to: output) }
+    }
+    let result = try trainer.train()
+    if let output { try trainer.lossPlot.write(to: output.appendingPathComponent("loss.svg")) }
+    try model.loadStateDict(bestWeights)
+    model.eval()
+    return (model, result)
+  }
+}
+
+/// A language model's training, as the ``Trainer`` runs it: windows of the token stream, the
+/// state carried between them.
+final class LanguageModelTask: TrainingTask {
+  typealias Batch = (inputs: [Int], targets: [Int], steps: Int)
+
+  let languageModel: LanguageModel
+  var model: any Module { languageModel }
+  private let train: Corpus
+  private let validation: Corpus
+  private let columns: Int
+  private let steps: Int
+  private let validationColumns: Int
+  private var state: RecurrentState?
+
+  init(
+    model: LanguageModel, train: Corpus, validation: Corpus, columns: Int, steps: Int, validationColumns: Int
+  ) {
+    (languageModel, self.train, self.validation) = (model, train, validation)
+    (self.columns, self.steps, self.validationColumns) = (columns, steps, validationColumns)
+  }
+
+  func batches(epoch: Int, skipping: Int) throws -> BatchIterator<Batch> {
+    let stream = try TokenStream(corpus: train, columns: columns) { [languageModel] line in
+      languageModel.ids(line: String(decoding: line, as: UTF8.self))
+    }
+    if skipping == 0 { state = nil }  // each epoch starts from a zero state
+    try stream.skip(skipping, steps: steps)
+    return BatchIterator { [steps] in try stream.next(steps: steps) }
+  }
+
+  func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int) {
+    let (logits, next) = languageModel(batch.inputs, steps: batch.steps, batch: columns, state: state)
+    state = next.detached()
+    return (crossEntropy(logits, targets: batch.targets), batch.targets.count)
+  }
+
+  func validate() throws -> [String: Double] {
+    let (loss, perplexity, _) = try languageModel.perplexity(
+      of: validation, columns: validationColumns, steps: steps)
+    return ["loss": loss, "perplexity": perplexity]
+  }
+
+  var carriedState: [String: Tensor] {
+    get {
+      guard let state else { return [:] }
+      return ["hidden": state.hidden].merging(state.cell.map { ["cell": $0] } ?? [:]) { $1 }
+    }
+    set { state = newValue["hidden"].map { RecurrentState(hidden: $0, cell: newValue["cell"]) } }
+  }
+}

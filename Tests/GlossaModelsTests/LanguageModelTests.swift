@@ -1,0 +1,146 @@
+import Foundation
+import GlossaData
+import GlossaTensor
+import GlossaText
+import Testing
+
+@testable import GlossaModels
+
+/// Sampling on hand-made distributions.
+@Suite struct SamplingTests {
+  let logits: [Float] = [2, 1, 0.5, 3, -1]  // most likely: 3, 0, 1, 2, 4
+
+  @Test func topKDrawsOnlyTheKMostLikely() {
+    var sampling = Sampling()
+    sampling.topK = 2
+    let p = sampling.distribution(logits: logits, previous: [])
+    #expect(p[2] == 0 && p[1] == 0 && p[4] == 0 && abs(p[3] + p[0] - 1) < 1e-6)
+    #expect(abs(p[3] / p[0] - Float(exp(1.0))) < 1e-4)  // the kept ones keep their ratio
+    var generator = SeededGenerator(seed: 1)
+    let drawn = Set(
+      (0..<500).map { _ in sampling.choose(logits: logits, previous: [], generator: &generator) })
+    #expect(drawn == [3, 0])
+  }
+
+  @Test func topPKeepsTheSmallestSetReachingP() {
+    let softmax = logits.map { exp(Double($0)) }
+    let total = softmax.reduce(0, +)
+    var sampling = Sampling()
+    sampling.topP = (softmax[3] + softmax[0]) / total - 1e-6  // just below the top two's share
+    let p = sampling.distribution(logits: logits, previous: [])
+    #expect(p.enumerated().filter { $0.element > 0 }.map(\.offset).sorted() == [0, 3])
+    sampling.topP = 0.01  // at least the best token stays
+    #expect(sampling.distribution(logits: logits, previous: []) == [0, 0, 0, 1, 0])
+    var generator = SeededGenerator(seed: 2)
+    sampling.topP = 0.9
+    let allowed = Set(
+      sampling.distribution(logits: logits, previous: []).enumerated().filter { $0.element > 0 }.map(\.offset)
+    )
+    #expect(
+      (0..<300).allSatisfy { _ in
+        allowed.contains(sampling.choose(logits: logits, previous: [], generator: &generator))
+      })
+  }
+
+  @Test func temperatureZeroIsGreedyAndThePenaltyLowersRepeats() {
+    var sampling = Sampling()
+    sampling.temperature = 0
+    #expect(sampling.distribution(logits: logits, previous: []) == [0, 0, 0, 1, 0])
+    sampling.repetitionPenalty = 2
+    // 3 → 1.5, below 2: token 0 becomes the best.
+    #expect(sampling.distribution(logits: logits, previous: [3]) == [1, 0, 0, 0, 0])
+    sampling.temperature = 1
+    let plain = Sampling().distribution(logits: logits, previous: [4])
+    let penalised = sampling.distribution(logits: logits, previous: [4])
+    #expect(penalised[4] < plain[4])  // a negative score is multiplied
+  }
+}
+
+/// The language model trained end to end on a page of Jane Austen.
+@Suite struct LanguageModelTests {
+  func files() -> (train: [URL], validation: [URL], folder: URL) {
+    let folder = ModelFixtures.temporary("lm-data")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let lines = (try? readLines(of: ModelFixtures.austen)) ?? []
+    let (train, validation) = (
+      folder.appendingPathComponent("train.txt"), folder.appendingPathComponent("valid.txt")
+    )
+    try? (lines.prefix(260).joined(separator: "\n") + "\n").write(
+      to: train, atomically: true, encoding: .utf8)
+    try? (lines.dropFirst(260).joined(separator: "\n") + "\n").write(
+      to: validation, atomically: true, encoding: .utf8)
+    return ([train], [validation], folder)
+  }
+
+  func settings(epochs: Int) -> LanguageModelTraining {
+    var training = LanguageModelTraining()
+    training.architecture.layers = 2
+    training.architecture.hidden = 24
+    training.architecture.embeddingDimension = 24
+    training.architecture.tieWeights = true
+    training.tokenizer = .words(minimumFrequency: 2, vocabularySize: 800, lowercase: true)
+    training.batchSize = 8
+    training.bptt = 12
+    training.trainer.epochs = epochs
+    training.trainer.showsProgress = false
+    training.seed = 3
+    return training
+  }
+
+  @Test func theLossFallsAndASavedModelGeneratesTheSame() throws {
+    let (train, validation, folder) = files()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("model")
+    let (model, result) = try settings(epochs: 3).train(train, validation: validation, output: output)
+    let losses = result.epochs.map(\.trainLoss)
+    #expect(losses[2] < losses[0], "\(losses)")
+    let perplexities = result.epochs.compactMap { $0.validation?["perplexity"] }
+    #expect(perplexities.min()! < 800, "validation perplexity \(perplexities) against a vocabulary of 800")
+    let loaded = try LanguageModel(contentsOf: output)
+    var sampling = Sampling()
+    sampling.seed = 9
+    sampling.topK = 20
+    sampling.maximumTokens = 15
+    let (a, b) = (
+      model.generate(from: "she was", sampling: sampling),
+      loaded.generate(from: "she was", sampling: sampling)
+    )
+    #expect(a.ids == b.ids && a.ids.count == 15)
+    #expect(model.generate(from: "she was", sampling: sampling).text == a.text)  // the same seed, the same text
+    sampling.seed = 10
+    #expect(model.generate(from: "she was", sampling: sampling).ids != a.ids)
+    var streamed = ""
+    _ = model.generate(from: "she was", sampling: Sampling.greedy(5)) {
+      streamed += $0; return true
+    }
+    #expect(streamed == model.generate(from: "she was", sampling: Sampling.greedy(5)).text)
+    let next = loaded.nextTokens(after: "she was", top: 5)
+    #expect(next.count == 5 && zip(next, next.dropFirst()).allSatisfy { $0.probability >= $1.probability })
+    let v = Corpus(files: validation)
+    #expect(try abs(model.perplexity(of: v).perplexity - loaded.perplexity(of: v).perplexity) < 1e-6)
+  }
+
+  @Test func aResumedRunEqualsAnUninterruptedOneBitForBit() throws {
+    let (train, validation, folder) = files()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (whole, split) = (folder.appendingPathComponent("whole"), folder.appendingPathComponent("split"))
+    _ = try settings(epochs: 2).train(train, validation: validation, output: whole)
+    _ = try settings(epochs: 1).train(train, validation: validation, output: split)
+    _ = try settings(epochs: 2).train(train, validation: validation, output: split, resume: true)
+    let (x, y) = (
+      try TrainerTestSupport.checkpointWeights(whole), try TrainerTestSupport.checkpointWeights(split)
+    )
+    #expect(!x.isEmpty && x.keys.sorted() == y.keys.sorted())
+    for (name, tensor) in x { #expect(tensor.scalars == y[name]?.scalars, "\(name) differs") }
+  }
+}
+
+extension Sampling {
+  /// Greedy decoding of `tokens` tokens.
+  static func greedy(_ tokens: Int) -> Sampling {
+    var sampling = Sampling()
+    sampling.temperature = 0
+    sampling.maximumTokens = tokens
+    return sampling
+  }
+}
