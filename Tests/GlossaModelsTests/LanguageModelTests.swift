@@ -106,7 +106,8 @@ import Testing
       loaded.generate(from: "she was", sampling: sampling)
     )
     #expect(a.ids == b.ids && a.ids.count == 15)
-    #expect(model.generate(from: "she was", sampling: sampling).text == a.text)  // the same seed, the same text
+    // The same seed, the same text.
+    #expect(model.generate(from: "she was", sampling: sampling).text == a.text)
     sampling.seed = 10
     #expect(model.generate(from: "she was", sampling: sampling).ids != a.ids)
     var streamed = ""
