@@ -18,15 +18,30 @@ public final class TokenStream {
 
   /// A stream over `corpus` in `columns` columns; `encode` turns a line's UTF-8 bytes into
   /// its token ids (for a word-level model, its words and an end-of-sentence token).
+  ///
+  /// A corpus of at most `wholeLimit` bytes is tokenized whole and cut into columns of equal
+  /// numbers of tokens, exactly as PyTorch's `batchify` cuts it (the remainder left out); a
+  /// larger one is streamed, each column a share of the corpus's bytes read as it is needed
+  /// (the epoch then ends when the shortest column does).
   public init(
-    corpus: Corpus, columns: Int, encode: @escaping (UnsafeBufferPointer<UInt8>) -> [Int]
+    corpus: Corpus, columns: Int, wholeLimit: Int = 64 << 20,
+    encode: @escaping (UnsafeBufferPointer<UInt8>) -> [Int]
   ) throws {
     precondition(columns > 0, "TokenStream: columns must be positive")
     self.columns = columns
-    cursors = try corpus.shares(columns).map { LineCursor(corpus, $0) }
     self.encode = encode
-    pending = Array(repeating: [], count: columns)
     carried = Array(repeating: nil, count: columns)
+    let size = try corpus.sources.reduce(0) { $0 + (try corpus.size(of: $1)) }
+    if size <= wholeLimit {
+      var tokens: [Int] = []
+      for share in try corpus.shares(1) { try corpus.forEachLine(in: share) { tokens += encode($0) } }
+      let length = tokens.count / columns
+      pending = (0..<columns).map { Array(tokens[($0 * length)..<(($0 + 1) * length)]) }
+      cursors = []
+    } else {
+      cursors = try corpus.shares(columns).map { LineCursor(corpus, $0) }
+      pending = Array(repeating: [], count: columns)
+    }
   }
 
   /// The next window of at most `steps` steps: inputs and targets, each `steps × columns`
@@ -36,7 +51,9 @@ public final class TokenStream {
   public func next(steps: Int) throws -> (inputs: [Int], targets: [Int], steps: Int)? {
     precondition(steps > 0, "TokenStream: steps must be positive")
     for c in 0..<columns {
-      while pending[c].count + (carried[c] == nil ? 0 : 1) < steps + 1, let line = try cursors[c].next() {
+      while !cursors.isEmpty, pending[c].count + (carried[c] == nil ? 0 : 1) < steps + 1,
+        let line = try cursors[c].next()
+      {
         pending[c] += encode(line)
       }
     }

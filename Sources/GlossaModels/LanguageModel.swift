@@ -188,9 +188,10 @@ public final class LanguageModel: Module {
       let next = sampling.choose(logits: logits.scalars, previous: previous, generator: &generator)
       generated.append(next)
       previous.append(next)
-      let piece =
-        next == endID
-        ? "\n" : (text.isEmpty || text.hasSuffix("\n") ? "" : " ") + (tokenizer.model.token(for: next) ?? "")
+      // Words are joined by spaces, and follow the prompt after one; the end token ends a line.
+      let before = text.isEmpty ? prompt : text
+      let space = before.isEmpty || before.hasSuffix("\n") ? "" : " "
+      let piece = next == endID ? "\n" : space + (tokenizer.model.token(for: next) ?? "")
       text += piece
       if onToken?(piece) == false { break }
       if sampling.stop.contains(where: { !$0.isEmpty && text.hasSuffix($0) }) { break }

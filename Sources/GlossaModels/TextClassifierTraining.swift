@@ -40,7 +40,7 @@ public enum TokenizerSource: Sendable, Equatable {
   private func trained(_ training: TokenizerTraining, _ texts: [String], _ special: [String]) throws -> Data {
     var training = training
     training.specialTokens = special
-    training.unknownToken = special.contains("[UNK]") ? "[UNK]" : training.unknownToken
+    training.unknownToken = special.first { $0 == "[UNK]" || $0 == "<unk>" } ?? training.unknownToken
     let model = try training.train([texts.joined(separator: "\n")])
     return try TokenizerFile.data(
       for: model, pipeline: training.pipeline, lowercase: training.lowercase, specialTokens: special)

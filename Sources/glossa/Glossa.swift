@@ -10,6 +10,9 @@ struct Glossa: ParsableCommand {
       word embeddings and recurrent networks. Start with `glossa demo`.
       """,
     version: "0.1.0",
-    subcommands: [Demo.self, Tokenize.self, TokenizerCommand.self, Vectorize.self, Embed.self]
+    subcommands: [
+      Demo.self, Tokenize.self, TokenizerCommand.self, Vectorize.self, Embed.self, Train.self, Evaluate.self,
+      Predict.self, Generate.self, Next.self,
+    ]
   )
 }

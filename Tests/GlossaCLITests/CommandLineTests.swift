@@ -231,3 +231,88 @@ import Testing
     #expect(try glossa(["embed", "similar", "--vectors", broken.path, "king"]).2.contains("line 2: 'oops'"))
   }
 }
+
+/// Training, evaluating and using models from the command line.
+@Suite struct ModelCommandTests {
+  let cli = CommandLineTests()
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
+    .appendingPathComponent("GlossaModelsTests/Fixtures")
+
+  func folder() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-cli-models-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
+  @Test func aClassifierIsTrainedEvaluatedAndUsed() throws {
+    let folder = try folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = folder.appendingPathComponent("sentiment").path
+    let data = Self.fixtures.appendingPathComponent("sentiment.tsv").path
+    let (status, _, error) = try cli.glossa([
+      "train", "classify", "--train", data, "--epochs", "2", "--hidden", "8", "--embedding-dim", "8",
+      "--bidirectional", "--pooling", "mean", "--output", model,
+    ])
+    #expect(status == 0 && error.contains("best epoch") && error.contains("examples/s"), "\(error)")
+    let metrics = try String(contentsOfFile: model + "/metrics.jsonl", encoding: .utf8)
+    #expect(metrics.split(separator: "\n").count == 2)
+    let predicted = try cli.glossa(["predict", "--model", model, "--top", "2", "a fine film", "a dull film"])
+    let lines = predicted.1.split(separator: "\n")
+    #expect(predicted.0 == 0 && lines.count == 2 && lines[0].split(separator: "\t").count == 4)
+    let fromInput = try cli.glossa(
+      ["predict", "--model", model, "--top", "2"], input: "a fine film\na dull film\n")
+    #expect(fromInput.1 == predicted.1)
+    let report = try cli.glossa(["evaluate", "--model", model, "--data", data, "--json"])
+    let json = try JSONSerialization.jsonObject(with: Data(report.1.utf8)) as? [String: Any]
+    #expect((json?["metrics"] as? [String: Any])?["accuracy"] is Double)
+    // A label the model never saw, a line without a tab, a broken model directory.
+    let unseen = folder.appendingPathComponent("unseen.tsv")
+    try "pos\tgood\nmeh\tso so\n".write(to: unseen, atomically: true, encoding: .utf8)
+    let refused = try cli.glossa(["evaluate", "--model", model, "--data", unseen.path])
+    #expect(refused.0 == 1 && refused.2.contains("the label 'meh' is not one the model was trained on"))
+    let noTab = folder.appendingPathComponent("notab.tsv")
+    try "pos\tgood\nno tab\n".write(to: noTab, atomically: true, encoding: .utf8)
+    let bad = try cli.glossa([
+      "train", "classify", "--train", noTab.path, "--output", folder.appendingPathComponent("x").path,
+    ])
+    #expect(bad.0 == 1 && bad.2.contains("notab.tsv:2: expected label<TAB>text"))
+    let before = try Data(contentsOf: URL(fileURLWithPath: model + "/model.safetensors"))
+    try Data(before.prefix(100)).write(to: URL(fileURLWithPath: model + "/model.safetensors"))
+    let truncated = try cli.glossa(["predict", "--model", model, "fine"])
+    #expect(truncated.0 == 1 && truncated.2.contains("model.safetensors"))
+    try FileManager.default.removeItem(atPath: model + "/tokenizer.json")
+    let missing = try cli.glossa(["predict", "--model", model, "fine"])
+    #expect(missing.0 == 1 && missing.2.contains("tokenizer.json: missing from the model directory"))
+  }
+
+  @Test func aLanguageModelIsTrainedAndGenerates() throws {
+    let folder = try folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let lines = try String(contentsOf: Self.fixtures.appendingPathComponent("austen.txt"), encoding: .utf8)
+      .split(separator: "\n")
+    let (train, valid) = (
+      folder.appendingPathComponent("train.txt"), folder.appendingPathComponent("valid.txt")
+    )
+    try lines.prefix(250).joined(separator: "\n").write(to: train, atomically: true, encoding: .utf8)
+    try lines.dropFirst(250).joined(separator: "\n").write(to: valid, atomically: true, encoding: .utf8)
+    let model = folder.appendingPathComponent("lm").path
+    let (status, _, error) = try cli.glossa([
+      "train", "lm", "--train", train.path, "--valid", valid.path, "--epochs", "1", "--hidden", "16",
+      "--embedding-dim", "16", "--vocab-size", "500", "--bptt", "10", "--output", model,
+    ])
+    #expect(status == 0 && error.contains("validation perplexity") && error.contains("tokens/s"), "\(error)")
+    let arguments = [
+      "generate", "--model", model, "--prompt", "she was", "--tokens", "8", "--top-k", "5", "--seed", "4",
+    ]
+    let (first, second) = (try cli.glossa(arguments), try cli.glossa(arguments))
+    #expect(first.0 == 0 && first.1 == second.1 && first.1.hasPrefix("she was "))
+    #expect(first.2.contains("8 tokens"))
+    let next = try cli.glossa(["next", "--model", model, "--top", "3", "she was"])
+    #expect(next.0 == 0 && next.1.split(separator: "\n").count == 3)
+    let perplexity = try cli.glossa(["evaluate", "--model", model, "--data", valid.path])
+    #expect(perplexity.0 == 0 && perplexity.1.hasPrefix("perplexity "))
+    let wrongKind = try cli.glossa(["predict", "--model", model, "x"])
+    #expect(wrongKind.0 != 0 && wrongKind.2.contains("is a language model"))
+  }
+}

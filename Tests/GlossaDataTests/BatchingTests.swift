@@ -54,7 +54,8 @@ import Testing
     func tokens(_ line: UnsafeBufferPointer<UInt8>) -> [Int] {
       [Int(String(decoding: line.dropFirst(), as: UTF8.self))!, -1]
     }
-    let stream = try TokenStream(corpus: Corpus(sources: [.text(text)]), columns: 2, encode: tokens)
+    let stream = try TokenStream(
+      corpus: Corpus(sources: [.text(text)]), columns: 2, wholeLimit: 0, encode: tokens)
     var columns: [[Int]] = [[], []]
     var steps: [Int] = []
     while let window = try stream.next(steps: 6) {
@@ -71,11 +72,26 @@ import Testing
     #expect(columns[0] == (10..<30).flatMap { [$0, -1] })
     #expect(columns[1] == (30..<50).flatMap { [$0, -1] })
     #expect(steps.dropLast().allSatisfy { $0 == 6 } && columns[0].count == 40)
-    let again = try TokenStream(corpus: Corpus(sources: [.text(text)]), columns: 2, encode: tokens)
+    let again = try TokenStream(
+      corpus: Corpus(sources: [.text(text)]), columns: 2, wholeLimit: 0, encode: tokens)
     try again.skip(2, steps: 6)
-    let third = try TokenStream(corpus: Corpus(sources: [.text(text)]), columns: 2, encode: tokens)
+    let third = try TokenStream(
+      corpus: Corpus(sources: [.text(text)]), columns: 2, wholeLimit: 0, encode: tokens)
     _ = try third.next(steps: 6)
     _ = try third.next(steps: 6)
     #expect(try again.next(steps: 6)?.inputs == third.next(steps: 6)?.inputs)
+  }
+
+  @Test func aSmallCorpusIsCutIntoEqualColumnsAsPyTorchBatchifies() throws {
+    // One long line and a short one: by bytes a column would be empty; by tokens each has 5.
+    let text = "a b c d e f g h i j k\nl\n"
+    let stream = try TokenStream(corpus: Corpus(sources: [.text(text)]), columns: 2) { line in
+      line.split(separator: UInt8(ascii: " ")).map { Int($0[$0.startIndex]) - 97 }
+    }
+    let window = try #require(try stream.next(steps: 10))
+    #expect(window.steps == 5)
+    #expect((0..<5).map { window.inputs[$0 * 2] } == [0, 1, 2, 3, 4])  // tokens 0–5 (a–f)
+    #expect((0..<5).map { window.targets[$0 * 2 + 1] } == [7, 8, 9, 10, 11])  // tokens 6–11 (g–l)
+    #expect(try stream.next(steps: 10) == nil)
   }
 }

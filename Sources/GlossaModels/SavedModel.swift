@@ -1,0 +1,23 @@
+import Foundation
+
+/// Any model directory Glossa saves, loaded as the task its `config.json` names.
+public enum SavedModel {
+  /// A text classifier.
+  case classifier(TextClassifier)
+  /// A language model.
+  case languageModel(LanguageModel)
+
+  /// Loads the model in `directory`; an unknown task is an error naming the file and the field.
+  public init(contentsOf directory: URL) throws {
+    let header = try ModelDirectory.header(of: directory)
+    switch header.task {
+    case TextClassifier.task: self = .classifier(try TextClassifier(contentsOf: directory))
+    case LanguageModel.task: self = .languageModel(try LanguageModel(contentsOf: directory))
+    default:
+      throw ModelFileError(
+        file: directory.appendingPathComponent("config.json").path, field: "task",
+        message:
+          "'\(header.task)' is not a task this Glossa knows (\(TextClassifier.task), \(LanguageModel.task))")
+    }
+  }
+}

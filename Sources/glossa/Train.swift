@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import GlossaModels
+import GlossaNN
+import GlossaTensor
+
+/// `glossa train`: train a model on your data.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train a model on your data: a text classifier or a language model.",
+    discussion: """
+      Each subcommand trains one of the lecture's applications and saves it as a model \
+      directory (config.json, tokenizer.json, model.safetensors) that glossa evaluate, \
+      predict, generate and next read, with a checkpoint to resume from, the metrics of every \
+      epoch as JSON Lines and the loss curves as an SVG.
+      """,
+    subcommands: [TrainClassify.self, TrainLanguageModel.self])
+
+  /// The options every training command shares.
+  struct Common: ParsableArguments {
+    @Option(help: "The recurrent unit: lstm, gru or rnn.")
+    var cell: Cell = .lstm
+    @Option(help: "Stacked recurrent layers (classify: 1, lm: 2).")
+    var layers: Int?
+    @Option(help: "Units per layer and direction (classify: 128, lm: 200).")
+    var hidden: Int?
+    @Option(
+      name: .customLong("embedding-dim"), help: "The length of a token's vector (classify: 100, lm: 200).")
+    var embeddingDimension: Int?
+    @Option(help: "Dropout probability (classify: 0.3, lm: 0.2).")
+    var dropout: Float?
+    @Option(help: "Passes over the training data (classify: 10, lm: 2).")
+    var epochs: Int?
+    @Option(
+      name: .customLong("batch-size"), help: "Examples per update (classify: 32), or stream columns (lm: 20)."
+    )
+    var batchSize: Int?
+    @Option(help: "The optimizer: sgd, adam or adamw (classify: adam, lm: sgd).")
+    var optimizer: OptimizerKind?
+    @Option(name: .customLong("lr"), help: "The learning rate (classify: 0.001 with adam, lm: 20 with sgd).")
+    var learningRate: Float?
+    @Option(help: "Clip the gradients' global norm to this (lm: 0.25 unless given).")
+    var clip: Float?
+    @Option(help: "Stop after this many epochs without improvement.")
+    var patience: Int?
+    @Option(help: "Raise the learning rate linearly from 0 over this many updates.")
+    var warmup = 0
+    @Option(help: "The seed of every random choice.")
+    var seed: UInt64 = 0
+    @Option(help: "BLAS threads (default: all cores).")
+    var threads: Int?
+    @Option(help: "Where the metrics go, one JSON line per epoch (default: OUTPUT/metrics.jsonl).")
+    var metrics: String?
+    @Option(name: .customLong("log-every"), help: "Also write a metrics line every N updates.")
+    var logEvery: Int?
+    @Flag(help: "Continue from the checkpoint in --output, with the same settings.")
+    var resume = false
+    @Option(help: "The model directory to write.")
+    var output: String
+
+    func validate() throws {
+      for (name, value) in [
+        ("layers", layers), ("hidden", hidden), ("embedding-dim", embeddingDimension), ("epochs", epochs),
+        ("batch-size", batchSize), ("threads", threads), ("patience", patience), ("log-every", logEvery),
+      ] {
+        if let value, value < 1 { throw ValidationError("--\(name) must be positive, not \(value)") }
+      }
+      if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
+    }
+
+    /// The trainer settings these options give over `defaults`.
+    func trainerSettings(_ defaults: TrainerSettings) -> TrainerSettings {
+      var settings = defaults
+      if let epochs { settings.epochs = epochs }
+      if let clip { settings.clipNorm = clip }
+      settings.patience = patience
+      settings.warmupSteps = warmup
+      settings.seed = seed
+      settings.logEvery = logEvery
+      return settings
+    }
+
+    /// The output directory, the metrics file, and BLAS's threads set.
+    func prepare() -> (output: URL, metrics: URL) {
+      if let threads { BLAS.setThreads(threads) }
+      let output = URL(fileURLWithPath: self.output)
+      return (
+        output, metrics.map(URL.init(fileURLWithPath:)) ?? output.appendingPathComponent("metrics.jsonl")
+      )
+    }
+  }
+
+  enum Cell: String, ExpressibleByArgument, CaseIterable {
+    case lstm, gru, rnn
+
+    var kind: RecurrentKind {
+      switch self {
+      case .lstm: .lstm
+      case .gru: .gru
+      case .rnn: .rnnTanh
+      }
+    }
+  }
+}
+
+extension OptimizerKind: ExpressibleByArgument {}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import GlossaData
+import GlossaModels
+
+/// `glossa train classify`: a text classifier from `label<TAB>text` files.
+struct TrainClassify: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "classify",
+    abstract: "Train a text classifier (sentiment, topics) on label<TAB>text lines.",
+    discussion: """
+      The lecture's many-to-one network: a text's tokens go through an embedding and a \
+      recurrent network, whose last state (or mean or max over the steps) a linear layer \
+      turns into class probabilities. The tokenizer is trained on the training split (words \
+      seen twice, or BPE) unless --tokenizer names a tokenizer.json. The epoch with the best \
+      validation accuracy is kept in --output.
+
+      Examples:
+        glossa train classify --train reviews.tsv --valid-fraction 0.1 --bidirectional --output sentiment
+        glossa train classify --train train.tsv --valid valid.tsv --pretrained vectors.vec --freeze --output m
+        glossa train classify --train train.tsv --output m --resume --epochs 20
+      """)
+
+  @Option(help: "The training examples, label<TAB>text per line.")
+  var train: String
+  @Option(help: "Validation examples (default: --valid-fraction of the training file).")
+  var valid: String?
+  @Option(name: .customLong("valid-fraction"), help: "The share of the training file kept for validation.")
+  var validFraction = 0.1
+  @Option(help: "word, bpe, or a tokenizer.json file.")
+  var tokenizer = "word"
+  @Option(name: .customLong("vocab-size"), help: "The tokenizer's vocabulary size (bpe: 8000 by default).")
+  var vocabularySize: Int?
+  @Option(name: .customLong("min-frequency"), help: "word: keep words seen this many times.")
+  var minimumFrequency = 2
+  @Flag(help: "Read each text backwards too.")
+  var bidirectional = false
+  @Option(help: "How the outputs become one vector: last, mean or max.")
+  var pooling: Pooling = .last
+  @Option(name: .customLong("max-length"), help: "Texts are cut to this many tokens.")
+  var maximumLength = 100
+  @Option(help: "A word2vec, GloVe or fastText vector file to start the embedding from.")
+  var pretrained: String?
+  @Flag(help: "Keep the pretrained vectors as they are.")
+  var freeze = false
+  @Flag(name: .customLong("balance-classes"), help: "Weight each class's loss by n / (classes · its count).")
+  var balanceClasses = false
+  @OptionGroup var common: Train.Common
+
+  func validate() throws {
+    guard validFraction > 0 && validFraction < 1 else {
+      throw ValidationError("--valid-fraction must be in (0, 1)")
+    }
+    if freeze && pretrained == nil { throw ValidationError("--freeze needs --pretrained FILE") }
+  }
+
+  func run() throws {
+    let (output, metrics) = common.prepare()
+    var examples = try LabeledText.read(URL(fileURLWithPath: train))
+    var validation: [LabeledText]
+    if let valid {
+      validation = try LabeledText.read(URL(fileURLWithPath: valid))
+    } else {
+      let split = DataSplit.shuffled(count: examples.count, validation: validFraction, seed: common.seed)
+      validation = split.validation.map { examples[$0] }
+      examples = split.train.map { examples[$0] }
+    }
+    var training = TextClassifierTraining()
+    training.tokenizer =
+      switch tokenizer {
+      case "word": .words(minimumFrequency: minimumFrequency, vocabularySize: vocabularySize, lowercase: true)
+      case "bpe": .bpe(vocabularySize: vocabularySize ?? 8000, lowercase: true)
+      default: .file(URL(fileURLWithPath: tokenizer))
+      }
+    training.architecture.cell = common.cell.kind
+    training.architecture.bidirectional = bidirectional
+    training.architecture.layers = common.layers ?? 1
+    training.architecture.hidden = common.hidden ?? 128
+    training.architecture.embeddingDimension = common.embeddingDimension ?? 100
+    training.architecture.dropout = common.dropout ?? 0.3
+    training.architecture.pooling = pooling
+    training.architecture.maximumLength = maximumLength
+    training.pretrained = pretrained.map(URL.init(fileURLWithPath:))
+    training.freezeEmbeddings = freeze
+    training.balanceClasses = balanceClasses
+    training.batchSize = common.batchSize ?? 32
+    training.optimizer = common.optimizer ?? .adam
+    training.learningRate = common.learningRate ?? 1e-3
+    training.seed = common.seed
+    training.trainer = common.trainerSettings(training.trainer)
+    if common.epochs == nil { training.trainer.epochs = 10 }
+    FileHandle.standardError.write(
+      Data("training on \(examples.count) examples, validating on \(validation.count)\n".utf8))
+    let (_, report) = try training.train(
+      examples, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
+    if let missing = report.missingPretrained {
+      FileHandle.standardError.write(Data("pretrained vectors: \(missing) tokens had none\n".utf8))
+    }
+    let best = report.result.epochs.first { $0.epoch == report.result.bestEpoch }
+    FileHandle.standardError.write(
+      Data(
+        String(
+          format: "best epoch %d of %d%@: validation accuracy %.4f, macro-F1 %.4f (%.0f examples/s)\n",
+          report.result.bestEpoch, report.result.epochs.count,
+          report.result.stoppedEarly ? " (stopped early)" : "",
+          report.validation.accuracy, report.validation.macroF1, best?.examplesPerSecond ?? 0
+        ).utf8))
+    FileHandle.standardError.write(Data("wrote \(output.path)\n".utf8))
+  }
+}
+
+extension Pooling: ExpressibleByArgument {}
