@@ -1,33 +1,32 @@
 import Foundation
+import GlossaData
+import GlossaModels
 import GlossaNN
 import GlossaOptim
 import GlossaTensor
+import GlossaText
 
-/// The peers' word-level language model (PTB-small sizes): Embedding(10000, 200) →
-/// recurrent layers (hidden 200) → Linear(200, 10000), batch 20, BPTT 35, the state carried
-/// across batches detached, full softmax cross-entropy, SGD lr 1, gradient clipping 0.25,
-/// all weights from U(−0.1, 0.1).
-final class LanguageModel: Module {
-  let embedding: Embedding
-  let rnn: RecurrentNetwork
-  let decoder: Linear
+/// A word-level tokenizer.json of `count` made-up tokens (`<eos>` among them): the benchmarks
+/// feed synthetic ids, so only the vocabulary's size matters.
+func syntheticTokenizer(_ count: Int) throws -> Data {
+  var ids = ["<eos>": 0]
+  for k in 1..<count { ids["t\(k)"] = k }
+  return try TokenizerFile.data(for: WordLevelModel(vocabulary: ids, unknownToken: "t1"), lowercase: false)
+}
 
-  init(kind: RecurrentKind, layers: Int, vocabulary: Int = 10_000, size: Int = 200) {
-    embedding = Embedding(count: vocabulary, dimension: size)
-    rnn = RecurrentNetwork(kind: kind, inputSize: size, hiddenSize: size, layers: layers)
-    decoder = Linear(size, vocabulary)
-    var generator = SeededGenerator(seed: 0)
-    for p in parameters() {
-      p.assign(Tensor.uniform(p.shape, low: -0.1, high: 0.1, generator: &generator))
-    }
-  }
-
-  func callAsFunction(_ ids: [Int], steps: Int, batch: Int, state: RecurrentState?) -> (
-    Tensor, RecurrentState
-  ) {
-    let out = rnn(embedding(ids, shape: [steps, batch]), state: state)
-    return (decoder(out.output.reshaped([steps * batch, -1])), out.state)
-  }
+/// The peers' word-level language model (PTB-small sizes), as Glossa's ``LanguageModel``:
+/// Embedding(10000, 200) → recurrent layers (hidden 200) → Linear(200, 10000), batch 20,
+/// BPTT 35, the state carried across batches detached, full softmax cross-entropy, SGD lr 1,
+/// gradient clipping 0.25, no dropout.
+func makeLanguageModel(kind: RecurrentKind, layers: Int, vocabulary: Int = 10_000, size: Int = 200) throws
+  -> LanguageModel
+{
+  var configuration = LanguageModelConfiguration()
+  (configuration.cell, configuration.layers, configuration.hidden) = (kind, layers, size)
+  (configuration.embeddingDimension, configuration.dropout, configuration.vocabularySize) = (
+    size, 0, vocabulary
+  )
+  return try LanguageModel(configuration: configuration, tokenizerFile: try syntheticTokenizer(vocabulary))
 }
 
 func languageModelBenchmark(_ options: Options) {
@@ -42,7 +41,7 @@ func languageModelBenchmark(_ options: Options) {
   var results: [[String: Any]] = []
   for threads in options.threads {
     BLAS.setThreads(threads)
-    let model = LanguageModel(kind: kind, layers: layers)
+    let model = try! makeLanguageModel(kind: kind, layers: layers)
     let optimizer = SGD(model.parameters(), learningRate: 1)
     var generator = SeededGenerator(seed: 1)
     let data = (0..<(steps * 64 + 1) * batch).map { _ in Int(generator.next() % UInt64(vocabulary)) }
@@ -83,18 +82,14 @@ func languageModelBenchmark(_ options: Options) {
   emit(["workload": options.workload, "library": "glossa", "unit": "tokens", "results": results])
 }
 
-/// The peers' classifier: Embedding(20000, 100) → bidirectional LSTM (hidden 128,
-/// batch-first) → the final forward and backward states concatenated → Linear(256, 2);
-/// batch 64, length 200, cross-entropy, Adam lr 1e-3.
-final class Classifier: Module {
-  let embedding = Embedding(count: 20_000, dimension: 100)
-  let rnn = LSTM(inputSize: 100, hiddenSize: 128, bidirectional: true, batchFirst: true)
-  let output = Linear(256, 2)
-
-  func callAsFunction(_ ids: [Int], batch: Int, length: Int) -> Tensor {
-    let hidden = rnn(embedding(ids, shape: [batch, length])).state.hidden  // [2, batch, 128]
-    return output(Tensor.concatenate(hidden.split(sizes: [1, 1], axis: 0), axis: 2).reshaped([batch, 256]))
-  }
+/// The peers' classifier, as Glossa's ``TextClassifier``: Embedding(20000, 100) → bidirectional
+/// LSTM (hidden 128) → the final forward and backward states concatenated → Linear(256, 2);
+/// batch 64, length 200, cross-entropy, Adam lr 1e-3, no dropout.
+func makeClassifier() throws -> TextClassifier {
+  var configuration = TextClassifierConfiguration(labels: ["neg", "pos"])
+  (configuration.hidden, configuration.embeddingDimension, configuration.dropout) = (128, 100, 0)
+  (configuration.vocabularySize, configuration.maximumLength, configuration.paddingID) = (20_000, 200, 0)
+  return try TextClassifier(configuration: configuration, tokenizerFile: try syntheticTokenizer(20_000))
 }
 
 func classifierBenchmark(_ options: Options) {
@@ -102,18 +97,20 @@ func classifierBenchmark(_ options: Options) {
   var results: [[String: Any]] = []
   for threads in options.threads {
     BLAS.setThreads(threads)
-    let model = Classifier()
+    let model = try! makeClassifier()
     let optimizer = Adam(model.parameters(), learningRate: 1e-3)
     var generator = SeededGenerator(seed: 1)
-    let x = (0..<(batch * length)).map { _ in Int(generator.next() % 20_000) }
+    let sequences = (0..<batch).map { _ in (0..<length).map { _ in Int(1 + generator.next() % 19_999) } }
+    let x = PaddedBatch(sequences, paddingID: 0)
     let y = (0..<batch).map { _ in Int(generator.next() % 2) }
     let train = rate(seconds: options.seconds) {
       optimizer.zeroGrad()
-      crossEntropy(model(x, batch: batch, length: length), targets: y).backward()
+      crossEntropy(model.logits(x), targets: y).backward()
       optimizer.step()
     }
+    model.eval()
     let infer = rate(seconds: options.seconds) {
-      withoutGradients { _ = model(x, batch: batch, length: length).argmax(axis: 1) }
+      withoutGradients { _ = model.logits(x).argmax(axis: 1) }
     }
     results.append([
       "threads": threads, "train_sequences_per_s": train * Double(batch),

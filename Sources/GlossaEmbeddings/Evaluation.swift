@@ -70,7 +70,8 @@ public struct AnalogyEvaluation: Sendable, Equatable, Encodable {
   /// out because a word is not among the first `limit` words.
   public func summary(limit: Int) -> String {
     func line(_ name: String, _ accuracy: Double, _ correct: Int, _ answered: Int) -> String {
-      String(format: "%-32@ %6.2f%%  (%d/%d)", name, accuracy * 100, correct, answered)
+      name.padding(toLength: max(32, name.count), withPad: " ", startingAt: 0)
+        + String(format: " %6.2f%%  (%d/%d)", accuracy * 100, correct, answered)
     }
     let lines =
       sections.map { line($0.name, $0.accuracy, $0.correct, $0.correct + $0.incorrect) } + [

@@ -21,6 +21,10 @@ public struct Checkpoint {
     /// The current epoch's loss sum and example count.
     public var lossSum = 0.0
     public var lossCount = 0
+    /// Examples (or tokens) trained on, and the seconds spent in training passes (not
+    /// validation), over the whole run: the rate the metrics report.
+    public var examplesSeen = 0
+    public var trainingSeconds = 0.0
     /// The learning rate before warm-up scales it.
     public var baseLearningRate = 0.0
     /// The best value of the monitored metric so far, its epoch, and the epochs since.

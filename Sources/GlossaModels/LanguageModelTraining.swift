@@ -41,7 +41,8 @@ public struct LanguageModelTraining {
 
   /// Trains on `train`, choosing the epoch by `validation` (see
   /// ``TextClassifierTraining/train(_:validation:output:metricsFile:resume:)`` for `output`,
-  /// `metricsFile` and `resume`). The tokenizer is trained on the training files, read whole.
+  /// `metricsFile` and `resume`). The files are read as streams: the tokenizer's words are
+  /// counted line by line, and a corpus larger than 64 MB is never held in memory.
   public func train(
     _ train: [URL], validation: [URL], output: URL? = nil, metricsFile: URL? = nil, resume: Bool = false
   ) throws -> (LanguageModel, TrainingResult) {
@@ -52,11 +53,12 @@ public struct LanguageModelTraining {
     if resume, let output {
       tokenizerFile = try Data(contentsOf: try ModelDirectory.file("tokenizer.json", in: output))
     } else {
-      let texts = try train.map { try readLines(of: $0).joined(separator: "\n") }
-      guard texts.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else {
-        throw TrainingDataError.empty("the training files")
+      do {
+        tokenizerFile = try tokenizer.tokenizerFile(
+          streaming: Corpus(files: train), special: ["<unk>", architecture.endToken])
+      } catch TokenizerTrainingError.emptyCorpus {
+        throw DataFileError(file: train.map(\.path).joined(separator: ", "), message: "no words to train on")
       }
-      tokenizerFile = try tokenizer.tokenizerFile(training: texts, special: ["<unk>", architecture.endToken])
     }
     var configuration = architecture
     configuration.vocabularySize = try Tokenizer(json: tokenizerFile).model.vocabularySize
@@ -66,33 +68,15 @@ public struct LanguageModelTraining {
       steps: bptt, validationColumns: validationBatchSize)
     let optimizer = optimizer.make(model.parameters(), learningRate: learningRate)
     let schedule = annealOnPlateau ? ReduceOnPlateau(optimizer, factor: 0.25, patience: 0, threshold: 0) : nil
-    let trainer = Trainer(task: task, optimizer: optimizer, schedule: schedule, settings: trainer)
-    trainer.unit = "tokens"
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    trainer.configuration = [
-      "task": LanguageModel.task, "model": String(decoding: try encoder.encode(configuration), as: UTF8.self),
-      "batch_size": String(batchSize), "bptt": String(bptt), "optimizer": self.optimizer.rawValue,
-      "seed": String(seed),
-    ]
-    trainer.metricsFile = metricsFile
-    var bestWeights = model.stateDict().mapValues { $0.copy() }
-    if let output {
-      trainer.checkpointDirectory = output.appendingPathComponent("checkpoint")
-      if resume {
-        try trainer.resume(from: output.appendingPathComponent("checkpoint"))
-        bestWeights = try LanguageModel(contentsOf: output).stateDict().mapValues { $0.copy() }
-      }
-    }
-    trainer.afterEpoch = { _, isBest in
-      guard isBest else { return }
-      bestWeights = model.stateDict().mapValues { $0.copy() }
-      if let output { try model.save(to: output) }
-    }
-    let result = try trainer.train()
-    if let output { try trainer.lossPlot.write(to: output.appendingPathComponent("loss.svg")) }
-    try model.loadStateDict(bestWeights)
-    model.eval()
+    let result = try runTraining(
+      task, model: model, optimizer: optimizer, schedule: schedule, settings: trainer,
+      configuration: try runConfiguration(
+        task: LanguageModel.task, architecture: configuration,
+        [
+          "batch_size": String(batchSize), "bptt": String(bptt), "optimizer": self.optimizer.rawValue,
+          "seed": String(seed),
+        ]),
+      unit: "tokens", output: output, metricsFile: metricsFile, resume: resume)
     return (model, result)
   }
 }

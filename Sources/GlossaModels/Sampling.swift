@@ -27,7 +27,8 @@ public struct Sampling: Sendable, Equatable {
   public init() {}
 
   /// The probabilities the next token is drawn from, after the penalty, the temperature, top-k
-  /// and top-p (zero outside the allowed tokens); for temperature 0, all on the best token.
+  /// and top-p (zero outside the allowed tokens); for temperature 0, all on the best token
+  /// (the lowest id among equals).
   public func distribution(logits: [Float], previous: [Int]) -> [Float] {
     var scores = logits
     if repetitionPenalty != 1 {
@@ -44,28 +45,64 @@ public struct Sampling: Sendable, Equatable {
       }
       return one
     }
+    // softmax(scores / T), its exponentials taken eight at a time.
     let largest = scores.max() ?? 0
-    var probabilities = scores.map { Foundation.exp(Double(($0 - largest) / temperature)) }
-    // Most likely first (ties: the lower id), to cut the tail.
-    let ranked = probabilities.indices.sorted {
-      probabilities[$0] != probabilities[$1] ? probabilities[$0] > probabilities[$1] : $0 < $1
+    let inverse = 1 / temperature
+    for i in scores.indices { scores[i] = (scores[i] - largest) * inverse }
+    scores.withUnsafeMutableBufferPointer { VectorMath.exp($0.baseAddress!, count: $0.count) }
+    let total = Double(scores.reduce(0, +))
+    guard topK != nil || (topP.map { $0 < 1 } ?? false) else {
+      return scores.map { Float(Double($0) / total) }
     }
-    var keep = ranked.count
-    if let topK, topK > 0 { keep = min(keep, topK) }
+    // Only the head of the ranking is sorted: the k most likely, or enough of them to reach p.
+    var keep = min(topK.map { max($0, 1) } ?? scores.count, scores.count)
+    var size = topP == nil ? keep : min(keep, 64)
+    var head = mostLikely(scores, size)
     if let topP, topP < 1 {
-      let total = probabilities.reduce(0, +)
-      var cumulative = 0.0
-      for (rank, id) in ranked.prefix(keep).enumerated() {
-        cumulative += probabilities[id] / total
-        if cumulative >= topP {
-          keep = rank + 1
+      while true {
+        var cumulative = 0.0
+        var reach: Int?
+        for (rank, id) in head.enumerated() {
+          cumulative += Double(scores[id]) / total
+          if cumulative >= topP {
+            reach = rank
+            break
+          }
+        }
+        if let reach {
+          keep = reach + 1
           break
         }
+        if size >= keep { break }  // every allowed token is in the head, short of p: keep them all
+        size = min(keep, size * 4)
+        head = mostLikely(scores, size)
       }
     }
-    for id in ranked.dropFirst(keep) { probabilities[id] = 0 }
-    let total = probabilities.reduce(0, +)
-    return probabilities.map { Float($0 / total) }
+    var allowed = [Float](repeating: 0, count: scores.count)
+    var kept = 0.0
+    for id in head.prefix(keep) { kept += Double(scores[id]) }
+    for id in head.prefix(keep) { allowed[id] = Float(Double(scores[id]) / kept) }
+    return allowed
+  }
+
+  /// The ids of the `count` largest values, largest first (ties: the lower id), found without
+  /// sorting the rest.
+  private func mostLikely(_ values: [Float], _ count: Int) -> [Int] {
+    guard count < values.count / 4 else {
+      return values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
+        .prefix(count).map { $0 }
+    }
+    // A sorted list of the best seen so far: a value below its last is skipped in one comparison.
+    var best: [Int] = []
+    best.reserveCapacity(count + 1)
+    for (id, value) in values.enumerated() {
+      if best.count == count, let last = best.last, values[last] >= value { continue }
+      var position = best.count
+      while position > 0 && values[best[position - 1]] < value { position -= 1 }
+      best.insert(id, at: position)
+      if best.count > count { best.removeLast() }
+    }
+    return best
   }
 
   /// A token drawn from ``distribution(logits:previous:)`` with `generator`.

@@ -6,6 +6,10 @@ public enum SavedModel {
   case classifier(TextClassifier)
   /// A language model.
   case languageModel(LanguageModel)
+  /// A sequence tagger.
+  case tagger(SequenceTagger)
+  /// A forecaster.
+  case forecaster(Forecaster)
 
   /// Loads the model in `directory`; an unknown task is an error naming the file and the field.
   public init(contentsOf directory: URL) throws {

@@ -26,24 +26,55 @@ public enum TokenizerSource: Sendable, Equatable {
       }
       _ = try Tokenizer(json: data, file: url.path)
       return data
-    case .words(let minimum, let size, let lowercase):
-      var training = TokenizerTraining(kind: .wordLevel)
-      (training.minimumFrequency, training.vocabularySize, training.lowercase) = (minimum, size, lowercase)
-      return try trained(training, texts, special)
-    case .bpe(let size, let lowercase):
-      var training = TokenizerTraining(kind: .bpe)
-      (training.vocabularySize, training.lowercase, training.endOfWord) = (size, lowercase, .suffix("</w>"))
-      return try trained(training, texts, special)
+    case .words, .bpe:
+      let training = settings(special)
+      return try data(training, try training.train([texts.joined(separator: "\n")]))
     }
   }
 
-  private func trained(_ training: TokenizerTraining, _ texts: [String], _ special: [String]) throws -> Data {
-    var training = training
+  /// The tokenizer.json of this source, trained on the lines of `corpus` read as a stream (a
+  /// corpus larger than memory is never held whole).
+  func tokenizerFile(streaming corpus: Corpus, special: [String]) throws -> Data {
+    guard case .file = self else {
+      let training = settings(special)
+      let counter = WordCounter()
+      for share in try corpus.shares(1) {
+        try corpus.forEachLine(in: share) { line in
+          guard training.lowercase else { return counter.add(line) }
+          var lowered = String(decoding: line, as: UTF8.self).lowercased()
+          lowered.withUTF8 { counter.add($0) }
+        }
+      }
+      return try data(training, try training.train(wordCounts: counter.words))
+    }
+    return try tokenizerFile(training: [], special: special)
+  }
+
+  /// The training settings of this source (words or BPE), with the special tokens first.
+  private func settings(_ special: [String], _ base: TokenizerTraining? = nil) -> TokenizerTraining {
+    var training: TokenizerTraining
+    if let base {
+      training = base
+    } else {
+      switch self {
+      case .words(let minimum, let size, let lowercase):
+        training = TokenizerTraining(kind: .wordLevel)
+        (training.minimumFrequency, training.vocabularySize, training.lowercase) = (minimum, size, lowercase)
+      case .bpe(let size, let lowercase):
+        training = TokenizerTraining(kind: .bpe)
+        (training.vocabularySize, training.lowercase, training.endOfWord) = (size, lowercase, .suffix("</w>"))
+      case .file: training = TokenizerTraining(kind: .wordLevel)
+      }
+    }
     training.specialTokens = special
     training.unknownToken = special.first { $0 == "[UNK]" || $0 == "<unk>" } ?? training.unknownToken
-    let model = try training.train([texts.joined(separator: "\n")])
-    return try TokenizerFile.data(
-      for: model, pipeline: training.pipeline, lowercase: training.lowercase, specialTokens: special)
+    return training
+  }
+
+  private func data(_ training: TokenizerTraining, _ model: any TokenizerModel) throws -> Data {
+    try TokenizerFile.data(
+      for: model, pipeline: training.pipeline, lowercase: training.lowercase,
+      specialTokens: training.specialTokens)
   }
 }
 
@@ -139,45 +170,18 @@ public struct TextClassifierTraining {
     let task = ClassificationTask(
       model: model, train: train, validation: validation, batchSize: batchSize, seed: seed,
       balance: balanceClasses)
-    let trainer = Trainer(
-      task: task, optimizer: optimizer.make(model.parameters(), learningRate: learningRate), settings: trainer
-    )
-    trainer.configuration = try describe(configuration)
-    trainer.metricsFile = metricsFile
-    var bestWeights = model.stateDict().mapValues { $0.copy() }
-    if let output {
-      trainer.checkpointDirectory = output.appendingPathComponent("checkpoint")
-      if resume {
-        try trainer.resume(from: output.appendingPathComponent("checkpoint"))
-        if FileManager.default.fileExists(atPath: output.appendingPathComponent("model.safetensors").path) {
-          let best = try TextClassifier(contentsOf: output)
-          bestWeights = best.stateDict().mapValues { $0.copy() }
-        }
-      }
-    }
-    trainer.afterEpoch = { _, isBest in
-      guard isBest else { return }
-      bestWeights = model.stateDict().mapValues { $0.copy() }
-      if let output { try model.save(to: output) }
-    }
-    let result = try trainer.train()
-    if let output { try trainer.lossPlot.write(to: output.appendingPathComponent("loss.svg")) }
-    try model.loadStateDict(bestWeights)
-    model.eval()
+    let result = try runTraining(
+      task, model: model, optimizer: optimizer.make(model.parameters(), learningRate: learningRate),
+      settings: trainer,
+      configuration: try runConfiguration(
+        task: TextClassifier.task, architecture: configuration,
+        [
+          "batch_size": String(batchSize), "optimizer": optimizer.rawValue, "seed": String(seed),
+          "freeze_embeddings": String(freezeEmbeddings), "balance_classes": String(balanceClasses),
+        ]),
+      output: output, metricsFile: metricsFile, resume: resume)
     let metrics = try model.evaluate(validation).metrics
     return (model, Report(result: result, missingPretrained: missing, validation: metrics))
-  }
-
-  /// The settings a checkpoint must match to be resumed.
-  private func describe(_ configuration: TextClassifierConfiguration) throws -> [String: String] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return [
-      "task": TextClassifier.task,
-      "model": String(decoding: try encoder.encode(configuration), as: UTF8.self),
-      "batch_size": String(batchSize), "optimizer": optimizer.rawValue, "seed": String(seed),
-      "freeze_embeddings": String(freezeEmbeddings), "balance_classes": String(balanceClasses),
-    ]
   }
 
   /// Copies the pretrained vector of each token that has one (as it is, else lowercased) into
@@ -272,6 +276,11 @@ final class ClassificationTask: TrainingTask {
         )
       }
     }
+  }
+
+  var batchesPerEpoch: Int? {
+    let size = max(1, order.descent.batchSize(for: examples.count))
+    return (examples.count + size - 1) / size
   }
 
   func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int) {

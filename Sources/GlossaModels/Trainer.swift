@@ -20,6 +20,9 @@ public protocol TrainingTask: AnyObject {
   func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int)
   /// A pass over the validation data in evaluation mode: its metrics, `loss` among them.
   func validate() throws -> [String: Double]
+  /// How many batches an epoch has, when the task knows before reading them (for the
+  /// progress bar's estimate of the time left; otherwise the trainer counts the first epoch's).
+  var batchesPerEpoch: Int? { get }
   /// Tensors the task carries from batch to batch (a language model's recurrent state), to
   /// checkpoint; setting them restores them.
   var carriedState: [String: Tensor] { get set }
@@ -41,6 +44,8 @@ extension TrainingTask {
     get { [:] }
     set {}
   }
+
+  public var batchesPerEpoch: Int? { nil }
 }
 
 /// How the ``Trainer`` trains.
@@ -79,7 +84,7 @@ public struct MetricsLine: Sendable, Codable, Equatable {
   public var validation: [String: Double]?
   /// The learning rate.
   public var learningRate: Double
-  /// Training examples (or tokens) per second.
+  /// Training examples (or tokens) per second of training passes, over the run so far.
   public var examplesPerSecond: Double
   /// Seconds since training began.
   public var elapsed: Double
@@ -136,6 +141,8 @@ public final class Trainer<Task: TrainingTask> {
   public var unit = "examples"
 
   private var state = Checkpoint.TrainerState()
+  /// The batches of the last whole epoch, for the time-left estimate.
+  private var countedBatches: Int?
   private var history: [MetricsLine] = []
   private let start = Date()
 
@@ -175,6 +182,8 @@ public final class Trainer<Task: TrainingTask> {
       }
       let line = metricsLine(epoch, validation: validation)
       history.append(line)
+      // The schedule moves the rate warm-up scales, not the scaled one.
+      optimizer.learningRate = Float(state.baseLearningRate)
       try schedule?.step(metric: Float(validation["loss"] ?? monitored))
       state.baseLearningRate = Double(optimizer.learningRate)
       let better = state.best.map { settings.monitorMaximizes ? monitored > $0 : monitored < $0 } ?? true
@@ -199,8 +208,12 @@ public final class Trainer<Task: TrainingTask> {
   private func trainEpoch(_ epoch: Int, _ named: [(name: String, tensor: Tensor)]) throws {
     task.model.train()
     let batches = try task.batches(epoch: epoch, skipping: state.batch)
-    let bar = settings.showsProgress ? ProgressBar(label: "epoch \(epoch)/\(settings.epochs)", total: 0) : nil
+    let expected = task.batchesPerEpoch ?? countedBatches
+    let bar =
+      settings.showsProgress
+      ? ProgressBar(label: "epoch \(epoch)/\(settings.epochs)", total: expected ?? 0) : nil
     let epochStart = Date()
+    let firstBatch = state.batch
     var examples = 0
     while let batch = try batches.next() {
       // Each step's random draws come from the seed and the step alone.
@@ -223,19 +236,27 @@ public final class Trainer<Task: TrainingTask> {
       state.batch += 1
       state.lossSum += Double(value) * Double(count)
       state.lossCount += count
+      state.examplesSeen += count
       examples += count
-      let rate = Double(examples) / max(Date().timeIntervalSince(epochStart), 1e-9)
+      let seconds = Date().timeIntervalSince(epochStart)
+      let rate = Double(examples) / max(seconds, 1e-9)
+      var eta = ""
+      if let expected, expected > state.batch {
+        eta = String(
+          format: "  ETA %.0fs", seconds / Double(state.batch - firstBatch) * Double(expected - state.batch))
+      }
       bar?.update(
         state.batch,
         detail: String(
-          format: "batch %d  loss %.4f  %.0f %@/s", state.batch,
-          state.lossSum / Double(max(state.lossCount, 1)),
-          rate, unit))
+          format: "batch %d%@  loss %.4f  %.0f %@/s%@", state.batch, expected.map { "/\($0)" } ?? "",
+          state.lossSum / Double(max(state.lossCount, 1)), rate, unit, eta))
       if let every = settings.logEvery, state.step % every == 0 {
         try log(metricsLine(epoch, validation: nil))
       }
     }
     bar?.finish()
+    state.trainingSeconds += Date().timeIntervalSince(epochStart)
+    if firstBatch == 0 { countedBatches = state.batch }
   }
 
   private func metricsLine(_ epoch: Int, validation: [String: Double]?) -> MetricsLine {
@@ -243,7 +264,7 @@ public final class Trainer<Task: TrainingTask> {
     return MetricsLine(
       epoch: epoch, step: state.step, trainLoss: state.lossSum / Double(max(state.lossCount, 1)),
       validation: validation, learningRate: Double(optimizer.learningRate),
-      examplesPerSecond: Double(state.lossCount) / max(elapsed, 1e-9), elapsed: elapsed)
+      examplesPerSecond: Double(state.examplesSeen) / max(state.trainingSeconds, 1e-9), elapsed: elapsed)
   }
 
   /// Appends a line to the metrics file.

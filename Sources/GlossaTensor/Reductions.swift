@@ -40,6 +40,41 @@ extension Tensor {
     return sum(axis: axis, keepingDimension: keepingDimension) / Float(n)
   }
 
+  /// log Σ exp(x) along `axis`, computed as m + log Σ exp(x − m) with m the maximum, so that no
+  /// exponential overflows; its gradient is the softmax along the axis, exp(x − result).
+  public func logSumExp(axis: Int, keepingDimension: Bool = false) -> Tensor {
+    let axis = Shape.axis(axis, rank: rank, op: "logSumExp")
+    let (outer, n, inner) = Shape.split(shape, at: axis)
+    var reducedShape = shape
+    reducedShape[axis] = 1
+    let result = Tensor(uninitialized: reducedShape)
+    let (x, out) = (baseAddress, result.baseAddress)
+    for o in 0..<outer {
+      for j in 0..<inner {
+        var m = -Float.infinity
+        for i in 0..<n { m = Swift.max(m, x[(o * n + i) * inner + j]) }
+        var total: Float = 0
+        if m.isFinite { for i in 0..<n { total += cExp(x[(o * n + i) * inner + j] - m) } }
+        out[o * inner + j] = m.isFinite ? m + cLog(total) : m
+      }
+    }
+    let shaped = keepingDimension ? result : result.reshaped(Tensor.dropping(axis, from: shape))
+    return Tensor.record(shaped, op: "logSumExp", inputs: [self]) { g in
+      let dx = Tensor(uninitialized: self.shape)
+      let (d, gp) = (dx.baseAddress, g.baseAddress)
+      for o in 0..<outer {
+        for j in 0..<inner {
+          let (lse, gradient) = (out[o * inner + j], gp[o * inner + j])
+          for i in 0..<n {
+            let k = (o * n + i) * inner + j
+            d[k] = lse.isFinite ? gradient * cExp(x[k] - lse) : 0
+          }
+        }
+      }
+      return [dx]
+    }
+  }
+
   /// The maximum along `axis`; the gradient flows to the first position of each maximum.
   public func max(axis: Int, keepingDimension: Bool = false) -> Tensor {
     let axis = Shape.axis(axis, rank: rank, op: "max")

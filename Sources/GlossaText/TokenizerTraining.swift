@@ -57,7 +57,15 @@ public struct TokenizerTraining: Sendable {
   public func train(_ texts: [String], onMerge: ((BPETrainer.Step) -> Void)? = nil) throws
     -> any TokenizerModel
   {
-    let words = countWords(texts)
+    try train(wordCounts: countWords(texts), onMerge: onMerge)
+  }
+
+  /// Trains on words already counted, in order of first appearance: for BPE and word-level
+  /// models the `Whitespace` pieces a ``WordCounter`` counts (of lowercased text when
+  /// ``lowercase`` is set), so that a corpus can be counted as a stream instead of read whole.
+  public func train(
+    wordCounts words: [(word: String, count: Int)], onMerge: ((BPETrainer.Step) -> Void)? = nil
+  ) throws -> any TokenizerModel {
     guard !words.isEmpty else { throw TokenizerTrainingError.emptyCorpus }
     switch kind {
     case .unigram:

@@ -22,8 +22,8 @@ public final class WordCounter {
     utf8.withUnsafeBufferPointer { add($0) }
   }
 
-  /// Adds the words of some valid UTF-8 bytes.
-  func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+  /// Adds the words of some valid UTF-8 bytes (a line read from a file, say).
+  public func add(_ bytes: UnsafeBufferPointer<UInt8>) {
     Self.asciiClasses.withUnsafeBufferPointer { asciiClasses in
       guard let base = bytes.baseAddress else { return }
       func classOf(_ i: Int) -> (RunClass, width: Int) {

@@ -10,7 +10,10 @@ struct Evaluate: ParsableCommand {
     discussion: """
       A classifier reads label<TAB>text lines and reports accuracy, macro-F1, each class's \
       precision, recall and F1, and the confusion matrix; a language model reads text and \
-      reports its perplexity.
+      reports its perplexity; a tagger reads token<TAB>tag sentences and reports token \
+      accuracy, each tag's figures and, for entity tags, entity precision, recall and F1 as \
+      conlleval counts them; a forecaster reads a CSV and reports its errors beside the naive \
+      forecast's.
 
       Examples:
         glossa evaluate --model sentiment --data test.tsv
@@ -23,6 +26,7 @@ struct Evaluate: ParsableCommand {
   var data: String
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
+  @OptionGroup var series: SeriesOptions
 
   func run() throws {
     let url = URL(fileURLWithPath: data)
@@ -56,6 +60,34 @@ struct Evaluate: ParsableCommand {
           String(
             format: "perplexity %.2f  (loss %.4f nats per token over %d tokens)", perplexity, loss, tokens))
       }
+    case .tagger(let tagger):
+      let sentences = try TaggedSentence.read(url)
+      let metrics = try tagger.evaluate(sentences)
+      let rate = Double(sentences.count) / max(Date().timeIntervalSince(start), 1e-9)
+      FileHandle.standardError.write(
+        Data(String(format: "%d sentences, %.0f sentences/s\n", sentences.count, rate).utf8))
+      print(json ? try jsonLine(metrics) : metrics.summary)
+    case .forecaster(let forecaster):
+      let data = try series.read(url, forecaster.configuration)
+      let evaluation = try forecaster.evaluate(data)
+      if json {
+        struct Report: Encodable {
+          let network: ForecastMetrics
+          let naive: ForecastMetrics
+          let windows: Int
+        }
+        print(
+          try jsonLine(
+            Report(network: evaluation.model, naive: evaluation.naive, windows: evaluation.windows)))
+      } else {
+        print("windows: \(evaluation.windows)")
+        for (name, m) in [("network", evaluation.model), ("naive", evaluation.naive)] {
+          print(
+            name.padding(toLength: 8, withPad: " ", startingAt: 0)
+              + String(format: " MAE %.6g  RMSE %.6g  direction %.4f", m.mae, m.rmse, m.directionAccuracy)
+              + (m.mase.map { String(format: "  MASE %.4f", $0) } ?? ""))
+        }
+      }
     }
   }
 }
@@ -65,4 +97,27 @@ func jsonLine(_ value: some Encodable) throws -> String {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys]
   return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// The options that say how a CSV becomes a forecaster's series.
+struct SeriesOptions: ParsableArguments {
+  @Option(help: "forecaster: keep only the rows where COLUMN has VALUE (COLUMN=VALUE).")
+  var filter: String?
+  @Option(help: "forecaster: the column the rows are sorted by.")
+  var date = "Date"
+  @Option(help: "forecaster: what a missing value does: error, skip or fill-previous.")
+  var missing: MissingValues = .error
+
+  /// The series of the forecaster's columns in the CSV at `url`.
+  func read(_ url: URL, _ configuration: ForecasterConfiguration) throws -> TimeSeries {
+    var rowFilter: (String, String)?
+    if let filter {
+      let parts = filter.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2 else { throw ValidationError("--filter expects COLUMN=VALUE, got \(filter)") }
+      rowFilter = (parts[0], parts[1])
+    }
+    return try TimeSeries(
+      CSVTable(contentsOf: url), date: date, columns: configuration.features, filter: rowFilter,
+      missing: missing)
+  }
 }

@@ -7,14 +7,14 @@ import GlossaTensor
 /// `glossa train`: train a model on your data.
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a model on your data: a text classifier or a language model.",
+    abstract: "Train a model on your data: a text classifier, a language model, a tagger or a forecaster.",
     discussion: """
       Each subcommand trains one of the lecture's applications and saves it as a model \
       directory (config.json, tokenizer.json, model.safetensors) that glossa evaluate, \
       predict, generate and next read, with a checkpoint to resume from, the metrics of every \
       epoch as JSON Lines and the loss curves as an SVG.
       """,
-    subcommands: [TrainClassify.self, TrainLanguageModel.self])
+    subcommands: [TrainClassify.self, TrainLanguageModel.self, TrainTag.self, TrainForecast.self])
 
   /// The options every training command shares.
   struct Common: ParsableArguments {

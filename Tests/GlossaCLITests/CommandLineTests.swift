@@ -277,6 +277,20 @@ import Testing
       "train", "classify", "--train", noTab.path, "--output", folder.appendingPathComponent("x").path,
     ])
     #expect(bad.0 == 1 && bad.2.contains("notab.tsv:2: expected label<TAB>text"))
+    let empty = folder.appendingPathComponent("empty.tsv")
+    try "".write(to: empty, atomically: true, encoding: .utf8)
+    let nothing = try cli.glossa([
+      "train", "classify", "--train", empty.path, "--output", folder.appendingPathComponent("y").path,
+    ])
+    #expect(nothing.0 == 1 && nothing.2.contains("empty.tsv: no examples"))
+    // Resuming with another architecture is refused, and the saved run stays as it was.
+    let saved = try Data(contentsOf: URL(fileURLWithPath: model + "/checkpoint/model.safetensors"))
+    let other = try cli.glossa([
+      "train", "classify", "--train", data, "--epochs", "3", "--hidden", "12", "--embedding-dim", "8",
+      "--bidirectional", "--pooling", "mean", "--output", model, "--resume",
+    ])
+    #expect(other.0 == 1 && other.2.contains("the checkpoint was made with"), "\(other.2)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: model + "/checkpoint/model.safetensors")) == saved)
     let before = try Data(contentsOf: URL(fileURLWithPath: model + "/model.safetensors"))
     try Data(before.prefix(100)).write(to: URL(fileURLWithPath: model + "/model.safetensors"))
     let truncated = try cli.glossa(["predict", "--model", model, "fine"])

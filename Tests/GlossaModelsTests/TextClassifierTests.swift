@@ -118,3 +118,87 @@ enum TrainerTestSupport {
     try SafeTensors(contentsOf: output.appendingPathComponent("checkpoint/model.safetensors")).floatTensors()
   }
 }
+
+/// The trainer's stopping rules, on the classifier.
+@Suite struct TrainerBehaviourTests {
+  func data() throws -> (train: [LabeledText], validation: [LabeledText]) { try TextClassifierTests().data() }
+
+  @Test func earlyStoppingKeepsTheBestEpoch() throws {
+    let (train, validation) = try data()
+    let output = ModelFixtures.temporary("early")
+    defer { try? FileManager.default.removeItem(at: output) }
+    var training = TextClassifierTests().settings(epochs: 30)
+    training.trainer.showsProgress = false
+    training.trainer.monitor = "loss"
+    training.trainer.monitorMaximizes = false
+    training.trainer.patience = 2
+    training.learningRate = 0.05  // overfits within a few epochs
+    let (model, report) = try training.train(train, validation: validation, output: output)
+    let losses = report.result.epochs.map { $0.validation!["loss"]! }
+    #expect(report.result.stoppedEarly && losses.count < 30)
+    let best = losses.indices.min { losses[$0] < losses[$1] }! + 1
+    #expect(report.result.bestEpoch == best && losses.count == best + 2, "\(losses)")
+    // The model returned and the one saved are the best epoch's, not the last.
+    let saved = try TextClassifier(contentsOf: output)
+    let (_, loss) = try saved.evaluate(validation)
+    #expect(abs(loss - losses[best - 1]) < 1e-6)
+    #expect(model.predict(["fine"]) == saved.predict(["fine"]))
+  }
+
+  @Test func aDivergingRunStopsAndKeepsTheLastGoodCheckpoint() throws {
+    let (train, validation) = try data()
+    let output = ModelFixtures.temporary("nan")
+    defer { try? FileManager.default.removeItem(at: output) }
+    var training = TextClassifierTests().settings(epochs: 1)
+    training.trainer.showsProgress = false
+    _ = try training.train(train, validation: validation, output: output)
+    let before = try TrainerTestSupport.checkpointWeights(output)
+    let model = try Data(contentsOf: output.appendingPathComponent("model.safetensors"))
+    // A second run into the same directory diverges in its first epoch.
+    training.optimizer = .sgd
+    training.learningRate = 1e30
+    #expect {
+      try training.train(train, validation: validation, output: output)
+    } throws: { error in
+      guard let error = error as? TrainingError, case .nonFiniteLoss(let epoch, _, _) = error else {
+        return false
+      }
+      return epoch == 1 && "\(error)".contains("try a smaller learning rate or gradient clipping")
+    }
+    let after = try TrainerTestSupport.checkpointWeights(output)
+    for (name, tensor) in before { #expect(after[name]?.scalars == tensor.scalars, "\(name) changed") }
+    #expect(try Data(contentsOf: output.appendingPathComponent("model.safetensors")) == model)
+  }
+
+  @Test func pretrainedVectorsOfAnotherDimensionAreRefused() throws {
+    let (train, validation) = try data()
+    let vectors = ModelFixtures.temporary("vectors.txt")
+    defer { try? FileManager.default.removeItem(at: vectors) }
+    try "2 3\nfilm 0.1 0.2 0.3\ngood 0.3 0.2 0.1\n".write(to: vectors, atomically: true, encoding: .utf8)
+    var training = TextClassifierTests().settings(epochs: 1)
+    training.pretrained = vectors
+    #expect {
+      try training.train(train, validation: validation)
+    } throws: { error in
+      "\(error)".contains(vectors.path) && "\(error)".contains("vectors of 3 numbers, the embedding has 16")
+    }
+  }
+
+  @Test func pretrainedVectorsStartTheEmbeddingAndFreezingKeepsThem() throws {
+    let (train, validation) = try data()
+    let vectors = ModelFixtures.temporary("vectors16.txt")
+    defer { try? FileManager.default.removeItem(at: vectors) }
+    let row = (0..<16).map { String(Float($0) / 10) }.joined(separator: " ")
+    try "2 16\nfilm \(row)\nunseenword \(row)\n".write(to: vectors, atomically: true, encoding: .utf8)
+    var training = TextClassifierTests().settings(epochs: 1)
+    training.trainer.showsProgress = false
+    training.pretrained = vectors
+    training.freezeEmbeddings = true
+    let (model, report) = try training.train(train, validation: validation)
+    let id = try #require(model.tokenizer.model.id(of: "film"))
+    let weights = model.embedding.weight.scalars
+    #expect(Array(weights[(id * 16)..<(id * 16 + 16)]) == (0..<16).map { Float($0) / 10 })
+    #expect(report.missingPretrained.map { $0 > 0 } == true)
+    #expect(!model.parameters().contains { $0 === model.embedding.weight })
+  }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import GlossaData
+import GlossaNN
+import GlossaTensor
+
+/// What a forecaster predicts, `horizon` rows ahead of a window's last row t.
+public enum ForecastTarget: String, Sendable, Codable, CaseIterable {
+  /// The target column's value at t + h.
+  case value
+  /// Its return, y[t + h] / y[t] − 1.
+  case `return`
+  /// Whether it rises: 1 when y[t + h] > y[t], else 0 (a probability, trained with binary
+  /// cross-entropy).
+  case direction
+}
+
+/// A forecaster's architecture and its data's layout, as its `config.json` holds it.
+public struct ForecasterConfiguration: Codable, Sendable, Equatable {
+  /// The columns read at each step, and the one forecast (among them).
+  public var features: [String]
+  public var target: String
+  /// Steps in a window, and how far ahead of its last step the forecast is.
+  public var window = 30
+  public var horizon = 1
+  /// What is predicted.
+  public var predict: ForecastTarget = .value
+  /// The recurrent unit, its layers and units.
+  public var cell: RecurrentKind = .lstm
+  public var layers = 1
+  public var hidden = 32
+  public var dropout: Float = 0
+  /// Each feature's mean and standard deviation over the training period (and the target's),
+  /// which inputs and outputs are scaled by.
+  public var mean: [Double] = []
+  public var scale: [Double] = []
+
+  /// A configuration forecasting `target` from `features`.
+  public init(features: [String], target: String) {
+    self.features = features
+    self.target = target
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case features, target, window, horizon, predict, cell, layers, hidden, dropout, mean, scale
+  }
+
+  /// The target's position among the features.
+  var targetIndex: Int { features.firstIndex(of: target) ?? 0 }
+}
+
+/// The lecture's sequence-to-one forecaster: a window of market data, one step per day →
+/// an LSTM (or GRU, RNN) → its last state → a linear layer → the next day's value, return or
+/// direction. Inputs are scaled by the training period's statistics alone.
+public final class Forecaster: Module {
+  /// The architecture and the scaling.
+  public let configuration: ForecasterConfiguration
+  /// The recurrent network.
+  public let rnn: RecurrentNetwork
+  /// From the last state to the forecast.
+  public let output: Linear
+  private let dropout: Dropout
+
+  /// A new forecaster of `configuration`, initialised from `seed`.
+  public init(configuration: ForecasterConfiguration, seed: UInt64 = 0) {
+    self.configuration = configuration
+    let c = configuration
+    rnn = RecurrentNetwork(
+      kind: c.cell, inputSize: c.features.count, hiddenSize: c.hidden, layers: c.layers,
+      dropout: c.layers > 1 ? c.dropout : 0, seed: seed)
+    output = Linear(c.hidden, 1, seed: seed &+ 1)
+    dropout = Dropout(c.dropout, seed: seed &+ 2)
+  }
+
+  public var children: [(name: String, value: Any)] {
+    [("rnn", rnn), ("output", output), ("dropout", dropout)]
+  }
+
+  /// The scaled features of the window ending at row `end` (inclusive), time-first for a batch.
+  func inputs(_ series: TimeSeries, ends: [Int]) -> Tensor {
+    let (w, f, b) = (configuration.window, configuration.features.count, ends.count)
+    var x = [Float](repeating: 0, count: w * b * f)
+    for (k, end) in ends.enumerated() {
+      for t in 0..<w {
+        let row = series.values[end - w + 1 + t]
+        for j in 0..<f {
+          x[(t * b + k) * f + j] = Float((row[j] - configuration.mean[j]) / configuration.scale[j])
+        }
+      }
+    }
+    return Tensor(x, shape: [w, b, f])
+  }
+
+  /// The network's raw outputs for windows ending at `ends`, `[batch]` (scaled targets, or
+  /// logits of a rise).
+  func raw(_ series: TimeSeries, ends: [Int]) -> Tensor {
+    let hidden = rnn(inputs(series, ends: ends)).state.hidden
+    let last = hidden.slice(axis: 0, range: (hidden.shape[0] - 1)..<hidden.shape[0]).reshaped([
+      ends.count, configuration.hidden,
+    ])
+    return output(dropout(last)).reshaped([ends.count])
+  }
+
+  /// The training target of the window ending at `end`, scaled as the network predicts it.
+  func target(_ series: TimeSeries, end: Int) -> Float {
+    let k = configuration.targetIndex
+    let (now, later) = (series.values[end][k], series.values[end + configuration.horizon][k])
+    switch configuration.predict {
+    case .value: return Float((later - configuration.mean[k]) / configuration.scale[k])
+    case .return: return Float((later / now - 1) / returnScale)
+    case .direction: return later > now ? 1 : 0
+    }
+  }
+
+  /// Returns are scaled by a fixed 1%, about a day's move, so that the network sees numbers near 1.
+  var returnScale: Double { 0.01 }
+
+  /// The forecast, in the target's own units (a value, a return, or the probability of a
+  /// rise), for the windows ending at each of `ends`.
+  public func forecast(_ series: TimeSeries, ends: [Int]) -> [Double] {
+    let wasTraining = rnn.isTraining
+    eval()
+    defer { train(wasTraining) }
+    let k = configuration.targetIndex
+    return withoutGradients {
+      stride(from: 0, to: ends.count, by: 256).flatMap { start -> [Double] in
+        let chunk = Array(ends[start..<min(start + 256, ends.count)])
+        return raw(series, ends: chunk).scalars.map { y in
+          switch configuration.predict {
+          case .value: Double(y) * configuration.scale[k] + configuration.mean[k]
+          case .return: Double(y) * returnScale
+          case .direction: 1 / (1 + Foundation.exp(-Double(y)))
+          }
+        }
+      }
+    }
+  }
+
+  static let task = "forecasting"
+
+  private struct Saved: Codable {
+    var task: String
+    var format: Int
+    var glossaVersion: String
+    var model: ForecasterConfiguration
+
+    enum CodingKeys: String, CodingKey {
+      case task, format, model
+      case glossaVersion = "glossa_version"
+    }
+  }
+
+  /// Saves the forecaster as a model directory (a forecaster has no tokenizer: its
+  /// `tokenizer.json` is an empty object).
+  public func save(to directory: URL) throws {
+    try ModelDirectory.write(
+      configuration: Saved(
+        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      tokenizer: Data("{}\n".utf8), model: self, to: directory)
+  }
+
+  /// Loads a forecaster saved by ``save(to:)``.
+  public convenience init(contentsOf directory: URL) throws {
+    let header = try ModelDirectory.header(of: directory)
+    let file = directory.appendingPathComponent("config.json").path
+    guard header.task == Self.task else {
+      throw ModelFileError(file: file, field: "task", message: "'\(header.task)', expected '\(Self.task)'")
+    }
+    let c = try ModelDirectory.configuration(Saved.self, in: directory).model
+    guard c.features.contains(c.target), c.mean.count == c.features.count, c.scale.count == c.features.count,
+      c.scale.allSatisfy({ $0 > 0 }), c.window > 0, c.horizon > 0, c.hidden > 0, c.layers > 0
+    else {
+      throw ModelFileError(
+        file: file, field: "model",
+        message:
+          "expected the target among the features, a mean and a positive scale per feature, positive sizes")
+    }
+    self.init(configuration: c)
+    try ModelDirectory.loadWeights(into: self, from: directory)
+    eval()
+  }
+}
+
+extension Forecaster: SavedTaskModel {}

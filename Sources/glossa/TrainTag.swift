@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import GlossaData
+import GlossaModels
+
+/// `glossa train tag`: a part-of-speech or entity tagger from tagged sentences.
+struct TrainTag: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tag",
+    abstract: "Train a sequence tagger (part of speech, named entities) on token<TAB>tag files.",
+    discussion: """
+      The lecture's many-to-many network, aligned: each token's word vector (and, with \
+      --char-features, what a character LSTM reads in its spelling) goes through a \
+      bidirectional RNN, so that the words on both sides decide its tag; with --crf a \
+      conditional random field picks the best whole sequence (Viterbi). Files have a \
+      token<TAB>tag line per token and a blank line after each sentence, or are CoNLL-U. The \
+      epoch with the best validation accuracy (entity F1 for B-/I- tags) is kept in --output.
+
+      Examples:
+        glossa train tag --train wsj.tsv --valid-fraction 0.1 --char-features --output pos
+        glossa train tag --train ner.tsv --valid-fraction 0.1 --crf --epochs 20 --output ner
+      """)
+
+  @Option(help: "The training sentences (token<TAB>tag lines, or CoNLL-U).")
+  var train: String
+  @Option(help: "Validation sentences (default: --valid-fraction of the training file).")
+  var valid: String?
+  @Option(
+    name: .customLong("valid-fraction"), help: "The share of the training sentences kept for validation.")
+  var validFraction = 0.1
+  @Flag(help: "Score whole tag sequences with a CRF.")
+  var crf = false
+  @Flag(name: .customLong("char-features"), help: "Add a character LSTM's features to each word.")
+  var characterFeatures = false
+  @Option(name: .customLong("min-frequency"), help: "Words seen fewer times in training are unknown.")
+  var minimumFrequency = 1
+  @Flag(name: .customLong("keep-case"), help: "Look words up as written (they are lowercased by default).")
+  var keepCase = false
+  @Option(help: "A word2vec, GloVe or fastText vector file to start the word embedding from.")
+  var pretrained: String?
+  @OptionGroup var common: Train.Common
+
+  func validate() throws {
+    guard validFraction > 0 && validFraction < 1 else {
+      throw ValidationError("--valid-fraction must be in (0, 1)")
+    }
+  }
+
+  func run() throws {
+    let (output, metrics) = common.prepare()
+    var sentences = try TaggedSentence.read(URL(fileURLWithPath: train))
+    var validation: [TaggedSentence]
+    if let valid {
+      validation = try TaggedSentence.read(URL(fileURLWithPath: valid))
+    } else {
+      let split = DataSplit.shuffled(count: sentences.count, validation: validFraction, seed: common.seed)
+      validation = split.validation.map { sentences[$0] }
+      sentences = split.train.map { sentences[$0] }
+    }
+    var training = SequenceTaggerTraining()
+    training.architecture.cell = common.cell.kind
+    training.architecture.layers = common.layers ?? 1
+    training.architecture.hidden = common.hidden ?? 128
+    training.architecture.embeddingDimension = common.embeddingDimension ?? 100
+    training.architecture.dropout = common.dropout ?? 0.3
+    training.architecture.crf = crf
+    training.architecture.characterFeatures = characterFeatures
+    training.architecture.lowercase = !keepCase
+    training.minimumFrequency = minimumFrequency
+    training.pretrained = pretrained.map(URL.init(fileURLWithPath:))
+    training.batchSize = common.batchSize ?? 32
+    training.optimizer = common.optimizer ?? .adam
+    training.learningRate = common.learningRate ?? 1e-3
+    training.seed = common.seed
+    training.trainer = common.trainerSettings(training.trainer)
+    if common.epochs == nil { training.trainer.epochs = 10 }
+    FileHandle.standardError.write(
+      Data("training on \(sentences.count) sentences, validating on \(validation.count)\n".utf8))
+    let (_, report, result) = try training.train(
+      sentences, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
+    let best = result.epochs.first { $0.epoch == result.bestEpoch }
+    FileHandle.standardError.write(
+      Data(
+        (String(
+          format: "best epoch %d of %d (%.0f sentences/s)\n", result.bestEpoch, result.epochs.count,
+          best?.examplesPerSecond ?? 0)
+          + report.summary + "\nwrote \(output.path)\n").utf8))
+  }
+}

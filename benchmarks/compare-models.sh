@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Glossa's text classifier and language model beside PyTorch's (and TF-IDF + logistic
+# regression from scikit-learn), trained on the same split files with the same settings, in
+# one run. Prints one JSON line per run: validation quality and wall-clock seconds.
+#   benchmarks/compare-models.sh VENV [WORKDIR] [classify|lm|all]
+# VENV: a Python virtual environment with torch and scikit-learn (pip install torch scikit-learn).
+set -euo pipefail
+VENV=${1:?usage: compare-models.sh VENV [WORKDIR] [classify|lm|all]}
+WORK=${2:-$HOME/glossa-models}
+WHAT=${3:-all}
+cd "$(dirname "$0")/.."
+DATA=${GLOSSA_DATA:-../shared/data}
+PY="$VENV/bin/python"
+REF=benchmarks/models_reference.py
+THREADS=${THREADS:-2}
+swift build -c release --product glossa >&2
+G=.build/release/glossa
+mkdir -p "$WORK"
+seconds() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
+if [ "$WHAT" != lm ]; then
+  # Sentiment: a 10% validation split of the Rotten Tomatoes snippets; bidirectional LSTM,
+  # embedding 100, hidden 128, dropout 0.3, Adam 1e-3, batch 32, up to 100 tokens, words seen twice.
+  "$PY" $REF split-tsv --input "$DATA/sentiment-rt-snippets/train.tsv" --valid-fraction 0.1 --seed 0 --out "$WORK/rt" >&2
+  EPOCHS=${EPOCHS:-5}
+  for seed in ${SEEDS:-0}; do
+    log="$WORK/classify-$seed.log"
+    start=$(date +%s.%N)
+    $G train classify --train "$WORK/rt/train.tsv" --valid "$WORK/rt/valid.tsv" --bidirectional --epochs "$EPOCHS" \
+      --threads "$THREADS" --seed "$seed" --output "$WORK/classifier-$seed" 2>"$log"
+    wall=$(echo "$(date +%s.%N) - $start" | bc)
+    accuracy=$(sed -n 's/.*validation accuracy \([0-9.]*\).*/\1/p' "$log" | tail -1)
+    echo "{\"lib\": \"glossa\", \"task\": \"classify\", \"seed\": $seed, \"best_valid_accuracy\": $accuracy, \"process_seconds\": $wall, \"threads\": $THREADS}"
+    "$PY" $REF classify --train "$WORK/rt/train.tsv" --valid "$WORK/rt/valid.tsv" --epochs "$EPOCHS" --threads "$THREADS" --seed "$seed"
+  done
+  "$PY" $REF tfidf --train "$WORK/rt/train.tsv" --valid "$WORK/rt/valid.tsv"
+fi
+if [ "$WHAT" != classify ]; then
+  # Language model: every 10th line of text-corpus-medium held out; 2-layer LSTM 200, the
+  # 10,000 most frequent words, batch 20, BPTT 35, SGD lr 20, clip 0.25, 2 epochs.
+  "$PY" $REF split-text --inputs "$DATA"/text-corpus-medium/{austen,shakespeare,bible-kjv}.txt --every 10 --out "$WORK/lm"
+  log="$WORK/lm.log"
+  start=$(date +%s.%N)
+  $G train lm --train "$WORK/lm/train.txt" --valid "$WORK/lm/valid.txt" --epochs 2 --threads "$THREADS" \
+    --output "$WORK/lm-model" 2>"$log"
+  wall=$(echo "$(date +%s.%N) - $start" | bc)
+  perplexity=$(sed -n 's/.*validation perplexity \([0-9.]*\).*/\1/p' "$log" | tail -1)
+  rate=$($G generate --model "$WORK/lm-model" --prompt "it is a truth" --tokens 200 --seed 1 2>&1 >/dev/null |
+    sed -n 's/.* \([0-9]*\) tokens\/s/\1/p')
+  echo "{\"lib\": \"glossa\", \"task\": \"lm\", \"best_valid_perplexity\": $perplexity, \"process_seconds\": $wall, \"generate_tokens_per_s\": $rate, \"threads\": $THREADS}"
+  "$PY" $REF lm --train "$WORK/lm/train.txt" --valid "$WORK/lm/valid.txt" --epochs 2 --threads "$THREADS" \
+    --hidden 200 --layers 2 --dropout 0.2 --lr 20 --batch-size 20
+fi
