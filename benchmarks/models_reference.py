@@ -394,7 +394,10 @@ def lm(a):
                 h = tuple(t.detach() for t in h)
             model.zero_grad()
             out, h = model(train[i:i + n], h)
-            loss_fn(out, train[i + 1:i + 1 + n].reshape(-1)).backward()
+            loss = loss_fn(out, train[i + 1:i + 1 + n].reshape(-1))
+            loss.backward()
+            if a.log_every and (i // a.bptt + 1) % a.log_every == 0:
+                print(json.dumps({"step": i // a.bptt + 1, "epoch": epoch + 1, "loss": loss.item()}), file=sys.stderr)
             torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
             for p in model.parameters():
                 p.data.add_(p.grad, alpha=-lr)
@@ -437,6 +440,7 @@ def main():
     ap.add_argument("--max-length", type=int, default=100); ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--bptt", type=int, default=35); ap.add_argument("--clip", type=float, default=0.25)
     ap.add_argument("--vocab-size", type=int, default=10000); ap.add_argument("--generate", type=int, default=200)
+    ap.add_argument("--log-every", type=int, default=0)
     a = ap.parse_args()
     {"classify": classify, "tfidf": tfidf, "lm": lm, "tag": tag, "split-tsv": split_tsv, "split-text": split_text,
      "split-tagged": split_tagged}[a.task](a)

@@ -1,2 +1,41 @@
 // OpenBLAS's C interface (Debian: libopenblas-dev). Glossa's own C kernels are in CGlossaKernels.
 #include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+// OpenBLAS built for several processors (DYNAMIC_ARCH, as Debian builds it) picks its kernels
+// when it loads, from the processor it recognises or from OPENBLAS_CORETYPE. Version 0.3.21
+// takes AMD's AVX-512 processors (Zen 4) for Haswell, whose AVX2 kernels run at half their
+// speed there. These are the library's own functions for that choice (weak: absent from a
+// build without DYNAMIC_ARCH), to make it again with OPENBLAS_CORETYPE set.
+extern void gotoblas_dynamic_init(void) __attribute__((weak));
+extern void gotoblas_dynamic_quit(void) __attribute__((weak));
+
+// Whether the processor has AVX-512 F, BW, DQ and VL, which OpenBLAS's SkylakeX kernels use.
+static inline int glossa_processor_has_avx512(void) {
+#if defined(__x86_64__)
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+  return 0;
+#endif
+}
+
+// Makes OpenBLAS choose its SkylakeX (AVX-512) kernels when it chose AVX2 kernels (Haswell or
+// Zen) on a processor with AVX-512 F, BW, DQ and VL, unless OPENBLAS_CORETYPE says otherwise.
+// Returns 1 when it switched. Call it before any other thread uses OpenBLAS.
+static inline int glossa_openblas_choose_avx512_kernels(void) {
+#if defined(__x86_64__)
+  if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit || getenv("OPENBLAS_CORETYPE") != NULL) return 0;
+  const char *core = openblas_get_corename();
+  if (core == NULL || (strcasecmp(core, "haswell") != 0 && strcasecmp(core, "zen") != 0)) return 0;
+  if (!glossa_processor_has_avx512()) return 0;
+  setenv("OPENBLAS_CORETYPE", "SKYLAKEX", 1);
+  gotoblas_dynamic_quit();
+  gotoblas_dynamic_init();
+  return 1;
+#else
+  return 0;
+#endif
+}

@@ -21,6 +21,14 @@ public enum BLAS {
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     useThreads(for: m * n * k)
+    if m == 1 {
+      // One row: c = op(B)ᵀ a, a matrix–vector product that reads B once, where a GEMM would
+      // first copy (pack) all of B: stepping a decoder one token at a time is this.
+      cblas_sgemv(
+        CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, blasInt(transposeB ? n : k),
+        blasInt(transposeB ? k : n), alpha, b, blasInt(ldb), a, blasInt(transposeA ? lda : 1), beta, c, 1)
+      return
+    }
     cblas_sgemm(
       CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
       transposeB ? CblasTrans : CblasNoTrans, blasInt(m), blasInt(n), blasInt(k),
@@ -34,6 +42,7 @@ public enum BLAS {
     a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
     beta: Float = 0, y: UnsafeMutablePointer<Float>
   ) {
+    prepare()
     cblas_sgemv(
       CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasInt(rows), blasInt(columns),
       alpha, a, blasInt(lda), x, 1, beta, y, 1)
@@ -44,19 +53,22 @@ public enum BLAS {
   public static func axpy(
     count: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
   ) {
+    prepare()
     cblas_saxpy(blasInt(count), alpha, x, 1, y, 1)
   }
 
   /// The dot product of two `count`-element vectors.
   @inline(__always)
   public static func dot(count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
-    cblas_sdot(blasInt(count), x, 1, y, 1)
+    prepare()
+    return cblas_sdot(blasInt(count), x, 1, y, 1)
   }
 
   /// The Euclidean norm of a `count`-element vector.
   @inline(__always)
   public static func nrm2(count: Int, x: UnsafePointer<Float>) -> Float {
-    cblas_snrm2(blasInt(count), x, 1)
+    prepare()
+    return cblas_snrm2(blasInt(count), x, 1)
   }
 
   /// Sets how many threads OpenBLAS may use for large products (no effect with
@@ -85,11 +97,30 @@ public enum BLAS {
   #if canImport(Accelerate)
     private static let maximumThreads = Mutex(1)
     @inline(__always) private static func useThreads(for work: Int) {}
+    @inline(__always) private static func prepare() {}
   #else
+    /// Whether OpenBLAS switched to its AVX-512 kernels, which it does not choose by itself on
+    /// every processor that has them (see `glossa_openblas_choose_avx512_kernels`). Made once,
+    /// before the first call into OpenBLAS: every entry point below reads it first, so no
+    /// call is under way while the kernels change.
+    static let kernelsChosen: Bool = glossa_openblas_choose_avx512_kernels() != 0
+
+    /// The kernels OpenBLAS runs (its name for the processor: SkylakeX, Haswell, …).
+    public static var coreName: String {
+      _ = kernelsChosen
+      return String(cString: openblas_get_corename())
+    }
+
+    @inline(__always) private static func prepare() { _ = kernelsChosen }
+
+    /// Whether the processor has the AVX-512 instructions OpenBLAS's SkylakeX kernels use.
+    static var processorHasAVX512: Bool { glossa_processor_has_avx512() != 0 }
+
     private static let maximumThreads = Mutex(Int(openblas_get_num_threads()))
 
     /// Switches OpenBLAS between one thread and the maximum as the product's size asks.
     @inline(__always) private static func useThreads(for work: Int) {
+      _ = kernelsChosen
       let wanted = work < parallelThreshold ? 1 : threads
       if wanted != Int(openblas_get_num_threads()) { openblas_set_num_threads(Int32(wanted)) }
     }

@@ -1,5 +1,7 @@
-import GlossaTensor
+import Foundation
 import Testing
+
+@testable import GlossaTensor
 
 /// The BLAS wrapper against plain loops.
 @Suite struct BLASTests {
@@ -24,6 +26,50 @@ import Testing
       BLAS.gemv(transpose: true, rows: 2, columns: 3, a: a, lda: 3, x: [1, 1], y: $0.baseAddress!)
     }
     #expect(out == [5, 7, 9])
+  }
+
+  /// A product of one row goes through a matrix–vector product: every layout of A and B,
+  /// with alpha and beta, against the plain triple loop.
+  @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+  func oneRowProductsMatchPlainLoops(_ transposed: (a: Bool, b: Bool)) {
+    let (m, n, k) = (1, 5, 3)
+    var generator = SeededGenerator(seed: 11)
+    let (lda, ldb) = (transposed.a ? m + 2 : k + 1, transposed.b ? k + 2 : n + 1)
+    let a = (0..<((transposed.a ? k : m) * lda)).map { _ in Float(generator.next() % 7) - 3 }
+    let b = (0..<((transposed.b ? n : k) * ldb)).map { _ in Float(generator.next() % 7) - 3 }
+    var c: [Float] = [1, 2, 3, 4, 5]
+    var expected = c
+    for j in 0..<n {
+      var sum: Float = 0
+      for p in 0..<k {
+        let x = transposed.a ? a[p * lda] : a[p]
+        let y = transposed.b ? b[j * ldb + p] : b[p * ldb + j]
+        sum += x * y
+      }
+      expected[j] = 2 * sum + 0.5 * expected[j]
+    }
+    c.withUnsafeMutableBufferPointer {
+      BLAS.gemm(
+        transposeA: transposed.a, transposeB: transposed.b, m: m, n: n, k: k, alpha: 2, a: a, lda: lda, b: b,
+        ldb: ldb,
+        beta: 0.5, c: $0.baseAddress!, ldc: n)
+    }
+    #expect(c == expected)
+  }
+
+  /// OpenBLAS keeps the kernels OPENBLAS_CORETYPE names; without it, a processor with AVX-512
+  /// gets the AVX-512 kernels even where OpenBLAS would take AVX2 ones.
+  @Test func theKernelChoiceFollowsOpenBLASCoreType() {
+    #if os(Linux)
+      let name = BLAS.coreName.lowercased()
+      if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !BLAS.kernelsChosen {
+        #expect(name == chosen.lowercased())
+      } else if BLAS.kernelsChosen {
+        #expect(name == "skylakex")
+      } else {
+        #expect(name != "haswell" && name != "zen" || !BLAS.processorHasAVX512)
+      }
+    #endif
   }
 
   @Test func threadSettingIsRestoredAfterSingleThreadedWork() {
