@@ -17,11 +17,13 @@ public enum SavedModel {
     switch header.task {
     case TextClassifier.task: self = .classifier(try TextClassifier(contentsOf: directory))
     case LanguageModel.task: self = .languageModel(try LanguageModel(contentsOf: directory))
+    case SequenceTagger.task: self = .tagger(try SequenceTagger(contentsOf: directory))
+    case Forecaster.task: self = .forecaster(try Forecaster(contentsOf: directory))
     default:
+      let known = [TextClassifier.task, LanguageModel.task, SequenceTagger.task, Forecaster.task]
       throw ModelFileError(
         file: directory.appendingPathComponent("config.json").path, field: "task",
-        message:
-          "'\(header.task)' is not a task this Glossa knows (\(TextClassifier.task), \(LanguageModel.task))")
+        message: "'\(header.task)' is not a task this Glossa knows (\(known.joined(separator: ", ")))")
     }
   }
 }

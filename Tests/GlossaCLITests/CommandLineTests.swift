@@ -330,3 +330,60 @@ import Testing
     #expect(wrongKind.0 != 0 && wrongKind.2.contains("is a language model"))
   }
 }
+
+/// Tagging and forecasting from the command line.
+@Suite struct TaggingAndForecastingCommandTests {
+  let cli = CommandLineTests()
+
+  @Test func aTaggerIsTrainedAndTagsTextAndCoNLLInput() throws {
+    let folder = try ModelCommandTests().folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = folder.appendingPathComponent("pos").path
+    let data = ModelCommandTests.fixtures.appendingPathComponent("pos.tsv").path
+    let (status, _, error) = try cli.glossa([
+      "train", "tag", "--train", data, "--epochs", "1", "--hidden", "8", "--embedding-dim", "8", "--crf",
+      "--char-features", "--output", model,
+    ])
+    #expect(status == 0 && error.contains("token accuracy"), "\(error)")
+    let tagged = try cli.glossa(["predict", "--model", model, "The old man the boats ."])
+    #expect(tagged.0 == 0 && tagged.1.split(separator: " ").count == 6 && tagged.1.hasPrefix("The/"))
+    let conll = try cli.glossa(["predict", "--model", model, "--conll"], input: "The\ncat\n\nRuns\n")
+    let lines = conll.1.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(conll.0 == 0 && lines.count == 5 && lines[2] == "" && lines[0].hasPrefix("The\t"), "\(conll.1)")
+    let report = try cli.glossa(["evaluate", "--model", model, "--data", data])
+    #expect(report.0 == 0 && report.1.hasPrefix("token accuracy"))
+    let noTag = folder.appendingPathComponent("notag.tsv")
+    try "The\tDT\ncat\n".write(to: noTag, atomically: true, encoding: .utf8)
+    let bad = try cli.glossa(["evaluate", "--model", model, "--data", noTag.path])
+    #expect(bad.0 == 1 && bad.2.contains("notag.tsv:2: expected token<TAB>tag, found 1 field"))
+  }
+
+  @Test func aForecasterIsTrainedAndForecasts() throws {
+    let folder = try ModelCommandTests().folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = folder.appendingPathComponent("aapl").path
+    let data = ModelCommandTests.fixtures.appendingPathComponent("stocks.csv").path
+    let (status, output, error) = try cli.glossa([
+      "train", "forecast", "--train", data, "--filter", "Ticker=AAPL", "--target", "Adj Close", "--window",
+      "10",
+      "--epochs", "2", "--hidden", "8", "--output", model,
+    ])
+    #expect(status == 0 && output.contains("naive") && output.contains("linear AR"), "\(error)")
+    let plot = folder.appendingPathComponent("forecast.svg").path
+    let forecast = try cli.glossa([
+      "predict", "--model", model, "--data", data, "--filter", "Ticker=AAPL", "--plot", plot,
+    ])
+    #expect(
+      forecast.0 == 0 && forecast.1.hasPrefix("date,forecast\n")
+        && FileManager.default.fileExists(atPath: plot))
+    let evaluation = try cli.glossa(["evaluate", "--model", model, "--data", data, "--filter", "Ticker=AAPL"])
+    #expect(evaluation.0 == 0 && evaluation.1.contains("naive"))
+    let nobody = try cli.glossa(["predict", "--model", model, "--data", data, "--filter", "Ticker=MSFT"])
+    #expect(nobody.0 == 1 && nobody.2.contains("no row has Ticker = MSFT"))
+    let broken = folder.appendingPathComponent("broken.csv")
+    try "Date,Adj Close\n2020-01-01,1\n2020-01-02,x\n".write(to: broken, atomically: true, encoding: .utf8)
+    let refused = try cli.glossa(["predict", "--model", model, "--data", broken.path])
+    #expect(
+      refused.0 == 1 && refused.2.contains("broken.csv:3: Adj Close: 'x' is not a number"), "\(refused.2)")
+  }
+}
