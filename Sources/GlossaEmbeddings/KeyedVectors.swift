@@ -1,4 +1,5 @@
 import GlossaTensor
+import GlossaText
 
 /// A word that a query needs is not among the vectors.
 public struct UnknownWordError: Error, CustomStringConvertible, Equatable {
@@ -19,7 +20,8 @@ public struct KeyedVectors: Sendable {
   public let vectors: [Float]
   /// The vectors scaled to unit length (a zero vector stays zero).
   public let unitVectors: [Float]
-  private let index: [String: Int]
+  /// Word → row (the first row of a word listed twice).
+  private let index: Vocabulary
 
   /// Vectors for `words`, `dimension` numbers each, row after row. When a word appears twice
   /// the first row is the one looked up.
@@ -32,10 +34,10 @@ public struct KeyedVectors: Sendable {
     self.words = words
     self.dimension = dimension
     self.vectors = vectors
-    var index: [String: Int] = [:]
-    index.reserveCapacity(words.count)
-    for (i, word) in words.enumerated() where index[word] == nil { index[word] = i }
-    self.index = index
+    var rows: [String: Int] = [:]
+    rows.reserveCapacity(words.count)
+    for (i, word) in words.enumerated() where rows[word] == nil { rows[word] = i }
+    index = Vocabulary(ids: rows, unknownToken: nil)
     var unit = vectors
     unit.withUnsafeMutableBufferPointer { rows in
       for i in 0..<words.count { normalize(rows.baseAddress! + i * dimension, dimension) }
@@ -47,10 +49,10 @@ public struct KeyedVectors: Sendable {
   public var count: Int { words.count }
 
   /// The row of `word`, or nil when it has no vector.
-  public func index(of word: String) -> Int? { index[word] }
+  public func index(of word: String) -> Int? { index.id(of: word) }
 
   /// Whether `word` has a vector.
-  public func contains(_ word: String) -> Bool { index[word] != nil }
+  public func contains(_ word: String) -> Bool { index.contains(word) }
 
   /// The vector of `word`.
   public func vector(_ word: String) throws -> [Float] {
@@ -65,7 +67,7 @@ public struct KeyedVectors: Sendable {
   }
 
   func row(of word: String) throws -> Int {
-    guard let row = index[word] else { throw UnknownWordError(word: word) }
+    guard let row = index.id(of: word) else { throw UnknownWordError(word: word) }
     return row
   }
 
