@@ -29,9 +29,8 @@ public struct ForecasterConfiguration: Codable, Sendable, Equatable {
   public var layers = 1
   public var hidden = 32
   public var dropout: Float = 0
-  /// Each feature's mean and standard deviation over the training period (and the target's),
-  /// which inputs and outputs are scaled by.
-  public var mean: [Double] = []
+  /// Each feature's typical day-to-day relative change over the training period (the
+  /// standard deviation of x_t / x_{t−1} − 1), which inputs and outputs are scaled by.
   public var scale: [Double] = []
 
   /// A configuration forecasting `target` from `features`.
@@ -41,7 +40,7 @@ public struct ForecasterConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case features, target, window, horizon, predict, cell, layers, hidden, dropout, mean, scale
+    case features, target, window, horizon, predict, cell, layers, hidden, dropout, scale
   }
 
   /// The target's position among the features.
@@ -50,7 +49,10 @@ public struct ForecasterConfiguration: Codable, Sendable, Equatable {
 
 /// The lecture's sequence-to-one forecaster: a window of market data, one step per day →
 /// an LSTM (or GRU, RNN) → its last state → a linear layer → the next day's value, return or
-/// direction. Inputs are scaled by the training period's statistics alone.
+/// direction. Each window is read relative to its last row (x_t / x_last − 1, in units of the
+/// feature's typical daily change over the training period alone), and a value is forecast as
+/// a change from the last one, so that a price level never seen in training (a stock that has
+/// grown tenfold) reads like any other.
 public final class Forecaster: Module {
   /// The architecture and the scaling.
   public let configuration: ForecasterConfiguration
@@ -75,15 +77,17 @@ public final class Forecaster: Module {
     [("rnn", rnn), ("output", output), ("dropout", dropout)]
   }
 
-  /// The scaled features of the window ending at row `end` (inclusive), time-first for a batch.
+  /// The features of the windows ending at `ends` (inclusive), each relative to its window's
+  /// last row and scaled, time-first for a batch.
   func inputs(_ series: TimeSeries, ends: [Int]) -> Tensor {
     let (w, f, b) = (configuration.window, configuration.features.count, ends.count)
     var x = [Float](repeating: 0, count: w * b * f)
     for (k, end) in ends.enumerated() {
+      let last = series.values[end]
       for t in 0..<w {
         let row = series.values[end - w + 1 + t]
         for j in 0..<f {
-          x[(t * b + k) * f + j] = Float((row[j] - configuration.mean[j]) / configuration.scale[j])
+          x[(t * b + k) * f + j] = Float(relativeChange(row[j], from: last[j]) / configuration.scale[j])
         }
       }
     }
@@ -100,19 +104,16 @@ public final class Forecaster: Module {
     return output(dropout(last)).reshaped([ends.count])
   }
 
-  /// The training target of the window ending at `end`, scaled as the network predicts it.
+  /// The training target of the window ending at `end`, scaled as the network predicts it: the
+  /// change from the last value (for a value or a return), or whether there is a rise.
   func target(_ series: TimeSeries, end: Int) -> Float {
     let k = configuration.targetIndex
     let (now, later) = (series.values[end][k], series.values[end + configuration.horizon][k])
     switch configuration.predict {
-    case .value: return Float((later - configuration.mean[k]) / configuration.scale[k])
-    case .return: return Float((later / now - 1) / returnScale)
+    case .value, .return: return Float(relativeChange(later, from: now) / configuration.scale[k])
     case .direction: return later > now ? 1 : 0
     }
   }
-
-  /// Returns are scaled by a fixed 1%, about a day's move, so that the network sees numbers near 1.
-  var returnScale: Double { 0.01 }
 
   /// The forecast, in the target's own units (a value, a return, or the probability of a
   /// rise), for the windows ending at each of `ends`.
@@ -124,10 +125,10 @@ public final class Forecaster: Module {
     return withoutGradients {
       stride(from: 0, to: ends.count, by: 256).flatMap { start -> [Double] in
         let chunk = Array(ends[start..<min(start + 256, ends.count)])
-        return raw(series, ends: chunk).scalars.map { y in
+        return zip(chunk, raw(series, ends: chunk).scalars).map { end, y in
           switch configuration.predict {
-          case .value: Double(y) * configuration.scale[k] + configuration.mean[k]
-          case .return: Double(y) * returnScale
+          case .value: series.values[end][k] * (1 + Double(y) * configuration.scale[k])
+          case .return: Double(y) * configuration.scale[k]
           case .direction: 1 / (1 + Foundation.exp(-Double(y)))
           }
         }
@@ -166,13 +167,12 @@ public final class Forecaster: Module {
       throw ModelFileError(file: file, field: "task", message: "'\(header.task)', expected '\(Self.task)'")
     }
     let c = try ModelDirectory.configuration(Saved.self, in: directory).model
-    guard c.features.contains(c.target), c.mean.count == c.features.count, c.scale.count == c.features.count,
-      c.scale.allSatisfy({ $0 > 0 }), c.window > 0, c.horizon > 0, c.hidden > 0, c.layers > 0
+    guard c.features.contains(c.target), c.scale.count == c.features.count, c.scale.allSatisfy({ $0 > 0 }),
+      c.window > 0, c.horizon > 0, c.hidden > 0, c.layers > 0
     else {
       throw ModelFileError(
         file: file, field: "model",
-        message:
-          "expected the target among the features, a mean and a positive scale per feature, positive sizes")
+        message: "expected the target among the features, a positive scale per feature, positive sizes")
     }
     self.init(configuration: c)
     try ModelDirectory.loadWeights(into: self, from: directory)
@@ -181,3 +181,7 @@ public final class Forecaster: Module {
 }
 
 extension Forecaster: SavedTaskModel {}
+
+/// x / reference − 1, or 0 where the reference is 0.
+@inline(__always)
+func relativeChange(_ x: Double, from reference: Double) -> Double { reference != 0 ? x / reference - 1 : 0 }

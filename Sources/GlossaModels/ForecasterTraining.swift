@@ -113,15 +113,13 @@ public struct ForecasterTraining {
       rows: series.count, window: configuration.window, horizon: configuration.horizon,
       validation: validationShare,
       test: testShare)
-    // Scaling: each column's mean and standard deviation over the training period only.
-    let seen = series.values[...split.lastTrainingRow]
-    configuration.mean = (0..<configuration.features.count).map { j in
-      seen.map { $0[j] }.reduce(0, +) / Double(seen.count)
-    }
+    // Scaling: each column's typical day-to-day relative change, over the training period only.
+    let seen = Array(series.values[...split.lastTrainingRow])
     configuration.scale = (0..<configuration.features.count).map { j in
-      let m = configuration.mean[j]
-      let variance = seen.map { ($0[j] - m) * ($0[j] - m) }.reduce(0, +) / Double(seen.count)
-      return max(variance.squareRoot(), 1e-12)
+      let changes = zip(seen.dropFirst(), seen).map { relativeChange($0[j], from: $1[j]) }
+      let m = changes.reduce(0, +) / Double(max(changes.count, 1))
+      let variance = changes.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(changes.count, 1))
+      return max(variance.squareRoot(), 1e-9)
     }
     let model = Forecaster(configuration: configuration, seed: seed)
     let task = ForecastTask(model: model, series: series, split: split, batchSize: batchSize, seed: seed)
