@@ -10,6 +10,7 @@ prints one JSON line per run: quality on the validation file and wall-clock seco
   models_reference.py tfidf --train T.tsv --valid V.tsv
   models_reference.py lm --train T.txt --valid V.txt [--epochs 2] [--threads 2] [--generate 200]
   models_reference.py tag --train T.tsv --valid V.tsv [--crf] [--char-features] [--epochs 5]
+  models_reference.py forecast-baselines --input F.csv --filter Ticker=AAPL --target "Adj Close" [--window 30]
   models_reference.py split-tsv --input F.tsv --valid-fraction 0.1 --seed 0 --out DIR
   models_reference.py split-tagged --input F.tsv --valid-fraction 0.1 --seed 0 --out DIR
   models_reference.py split-text --inputs F1 F2 ... --every 10 --out DIR
@@ -263,6 +264,38 @@ def tag(a):
                       "decode_sentences_per_s": len(valid) / max(history[-1][2], 1e-9), "threads": a.threads}))
 
 
+def forecast_baselines(a):
+    """The naive forecast and the linear autoregression on the test windows of the split
+    Glossa's forecaster makes (windows in time; 15% validation, 15% test, gaps of the horizon),
+    computed with numpy, one day ahead, for the value."""
+    import csv
+    import numpy as np
+    column, value = a.filter.split("=", 1) if a.filter else (None, None)
+    rows = [r for r in csv.DictReader(open(a.input, encoding="utf-8")) if column is None or r[column] == value]
+    rows.sort(key=lambda r: r["Date"])
+    y = np.array([float(r[a.target]) for r in rows])
+    w, h = a.window, 1
+    ends = list(range(w - 1, len(y) - h))
+    test_n, valid_n = max(1, int(len(ends) * 0.15)), max(1, int(len(ends) * 0.15))
+    train_n = len(ends) - test_n - valid_n - 2 * h
+    train, test = ends[:train_n], ends[-test_n:]
+    feats = lambda e: np.append(y[e - w + 1:e + 1] / y[e] - 1, 1.0)
+    X = np.array([feats(e) for e in train])
+    t = np.array([y[e + h] / y[e] - 1 for e in train])
+    W = np.linalg.solve(X.T @ X + 1e-6 * len(train) * np.eye(w + 1), X.T @ t)
+    actual = np.array([y[e + h] for e in test])
+    naive = np.array([y[e] for e in test])
+    ar = np.array([y[e] * (1 + feats(e) @ W) for e in test])
+    scale = np.mean([abs(y[e + h] - y[e]) for e in train])
+    def metrics(p):
+        err = p - actual
+        return {"mae": float(np.abs(err).mean()), "rmse": float(np.sqrt((err ** 2).mean())),
+                "mase": float(np.abs(err).mean() / scale),
+                "direction": float(np.mean((p > naive) == (actual > naive)))}
+    print(json.dumps({"lib": "numpy", "task": "forecast_baselines", "test_windows": len(test),
+                      "naive": metrics(naive), "autoregression": metrics(ar)}))
+
+
 def classify(a):
     import torch
     import torch.nn as nn
@@ -428,7 +461,9 @@ def lm(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("task", choices=["classify", "tfidf", "lm", "tag", "split-tsv", "split-text", "split-tagged"])
+    ap.add_argument("task", choices=["classify", "tfidf", "lm", "tag", "forecast-baselines", "split-tsv", "split-text",
+                                     "split-tagged"])
+    ap.add_argument("--filter"); ap.add_argument("--target"); ap.add_argument("--window", type=int, default=30)
     ap.add_argument("--crf", action="store_true"); ap.add_argument("--char-features", action="store_true")
     ap.add_argument("--train"); ap.add_argument("--valid"); ap.add_argument("--input"); ap.add_argument("--out")
     ap.add_argument("--inputs", nargs="*"); ap.add_argument("--every", type=int, default=10)
@@ -442,8 +477,8 @@ def main():
     ap.add_argument("--vocab-size", type=int, default=10000); ap.add_argument("--generate", type=int, default=200)
     ap.add_argument("--log-every", type=int, default=0)
     a = ap.parse_args()
-    {"classify": classify, "tfidf": tfidf, "lm": lm, "tag": tag, "split-tsv": split_tsv, "split-text": split_text,
-     "split-tagged": split_tagged}[a.task](a)
+    {"classify": classify, "tfidf": tfidf, "lm": lm, "tag": tag, "forecast-baselines": forecast_baselines,
+     "split-tsv": split_tsv, "split-text": split_text, "split-tagged": split_tagged}[a.task](a)
 
 
 if __name__ == "__main__":

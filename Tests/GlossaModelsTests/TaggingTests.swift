@@ -44,6 +44,46 @@ import Testing
     #expect(abs(m.accuracy - 5.0 / 9) < 1e-12)  // token by token
   }
 
+  /// 300 random tag sequences (BIO, BIOES, well and badly formed) against seqeval's entities,
+  /// and the micro scores of 150 perturbed predictions (Fixtures/make_seqeval_cases.py).
+  @Test func entitiesAndScoresMatchSeqeval() throws {
+    struct Case: Decodable {
+      let tags: [String]
+      let entities: [[Entry]]
+    }
+    enum Entry: Decodable {
+      case text(String), number(Int)
+      init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let number = try? c.decode(Int.self) {
+          self = .number(number)
+        } else {
+          self = .text(try c.decode(String.self))
+        }
+      }
+    }
+    struct Fixture: Decodable {
+      let cases: [Case]
+      let actual: [[String]], predicted: [[String]]
+      let precision: Double, recall: Double, f1: Double
+    }
+    let data = try Data(contentsOf: ModelFixtures.folder.appendingPathComponent("seqeval_cases.json"))
+    let fixture = try JSONDecoder().decode(Fixture.self, from: data)
+    for c in fixture.cases {
+      let expected = c.entities.map { e -> Entity in
+        guard case .text(let type) = e[0], case .number(let start) = e[1], case .number(let end) = e[2] else {
+          fatalError("malformed fixture")
+        }
+        return Entity(type: type, start: start, end: end)
+      }
+      #expect(TaggingMetrics.entities(c.tags) == expected, "\(c.tags)")
+    }
+    let m = TaggingMetrics(actual: fixture.actual, predicted: fixture.predicted)
+    #expect(
+      abs(m.entityPrecision - fixture.precision) < 1e-12 && abs(m.entityRecall - fixture.recall) < 1e-12)
+    #expect(abs(m.entityF1 - fixture.f1) < 1e-12)
+  }
+
   func split(_ name: String) throws -> (train: [TaggedSentence], validation: [TaggedSentence]) {
     let sentences = try TaggedSentence.read(ModelFixtures.folder.appendingPathComponent(name))
     let split = DataSplit.shuffled(count: sentences.count, validation: 0.15, seed: 2)
