@@ -63,7 +63,9 @@ let package = Package(
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
         "GlossaViz",
         "GlossaModels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      // The demo's data: small samples of the shared datasets (Demo/DemoData/README.md).
+      resources: [.copy("Demo/DemoData")]
     ),
     .executableTarget(
       name: "GlossaBench",
@@ -89,8 +91,8 @@ let package = Package(
       name: "GlossaModelsTests",
       dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "GlossaText", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "GlossaCLITests", dependencies: ["glossa"]),
-    .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz"]),
+    .testTarget(name: "GlossaCLITests", dependencies: ["glossa", "TestSupport"]),
+    .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

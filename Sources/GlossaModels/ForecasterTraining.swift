@@ -209,8 +209,9 @@ public struct ForecasterTraining {
     try Data(text.utf8).write(to: url, options: .atomic)
   }
 
-  /// Actual against forecast over the test period (by test window).
-  static func plot(_ report: Report, _ c: ForecasterConfiguration) -> LinePlot {
+  /// Actual against forecast (and the naive forecast) over the test period of `report`, by
+  /// test window, for a model of configuration `c`.
+  public static func plot(_ report: Report, _ c: ForecasterConfiguration) -> LinePlot {
     var plot = LinePlot(
       title: "\(c.target): \(c.predict.rawValue) \(c.horizon) ahead, test period", xLabel: "test window",
       yLabel: c.predict.rawValue)

@@ -188,10 +188,14 @@ public final class LanguageModel: Module {
       let next = sampling.choose(logits: logits.scalars, previous: previous, generator: &generator)
       generated.append(next)
       previous.append(next)
-      // Words are joined by spaces, and follow the prompt after one; the end token ends a line.
+      // The end token ends a line; words follow the prompt and each other after a space,
+      // except where punctuation attaches (see ``joinsWithoutSpace(_:after:)``).
       let before = text.isEmpty ? prompt : text
-      let space = before.isEmpty || before.hasSuffix("\n") ? "" : " "
-      let piece = next == endID ? "\n" : space + (tokenizer.model.token(for: next) ?? "")
+      let token = tokenizer.model.token(for: next) ?? ""
+      let previousToken = tokenizer.model.token(for: previous[previous.count - 2]) ?? ""
+      let attached =
+        before.isEmpty || before.hasSuffix("\n") || Self.joinsWithoutSpace(token, after: previousToken)
+      let piece = next == endID ? "\n" : (attached ? "" : " ") + token
       text += piece
       if onToken?(piece) == false { break }
       if sampling.stop.contains(where: { !$0.isEmpty && text.hasSuffix($0) }) { break }
@@ -203,6 +207,14 @@ public final class LanguageModel: Module {
     let seconds = Date().timeIntervalSince(start)
     return Generation(
       text: text, ids: generated, tokensPerSecond: Double(generated.count) / max(seconds, 1e-9))
+  }
+
+  /// Whether a generated word-level `token` follows `previous` without a space: closing
+  /// punctuation (`. , ; : ! ? ) ] }`), and both sides of an apostrophe (the tokenizer cuts
+  /// "elizabeth's" into elizabeth, ', s), and whatever follows an opening bracket.
+  static func joinsWithoutSpace(_ token: String, after previous: String) -> Bool {
+    (!token.isEmpty && token.allSatisfy { ".,;:!?)]}".contains($0) }) || token == "'" || previous == "'"
+      || ["(", "[", "{"].contains(previous)
   }
 
   /// A prompt's ids: its tokens, after the end token of a previous line (so that an empty

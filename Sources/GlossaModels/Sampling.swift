@@ -16,6 +16,9 @@ public struct Sampling: Sendable, Equatable {
   /// A token already generated or in the prompt has its score divided by this when positive
   /// and multiplied when negative (CTRL's penalty; 1: none).
   public var repetitionPenalty: Float = 1
+  /// Token ids that are never drawn (HuggingFace's `suppress_tokens`): a language model's
+  /// unknown token, say.
+  public var suppressedTokens: [Int] = []
   /// Generation stops after this many tokens.
   public var maximumTokens = 50
   /// Generation stops once the text ends with one of these.
@@ -26,11 +29,13 @@ public struct Sampling: Sendable, Equatable {
   /// The defaults: plain sampling at temperature 1.
   public init() {}
 
-  /// The probabilities the next token is drawn from, after the penalty, the temperature, top-k
-  /// and top-p (zero outside the allowed tokens); for temperature 0, all on the best token
-  /// (the lowest id among equals).
+  /// The probabilities the next token is drawn from, after the suppressed tokens, the penalty,
+  /// the temperature, top-k and top-p (zero outside the allowed tokens); for temperature 0, all
+  /// on the best token (the lowest id among equals).
   public func distribution(logits: [Float], previous: [Int]) -> [Float] {
     var scores = logits
+    for id in suppressedTokens where id >= 0 && id < scores.count { scores[id] = -.infinity }
+    require(scores.contains { $0 > -.infinity }, "Sampling: every token is suppressed")
     if repetitionPenalty != 1 {
       for id in Set(previous) where id >= 0 && id < scores.count {
         scores[id] = scores[id] > 0 ? scores[id] / repetitionPenalty : scores[id] * repetitionPenalty

@@ -115,13 +115,17 @@ public final class SequenceTagger: Module {
   /// and the sentences' lengths.
   public func emissions(_ sentences: [[String]]) -> (scores: Tensor, lengths: [Int]) {
     let batch = PaddedBatch(sentences.map { $0.map(id) }, paddingID: 0)
-    var x = embedding(batch.ids, shape: [batch.steps, batch.batch])
-    if let characterEmbedding, let characterRNN {
-      x = Tensor.concatenate(
-        [x, characterFeatures(sentences, batch, characterEmbedding, characterRNN)], axis: 2)
-    }
-    let out = rnn(dropout(x), lengths: batch.lengths).output
+    let out = rnn(dropout(recurrentInputs(sentences, batch)), lengths: batch.lengths).output
     return (output(dropout(out)), batch.lengths)
+  }
+
+  /// What the sentence network reads: each token's word vector, followed by its character
+  /// features when the configuration has them, `[steps, batch, features]`.
+  func recurrentInputs(_ sentences: [[String]], _ batch: PaddedBatch) -> Tensor {
+    let x = embedding(batch.ids, shape: [batch.steps, batch.batch])
+    guard let characterEmbedding, let characterRNN else { return x }
+    return Tensor.concatenate(
+      [x, characterFeatures(sentences, batch, characterEmbedding, characterRNN)], axis: 2)
   }
 
   /// Each token's character features: the final states of a bidirectional LSTM over its

@@ -300,15 +300,25 @@ public final class Trainer<Task: TrainingTask> {
   }
 
   /// The loss curves so far: training and validation loss by epoch.
-  public var lossPlot: LinePlot {
+  public var lossPlot: LinePlot { MetricsLine.lossPlot(history) }
+}
+
+extension MetricsLine {
+  /// The training and validation loss of `epochs`, by epoch.
+  static func lossPlot(_ epochs: [MetricsLine]) -> LinePlot {
     var plot = LinePlot(title: "loss by epoch", xLabel: "epoch", yLabel: "loss")
-    plot.add(LinePlot.Series("training", history.map { (Double($0.epoch), $0.trainLoss) }))
+    plot.add(LinePlot.Series("training", epochs.map { (Double($0.epoch), $0.trainLoss) }))
     plot.add(
       LinePlot.Series(
-        "validation", history.compactMap { line in line.validation?["loss"].map { (Double(line.epoch), $0) } }
-      ))
+        "validation", epochs.compactMap { line in line.validation?["loss"].map { (Double(line.epoch), $0) } })
+    )
     return plot
   }
+}
+
+extension TrainingResult {
+  /// The training and validation loss by epoch.
+  public var lossPlot: LinePlot { MetricsLine.lossPlot(epochs) }
 }
 
 /// Why the trainer stopped.

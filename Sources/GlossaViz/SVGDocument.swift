@@ -13,3 +13,4 @@ extension SVGDocument {
 
 extension LinePlot: SVGDocument {}
 extension ScatterPlot: SVGDocument {}
+extension HeatMap: SVGDocument {}

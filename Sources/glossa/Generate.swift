@@ -14,7 +14,7 @@ struct Generate: ParsableCommand {
       text.
 
       Examples:
-        glossa generate --model lm --prompt "it is a truth" --tokens 40 --top-k 20 --seed 1
+        glossa generate --model lm --prompt "it is a truth" --tokens 40 --top-k 20 --seed 1 --suppress "<unk>"
         glossa generate --model lm --prompt "she said" --temperature 0 --stop "."
       """)
 
@@ -35,6 +35,8 @@ struct Generate: ParsableCommand {
   var repetitionPenalty: Float = 1
   @Option(help: "Stop once the text ends with this (repeatable).")
   var stop: [String] = []
+  @Option(help: "Never generate this token, e.g. <unk> (repeatable).")
+  var suppress: [String] = []
   @Option(help: "The seed of the draws.")
   var seed: UInt64 = 0
 
@@ -52,6 +54,12 @@ struct Generate: ParsableCommand {
       throw ValidationError("\(model) is a classifier: use glossa predict")
     }
     var sampling = Sampling()
+    sampling.suppressedTokens = try suppress.map { token in
+      guard let id = languageModel.tokenizer.model.id(of: token) else {
+        throw ValidationError("--suppress \(token): the model has no such token")
+      }
+      return id
+    }
     (sampling.temperature, sampling.topK, sampling.topP) = (temperature, topK, topP)
     (sampling.repetitionPenalty, sampling.maximumTokens, sampling.stop, sampling.seed) = (
       repetitionPenalty, tokens, stop, seed

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `glossa` executable, run as a user runs it.
@@ -32,19 +33,52 @@ import Testing
     for command in ["demo", "tokenize", "tokenizer"] { #expect(help.contains(command)) }
   }
 
-  @Test func demoShowsTheLecturesExamples() throws {
+  @Test func theQuickDemoPassesItsChecksAndWritesAWellFormedReport() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-demo-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (status, output, error) = try glossa(["demo", "--quick", "--output", folder.path])
+    #expect(status == 0, "\(error)")
+    let parts = [
+      "1. Neural networks", "2. Text as numbers", "3. Word embeddings", "4. Recurrent networks",
+      "5. Applications",
+    ]
+    for part in parts { #expect(output.contains("\n\(part)\n")) }
+    #expect(!output.contains("FAILED") && output.contains("14 of 14 checks passed"))
+    let page = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+    let outline = try SVGOutline(page)
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+      $0.hasSuffix(".svg")
+    }
+    #expect(outline.pictures.count == files.count && files.count == 8)
+    // Every picture draws something: marks (lines, dots, cells; the first rect is the
+    // background), not only axes and labels.
+    for picture in outline.pictures {
+      let marks = ["polyline", "circle", "rect", "path"].map { picture[$0, default: 0] }.reduce(0, +) - 1
+      #expect(marks > 0)
+      #expect(picture["text", default: 0] > 0)
+    }
+    for file in files {
+      let svg = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      #expect(try SVGOutline(svg).pictures.count == 1, "\(file)")
+      #expect(
+        page.contains(svg.split(separator: "\n").dropFirst().prefix(3).joined(separator: "\n")), "\(file)")
+    }
+  }
+
+  @Test func freshCellsGradientsArePrintedAndPlotted() throws {
     let plot = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-\(UUID()).svg")
     defer { try? FileManager.default.removeItem(at: plot) }
-    let (status, output, _) = try glossa(["demo", "--plot", plot.path])
-    let svg = try String(contentsOf: plot, encoding: .utf8)
-    #expect(svg.components(separatedBy: "<polyline").count == 4)  // batch, stochastic, mini-batch
-    #expect(status == 0)
-    for heading in [
-      "A neuron", "learns XOR", "Why non-linearity", "Batch, stochastic and mini-batch", "The learning rate",
-    ] {
-      #expect(output.contains(heading), "missing section \(heading)")
-    }
-    #expect(output.contains("NaN/Inf detected"))
+    let (status, output, _) = try glossa([
+      "diagnose", "gradients", "--cell", "rnn", "--cell", "lstm", "--steps", "30", "--output", plot.path,
+    ])
+    let rows = output.split(separator: "\n")
+    #expect(status == 0 && rows.count == 33 && rows[1].split(separator: " ") == ["step", "rnn", "lstm"])
+    // The last step gets the loss's own gradient, all ones over 4 × 32 units.
+    #expect(rows[31].split(separator: " ").dropFirst().allSatisfy { $0 == "1.131e+01" })
+    #expect(rows[32].hasPrefix("step 1 relative to step T: rnn "))
+    #expect(try SVGOutline(String(contentsOf: plot, encoding: .utf8)).pictures.first?["polyline"] == 2)
+    let wrong = try glossa(["diagnose", "gradients", "--model", "m"])
+    #expect(wrong.0 != 0 && wrong.2.contains("--model and --data go together"))
   }
 
   @Test func tokenizeArgumentsAndLines() throws {
@@ -322,6 +356,18 @@ import Testing
     let (first, second) = (try cli.glossa(arguments), try cli.glossa(arguments))
     #expect(first.0 == 0 && first.1 == second.1 && first.1.hasPrefix("she was "))
     #expect(first.2.contains("8 tokens"))
+    let suppressed = try cli.glossa(arguments + ["--tokens", "60", "--suppress", "<unk>"])
+    #expect(suppressed.0 == 0 && !suppressed.1.contains("<unk>"))
+    let noSuchToken = try cli.glossa(arguments + ["--suppress", "zzzq"])
+    #expect(noSuchToken.0 != 0 && noSuchToken.2.contains("--suppress zzzq: the model has no such token"))
+    // The trained model's first layer, reading the validation text.
+    let plot = folder.appendingPathComponent("gradients.svg")
+    let diagnosis = try cli.glossa([
+      "diagnose", "gradients", "--model", model, "--data", valid.path, "--steps", "20", "--output", plot.path,
+    ])
+    let rows = diagnosis.1.split(separator: "\n")
+    #expect(diagnosis.0 == 0 && rows.count == 23 && rows[1].hasPrefix("step") && rows[2].hasPrefix("1 "))
+    #expect(try SVGOutline(String(contentsOf: plot, encoding: .utf8)).pictures.first?["polyline"] == 1)
     let next = try cli.glossa(["next", "--model", model, "--top", "3", "she was"])
     #expect(next.0 == 0 && next.1.split(separator: "\n").count == 3)
     let perplexity = try cli.glossa(["evaluate", "--model", model, "--data", valid.path])

@@ -42,6 +42,28 @@ import Testing
       })
   }
 
+  @Test func aSuppressedTokenIsNeverChosen() {
+    var sampling = Sampling()
+    sampling.suppressedTokens = [3]
+    let p = sampling.distribution(logits: logits, previous: [])
+    #expect(p[3] == 0 && abs(p.reduce(0, +) - 1) < 1e-5)
+    sampling.temperature = 0
+    #expect(sampling.distribution(logits: logits, previous: []) == [1, 0, 0, 0, 0])  // the next best
+  }
+
+  @Test func punctuationAndApostrophesAttachToTheirWord() {
+    #expect(
+      LanguageModel.joinsWithoutSpace(".", after: "said") && LanguageModel.joinsWithoutSpace("?!", after: "x")
+    )
+    #expect(
+      LanguageModel.joinsWithoutSpace("'", after: "elizabeth")
+        && LanguageModel.joinsWithoutSpace("s", after: "'"))
+    #expect(LanguageModel.joinsWithoutSpace("word", after: "("))
+    #expect(
+      !LanguageModel.joinsWithoutSpace("she", after: ",")
+        && !LanguageModel.joinsWithoutSpace("\"", after: "."))
+  }
+
   @Test func temperatureZeroIsGreedyAndThePenaltyLowersRepeats() {
     var sampling = Sampling()
     sampling.temperature = 0
@@ -119,6 +141,20 @@ import Testing
     #expect(next.count == 5 && zip(next, next.dropFirst()).allSatisfy { $0.probability >= $1.probability })
     let v = Corpus(files: validation)
     #expect(try abs(model.perplexity(of: v).perplexity - loaded.perplexity(of: v).perplexity) < 1e-6)
+  }
+
+  @Test func theFirstLayersGradientIsMeasuredStepByStep() throws {
+    let (train, validation, folder) = files()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (model, _) = try settings(epochs: 1).train(train, validation: validation)
+    let text = "she was very happy\nand so was he"
+    let tokens = model.ids(line: "she was very happy").count + model.ids(line: "and so was he").count
+    let norms = model.hiddenStateGradients(text)
+    #expect(norms.count == tokens)
+    // ∂(Σ h_T)/∂h_T is all ones: √24 for 24 units; earlier steps get less.
+    #expect(abs(norms.last! - Double(24).squareRoot()) < 1e-4 && norms[0] < norms.last!)
+    #expect(model.hiddenStateGradients(text, steps: 3).count == 3)
+    #expect(model.hiddenStateGradients("").isEmpty)
   }
 
   @Test func aResumedRunEqualsAnUninterruptedOneBitForBit() throws {

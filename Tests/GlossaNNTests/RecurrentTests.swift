@@ -9,15 +9,32 @@ import Testing
     return Tensor.uniform(shape, low: -scale, high: scale, generator: &g)
   }
 
-  /// A cell holding the weights of one direction of layer 0 of `network`.
+  /// A cell holding a copy of the weights of one direction of layer 0 of `network` (a copy,
+  /// so that its gradients are its own).
   func cell(of network: RecurrentNetwork, suffix: String = "") throws -> RecurrentCell {
     let cell = RecurrentCell(unit: network.unit, inputSize: network.inputSize, hiddenSize: network.hiddenSize)
-    let state = network.stateDict()
-    try cell.loadStateDict([
-      "weight_ih": state["weight_ih_l0\(suffix)"]!, "weight_hh": state["weight_hh_l0\(suffix)"]!,
-      "bias_ih": state["bias_ih_l0\(suffix)"]!, "bias_hh": state["bias_hh_l0\(suffix)"]!,
-    ])
+    try cell.loadStateDict(RecurrentCell(network, layer: 0, reverse: suffix == "_reverse").stateDict())
     return cell
+  }
+
+  @Test func aNetworksLayerStepsAsACellThatSharesItsWeights() {
+    let (T, B, I, H) = (4, 2, 3, 5)
+    let network = RecurrentNetwork(kind: .gru, inputSize: I, hiddenSize: H, layers: 2, seed: 4)
+    let x = random([T, B, I], seed: 5)
+    let first = RecurrentCell(network, layer: 0)
+    let second = RecurrentCell(network, layer: 1)
+    #expect(first.inputSize == I && second.inputSize == H && second.hiddenSize == H)
+    var (h0, h1): (RecurrentState?, RecurrentState?) = (nil, nil)
+    var outputs: [Float] = []
+    for t in 0..<T {
+      h0 = first(x.slice(axis: 0, range: t..<(t + 1)).reshaped([B, I]), state: h0)
+      h1 = second(h0!.hidden, state: h1)
+      outputs += h1!.hidden.scalars
+    }
+    #expect(mismatch(Tensor(outputs, shape: [T, B, H]), network(x).output) == nil)
+    // The same tensors: a gradient through the cell lands on the network's parameter.
+    first(x.slice(axis: 0, range: 0..<1).reshaped([B, I])).hidden.sum().backward()
+    #expect(network.namedWeights[0].tensor.grad != nil)
   }
 
   @Test(arguments: RecurrentKind.allCases)

@@ -1,5 +1,11 @@
 import GlossaTensor
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// How much of the loss's gradient reaches each earlier step of a recurrent network: the
 /// lecture's vanishing and exploding gradients, measured. Backpropagation through time
 /// multiplies the gradient by the step's Jacobian ∂h_t/∂h_{t−1} once per step, so its norm
@@ -9,6 +15,10 @@ public enum GradientFlow {
   /// from `state` (zeros when nil), where the loss is `loss` of the final state (by default
   /// the sum of the final hidden state). Each h_t gets a zero tensor added that requires
   /// gradients, whose gradient is then ∂loss/∂h_t.
+  ///
+  /// The backward pass starts from the loss times 10²⁰, so that a vanished gradient stays above
+  /// Float's smallest number, and the norms are divided by it again (an exploding one that
+  /// overflows is measured again unscaled).
   public static func hiddenStateGradients(
     cell: RecurrentCell, inputs: Tensor, state: RecurrentState? = nil,
     loss: (RecurrentState) -> Tensor = { $0.hidden.sum() }
@@ -16,6 +26,14 @@ public enum GradientFlow {
     require(
       inputs.rank == 3 && inputs.shape[2] == cell.inputSize,
       "GradientFlow: inputs have shape \(inputs.shape), expected [steps, batch, \(cell.inputSize)]")
+    let scaled = norms(cell, inputs, state, loss, scale: 1e20)
+    return scaled.allSatisfy(\.isFinite) ? scaled : norms(cell, inputs, state, loss, scale: 1)
+  }
+
+  private static func norms(
+    _ cell: RecurrentCell, _ inputs: Tensor, _ state: RecurrentState?, _ loss: (RecurrentState) -> Tensor,
+    scale: Float
+  ) -> [Double] {
     let (steps, batch) = (inputs.shape[0], inputs.shape[1])
     var state = state ?? cell.zeroState(batch: batch)
     var probes: [Tensor] = []
@@ -25,22 +43,29 @@ public enum GradientFlow {
       probes.append(probe)
       state = RecurrentState(hidden: state.hidden + probe, cell: state.cell)
     }
-    loss(state).backward()
+    (loss(state) * scale).backward()
     return probes.map { probe in
-      probe.grad.map { g in g.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() } ?? 0
+      let sum = probe.grad.map { g in g.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } } ?? 0
+      return sum.squareRoot() / Double(scale)
     }
   }
 
-  /// The same for a cell with fresh weights: `steps` steps of random inputs (features 8,
-  /// batch 4) through a `kind` cell of 32 units, from `seed`.
-  public static func hiddenStateGradients(kind: RecurrentKind, steps: Int, hidden: Int = 32, seed: UInt64 = 0)
-    -> [Double]
-  {
-    let cell = RecurrentCell(kind: kind, inputSize: 8, hiddenSize: hidden, seed: seed)
-    var generator = SeededGenerator(seed: seed &+ 1)
-    let inputs = Tensor.uniform([steps, 4, 8], low: -1, high: 1, generator: &generator)
-    // The loss is scaled so that a vanished gradient stays above Float's smallest number
-    // (ratios between steps are unaffected).
-    return hiddenStateGradients(cell: cell, inputs: inputs) { $0.hidden.sum() * 1e20 }.map { $0 / 1e20 }
+  /// The same for cells with fresh weights: `steps` steps of random inputs (features 8, batch
+  /// 4) through a `kind` cell of `hidden` units, from `seed`; with `initialisations` above 1,
+  /// the geometric mean over that many (seeds `seed`, `seed + 1`, …), since one random
+  /// initialisation can keep much more or much less of the gradient than is typical.
+  public static func hiddenStateGradients(
+    kind: RecurrentKind, steps: Int, hidden: Int = 32, seed: UInt64 = 0, initialisations: Int = 1
+  ) -> [Double] {
+    require(initialisations >= 1, "GradientFlow: initialisations must be positive")
+    var logSums = [Double](repeating: 0, count: steps)
+    for k in 0..<UInt64(initialisations) {
+      let cell = RecurrentCell(kind: kind, inputSize: 8, hiddenSize: hidden, seed: seed &+ 2 &* k)
+      var generator = SeededGenerator(seed: seed &+ 2 &* k &+ 1)
+      let norms = hiddenStateGradients(
+        cell: cell, inputs: Tensor.uniform([steps, 4, 8], low: -1, high: 1, generator: &generator))
+      for t in 0..<steps { logSums[t] += log(norms[t]) }
+    }
+    return logSums.map { exp($0 / Double(initialisations)) }
   }
 }

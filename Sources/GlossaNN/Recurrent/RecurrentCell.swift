@@ -41,6 +41,24 @@ public final class RecurrentCell: Module {
     self.init(unit: kind.unit, inputSize: inputSize, hiddenSize: hiddenSize, seed: seed)
   }
 
+  /// One layer of a trained network as a cell that shares its weights (the same tensors):
+  /// to step through `layer` (from 0) one token at a time, or in the `reverse` direction of a
+  /// bidirectional network.
+  public init(_ network: RecurrentNetwork, layer: Int, reverse: Bool = false) {
+    require(
+      layer >= 0 && layer < network.layers && (!reverse || network.bidirectional),
+      "\(network.kind.rawValue) cell: the network has no layer \(layer)\(reverse ? " in reverse" : "")")
+    let suffix = "_l\(layer)\(reverse ? "_reverse" : "")"
+    let weights = Dictionary(uniqueKeysWithValues: network.namedWeights.map { ($0.name, $0.tensor) })
+    unit = network.unit
+    weightIH = weights["weight_ih" + suffix]!
+    weightHH = weights["weight_hh" + suffix]!
+    biasIH = weights["bias_ih" + suffix]!
+    biasHH = weights["bias_hh" + suffix]!
+    inputSize = weightIH.shape[1]
+    hiddenSize = network.hiddenSize
+  }
+
   /// The unit's name.
   public var kind: RecurrentKind { unit.kind }
 
