@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs what Glossa needs beyond the Swift toolchain: OpenBLAS (Debian/Ubuntu:
-# libopenblas-dev). Does nothing when it is already there, or on macOS (Accelerate).
+# libopenblas-dev). With --browser also Chromium, which the tests use to check the demo's
+# report as a browser draws it. Installs nothing already there, and nothing on macOS
+# (Accelerate; the browser checks use Chrome when GLOSSA_CHROMIUM names it).
 set -euo pipefail
 [ "$(uname -s)" = Linux ] || exit 0
-if dpkg -s libopenblas-dev >/dev/null 2>&1; then exit 0; fi
+packages=()
+dpkg -s libopenblas-dev >/dev/null 2>&1 || packages+=(libopenblas-dev pkg-config)
+if [ "${1:-}" = --browser ] && ! command -v chromium >/dev/null 2>&1; then packages+=(chromium); fi
+[ ${#packages[@]} -gt 0 ] || exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup: install OpenBLAS's development files (libopenblas-dev or openblas-devel) and rerun" >&2
+  echo "setup: install ${packages[*]} (or your system's equivalents) and rerun" >&2
   exit 1
 fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "setup: installing libopenblas-dev" >&2
+echo "setup: installing ${packages[*]}" >&2
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libopenblas-dev pkg-config >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null

@@ -210,12 +210,16 @@ public struct ForecasterTraining {
   }
 
   /// Actual against forecast (and the naive forecast) over the test period of `report`, by
-  /// test window, for a model of configuration `c`.
-  public static func plot(_ report: Report, _ c: ForecasterConfiguration) -> LinePlot {
+  /// test window, for a model of configuration `c`; only the last `lastWindows` windows when
+  /// given, where a long period would draw the three lines on top of each other.
+  public static func plot(_ report: Report, _ c: ForecasterConfiguration, lastWindows: Int? = nil) -> LinePlot
+  {
+    let shown = report.predictions.suffix(lastWindows ?? report.predictions.count)
     var plot = LinePlot(
-      title: "\(c.target): \(c.predict.rawValue) \(c.horizon) ahead, test period", xLabel: "test window",
-      yLabel: c.predict.rawValue)
-    let rows = report.predictions.enumerated()
+      title: "\(c.target): \(c.predict.rawValue) \(c.horizon) ahead, "
+        + (shown.count == report.predictions.count ? "test period" : "last \(shown.count) test windows"),
+      xLabel: "test window", yLabel: c.predict.rawValue)
+    let rows = zip(shown.indices, shown).map { (offset: $0, element: $1) }
     plot.add(LinePlot.Series("actual", rows.map { (Double($0.offset), $0.element.actual) }))
     plot.add(LinePlot.Series("forecast", rows.map { (Double($0.offset), $0.element.model) }))
     plot.add(LinePlot.Series("naive", rows.map { (Double($0.offset), $0.element.naive) }))

@@ -68,7 +68,7 @@ public struct HTMLReport: Sendable {
       #"<head><meta charset="utf-8"/><title>\#(svgEscaped(title))</title>"#,
       "<style>",
       "body { font-family: sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; color: #222; }",
-      "pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; font-size: 13px; }",
+      "pre { background: #f6f6f6; padding: 0.6em; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 13px; }",
       "figure { margin: 1em 0; } figcaption { color: #555; font-size: 14px; }",
       "svg { max-width: 100%; height: auto; border: 1px solid #eee; }",
       "table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }",

@@ -37,7 +37,7 @@ public struct LinePlot: Sendable {
 
   /// The chart as an SVG document (640 × 400).
   public var svg: String {
-    let (width, height, left, right, top, bottom) = (640.0, 400.0, 70.0, 160.0, 40.0, 50.0)
+    let (width, height, left, right, top, bottom) = (640.0, 400.0, 80.0, 160.0, 40.0, 50.0)
     let points = series.flatMap(\.points).filter { !logarithmicY || $0.y > 0 }
     let transform: (Double) -> Double = { logarithmicY ? log10($0) : $0 }
     let xs = points.map(\.x)
@@ -54,7 +54,7 @@ public struct LinePlot: Sendable {
       #"<line x1="\#(left)" y1="\#(height - bottom)" x2="\#(width - right)" y2="\#(height - bottom)" stroke="black"/>"#,
       #"<line x1="\#(left)" y1="\#(top)" x2="\#(left)" y2="\#(height - bottom)" stroke="black"/>"#,
       #"<text x="\#((left + width - right) / 2)" y="\#(height - 12)" text-anchor="middle">\#(svgEscaped(xLabel))</text>"#,
-      #"<text x="16" y="\#((top + height - bottom) / 2)" text-anchor="middle" transform="rotate(-90 16 \#((top + height - bottom) / 2))">\#(svgEscaped(yLabel))</text>"#,
+      #"<text x="14" y="\#((top + height - bottom) / 2)" text-anchor="middle" transform="rotate(-90 14 \#((top + height - bottom) / 2))">\#(svgEscaped(yLabel))</text>"#,
     ]
     for k in 0...4 {
       let fx = x0 + xSpan * Double(k) / 4
@@ -70,7 +70,14 @@ public struct LinePlot: Sendable {
       let color = Self.colors[i % Self.colors.count]
       let coordinates = line.points.filter { !logarithmicY || $0.y > 0 }
         .map { "\(format(px($0.x), 1)),\(format(py($0.y), 1))" }.joined(separator: " ")
-      out.append(#"<polyline fill="none" stroke="\#(color)" stroke-width="2" points="\#(coordinates)"/>"#)
+      // A line of one point has no length: the point is drawn as a dot instead.
+      if let point = line.points.first, !coordinates.contains(" ") {
+        out.append(
+          #"<circle cx="\#(format(px(point.x), 1))" cy="\#(format(py(point.y), 1))" r="3" fill="\#(color)"/>"#
+        )
+      } else {
+        out.append(#"<polyline fill="none" stroke="\#(color)" stroke-width="2" points="\#(coordinates)"/>"#)
+      }
       let ly = top + 10 + Double(i) * 18
       out.append(
         #"<line x1="\#(width - right + 12)" y1="\#(ly)" x2="\#(width - right + 32)" y2="\#(ly)" stroke="\#(color)" stroke-width="2"/>"#

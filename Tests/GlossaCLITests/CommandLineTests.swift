@@ -63,6 +63,16 @@ import Testing
       #expect(
         page.contains(svg.split(separator: "\n").dropFirst().prefix(3).joined(separator: "\n")), "\(file)")
     }
+    // The page as a browser draws it: every picture with a size, every mark drawn.
+    if let browser = try HeadlessBrowser.required() {
+      let drawn = try HeadlessBrowser.pictures(
+        of: folder.appendingPathComponent("index.html"), browser: browser)
+      #expect(drawn.count == files.count)
+      for picture in drawn {
+        #expect(picture.width > 300 && picture.height > 300 && picture.marks > 0, "\(picture)")
+        #expect(picture.visibleMarks == picture.marks, "\(picture)")
+      }
+    }
   }
 
   @Test func freshCellsGradientsArePrintedAndPlotted() throws {

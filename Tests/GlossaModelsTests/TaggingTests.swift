@@ -185,6 +185,13 @@ import Testing
     #expect(
       try String(contentsOf: output.appendingPathComponent("forecast.svg"), encoding: .utf8).contains(
         "<polyline"))
+    // The plot of the last five windows: each line from the test period's fifth-last window on.
+    let tail = ForecasterTraining.plot(report, settings().architecture, lastWindows: 5)
+    let count = report.predictions.count
+    #expect(tail.series.map(\.name) == ["actual", "forecast", "naive"])
+    #expect(tail.series.allSatisfy { $0.points.map(\.x) == (count - 5..<count).map(Double.init) })
+    #expect(tail.series[0].points.map(\.y) == report.predictions.suffix(5).map(\.actual))
+    #expect(tail.title.hasSuffix("last 5 test windows"))
   }
 
   @Test func theFutureCannotChangeTheTraining() throws {

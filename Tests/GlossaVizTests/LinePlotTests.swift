@@ -1,3 +1,4 @@
+import Foundation
 import GlossaViz
 import TestSupport
 import Testing
@@ -24,6 +25,14 @@ import Testing
 }
 
 @Suite struct ScatterPlotTests {
+  @Test func aSeriesOfOnePointIsADot() throws {
+    var plot = LinePlot(title: "one epoch", xLabel: "epoch", yLabel: "loss")
+    plot.add(.init("training", [(1, 0.7)]))
+    plot.add(.init("validation", [(1, 0.6), (2, 0.5)]))
+    let picture = try #require(SVGOutline(plot.svg).pictures.first)
+    #expect(picture["circle"] == 1 && picture["polyline"] == 1)
+  }
+
   @Test func eachPointIsACircleWithItsEscapedLabel() {
     var plot = ScatterPlot(title: "words & <vectors>")
     plot.add(.init(x: 0, y: 0, label: "king"))
@@ -81,5 +90,35 @@ import Testing
     #expect(
       !html.contains("<script") && !html.contains("http://www.w3.org/1999/xlink") && !html.contains("src="))
     #expect(html.contains("<td>✓</td>"))
+  }
+
+  @Test func aBrowserDrawsEveryPictureAndItsMarks() throws {
+    guard let browser = try HeadlessBrowser.required() else { return }
+    var report = HTMLReport(title: "drawn")
+    var plot = LinePlot(title: "loss", xLabel: "epoch", yLabel: "loss")
+    plot.add(.init("train", [(1, 2), (2, 1), (3, 0.5)]))
+    report.figure(plot, caption: "a line")
+    var dot = LinePlot(title: "one epoch", xLabel: "epoch", yLabel: "loss")
+    dot.add(.init("train", [(1, 2)]))
+    report.figure(dot, caption: "a dot")
+    let heat = HeatMap(
+      title: "cells", values: [[1, 0], [0.5, 0.5]], rowLabels: ["a", "b"], columnLabels: ["a", "b"])
+    report.figure(heat, caption: "four cells")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-report-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let page = folder.appendingPathComponent("index.html")
+    try report.write(to: page)
+    let drawn = try HeadlessBrowser.pictures(of: page, browser: browser)
+    #expect(drawn.map(\.marks) == [1, 1, 4] && drawn.map(\.visibleMarks) == [1, 1, 4])
+    #expect(drawn.allSatisfy { $0.width > 100 && $0.height > 100 })
+    // A picture the page hides is measured as not drawn.
+    let hidden = try String(contentsOf: page, encoding: .utf8).replacingOccurrences(
+      of: "<figure>", with: #"<figure style="display: none">"#)
+    try Data(hidden.utf8).write(to: page)
+    #expect(
+      try HeadlessBrowser.pictures(of: page, browser: browser).allSatisfy {
+        $0.width == 0 && $0.visibleMarks == 0
+      })
   }
 }
