@@ -83,7 +83,7 @@ extension Demo {
       let history = try train(epochs: 3000, loader: loader, optimizer: optimizer) { x, y in
         mseLoss(model(x), y)
       } afterEpoch: { _, _ in
-        try schedule.step(metric: nil)
+        schedule.step()
       }
       errors[kind] = history.epochLosses.last!
       run.say("\(kind.rawValue.padded(8)) activation: MSE \(format(history.epochLosses.last!, 6))")
