@@ -47,8 +47,7 @@ let package = Package(
       dependencies: [
         "GlossaTensor", "GlossaText", "GlossaData", "CGlossaKernels",
       ],
-      // Optimised in debug builds too, so tests train on real text in seconds, not minutes.
-      swiftSettings: nativeFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+      swiftSettings: nativeFlags),
     .target(name: "GlossaViz"),
     .target(
       name: "GlossaModels",

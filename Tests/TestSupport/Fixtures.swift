@@ -19,6 +19,12 @@ public enum Fixtures {
       .deletingLastPathComponent().deletingLastPathComponent()
   }
 
+  /// *Pride and Prejudice* and *Sense and Sensibility*, a paragraph per line: the text that
+  /// ships with `glossa demo`, so in every clone.
+  public static var austen: URL {
+    packageRoot.appendingPathComponent("Sources/glossa/Demo/DemoData/austen.txt")
+  }
+
   /// The datasets folder (`GLOSSA_DATA`, default `../shared/data`).
   public static var dataFolder: URL {
     if let path = ProcessInfo.processInfo.environment["GLOSSA_DATA"] { return URL(fileURLWithPath: path) }
