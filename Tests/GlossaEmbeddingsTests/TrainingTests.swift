@@ -205,11 +205,14 @@ import Testing
 
   @Test func skipGramOnRealTextPutsSensibleNeighboursClose() throws {
     let corpus = Corpus(files: [Fixtures.austen], lowercase: true)
-    let vectors = try Word2Vec(epochs: 3, threads: 2).train(corpus)
+    // One thread: the same vectors every run (two threads race, as Hogwild does).
+    let vectors = try Word2Vec(epochs: 3, threads: 1).train(corpus)
+    let family: Set<String> = [
+      "father", "mother", "brother", "sister", "son", "daughter", "wife", "husband", "aunt", "uncle", "niece",
+      "nephew",
+    ]
     let expectations: [String: Set<String>] = [
-      "three": ["two", "four", "five", "six", "seven", "ten"],
-      "mother": ["father", "brother", "sister", "daughter", "wife"],
-      "daughter": ["son", "sister", "wife", "mother", "brother"],
+      "three": ["two", "four", "five", "six", "seven", "ten"], "mother": family, "daughter": family,
     ]
     for (word, relatives) in expectations {
       let neighbours = try vectors.mostSimilar(positive: [word], top: 5).map(\.word)
