@@ -64,8 +64,8 @@ public final class WordCounter {
 }
 
 /// `bytes` cut into at most `parts` ranges of about equal size, each ending after a line
-/// feed (or at the end).
-func lineAlignedParts(_ bytes: UnsafeBufferPointer<UInt8>, _ parts: Int) -> [Range<Int>] {
+/// feed (or at the end): parts of a text that threads can work on without splitting a line.
+public func lineAlignedParts(_ bytes: UnsafeBufferPointer<UInt8>, _ parts: Int) -> [Range<Int>] {
   var ranges: [Range<Int>] = []
   var start = 0
   for part in 1...parts where start < bytes.count {

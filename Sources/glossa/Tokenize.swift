@@ -39,45 +39,103 @@ struct Tokenize: ParsableCommand {
   }
 
   func run() throws {
+    let output = OutputBuffer()
+    defer { output.flush() }
     let encode = try encoder()
-    func show(_ line: String) {
-      let tokens = encode(line)
-      print(
-        tokens.map { token in
-          let text = ids ? String(token.id) : token.text
-          return offsets ? "\(text)[\(token.start),\(token.end))" : text
-        }.joined(separator: " "))
+    if !texts.isEmpty {
+      for text in texts { write(encode([text])[0], to: output) }
+      return
     }
-    if texts.isEmpty {
-      let input = try decodeUTF8(
-        FileHandle.standardInput.readDataToEndOfFile(), file: "<stdin>", replacingInvalid: replaceInvalid)
-      var lines = input.split(separator: "\n", omittingEmptySubsequences: false)
-      if input.hasSuffix("\n") { lines.removeLast() }
-      lines.forEach { show(String($0)) }
-    } else {
-      texts.forEach(show)
+    let input = LineBlocks(replacingInvalid: replaceInvalid)
+    if tokenizer == nil && method == .regex && !offsets {
+      // The lecture's words straight from the bytes, a part of each block per core.
+      try input.forEach {
+        Self.writeWords(of: $0, to: output, parts: ProcessInfo.processInfo.activeProcessorCount)
+      }
+      return
+    }
+    try input.forEach { block in
+      var lines: [String] = []
+      forEachLine(in: block) { lines.append(String(decoding: $0, as: UTF8.self)) }
+      for tokens in encode(lines) { write(tokens, to: output) }
+    }
+  }
+
+  /// One line of output: the tokens (or ids, with offsets if asked) separated by spaces.
+  func write(_ tokens: [Shown], to output: OutputBuffer) {
+    for (k, token) in tokens.enumerated() {
+      if k > 0 { output.append(UInt8(ascii: " ")) }
+      if ids { output.append(token.id) } else { output.append(token.text) }
+      if offsets {
+        output.append(UInt8(ascii: "["))
+        output.append(token.start)
+        output.append(UInt8(ascii: ","))
+        output.append(token.end)
+        output.append(UInt8(ascii: ")"))
+      }
+    }
+    output.append(UInt8(ascii: "\n"))
+  }
+
+  /// The `\b\w+\b` words of each line of `block`, a line of output per line, the block cut
+  /// at line ends into `parts` scanned at once and written in order. A line's words and the
+  /// spaces between them never outgrow the line, so each part's output fits in a buffer of
+  /// its own size (and one for a last line end).
+  static func writeWords(of block: UnsafeBufferPointer<UInt8>, to output: OutputBuffer, parts: Int) {
+    let scanner = WordScanner()
+    let bounds = lineAlignedParts(block, block.count < 1 << 16 ? 1 : parts)
+    let results = bounds.map { UnsafeMutableBufferPointer<UInt8>.allocate(capacity: $0.count + 1) }
+    defer { for result in results { result.deallocate() } }
+    var lengths = [Int](repeating: 0, count: bounds.count)
+    lengths.withUnsafeMutableBufferPointer { lengths in
+      nonisolated(unsafe) let (block, lengths, results) = (block, lengths, results)
+      DispatchQueue.concurrentPerform(iterations: bounds.count) { k in
+        let out = results[k]
+        var count = 0
+        forEachLine(in: UnsafeBufferPointer(rebasing: block[bounds[k]])) { line in
+          let lineStart = count
+          scanner.scan(line) { word in
+            if count > lineStart {
+              out[count] = UInt8(ascii: " ")
+              count += 1
+            }
+            _ = UnsafeMutableBufferPointer(rebasing: out[count..<count + word.count]).update(
+              fromContentsOf: word)
+            count += word.count
+          }
+          out[count] = UInt8(ascii: "\n")
+          count += 1
+        }
+        lengths[k] = count
+      }
+    }
+    for (result, length) in zip(results, lengths) {
+      output.append(UnsafeBufferPointer(rebasing: result[..<length]))
     }
   }
 
   /// A token with its id (0 for word methods) and scalar offsets.
   typealias Shown = (id: Int, text: String, start: Int, end: Int)
 
-  func encoder() throws -> (String) -> [Shown] {
+  /// Encodes a batch of lines: a tokenizer.json's batch encoding (on all cores), or a word
+  /// method line by line.
+  func encoder() throws -> ([String]) -> [[Shown]] {
     if let tokenizer {
       let loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
-      return { text in
-        let encoding = loaded.encode(text)
-        let tokens = encoding.tokens
-        return encoding.ids.indices.map {
-          (
-            encoding.ids[$0], tokens[$0], encoding.offsets[$0].lowerBound,
-            encoding.offsets[$0].upperBound
-          )
+      return { lines in
+        loaded.encode(batch: lines).map { encoding in
+          let tokens = ids ? [] : encoding.tokens
+          return encoding.ids.indices.map {
+            (
+              encoding.ids[$0], ids ? "" : tokens[$0], encoding.offsets[$0].lowerBound,
+              encoding.offsets[$0].upperBound
+            )
+          }
         }
       }
     }
     let words = method.tokenizer
-    return { text in words.tokenize(text).map { (0, $0.text, $0.start, $0.end) } }
+    return { lines in lines.map { words.tokenize($0).map { (0, $0.text, $0.start, $0.end) } } }
   }
 }
 

@@ -103,6 +103,41 @@ import Testing
         "P[0,1) o[1,2) k[2,3) é[3,4)"))
   }
 
+  @Test func wordsOfManyLinesComeOutInOrderOneLinePerLine() throws {
+    // Enough lines for the input to be cut between threads; empty lines, other scripts, a
+    // CRLF line end and a last line without its line end.
+    let lines = (0..<20_000).map { i in i % 7 == 0 ? "" : "Line \(i): naïve café, x_y \(i * 3)!" }
+    let input = lines.joined(separator: "\n") + "\r\nΚαλή μέρα, κόσμε"
+    let expected =
+      lines.map {
+        $0.isEmpty
+          ? ""
+          : $0.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ",", with: "")
+            .replacingOccurrences(of: "!", with: "")
+      }
+      .joined(separator: "\n") + "\nΚαλή μέρα κόσμε\n"
+    let (status, output, _) = try glossa(["tokenize"], input: input)
+    #expect(status == 0 && output == expected)
+  }
+
+  @Test func aClosedPipeEndsTheOutputQuietly() throws {
+    let directory = Bundle.main.bundleURL.deletingLastPathComponent()
+    let candidates = [directory, Bundle.main.bundleURL].map { $0.appendingPathComponent("glossa") }
+    let process = Process()
+    process.executableURL = try #require(
+      candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
+    process.arguments = ["tokenize"]
+    let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
+    (process.standardInput, process.standardOutput, process.standardError) = (stdin, stdout, stderr)
+    try process.run()
+    try stdout.fileHandleForReading.close()  // as `| head -1` does, before glossa writes
+    stdin.fileHandleForWriting.write(Data(String(repeating: "many words on a line\n", count: 200_000).utf8))
+    try stdin.fileHandleForWriting.close()
+    let error = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0 && process.terminationReason == .exit && error.isEmpty)
+  }
+
   @Test func invalidUTF8IsAnErrorWithItsOffset() throws {
     let (status, _, error) = try glossa(["tokenize"], bytes: [0x61, 0x62, 0xFF, 0x0A])
     #expect(status != 0)
