@@ -301,9 +301,9 @@ final class SharedMemo: Sendable {
   }
 }
 
-/// Whether every byte is below 0x80, eight at a time.
+/// Whether every byte is below 0x80 (ASCII, so valid UTF-8), checked eight bytes at a time.
 @inline(__always)
-func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+public func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
   guard let base = bytes.baseAddress else { return true }
   let raw = UnsafeRawPointer(base)
   var high: UInt64 = 0

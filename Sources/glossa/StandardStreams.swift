@@ -128,28 +128,12 @@ struct LineBlocks {
     }
   }
 
-  /// Whether every byte is below 0x80 (so valid UTF-8), checked eight bytes at a time
-  /// without making a `String` of the block.
-  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    let raw = UnsafeRawBufferPointer(bytes)
-    var (i, high) = (0, UInt64(0))
-    while i + 8 <= raw.count {
-      high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      i += 8
-    }
-    while i < raw.count {
-      high |= UInt64(raw[i])
-      i += 1
-    }
-    return high & 0x8080_8080_8080_8080 == 0
-  }
-
   /// Calls `body` with the block itself when it is valid UTF-8, with invalid sequences
   /// replaced by U+FFFD when asked; otherwise throws at the first invalid byte.
   private func checked(
     _ block: UnsafeBufferPointer<UInt8>, at offset: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) throws {
-    if Self.isASCII(block) || String(validating: block, as: UTF8.self) != nil { return try body(block) }
+    if isASCII(block) || String(validating: block, as: UTF8.self) != nil { return try body(block) }
     if replacingInvalid {
       var repaired = String(decoding: block, as: UTF8.self)
       return try repaired.withUTF8(body)

@@ -27,12 +27,17 @@ extension Demo {
     return settings
   }
 
+  /// `items` in a seeded shuffle: 90% to train on, 10% held out.
+  func heldOut<Item>(_ items: [Item]) -> (train: [Item], validation: [Item]) {
+    let split = DataSplit.shuffled(count: items.count, validation: 0.1, seed: seed)
+    return (split.train.map { items[$0] }, split.validation.map { items[$0] })
+  }
+
   /// Many-to-one: a bidirectional LSTM reads a review and says positive or negative.
   func sentiment(_ run: DemoRun) throws {
     run.heading("Sentiment: a bidirectional LSTM classifies film reviews (many-to-one)")
     let examples = try LabeledText.read(run.file("reviews.tsv"))
-    let split = DataSplit.shuffled(count: examples.count, validation: 0.1, seed: seed)
-    let (train, validation) = (split.train.map { examples[$0] }, split.validation.map { examples[$0] })
+    let (train, validation) = heldOut(examples)
     var training = TextClassifierTraining()
     training.tokenizer = .words(minimumFrequency: 2, lowercase: true)
     training.architecture.embeddingDimension = 64
@@ -138,8 +143,7 @@ extension Demo {
   func tagging(_ run: DemoRun) throws {
     run.heading("Part-of-speech tagging: a bidirectional LSTM tags every word (many-to-many)")
     let sentences = try TaggedSentence.read(run.file("tagged.tsv"))
-    let split = DataSplit.shuffled(count: sentences.count, validation: 0.1, seed: seed)
-    let (train, validation) = (split.train.map { sentences[$0] }, split.validation.map { sentences[$0] })
+    let (train, validation) = heldOut(sentences)
     var training = SequenceTaggerTraining()
     training.architecture.embeddingDimension = 64
     training.architecture.hidden = 64
