@@ -8,11 +8,8 @@ import Testing
   func glossa(_ arguments: [String], input: String? = nil, bytes: [UInt8]? = nil) throws -> (
     Int32, String, String
   ) {
-    let directory = Bundle.main.bundleURL.deletingLastPathComponent()
-    let candidates = [directory, Bundle.main.bundleURL].map { $0.appendingPathComponent("glossa") }
-    let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = try executable()
     process.arguments = arguments
     let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
     process.standardInput = stdin
@@ -25,6 +22,13 @@ import Testing
     let error = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     return (process.terminationStatus, output, error)
+  }
+
+  /// The glossa executable built beside the test bundle.
+  func executable() throws -> URL {
+    let directory = Bundle.main.bundleURL.deletingLastPathComponent()
+    let candidates = [directory, Bundle.main.bundleURL].map { $0.appendingPathComponent("glossa") }
+    return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
   }
 
   @Test func versionAndHelp() throws {
@@ -121,11 +125,8 @@ import Testing
   }
 
   @Test func aClosedPipeEndsTheOutputQuietly() throws {
-    let directory = Bundle.main.bundleURL.deletingLastPathComponent()
-    let candidates = [directory, Bundle.main.bundleURL].map { $0.appendingPathComponent("glossa") }
     let process = Process()
-    process.executableURL = try #require(
-      candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
+    process.executableURL = try executable()
     process.arguments = ["tokenize"]
     let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
     (process.standardInput, process.standardOutput, process.standardError) = (stdin, stdout, stderr)
@@ -171,6 +172,14 @@ import Testing
     #expect(
       try glossa(["tokenize", "--tokenizer", output, "newest binded lowers"]).1
         == "n e w est_ [UNK] i n d e d _ low e r s _\n")
+    // Lines of standard input are encoded as one batch: each line as it is alone, ids and
+    // offsets in order.
+    let one = try glossa(["tokenize", "--tokenizer", output, "--ids", "newest"]).1
+    let two = try glossa(["tokenize", "--tokenizer", output, "--ids", "lowers"]).1
+    #expect(
+      try glossa(["tokenize", "--tokenizer", output, "--ids"], input: "newest\nlowers\n").1 == one + two)
+    #expect(one.split(separator: " ").count == 4 && one.allSatisfy { $0.isNumber || $0 == " " || $0 == "\n" })
+    #expect(try glossa(["tokenize", "--tokenizer", output, "--offsets", "low"]).1 == "low[0,3) _[3,3)\n")
     let empty = folder.appendingPathComponent("empty.txt")
     try "".write(to: empty, atomically: true, encoding: .utf8)
     let (failed, _, error) = try glossa([
