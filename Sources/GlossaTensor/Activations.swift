@@ -3,7 +3,7 @@ extension Tensor {
   /// σ(x) = 1 / (1 + e^(−x)); σ′ = σ(1 − σ).
   public func sigmoid() -> Tensor {
     let y = map { x in 1 / (1 + cExp(-x)) }
-    return Tensor.record(y, op: "sigmoid", inputs: [self]) { g in
+    return Tensor.record(y, op: "sigmoid", inputs: [self]) { [y = y.detached()] g in
       [Tensor.broadcastMap(g, y, op: "sigmoid backward") { g, y in g * y * (1 - y) }]
     }
   }
@@ -11,7 +11,7 @@ extension Tensor {
   /// tanh(x); tanh′ = 1 − tanh².
   public func tanh() -> Tensor {
     let y = map(cTanh)
-    return Tensor.record(y, op: "tanh", inputs: [self]) { g in
+    return Tensor.record(y, op: "tanh", inputs: [self]) { [y = y.detached()] g in
       [Tensor.broadcastMap(g, y, op: "tanh backward") { g, y in g * (1 - y * y) }]
     }
   }
@@ -35,7 +35,7 @@ extension Tensor {
         let scale = 1 / total
         for i in 0..<n { out[i] *= scale }
       }
-      return Tensor.record(y, op: "softmax", inputs: [x]) { g in
+      return Tensor.record(y, op: "softmax", inputs: [x]) { [y = y.detached()] g in
         // ∂x_i = y_i (g_i − Σ_j g_j y_j)
         let dx = Tensor(uninitialized: y.shape)
         g.forEachRow(dx, y) { g, out, yp, n in
@@ -57,7 +57,7 @@ extension Tensor {
         let logTotal = m + cLog(VectorMath.sumOfExponentials(x, count: n, shift: m, output: nil))
         for i in 0..<n { out[i] = x[i] - logTotal }
       }
-      return Tensor.record(y, op: "logSoftmax", inputs: [x]) { g in
+      return Tensor.record(y, op: "logSoftmax", inputs: [x]) { [y = y.detached()] g in
         // ∂x_i = g_i − softmax_i Σ_j g_j, with softmax_i = e^(y_i)
         let dx = Tensor(uninitialized: y.shape)
         g.forEachRow(dx, y) { g, out, yp, n in

@@ -154,13 +154,13 @@ extension Tensor {
   /// The square root of each element.
   public func squareRoot() -> Tensor {
     let y = map { $0.squareRoot() }
-    return Tensor.record(y, op: "sqrt", inputs: [self]) { g in [g / (y * 2)] }
+    return Tensor.record(y, op: "sqrt", inputs: [self]) { [y = y.detached()] g in [g / (y * 2)] }
   }
 
   /// e raised to each element.
   public func exp() -> Tensor {
     let y = map(cExp)
-    return Tensor.record(y, op: "exp", inputs: [self]) { g in [g * y] }
+    return Tensor.record(y, op: "exp", inputs: [self]) { [y = y.detached()] g in [g * y] }
   }
 
   /// The natural logarithm of each element.

@@ -101,3 +101,31 @@ import Testing
     #expect(result.maxError > 0.1)
   }
 }
+
+/// An operation whose backward pass reads its own output must not keep that output alive:
+/// the graph (and its memory) goes when the last tensor of it does.
+@Suite struct GraphLifetimeTests {
+  static func apply(_ name: String, _ x: Tensor) -> Tensor {
+    switch name {
+    case "tanh": x.tanh()
+    case "sigmoid": x.sigmoid()
+    case "exp": x.exp()
+    case "sqrt": x.squareRoot()
+    case "softmax": x.softmax()
+    default: x.logSoftmax()
+    }
+  }
+
+  @Test(arguments: ["tanh", "sigmoid", "exp", "sqrt", "softmax", "logSoftmax"])
+  func aRecordedOutputIsFreedWithItsGraph(name: String) {
+    let operation = { Self.apply(name, $0) }
+    weak var output: Tensor?
+    do {
+      let x = Tensor([0.5, 1, 2], shape: [1, 3], requiresGrad: true)
+      let y = operation(x)
+      #expect(y.requiresGrad)
+      output = y
+    }
+    #expect(output == nil, "\(name): its output outlived its graph")
+  }
+}
