@@ -10,6 +10,7 @@ prints one JSON line per run: quality on the validation file and wall-clock seco
   models_reference.py tfidf --train T.tsv --valid V.tsv
   models_reference.py lm --train T.txt --valid V.txt [--epochs 2] [--threads 2] [--generate 200]
   models_reference.py tag --train T.tsv --valid V.tsv [--crf] [--char-features] [--epochs 5]
+  models_reference.py translate --train T.tsv --valid V.tsv [--attention bahdanau|luong-dot|luong-general|none]
   models_reference.py forecast-baselines --input F.csv --filter Ticker=AAPL --target "Adj Close" [--window 30]
   models_reference.py split-tsv --input F.tsv --valid-fraction 0.1 --seed 0 --out DIR
   models_reference.py split-tagged --input F.tsv --valid-fraction 0.1 --seed 0 --out DIR
@@ -459,10 +460,248 @@ def lm(a):
                       "generate_tokens_per_s": gen_rate, "threads": a.threads, "vocab": len(vocab)}))
 
 
+def joins(token, previous):
+    """Glossa's detokenization of words: closing punctuation and apostrophes attach."""
+    return (token != "" and all(c in ".,;:!?)]}" for c in token)) or token == "'" or previous == "'" \
+        or previous in ("(", "[", "{", "\u00bf", "\u00a1")
+
+
+def translate(a):
+    """An encoder-decoder as `glossa train translate` builds it: word tokens (case kept), a
+    bidirectional GRU encoder (hidden/2 per direction, final states side by side as the
+    decoder's first), a GRU decoder stepped one token at a time with Bahdanau, Luong (dot,
+    general) or no attention, h~ = tanh(W_c [c; s]), the output layer over all steps at once;
+    Adam, clipping 1.0, teacher forcing; the epoch kept by greedy validation BLEU (sacreBLEU);
+    then the best model's beam-5 translation of the validation sources, timed."""
+    import torch
+    import torch.nn as nn
+    import sacrebleu
+    torch.set_num_threads(a.threads)
+    torch.set_flush_denormal(True)
+    torch.manual_seed(a.seed)
+    random.seed(a.seed)
+    tokens = lambda text: WORD.findall(text)
+    read = lambda p: [l.split("\t")[:2] for l in open(p, encoding="utf-8").read().splitlines() if l.strip()]
+    train, valid = read(a.train), read(a.valid)
+    specials = ["<pad>", "<unk>", "<s>", "</s>"]
+    src_vocab = vocabulary([tokens(s) for s, _ in train], specials, max_size=a.vocab_size)
+    tgt_vocab = vocabulary([tokens(t) for _, t in train], specials, max_size=a.vocab_size)
+    tgt_words = {i: w for w, i in tgt_vocab.items()}
+    PAD, BOS, EOS = 0, 2, 3
+    H, E = a.hidden, a.embedding_dim
+    attention = a.attention
+
+    class Seq2Seq(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.src_embedding = nn.Embedding(len(src_vocab), E, padding_idx=PAD)
+            self.encoder = nn.GRU(E, H // 2, batch_first=True, bidirectional=True)
+            self.tgt_embedding = nn.Embedding(len(tgt_vocab), E, padding_idx=PAD)
+            self.decoder = nn.GRUCell(E + (H if attention != "none" else 0), H)
+            if attention == "bahdanau":
+                self.query_layer = nn.Linear(H, H, bias=False)
+                self.key_layer = nn.Linear(H, H, bias=False)
+                self.score_layer = nn.Linear(H, 1, bias=False)
+            elif attention == "luong-general":
+                self.key_layer = nn.Linear(H, H, bias=False)
+            if attention != "none":
+                self.combine = nn.Linear(2 * H, H, bias=False)
+            self.generator = nn.Linear(H, len(tgt_vocab))
+            nn.init.uniform_(self.generator.weight, -0.1, 0.1)
+            nn.init.zeros_(self.generator.bias)
+            self.drop = nn.Dropout(a.dropout)
+
+        def encode(self, src, lengths):
+            x = self.drop(self.src_embedding(src))
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            out, h = self.encoder(packed)
+            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=src.size(1))
+            state = torch.cat([h[0], h[1]], dim=1)
+            mask = (src == PAD).float() * -1e30
+            keys = self.key_layer(out) if attention in ("bahdanau", "luong-general") else out
+            return out, keys, mask, state
+
+        def attend(self, query, values, keys, mask):
+            if attention == "bahdanau":
+                scores = self.score_layer(torch.tanh(self.query_layer(query).unsqueeze(1) + keys)).squeeze(2)
+            else:
+                scores = torch.bmm(keys, query.unsqueeze(2)).squeeze(2)
+            weights = torch.softmax(scores + mask, dim=1)
+            return torch.bmm(weights.unsqueeze(1), values).squeeze(1)
+
+        def step(self, embedded, state, feed, memory):
+            values, keys, mask = memory
+            if attention == "none":
+                state = self.decoder(embedded, state)
+                return state, state, None
+            if attention == "bahdanau":
+                context = self.attend(state, values, keys, mask)
+                state = self.decoder(torch.cat([embedded, context], 1), state)
+            else:
+                state = self.decoder(torch.cat([embedded, feed], 1), state)
+                context = self.attend(state, values, keys, mask)
+            out = torch.tanh(self.combine(torch.cat([context, state], 1)))
+            return out, state, out
+
+        def forward(self, src, lengths, tgt_in):
+            values, keys, mask, state = self.encode(src, lengths)
+            feed = torch.zeros(src.size(0), H)
+            embedded = self.drop(self.tgt_embedding(tgt_in))
+            outs = []
+            for t in range(tgt_in.size(1)):
+                out, state, feed = self.step(embedded[:, t], state, feed, (values, keys, mask))
+                outs.append(out)
+            return self.generator(self.drop(torch.stack(outs, 1)))
+
+    def pad(rows):
+        width = max(len(r) for r in rows)
+        return torch.tensor([r + [PAD] * (width - len(r)) for r in rows])
+
+    def src_ids(text):
+        return [src_vocab.get(w, 1) for w in tokens(text)][:200]
+
+    def detokenize(ids):
+        text, previous = "", ""
+        for i in ids:
+            w = tgt_words.get(i, "<unk>")
+            if w in specials:
+                continue
+            if text and not joins(w, previous):
+                text += " "
+            text += w
+            previous = w
+        return text
+
+    def greedy(batch):
+        src = [src_ids(s) for s in batch]
+        with torch.no_grad():
+            values, keys, mask, state = model.encode(pad(src), torch.tensor([len(s) for s in src]))
+            feed = torch.zeros(len(src), H)
+            prev = torch.full((len(src),), BOS)
+            out_ids = [[] for _ in src]
+            done = [False] * len(src)
+            limits = [2 * len(s) + 10 for s in src]
+            for t in range(max(limits)):
+                out, state, feed = model.step(model.tgt_embedding(prev), state, feed, (values, keys, mask))
+                best = model.generator(out).argmax(1)
+                for b in range(len(src)):
+                    if not done[b]:
+                        if best[b].item() == EOS:
+                            done[b] = True
+                        else:
+                            out_ids[b].append(best[b].item())
+                            done[b] = len(out_ids[b]) >= limits[b]
+                if all(done):
+                    break
+                prev = best
+        return [detokenize(i) for i in out_ids]
+
+    def beam_search(batch, K=5, alpha=0.6):
+        """Batched beam search: the 2K best extensions, those among the first K that end are
+        finished with the GNMT length penalty; done at K finished or the maximum length."""
+        src = [src_ids(s) for s in batch]
+        n = len(src)
+        with torch.no_grad():
+            values, keys, mask, state = model.encode(pad(src), torch.tensor([len(s) for s in src]))
+            rows = torch.arange(n).repeat_interleave(K)
+            values, keys, mask, state = values[rows], keys[rows], mask[rows], state[rows]
+            feed = torch.zeros(n * K, H)
+            scores = torch.full((n, K), float("-inf"))
+            scores[:, 0] = 0
+            hyps = [[[] for _ in range(K)] for _ in range(n)]
+            finished = [[] for _ in range(n)]
+            done = [False] * n
+            prev = torch.full((n * K,), BOS)
+            lp = lambda length: ((5 + length) / 6) ** alpha
+            for t in range(max(2 * len(s) + 10 for s in src)):
+                out, state, feed = model.step(model.tgt_embedding(prev), state, feed, (values, keys, mask))
+                logp = torch.log_softmax(model.generator(out), 1).view(n, K, -1)
+                V = logp.size(2)
+                total = (scores.unsqueeze(2) + logp).view(n, -1)
+                top, index = total.topk(2 * K, dim=1)
+                parents = torch.zeros(n, K, dtype=torch.long)
+                new_prev = torch.full((n, K), EOS)
+                new_scores = torch.full((n, K), float("-inf"))
+                new_hyps = [[[] for _ in range(K)] for _ in range(n)]
+                for b in range(n):
+                    if done[b]:
+                        continue
+                    kept = 0
+                    for rank in range(2 * K):
+                        k, token, score = index[b, rank].item() // V, index[b, rank].item() % V, top[b, rank].item()
+                        if score == float("-inf"):
+                            break
+                        if token == EOS:
+                            if rank < K:
+                                finished[b].append((score / lp(len(hyps[b][k]) + 1), hyps[b][k]))
+                        elif kept < K:
+                            new_hyps[b][kept] = hyps[b][k] + [token]
+                            parents[b, kept], new_prev[b, kept], new_scores[b, kept] = k, token, score
+                            kept += 1
+                    if len(finished[b]) < K and len(new_hyps[b][0]) >= 2 * len(src[b]) + 10:
+                        finished[b] += [(new_scores[b, k].item() / lp(len(new_hyps[b][k])), new_hyps[b][k])
+                                        for k in range(kept)]
+                    if len(finished[b]) >= K or kept == 0:
+                        done[b] = True
+                if all(done):
+                    break
+                select = (torch.arange(n).unsqueeze(1) * K + parents).view(-1)
+                state, feed = state[select], feed[select]
+                prev, scores, hyps = new_prev.view(-1), new_scores, new_hyps
+        return [detokenize(max(f, key=lambda x: x[0])[1]) for f in finished]
+
+    def translate_all(fn, rows, size=32):
+        return [h for i in range(0, len(rows), size) for h in fn([s for s, _ in rows[i:i + size]])]
+
+    model = Seq2Seq()
+    optimizer = torch.optim.Adam(model.parameters(), lr=a.lr)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=PAD)
+    examples = [(src_ids(s), [tgt_vocab.get(w, 1) for w in tokens(t)]) for s, t in train]
+    start, best, best_state, history, sentences, train_seconds = time.time(), -1.0, None, [], 0, 0.0
+    for epoch in range(a.epochs):
+        model.train()
+        order = list(range(len(examples)))
+        random.shuffle(order)
+        t0 = time.time()
+        for i in range(0, len(order), a.batch_size):
+            batch = [examples[k] for k in order[i:i + a.batch_size]]
+            src = pad([s for s, _ in batch])
+            tgt_in = pad([[BOS] + t for _, t in batch])
+            tgt_out = pad([t + [EOS] for _, t in batch])
+            optimizer.zero_grad()
+            logits = model(src, torch.tensor([len(s) for s, _ in batch]), tgt_in)
+            loss = loss_fn(logits.reshape(-1, logits.size(2)), tgt_out.reshape(-1))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            sentences += len(batch)
+        train_seconds += time.time() - t0
+        model.eval()
+        bleu = sacrebleu.corpus_bleu(translate_all(greedy, valid), [[t for _, t in valid]]).score
+        history.append(bleu)
+        if bleu > best:
+            best, best_state = bleu, {k: v.clone() for k, v in model.state_dict().items()}
+    seconds = time.time() - start
+    model.load_state_dict(best_state)
+    model.eval()
+    t0 = time.time()
+    hyps = translate_all(beam_search, valid)
+    beam_seconds = time.time() - t0
+    references = [[t for _, t in valid]]
+    print(json.dumps({"lib": "pytorch", "task": "translate", "attention": attention,
+                      "best_valid_bleu_greedy": best, "epoch_bleu": history,
+                      "beam5_bleu": sacrebleu.corpus_bleu(hyps, references).score,
+                      "beam5_chrf": sacrebleu.corpus_chrf(hyps, references).score,
+                      "seconds": seconds, "train_sentences_per_s": sentences / train_seconds,
+                      "beam5_sentences_per_s": len(valid) / beam_seconds, "threads": a.threads,
+                      "source_vocab": len(src_vocab), "target_vocab": len(tgt_vocab)}))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("task", choices=["classify", "tfidf", "lm", "tag", "forecast-baselines", "split-tsv", "split-text",
-                                     "split-tagged"])
+    ap.add_argument("task", choices=["classify", "tfidf", "lm", "tag", "translate", "forecast-baselines", "split-tsv",
+                                     "split-text", "split-tagged"])
+    ap.add_argument("--attention", default="bahdanau")
     ap.add_argument("--filter"); ap.add_argument("--target"); ap.add_argument("--window", type=int, default=30)
     ap.add_argument("--crf", action="store_true"); ap.add_argument("--char-features", action="store_true")
     ap.add_argument("--train"); ap.add_argument("--valid"); ap.add_argument("--input"); ap.add_argument("--out")
@@ -477,7 +716,7 @@ def main():
     ap.add_argument("--vocab-size", type=int, default=10000); ap.add_argument("--generate", type=int, default=200)
     ap.add_argument("--log-every", type=int, default=0)
     a = ap.parse_args()
-    {"classify": classify, "tfidf": tfidf, "lm": lm, "tag": tag, "forecast-baselines": forecast_baselines,
+    {"classify": classify, "tfidf": tfidf, "lm": lm, "tag": tag, "translate": translate, "forecast-baselines": forecast_baselines,
      "split-tsv": split_tsv, "split-text": split_text, "split-tagged": split_tagged}[a.task](a)
 
 

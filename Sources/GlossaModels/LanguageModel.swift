@@ -211,10 +211,11 @@ public final class LanguageModel: Module {
 
   /// Whether a generated word-level `token` follows `previous` without a space: closing
   /// punctuation (`. , ; : ! ? ) ] }`), and both sides of an apostrophe (the tokenizer cuts
-  /// "elizabeth's" into elizabeth, ', s), and whatever follows an opening bracket.
+  /// "elizabeth's" into elizabeth, ', s), and whatever follows an opening bracket or Spanish's
+  /// opening ¿ and ¡.
   static func joinsWithoutSpace(_ token: String, after previous: String) -> Bool {
     (!token.isEmpty && token.allSatisfy { ".,;:!?)]}".contains($0) }) || token == "'" || previous == "'"
-      || ["(", "[", "{"].contains(previous)
+      || ["(", "[", "{", "¿", "¡"].contains(previous)
   }
 
   /// A prompt's ids: its tokens, after the end token of a previous line (so that an empty

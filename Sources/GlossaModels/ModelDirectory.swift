@@ -38,12 +38,24 @@ public enum ModelDirectory {
   public static func write(
     configuration: some Encodable, tokenizer: Data, model: any Module, to directory: URL
   ) throws {
+    try write(
+      configuration: configuration, tokenizers: [("tokenizer.json", tokenizer)], model: model, to: directory)
+  }
+
+  /// Writes a model directory whose model has several tokenizer files (a translation model's
+  /// source and target), each under its name.
+  public static func write(
+    configuration: some Encodable, tokenizers: [(name: String, data: Data)], model: any Module,
+    to directory: URL
+  ) throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     try encoder.encode(configuration).write(
       to: directory.appendingPathComponent("config.json"), options: .atomic)
-    try tokenizer.write(to: directory.appendingPathComponent("tokenizer.json"), options: .atomic)
+    for (name, data) in tokenizers {
+      try data.write(to: directory.appendingPathComponent(name), options: .atomic)
+    }
     try SafeTensors(stateDict: model.stateDict(), metadata: ["format": "pt"]).write(
       to: directory.appendingPathComponent("model.safetensors"))
   }

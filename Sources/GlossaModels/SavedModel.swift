@@ -10,6 +10,8 @@ public enum SavedModel {
   case tagger(SequenceTagger)
   /// A forecaster.
   case forecaster(Forecaster)
+  /// A translation model.
+  case translator(Seq2Seq)
 
   /// Loads the model in `directory`; an unknown task is an error naming the file and the field.
   public init(contentsOf directory: URL) throws {
@@ -19,8 +21,11 @@ public enum SavedModel {
     case LanguageModel.task: self = .languageModel(try LanguageModel(contentsOf: directory))
     case SequenceTagger.task: self = .tagger(try SequenceTagger(contentsOf: directory))
     case Forecaster.task: self = .forecaster(try Forecaster(contentsOf: directory))
+    case Seq2Seq.task: self = .translator(try Seq2Seq(contentsOf: directory))
     default:
-      let known = [TextClassifier.task, LanguageModel.task, SequenceTagger.task, Forecaster.task]
+      let known = [
+        TextClassifier.task, LanguageModel.task, SequenceTagger.task, Forecaster.task, Seq2Seq.task,
+      ]
       throw ModelFileError(
         file: directory.appendingPathComponent("config.json").path, field: "task",
         message: "'\(header.task)' is not a task this Glossa knows (\(known.joined(separator: ", ")))")

@@ -14,6 +14,7 @@ public protocol SavedTaskModel: Module {
 extension TextClassifier: SavedTaskModel {}
 extension LanguageModel: SavedTaskModel {}
 extension SequenceTagger: SavedTaskModel {}
+extension Seq2Seq: SavedTaskModel {}
 
 /// The run every task's training shares: a ``Trainer`` over `task`, whose best epoch (by the
 /// settings' monitored metric) is saved in `output` each time it improves, with a checkpoint

@@ -13,11 +13,13 @@ struct Evaluate: ParsableCommand {
       reports its perplexity; a tagger reads token<TAB>tag sentences and reports token \
       accuracy, each tag's figures and, for entity tags, entity precision, recall and F1 as \
       conlleval counts them; a forecaster reads a CSV and reports its errors beside the naive \
-      forecast's.
+      forecast's; a translation model reads source<TAB>target pairs and reports BLEU and chrF \
+      as sacreBLEU computes them by default, with their signatures.
 
       Examples:
         glossa evaluate --model sentiment --data test.tsv
         glossa evaluate --model lm --data valid.txt --json
+        glossa evaluate --model en-es --data test.tsv --beam 5
       """)
 
   @Option(help: "The model directory.")
@@ -27,6 +29,7 @@ struct Evaluate: ParsableCommand {
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
   @OptionGroup var series: SeriesOptions
+  @OptionGroup var translation: TranslationOptions
 
   func run() throws {
     let url = URL(fileURLWithPath: data)
@@ -67,6 +70,20 @@ struct Evaluate: ParsableCommand {
       FileHandle.standardError.write(
         Data(String(format: "%d sentences, %.0f sentences/s\n", sentences.count, rate).utf8))
       print(json ? try jsonLine(metrics) : metrics.summary)
+    case .translator(let translator):
+      let pairs = try ParallelPair.read(
+        url, sourceColumn: translation.sourceColumn, targetColumn: translation.targetColumn)
+      let evaluation = try translator.evaluate(pairs, options: try translation.decoding.options())
+      let rate = Double(pairs.count) / max(Date().timeIntervalSince(start), 1e-9)
+      FileHandle.standardError.write(
+        Data(String(format: "%d sentences, %.1f sentences/s\n", pairs.count, rate).utf8))
+      if json {
+        print(try jsonLine(evaluation))
+      } else {
+        print(
+          "\(evaluation.bleu)\n  \(evaluation.bleu.signature)\n\(evaluation.chrf)\n  \(evaluation.chrf.signature)"
+        )
+      }
     case .forecaster(let forecaster):
       let data = try series.read(url, forecaster.configuration)
       let evaluation = try forecaster.evaluate(data)
@@ -120,4 +137,13 @@ struct SeriesOptions: ParsableArguments {
       CSVTable(contentsOf: url), date: date, columns: configuration.features, filter: rowFilter,
       missing: missing)
   }
+}
+
+/// Which fields of a parallel-text file a translation model is evaluated on.
+struct TranslationOptions: ParsableArguments {
+  @Option(name: .customLong("source-column"), help: "translation: the field (from 1) of the source sentence.")
+  var sourceColumn = 1
+  @Option(name: .customLong("target-column"), help: "translation: the field (from 1) of the reference.")
+  var targetColumn = 2
+  @OptionGroup var decoding: DecodingFlags
 }

@@ -49,6 +49,8 @@ struct Predict: ParsableCommand {
     case .forecaster(let forecaster): try forecast(forecaster)
     case .languageModel:
       throw ValidationError("\(model) is a language model: use glossa generate or glossa next")
+    case .translator:
+      throw ValidationError("\(model) is a translation model: use glossa translate")
     }
   }
 

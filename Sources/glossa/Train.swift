@@ -7,19 +7,22 @@ import GlossaTensor
 /// `glossa train`: train a model on your data.
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a model on your data: a text classifier, a language model, a tagger or a forecaster.",
+    abstract:
+      "Train a model on your data: a text classifier, a language model, a tagger, a forecaster or a translator.",
     discussion: """
       Each subcommand trains one of the lecture's applications and saves it as a model \
       directory (config.json, tokenizer.json, model.safetensors) that glossa evaluate, \
       predict, generate and next read, with a checkpoint to resume from, the metrics of every \
       epoch as JSON Lines and the loss curves as an SVG.
       """,
-    subcommands: [TrainClassify.self, TrainLanguageModel.self, TrainTag.self, TrainForecast.self])
+    subcommands: [
+      TrainClassify.self, TrainLanguageModel.self, TrainTag.self, TrainForecast.self, TrainTranslate.self,
+    ])
 
   /// The options every training command shares.
   struct Common: ParsableArguments {
-    @Option(help: "The recurrent unit: lstm, gru or rnn.")
-    var cell: Cell = .lstm
+    @Option(help: "The recurrent unit: lstm, gru or rnn (translate: gru, the others: lstm).")
+    var cell: Cell?
     @Option(help: "Stacked recurrent layers (classify: 1, lm: 2).")
     var layers: Int?
     @Option(help: "Units per layer and direction (classify: 128, lm: 200).")

@@ -72,7 +72,7 @@ struct TrainClassify: ParsableCommand {
       case "bpe": .bpe(vocabularySize: vocabularySize ?? 8000, lowercase: true)
       default: .file(URL(fileURLWithPath: tokenizer))
       }
-    training.architecture.cell = common.cell.kind
+    training.architecture.cell = (common.cell ?? .lstm).kind
     training.architecture.bidirectional = bidirectional
     training.architecture.layers = common.layers ?? 1
     training.architecture.hidden = common.hidden ?? 128

@@ -56,7 +56,7 @@ struct TrainForecast: ParsableCommand {
       missing: missing)
     var architecture = ForecasterConfiguration(features: series.columns, target: target)
     (architecture.window, architecture.horizon, architecture.predict) = (window, horizon, predict)
-    architecture.cell = common.cell.kind
+    architecture.cell = (common.cell ?? .lstm).kind
     architecture.layers = common.layers ?? 1
     architecture.hidden = common.hidden ?? 32
     architecture.dropout = common.dropout ?? 0

@@ -46,7 +46,7 @@ struct TrainLanguageModel: ParsableCommand {
       case "bpe": .bpe(vocabularySize: vocabularySize, lowercase: !keepCase)
       default: .file(URL(fileURLWithPath: tokenizer))
       }
-    training.architecture.cell = common.cell.kind
+    training.architecture.cell = (common.cell ?? .lstm).kind
     training.architecture.layers = common.layers ?? 2
     training.architecture.hidden = common.hidden ?? 200
     training.architecture.embeddingDimension = common.embeddingDimension ?? 200

@@ -58,7 +58,7 @@ struct TrainTag: ParsableCommand {
       sentences = split.train.map { sentences[$0] }
     }
     var training = SequenceTaggerTraining()
-    training.architecture.cell = common.cell.kind
+    training.architecture.cell = (common.cell ?? .lstm).kind
     training.architecture.layers = common.layers ?? 1
     training.architecture.hidden = common.hidden ?? 128
     training.architecture.embeddingDimension = common.embeddingDimension ?? 100

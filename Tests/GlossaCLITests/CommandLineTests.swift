@@ -487,3 +487,83 @@ import Testing
       refused.0 == 1 && refused.2.contains("broken.csv:3: Adj Close: 'x' is not a number"), "\(refused.2)")
   }
 }
+
+/// Translation from the command line: training, translating arguments and lines, the attention
+/// plot, BLEU and chrF with their signatures, and bad parallel text refused.
+@Suite struct TranslationCommandTests {
+  let cli = CommandLineTests()
+
+  @Test func aTranslatorIsTrainedTranslatesAndIsScored() throws {
+    let folder = try ModelCommandTests().folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = folder.appendingPathComponent("en-es").path
+    let data = ModelCommandTests.fixtures.appendingPathComponent("en-es.tsv").path
+    let (status, _, error) = try cli.glossa([
+      "train", "translate", "--train", data, "--epochs", "1", "--hidden", "16", "--embedding-dim", "8",
+      "--attention", "luong-general", "--max-source-length", "80", "--output", model,
+    ])
+    #expect(
+      status == 0 && error.contains("validation (greedy): BLEU = ") && error.contains("tok:13a"), "\(error)")
+    for name in ["config.json", "source_tokenizer.json", "target_tokenizer.json", "model.safetensors"] {
+      #expect(FileManager.default.fileExists(atPath: model + "/" + name), "\(name)")
+    }
+    // Arguments and lines give the same translations; a blank line stays blank.
+    let plot = folder.appendingPathComponent("attention.svg")
+    let sentences = ["And God said, Let there be light.", "In the beginning was the Word."]
+    let translated = try cli.glossa(
+      ["translate", "--model", model, "--beam", "3", "--attention-plot", plot.path] + sentences)
+    let lines = translated.1.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(translated.0 == 0 && lines.count == 3 && !lines[0].isEmpty && lines[2].isEmpty, "\(translated)")
+    let fromInput = try cli.glossa(
+      ["translate", "--model", model, "--beam", "3"], input: sentences[0] + "\n\n" + sentences[1] + "\n")
+    #expect(fromInput.1 == lines[0] + "\n\n" + lines[1] + "\n")
+    // One heat map per sentence: a cell per output token (and the end) and source token.
+    for (k, url) in [plot, folder.appendingPathComponent("attention-2.svg")].enumerated() {
+      let cells = try SVGOutline(String(contentsOf: url, encoding: .utf8)).pictures.first?["rect"] ?? 0
+      #expect(cells > 6, "plot \(k + 1): \(cells) cells")
+    }
+    let held = folder.appendingPathComponent("held.tsv")
+    let heldLines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").suffix(30)
+    try heldLines.joined(separator: "\n").write(to: held, atomically: true, encoding: .utf8)
+    let scored = try cli.glossa(["evaluate", "--model", model, "--data", held.path, "--beam", "1"])
+    let report = scored.1.split(separator: "\n")
+    #expect(
+      scored.0 == 0 && report.count == 4 && report[0].hasPrefix("BLEU = ") && report[2].hasPrefix("chrF2 = "))
+    #expect(report[1].contains("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"))
+    let json = try cli.glossa(["evaluate", "--model", model, "--data", held.path, "--beam", "1", "--json"])
+    let object = try JSONSerialization.jsonObject(with: Data(json.1.utf8)) as? [String: Any]
+    #expect(object?["bleu"] != nil && object?["chrf"] != nil && object?["sentences"] as? Int == 30)
+    let wrongKind = try cli.glossa(["predict", "--model", model, "x"])
+    #expect(wrongKind.0 != 0 && wrongKind.2.contains("is a translation model"))
+
+    // Bad input: a line with one column, an empty side, a source over the model's limit.
+    let saved = try Data(contentsOf: URL(fileURLWithPath: model + "/model.safetensors"))
+    func refused(_ text: String, _ extra: [String] = []) throws -> String {
+      let file = folder.appendingPathComponent("pairs.tsv")
+      try text.write(to: file, atomically: true, encoding: .utf8)
+      let result = try cli.glossa(
+        [
+          "train", "translate", "--train", file.path, "--valid", file.path, "--epochs", "1", "--output",
+          model,
+        ]
+          + extra)
+      #expect(result.0 == 1, "\(result)")
+      return result.2
+    }
+    #expect(try refused("one\tuno\ntwo\n").contains("pairs.tsv:2: expected source<TAB>target, found no tab"))
+    #expect(try refused("one\tuno\ntwo\t \n").contains("pairs.tsv:2: target: the target sentence is empty"))
+    let long = "one two three four five six\tuno dos tres cuatro cinco seis\n"
+    #expect(try refused(long, ["--max-source-length", "4"]).contains("more than the model's limit of 4"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: model + "/model.safetensors")) == saved)
+    let tooLong = try cli.glossa([
+      "translate", "--model", model, String(repeating: "and God said ", count: 30),
+    ])
+    #expect(tooLong.0 == 1 && tooLong.2.contains("more than the model's limit of 80"), "\(tooLong.2)")
+    let cut = try cli.glossa(
+      [
+        "translate", "--model", model, "--truncate", "--beam", "1",
+        String(repeating: "and God said ", count: 30),
+      ])
+    #expect(cut.0 == 0 && !cut.1.isEmpty)
+  }
+}

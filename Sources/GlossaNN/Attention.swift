@@ -1,0 +1,113 @@
+import GlossaTensor
+
+/// How attention scores a query (the decoder's state) against each key (an encoder output).
+public enum AttentionKind: String, Sendable, Codable, CaseIterable {
+  /// Additive (Bahdanau et al., 2015): e_j = vᵀ tanh(W_q q + W_k k_j).
+  case bahdanau
+  /// Multiplicative, dot (Luong et al., 2015): e_j = q · k_j (query and keys of one size).
+  case luongDot = "luong-dot"
+  /// Multiplicative, general (Luong et al., 2015): e_j = qᵀ W k_j.
+  case luongGeneral = "luong-general"
+}
+
+/// Attention over a sequence of encoder outputs: each output k_j gets a score e_j against the
+/// query q, the scores of a sentence's real positions (not its padding) become weights
+/// α = softmax(e), and the context is their weighted sum c = Σ_j α_j k_j. The lecture's
+/// "focus on the relevant parts of the input sequence" for a decoder that reads one step at a time.
+///
+/// What does not depend on the query (the keys' projection W_k k_j, or W k_j) is computed once
+/// per batch by ``memory(_:lengths:)``; each decoder step then costs one call.
+public final class Attention: Module {
+  /// The score function.
+  public let kind: AttentionKind
+  /// Features of the query and of each key.
+  public let queryDimension: Int, keyDimension: Int
+  /// Bahdanau: W_q `[A, Q]`, W_k `[A, K]`, v `[1, A]`; general: W `[Q, K]`; dot: none.
+  let queryLayer: Linear?
+  let keyLayer: Linear?
+  let scoreLayer: Linear?
+
+  /// Attention of `kind` for queries of `queryDimension` features over keys of `keyDimension`
+  /// (Bahdanau's hidden layer has `attentionDimension` units; dot needs the two sizes equal).
+  public init(
+    kind: AttentionKind, queryDimension: Int, keyDimension: Int, attentionDimension: Int? = nil,
+    seed: UInt64 = 0
+  ) {
+    precondition(
+      kind != .luongDot || queryDimension == keyDimension,
+      "dot attention needs queries and keys of one size (\(queryDimension) vs \(keyDimension))")
+    (self.kind, self.queryDimension, self.keyDimension) = (kind, queryDimension, keyDimension)
+    switch kind {
+    case .bahdanau:
+      let units = attentionDimension ?? queryDimension
+      queryLayer = Linear(queryDimension, units, bias: false, seed: seed)
+      keyLayer = Linear(keyDimension, units, bias: false, seed: seed &+ 1)
+      scoreLayer = Linear(units, 1, bias: false, seed: seed &+ 2)
+    case .luongGeneral:
+      (queryLayer, scoreLayer) = (nil, nil)
+      keyLayer = Linear(keyDimension, queryDimension, bias: false, seed: seed)
+    case .luongDot:
+      (queryLayer, keyLayer, scoreLayer) = (nil, nil, nil)
+    }
+  }
+
+  public var children: [(name: String, value: Any)] {
+    [("query_layer", queryLayer), ("key_layer", keyLayer), ("score_layer", scoreLayer)].compactMap {
+      name, layer in
+      layer.map { (name, $0 as Any) }
+    }
+  }
+
+  /// The encoder's outputs prepared for attention: the values `[batch, steps, K]`, the keys as
+  /// the score function reads them, and the additive mask of the padding.
+  public struct Memory {
+    /// The encoder outputs, `[batch, steps, K]`.
+    public let values: Tensor
+    /// W_k k_j (Bahdanau, `[batch, steps, A]`), W k_j (general, `[batch, steps, Q]`) or k_j (dot).
+    let keys: Tensor
+    /// 0 at each sentence's positions, a large negative number at its padding, `[batch, steps]`.
+    let mask: Tensor
+    /// Each sentence's length.
+    public let lengths: [Int]
+
+    /// The memory of the sentences `rows` (a beam's copies of its sentence, in any order).
+    public func selecting(_ rows: [Int]) -> Memory {
+      Memory(
+        values: values.indexSelect(axis: 0, indices: rows), keys: keys.indexSelect(axis: 0, indices: rows),
+        mask: mask.indexSelect(axis: 0, indices: rows), lengths: rows.map { lengths[$0] })
+    }
+  }
+
+  /// The memory of encoder outputs `[batch, steps, K]` whose sentence b has `lengths[b]` steps.
+  public func memory(_ values: Tensor, lengths: [Int]) -> Memory {
+    let (batch, steps) = (values.shape[0], values.shape[1])
+    precondition(values.rank == 3 && values.shape[2] == keyDimension && lengths.count == batch)
+    var mask = [Float](repeating: 0, count: batch * steps)
+    for b in 0..<batch {
+      for t in lengths[b]..<steps { mask[b * steps + t] = -1e30 }
+    }
+    let keys = keyLayer.map { $0(values) } ?? values
+    return Memory(values: values, keys: keys, mask: Tensor(mask, shape: [batch, steps]), lengths: lengths)
+  }
+
+  /// The scores e `[batch, steps]` of `query` `[batch, Q]` against the memory (before the mask).
+  public func scores(_ query: Tensor, memory: Memory) -> Tensor {
+    let (batch, steps) = (memory.keys.shape[0], memory.keys.shape[1])
+    if let queryLayer, let scoreLayer {
+      // Additive: vᵀ tanh(W_q q + W_k k_j), the query's projection broadcast over the steps.
+      let projected = queryLayer(query).reshaped([batch, 1, memory.keys.shape[2]])
+      return scoreLayer((projected + memory.keys).tanh()).reshaped([batch, steps])
+    }
+    // Multiplicative: each sentence's keys times its query, `[steps, Q] · [Q, 1]`.
+    return Tensor.matmul(memory.keys, query.reshaped([batch, queryDimension, 1])).reshaped([batch, steps])
+  }
+
+  /// One step: the attention weights α = softmax(e) over each sentence's real positions
+  /// `[batch, steps]`, and the context c = Σ_j α_j k_j `[batch, K]`.
+  public func callAsFunction(_ query: Tensor, memory: Memory) -> (context: Tensor, weights: Tensor) {
+    let (batch, steps) = (memory.values.shape[0], memory.values.shape[1])
+    let weights = (scores(query, memory: memory) + memory.mask).softmax(axis: 1)
+    let context = Tensor.matmul(weights.reshaped([batch, 1, steps]), memory.values)
+    return (context.reshaped([batch, keyDimension]), weights)
+  }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GlossaNN
+import GlossaTensor
+import Testing
+
+/// Attention's scores written out from their definitions, its masking of padding, and its
+/// gradients against central differences.
+@Suite struct AttentionTests {
+  let batch = 3, steps = 4, dimension = 5
+  let lengths = [4, 2, 3]
+
+  func tensor(_ shape: [Int], seed: UInt64) -> Tensor {
+    var g = SeededGenerator(seed: seed)
+    return Tensor.uniform(shape, low: -1, high: 1, generator: &g)
+  }
+
+  /// e_j for one sentence and position, from the formulas of Bahdanau and Luong.
+  func score(_ attention: Attention, _ q: [Float], _ k: [Float]) -> Double {
+    let named = Dictionary(
+      uniqueKeysWithValues: attention.namedTensors().map { ($0.name, $0.tensor.scalars) })
+    let d = dimension
+    func times(_ w: [Float], _ x: [Float], rows: Int) -> [Double] {
+      (0..<rows).map { r in (0..<x.count).reduce(0.0) { $0 + Double(w[r * x.count + $1]) * Double(x[$1]) } }
+    }
+    switch attention.kind {
+    case .bahdanau:
+      let (wq, wk, v) = (
+        named["query_layer.weight"]!, named["key_layer.weight"]!, named["score_layer.weight"]!
+      )
+      let hidden = zip(times(wq, q, rows: d), times(wk, k, rows: d)).map { Foundation.tanh($0 + $1) }
+      return zip(hidden, v).reduce(0) { $0 + $1.0 * Double($1.1) }
+    case .luongDot: return zip(q, k).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    case .luongGeneral:
+      return zip(q, times(named["key_layer.weight"]!, k, rows: d)).reduce(0) { $0 + Double($1.0) * $1.1 }
+    }
+  }
+
+  @Test(arguments: AttentionKind.allCases) func weightsAndContextFollowTheDefinition(kind: AttentionKind) {
+    let attention = Attention(kind: kind, queryDimension: dimension, keyDimension: dimension, seed: 3)
+    let (keys, query) = (tensor([batch, steps, dimension], seed: 1), tensor([batch, dimension], seed: 2))
+    let (context, weights) = attention(query, memory: attention.memory(keys, lengths: lengths))
+    let (k, q, w, c) = (keys.scalars, query.scalars, weights.scalars, context.scalars)
+    for b in 0..<batch {
+      let query = Array(q[(b * dimension)..<((b + 1) * dimension)])
+      let scores = (0..<lengths[b]).map { j in
+        score(attention, query, Array(k[((b * steps + j) * dimension)..<((b * steps + j + 1) * dimension)]))
+      }
+      let top = scores.max()!
+      let total = scores.reduce(0) { $0 + Foundation.exp($1 - top) }
+      for j in 0..<steps {
+        let expected = j < lengths[b] ? Foundation.exp(scores[j] - top) / total : 0
+        #expect(abs(Double(w[b * steps + j]) - expected) < 1e-5, "\(kind) b\(b) j\(j)")
+      }
+      for d in 0..<dimension {
+        let expected = (0..<steps).reduce(0.0) {
+          $0 + Double(w[b * steps + $1]) * Double(k[(b * steps + $1) * dimension + d])
+        }
+        #expect(abs(Double(c[b * dimension + d]) - expected) < 1e-5)
+      }
+    }
+  }
+
+  @Test(arguments: AttentionKind.allCases) func gradientsPassTheChecker(kind: AttentionKind) {
+    let attention = Attention(kind: kind, queryDimension: dimension, keyDimension: dimension, seed: 4)
+    let inputs = [tensor([batch, steps, dimension], seed: 5), tensor([batch, dimension], seed: 6)]
+    let parameters = attention.parameters()
+    let result = GradientCheck.check(inputs + parameters, epsilon: 1e-2) { x in
+      let (context, weights) = attention(x[1], memory: attention.memory(x[0], lengths: lengths))
+      return Tensor.concatenate([context, weights], axis: 1)
+    }
+    #expect(result.maxError < 1e-2, "\(kind): \(result)")
+  }
+
+  @Test func paddingGetsNoWeightWhateverItHolds() {
+    let attention = Attention(kind: .bahdanau, queryDimension: dimension, keyDimension: dimension, seed: 7)
+    let keys = tensor([batch, steps, dimension], seed: 8)
+    let query = tensor([batch, dimension], seed: 9)
+    let changed = keys.copy()
+    changed.withUnsafeMutableBufferPointer { p in
+      for b in 0..<batch {
+        for j in lengths[b]..<steps { for d in 0..<dimension { p[(b * steps + j) * dimension + d] = 50 } }
+      }
+    }
+    let a = attention(query, memory: attention.memory(keys, lengths: lengths))
+    let b = attention(query, memory: attention.memory(changed, lengths: lengths))
+    #expect(a.weights.scalars == b.weights.scalars)
+    #expect(a.context.scalars == b.context.scalars)
+  }
+}
