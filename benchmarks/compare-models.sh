@@ -2,10 +2,10 @@
 # Glossa's text classifier and language model beside PyTorch's (and TF-IDF + logistic
 # regression from scikit-learn), trained on the same split files with the same settings, in
 # one run. Prints one JSON line per run: validation quality and wall-clock seconds.
-#   benchmarks/compare-models.sh VENV [WORKDIR] [classify|lm|tag|all]
-# VENV: a Python virtual environment with torch and scikit-learn (pip install torch scikit-learn).
+#   benchmarks/compare-models.sh VENV [WORKDIR] [classify|lm|tag|translate|all]
+# VENV: a Python virtual environment with torch, scikit-learn and sacrebleu (pip install torch scikit-learn sacrebleu).
 set -euo pipefail
-VENV=${1:?usage: compare-models.sh VENV [WORKDIR] [classify|lm|tag|all]}
+VENV=${1:?usage: compare-models.sh VENV [WORKDIR] [classify|lm|tag|translate|all]}
 WORK=${2:-$HOME/glossa-models}
 WHAT=${3:-all}
 cd "$(dirname "$0")/.."
@@ -73,5 +73,32 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tag ]; then
       sed -n 's/^[0-9]* sentences, \([0-9]*\) sentences\/s/\1/p')
     echo "{\"lib\": \"glossa\", \"task\": \"tag\", \"data\": \"$data\", \"options\": \"$*\", \"valid_accuracy\": ${accuracy:-null}, \"entity_f1\": ${f1:-null}, \"sentences_per_s\": ${rate:-null}, \"evaluate_sentences_per_s\": ${decode:-null}, \"process_seconds\": $wall}"
     "$PY" $REF tag --train "$WORK/$data/train.tsv" --valid "$WORK/$data/valid.tsv" --epochs "$TAG_EPOCHS" --threads "$THREADS" "$@"
+  done
+fi
+if [ "$WHAT" = all ] || [ "$WHAT" = translate ]; then
+  # Translation, English to Spanish: a 10% validation split of the Bible verses of
+  # parallel-en-es-bible/train-short.tsv; words (case kept), a bidirectional GRU encoder and a
+  # GRU decoder of 256 units, embeddings of 256, dropout 0.2, Adam 1e-3, batch 32, clipping 1,
+  # MT_EPOCHS epochs, the epoch kept by greedy validation BLEU; then beam-5 decoding of the
+  # validation sources (GNMT length penalty 0.6), timed. With each attention and without.
+  MT_EPOCHS=${MT_EPOCHS:-10}
+  "$PY" $REF split-tsv --input "$DATA/parallel-en-es-bible/train-short.tsv" --valid-fraction 0.1 --seed 0 --out "$WORK/mt" >&2
+  cut -f1 "$WORK/mt/valid.tsv" >"$WORK/mt/valid.src"
+  cut -f2 "$WORK/mt/valid.tsv" >"$WORK/mt/valid.ref"
+  for attention in ${MT_ATTENTION:-bahdanau luong-general none}; do
+    log="$WORK/translate-$attention.log"
+    model="$WORK/translator-$attention"
+    start=$(date +%s.%N)
+    $G train translate --train "$WORK/mt/train.tsv" --valid "$WORK/mt/valid.tsv" --attention "$attention" \
+      --epochs "$MT_EPOCHS" --threads "$THREADS" --output "$model" 2>"$log"
+    wall=$(echo "$(date +%s.%N) - $start" | bc)
+    greedy=$(sed -n 's/^validation (greedy): BLEU = \([0-9.]*\).*/\1/p' "$log" | tail -1)
+    rate=$(sed -n 's/.*(\([0-9]*\) sentences\/s).*/\1/p' "$log" | tail -1)
+    beam_rate=$($G translate --model "$model" --beam 5 --threads "$THREADS" <"$WORK/mt/valid.src" 2>&1 >"$WORK/mt/$attention.hyp" |
+      sed -n 's/^[0-9]* sentences, \([0-9.]*\) sentences\/s/\1/p')
+    beam=$("$VENV/bin/sacrebleu" "$WORK/mt/valid.ref" -i "$WORK/mt/$attention.hyp" -m bleu chrf -b | tr -d '[]\n ')
+    echo "{\"lib\": \"glossa\", \"task\": \"translate\", \"attention\": \"$attention\", \"best_valid_bleu_greedy\": $greedy, \"beam5_bleu_chrf\": [$beam], \"train_sentences_per_s\": $rate, \"beam5_sentences_per_s\": $beam_rate, \"process_seconds\": $wall, \"threads\": $THREADS}"
+    "$PY" $REF translate --train "$WORK/mt/train.tsv" --valid "$WORK/mt/valid.tsv" --attention "$attention" \
+      --epochs "$MT_EPOCHS" --threads "$THREADS" --hidden 256 --embedding-dim 256 --dropout 0.2
   done
 fi

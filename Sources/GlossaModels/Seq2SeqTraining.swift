@@ -157,10 +157,12 @@ extension Seq2Seq {
         guessed = withoutGradients { self.generator(output).argmax(axis: 1) }
       }
     }
-    let logits = self.generator(dropout(Tensor.stack(outputs, axis: 0))).reshaped([
-      steps * batch, configuration.targetVocabularySize,
-    ])
-    return crossEntropy(logits, targets: expected, ignoreIndex: -100)
+    // Scores over the vocabulary for the real positions alone (padding has no target): the
+    // output layer is the largest product of a step, and a batch's padding about a quarter of it.
+    let real = expected.indices.filter { expected[$0] >= 0 }
+    let states = dropout(Tensor.stack(outputs, axis: 0)).reshaped([steps * batch, configuration.hidden])
+    let logits = self.generator(states.indexSelect(axis: 0, indices: real))
+    return crossEntropy(logits, targets: real.map { expected[$0] })
   }
 
   static let task = "translation"

@@ -85,10 +85,17 @@ extension Seq2Seq {
     let wasTraining = encoder.isTraining
     eval()
     defer { train(wasTraining) }
+    // The batches are decoded side by side, one per thread, each at most the batch size and
+    // small enough that every thread gets one (a batch translates each sentence as it would
+    // alone, so how the sentences are spread changes nothing).
+    let size = max(1, min(options.batchSize, (sources.count + BLAS.threads - 1) / BLAS.threads))
+    let chunks = stride(from: 0, to: sources.count, by: size).map {
+      Array(sources[$0..<min($0 + size, sources.count)])
+    }
+    let decoded = concurrentMap(chunks.count) { k in withoutGradients { decode(chunks[k], options: options) }
+    }
     var results: [Translation] = []
-    for start in stride(from: 0, to: sources.count, by: max(1, options.batchSize)) {
-      let chunk = Array(sources[start..<min(start + max(1, options.batchSize), sources.count)])
-      let hypotheses = withoutGradients { decode(chunk, options: options) }
+    for (chunk, hypotheses) in zip(chunks, decoded) {
       for (source, hypothesis) in zip(chunk, hypotheses) {
         let tokens = hypothesis.ids.map { targetTokenizer.model.token(for: $0) ?? "" }
         results.append(

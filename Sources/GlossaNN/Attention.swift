@@ -94,9 +94,7 @@ public final class Attention: Module {
   public func scores(_ query: Tensor, memory: Memory) -> Tensor {
     let (batch, steps) = (memory.keys.shape[0], memory.keys.shape[1])
     if let queryLayer, let scoreLayer {
-      // Additive: vᵀ tanh(W_q q + W_k k_j), the query's projection broadcast over the steps.
-      let projected = queryLayer(query).reshaped([batch, 1, memory.keys.shape[2]])
-      return scoreLayer((projected + memory.keys).tanh()).reshaped([batch, steps])
+      return Self.additiveScores(queryLayer(query), keys: memory.keys, vector: scoreLayer.weight)
     }
     // Multiplicative: each sentence's keys times its query, `[steps, Q] · [Q, 1]`.
     return Tensor.matmul(memory.keys, query.reshaped([batch, queryDimension, 1])).reshaped([batch, steps])
@@ -109,5 +107,59 @@ public final class Attention: Module {
     let weights = (scores(query, memory: memory) + memory.mask).softmax(axis: 1)
     let context = Tensor.matmul(weights.reshaped([batch, 1, steps]), memory.values)
     return (context.reshaped([batch, keyDimension]), weights)
+  }
+
+  /// Bahdanau's scores e_bj = vᵀ tanh(q_b + k_bj) for projected queries q `[batch, A]`, projected
+  /// keys k `[batch, steps, A]` and v `[1, A]`, as one operation: the sum, the tanh and the dot
+  /// product in one pass over the keys, where broadcasting, tanh and a linear layer would each
+  /// write a `[batch, steps, A]` tensor, and their backward passes three more. The backward
+  /// keeps t = tanh(q_b + k_bj): with u = g_bj v ⊙ (1 − t²), ∂k_bj = u, ∂q_b = Σ_j u and
+  /// ∂v = Σ_bj g_bj t.
+  static func additiveScores(_ query: Tensor, keys: Tensor, vector: Tensor) -> Tensor {
+    let (batch, steps, units) = (keys.shape[0], keys.shape[1], keys.shape[2])
+    precondition(query.shape == [batch, units] && vector.count == units)
+    let hidden = Tensor(uninitialized: keys.shape)
+    let scores = Tensor(uninitialized: [batch, steps])
+    let (q, k, t) = (query.baseAddress, keys.baseAddress, hidden.baseAddress)
+    for b in 0..<batch {
+      for j in 0..<steps {
+        let row = (b * steps + j) * units
+        for a in 0..<units { t[row + a] = q[b * units + a] + k[row + a] }
+      }
+    }
+    VectorMath.tanh(t, count: hidden.count)
+    BLAS.gemv(
+      transpose: false, rows: batch * steps, columns: units, a: t, lda: units, x: vector.baseAddress,
+      y: scores.baseAddress)
+    withExtendedLifetime((query, keys)) {}
+    return Tensor.record(scores, op: "additiveScores", inputs: [query, keys, vector]) { g in
+      let u = Tensor(uninitialized: keys.shape)
+      let (gp, up, t, v) = (g.baseAddress, u.baseAddress, hidden.baseAddress, vector.baseAddress)
+      for row in 0..<(batch * steps) {
+        let (gradient, offset) = (gp[row], row * units)
+        for a in 0..<units { up[offset + a] = gradient * v[a] * (1 - t[offset + a] * t[offset + a]) }
+      }
+      var dq: Tensor?
+      if query.requiresGrad {
+        let sum = Tensor.zeros([batch, units])
+        let dp = sum.baseAddress
+        for b in 0..<batch {
+          for j in 0..<steps {
+            let offset = (b * steps + j) * units
+            for a in 0..<units { dp[b * units + a] += up[offset + a] }
+          }
+        }
+        dq = sum
+      }
+      var dv: Tensor?
+      if vector.requiresGrad {
+        let sum = Tensor(uninitialized: vector.shape)
+        BLAS.gemv(
+          transpose: true, rows: batch * steps, columns: units, a: t, lda: units, x: gp, y: sum.baseAddress)
+        dv = sum
+      }
+      withExtendedLifetime((g, hidden, vector)) {}
+      return [dq, keys.requiresGrad ? u : nil, dv]
+    }
   }
 }

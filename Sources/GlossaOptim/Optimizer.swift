@@ -22,7 +22,9 @@ extension Optimizer {
   public func zeroGrad() { for p in parameters { p.zeroGrad() } }
 
   /// Calls `update(parameter, gradient, state)` for each parameter that has a gradient,
-  /// with raw buffers and the parameter's per-slot state buffers.
+  /// with raw buffers and the parameter's per-slot state buffers (of a large parameter, for
+  /// ranges of its elements at once on several threads: `update` must treat each element
+  /// alone).
   func forEachParameter(
     state: inout [[Tensor]], slots: Int,
     _ update: (
@@ -38,7 +40,15 @@ extension Optimizer {
       require(grad.shape == p.shape, "optimizer: gradient \(grad.shape) for parameter \(p.shape)")
       let slotPointers = buffers.map { $0.withUnsafeMutableBufferPointer { $0 } }
       p.withUnsafeMutableBufferPointer { w in
-        grad.withUnsafeBufferPointer { g in update(w, g, slotPointers) }
+        grad.withUnsafeBufferPointer { g in
+          // Every element's update is its own: a large parameter is cut into ranges, one per
+          // thread (the update reads and writes four or more arrays, and is bound by memory).
+          forEachRowRange(rows: w.count, elementsPerRow: 1) { range in
+            update(
+              UnsafeMutableBufferPointer(rebasing: w[range]), UnsafeBufferPointer(rebasing: g[range]),
+              slotPointers.map { UnsafeMutableBufferPointer(rebasing: $0[range]) })
+          }
+        }
       }
     }
   }

@@ -2,7 +2,7 @@
 extension Tensor {
   /// σ(x) = 1 / (1 + e^(−x)); σ′ = σ(1 − σ).
   public func sigmoid() -> Tensor {
-    let y = map { x in 1 / (1 + cExp(-x)) }
+    let y = mapBuffer(VectorMath.sigmoid)
     return Tensor.record(y, op: "sigmoid", inputs: [self]) { [y = y.detached()] g in
       [Tensor.broadcastMap(g, y, op: "sigmoid backward") { g, y in g * y * (1 - y) }]
     }
@@ -10,7 +10,7 @@ extension Tensor {
 
   /// tanh(x); tanh′ = 1 − tanh².
   public func tanh() -> Tensor {
-    let y = map(cTanh)
+    let y = mapBuffer(VectorMath.tanh)
     return Tensor.record(y, op: "tanh", inputs: [self]) { [y = y.detached()] g in
       [Tensor.broadcastMap(g, y, op: "tanh backward") { g, y in g * (1 - y * y) }]
     }

@@ -68,8 +68,19 @@ extension Tensor {
         for (input, inputGradient) in zip(function.inputs, inputGradients) {
           guard input.requiresGrad, let inputGradient else { continue }
           let key = ObjectIdentifier(input)
-          if let existing = pending[key] {
-            pending[key] = existing + inputGradient
+          if var existing = pending.removeValue(forKey: key) {
+            // A tensor used several times (a decoder's weights at every step) sums its
+            // gradients: in place when no other tensor can see the running sum's memory.
+            if existing.shape == inputGradient.shape && isKnownUniquelyReferenced(&existing)
+              && existing.hasUniqueStorage
+            {
+              BLAS.axpy(
+                count: existing.count, alpha: 1, x: inputGradient.baseAddress, y: existing.baseAddress)
+              withExtendedLifetime(inputGradient) {}
+              pending[key] = existing
+            } else {
+              pending[key] = existing + inputGradient
+            }
           } else {
             pending[key] = inputGradient
           }

@@ -71,6 +71,16 @@ extension Tensor {
     return result
   }
 
+  /// A copy of `self` with `kernel` applied in place to the whole buffer (one of
+  /// ``VectorMath``'s eight-lane functions).
+  @inline(__always)
+  func mapBuffer(_ kernel: (UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+    let result = Tensor(uninitialized: shape)
+    result.baseAddress.update(from: baseAddress, count: count)
+    kernel(result.baseAddress, count)
+    return result
+  }
+
   /// Sums `self` down to `shape` over the axes that broadcasting stretched: the backward
   /// of broadcasting.
   public func sum(toShape target: [Int]) -> Tensor {
@@ -159,7 +169,7 @@ extension Tensor {
 
   /// e raised to each element.
   public func exp() -> Tensor {
-    let y = map(cExp)
+    let y = mapBuffer(VectorMath.exp)
     return Tensor.record(y, op: "exp", inputs: [self]) { [y = y.detached()] g in [g * y] }
   }
 

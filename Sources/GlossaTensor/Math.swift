@@ -10,4 +10,3 @@
 @inline(__always) func cCos(_ x: Double) -> Double { cos(x) }
 @inline(__always) func cExp(_ x: Float) -> Float { expf(x) }
 @inline(__always) func cLog(_ x: Float) -> Float { logf(x) }
-@inline(__always) func cTanh(_ x: Float) -> Float { tanhf(x) }

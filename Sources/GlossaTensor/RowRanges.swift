@@ -29,3 +29,22 @@ public func forEachRowRange(
 /// The fewest elements that ``forEachRowRange(rows:elementsPerRow:threads:_:)`` splits over
 /// threads: below it, starting the threads costs more than they save.
 public let parallelRowElements = 1 << 18
+
+/// `body(0) … body(count − 1)`, spread over the threads BLAS may use, each running BLAS on one
+/// thread: parallelism over whole pieces of work (a layer's directions, a batch's chunks of
+/// sentences) rather than inside each product, where small products gain little from a second
+/// thread. In order on the calling thread when BLAS has one thread or there is one piece.
+public func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+  guard count > 1, BLAS.threads > 1 else { return (0..<count).map(body) }
+  return withoutActuallyEscaping(body) { body in
+    nonisolated(unsafe) let work = body
+    nonisolated(unsafe) var results = [T?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let slots = buffer
+      BLAS.withSingleThread {
+        DispatchQueue.concurrentPerform(iterations: count) { i in slots[i] = work(i) }
+      }
+    }
+    return results.map { $0! }
+  }
+}

@@ -181,14 +181,11 @@ public struct SafeTensors {
   /// Adds a float tensor, stored as F32 (default), F16 or BF16.
   public mutating func set(_ name: String, _ tensor: Tensor, as dtype: SafeTensorsDType = .F32) {
     require([.F32, .F16, .BF16].contains(dtype), "SafeTensors: cannot store a float tensor as \(dtype)")
-    var bytes = Data(capacity: tensor.count * dtype.size)
-    tensor.withUnsafeBufferPointer { values in
-      for v in values {
-        switch dtype {
-        case .F16: bytes.appendLittleEndian(HalfPrecision.half(from: v))
-        case .BF16: bytes.appendLittleEndian(HalfPrecision.bfloat(from: v))
-        default: bytes.appendLittleEndian(v.bitPattern)
-        }
+    let bytes = tensor.withUnsafeBufferPointer { values in
+      switch dtype {
+      case .F16: Data(littleEndian: values.count) { HalfPrecision.half(from: values[$0]) }
+      case .BF16: Data(littleEndian: values.count) { HalfPrecision.bfloat(from: values[$0]) }
+      default: Data(littleEndian: values.count) { values[$0].bitPattern }
       }
     }
     entries[name] = Entry(dtype: dtype, shape: tensor.shape, bytes: bytes)
@@ -198,8 +195,7 @@ public struct SafeTensors {
   public mutating func set(_ name: String, integers: [Int], shape: [Int]) {
     require(
       integers.count == Shape.count(shape), "SafeTensors: \(integers.count) integers for shape \(shape)")
-    var bytes = Data(capacity: integers.count * 8)
-    for v in integers { bytes.appendLittleEndian(UInt64(bitPattern: Int64(v))) }
+    let bytes = Data(littleEndian: integers.count) { UInt64(bitPattern: Int64(integers[$0])) }
     entries[name] = Entry(dtype: .I64, shape: shape, bytes: bytes)
   }
 
@@ -256,5 +252,16 @@ extension UnsafeRawBufferPointer {
 extension Data {
   fileprivate mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
     Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+  }
+
+  /// `count` integers `value(0)`, `value(1)`, … as little-endian bytes, written in one buffer
+  /// (appending them one by one cost about 30 ns an element).
+  fileprivate init<T: FixedWidthInteger>(littleEndian count: Int, _ value: (Int) -> T) {
+    self.init(count: count * MemoryLayout<T>.size)
+    withUnsafeMutableBytes { raw in
+      for i in 0..<count {
+        raw.storeBytes(of: value(i).littleEndian, toByteOffset: i * MemoryLayout<T>.size, as: T.self)
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GlossaModels
+import GlossaTensor
 import GlossaViz
 
 /// `glossa translate`: translate sentences with a saved translation model.
@@ -100,15 +101,19 @@ struct DecodingFlags: ParsableArguments {
   var truncate = false
   @Option(name: .customLong("decode-batch"), help: "translation: sentences decoded together.")
   var batchSize = 32
+  @Option(help: "translation: threads, each decoding its own batches (default: all cores).")
+  var threads: Int?
 
   func validate() throws { _ = try options() }
 
-  /// The decoding options these flags give.
+  /// The decoding options these flags give (BLAS is given --threads threads here).
   func options() throws -> DecodingOptions {
     guard beam >= 1 else { throw ValidationError("--beam must be positive, not \(beam)") }
     guard batchSize >= 1 else { throw ValidationError("--decode-batch must be positive, not \(batchSize)") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be positive, not \(threads)") }
     if let blockNGram, blockNGram < 1 { throw ValidationError("--block-ngram must be positive") }
     guard maximumLengthRatio > 0 else { throw ValidationError("--max-length-ratio must be positive") }
+    if let threads { BLAS.setThreads(threads) }
     var options = DecodingOptions()
     options.strategy = beam == 1 ? .greedy : .beam(size: beam)
     options.maximumLengthRatio = maximumLengthRatio

@@ -71,6 +71,36 @@ import Testing
     #expect(result.maxError < 1e-2, "\(kind): \(result)")
   }
 
+  /// The fused additive scores against the same formula in plain tensor operations: values and
+  /// every gradient (query, keys and the three weight matrices).
+  @Test func additiveScoresEqualTheirPlainComposition() {
+    let attention = Attention(kind: .bahdanau, queryDimension: dimension, keyDimension: dimension, seed: 11)
+    let keys = tensor([batch, steps, dimension], seed: 12)
+    let query = tensor([batch, dimension], seed: 13)
+    (keys.requiresGrad, query.requiresGrad) = (true, true)
+    let weighting = tensor([batch, steps], seed: 14)
+    let named = Dictionary(uniqueKeysWithValues: attention.namedParameters().map { ($0.name, $0.tensor) })
+    func plain() -> Tensor {
+      let projected = Tensor.linear(query, weight: named["query_layer.weight"]!, bias: nil)
+      let projectedKeys = Tensor.linear(keys, weight: named["key_layer.weight"]!, bias: nil)
+      let hidden = (projected.reshaped([batch, 1, dimension]) + projectedKeys).tanh()
+      return Tensor.linear(hidden, weight: named["score_layer.weight"]!, bias: nil).reshaped([batch, steps])
+    }
+    func gradients(_ scores: Tensor) -> [[Float]] {
+      let inputs = [query, keys] + attention.parameters()
+      for x in inputs { x.zeroGrad() }
+      (scores * weighting).sum().backward()
+      return inputs.map { $0.grad!.scalars }
+    }
+    let fused = attention.scores(query, memory: attention.memory(keys, lengths: lengths))
+    let reference = plain()
+    for (a, b) in zip(fused.scalars, reference.scalars) { #expect(abs(a - b) < 1e-5) }
+    for (a, b) in zip(gradients(fused), gradients(plain())) {
+      #expect(a.count == b.count)
+      for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-5) }
+    }
+  }
+
   @Test func paddingGetsNoWeightWhateverItHolds() {
     let attention = Attention(kind: .bahdanau, queryDimension: dimension, keyDimension: dimension, seed: 7)
     let keys = tensor([batch, steps, dimension], seed: 8)

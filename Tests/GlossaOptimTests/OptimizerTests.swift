@@ -1,3 +1,4 @@
+import Foundation
 import GlossaData
 import GlossaModels
 import GlossaNN
@@ -12,6 +13,33 @@ import Testing
     w.grad = Tensor([0.5, -1])
     SGD([w], learningRate: 0.1).step()
     #expect(w.scalars == [0.95, -1.9])
+  }
+
+  /// A parameter large enough to be updated in ranges on several threads gets, element by
+  /// element, Adam's update written out for one element.
+  @Test func aLargeParameterIsUpdatedAsEachElementAlone() {
+    var g = SeededGenerator(seed: 5)
+    let count = 3 * parallelRowElements + 17
+    let w = Tensor.uniform([count], low: -1, high: 1, generator: &g, requiresGrad: true)
+    let gradients = [
+      Tensor.uniform([count], low: -1, high: 1, generator: &g),
+      Tensor.uniform([count], low: -1, high: 1, generator: &g),
+    ]
+    var (expected, m, v) = (
+      w.scalars, [Float](repeating: 0, count: count), [Float](repeating: 0, count: count)
+    )
+    let optimizer = Adam([w], learningRate: 0.01)
+    for (step, gradient) in gradients.enumerated() {
+      w.grad = gradient
+      optimizer.step()
+      let (c1, c2) = (1 - powf(0.9, Float(step + 1)), (1 - powf(0.999, Float(step + 1))).squareRoot())
+      for (i, gi) in gradient.scalars.enumerated() {
+        m[i] = 0.9 * m[i] + (1 - 0.9) * gi
+        v[i] = 0.999 * v[i] + (1 - 0.999) * gi * gi
+        expected[i] -= 0.01 / c1 * m[i] / (v[i].squareRoot() / c2 + 1e-8)
+      }
+    }
+    #expect(w.scalars == expected)
   }
 
   @Test func parametersWithoutGradientsAreLeftAlone() {

@@ -102,6 +102,29 @@ import Testing
   }
 }
 
+/// A tensor that feeds many operations (a decoder's weights at every step) gets the sum of
+/// their gradients, whichever way backpropagation adds them up.
+@Suite struct GradientSumTests {
+  @Test func aTensorUsedAtEveryStepSumsItsGradients() {
+    var g = SeededGenerator(seed: 3)
+    let w = Tensor.uniform([4, 3], low: -1, high: 1, generator: &g, requiresGrad: true)
+    let inputs = (0..<6).map { _ in Tensor.uniform([2, 4], low: -1, high: 1, generator: &g) }
+    var total = Tensor.matmul(inputs[0], w)
+    for x in inputs.dropFirst() { total = total + Tensor.matmul(x, w) * 2 }
+    total.sum().backward()
+    // ∂/∂w Σ_t c_t sum(x_t w) = Σ_t c_t x_tᵀ 1.
+    var expected = [Float](repeating: 0, count: 12)
+    for (t, x) in inputs.enumerated() {
+      let scale: Float = t == 0 ? 1 : 2
+      for i in 0..<4 {
+        let column = (0..<2).reduce(Float(0)) { $0 + x.scalars[$1 * 4 + i] }
+        for j in 0..<3 { expected[i * 3 + j] += scale * column }
+      }
+    }
+    for (a, b) in zip(w.grad!.scalars, expected) { #expect(abs(a - b) < 1e-5) }
+  }
+}
+
 /// An operation whose backward pass reads its own output must not keep that output alive:
 /// the graph (and its memory) goes when the last tensor of it does.
 @Suite struct GraphLifetimeTests {

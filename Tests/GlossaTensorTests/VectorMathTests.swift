@@ -76,6 +76,22 @@ import Testing
     }
   }
 
+  /// Tensor's tanh, σ and exp run these kernels over the whole buffer, its tail included.
+  @Test(arguments: [1, 7, 8, 13, 1000]) func tensorActivationsMatchTheCLibrary(count: Int) {
+    var g = SeededGenerator(seed: UInt64(count))
+    let x = Tensor.uniform([count], low: -6, high: 6, generator: &g)
+    for (name, y, reference) in [
+      ("tanh", x.tanh(), { (v: Float) in Foundation.tanh(v) }),
+      ("sigmoid", x.sigmoid(), { (v: Float) in 1 / (1 + Foundation.exp(-v)) }),
+      ("exp", x.exp(), { (v: Float) in Foundation.exp(v) }),
+    ] {
+      #expect(y.shape == [count])
+      for (v, out) in zip(x.scalars, y.scalars) {
+        #expect(abs(out - reference(v)) <= 1e-6 * max(1, abs(reference(v))), "\(name)(\(v)) = \(out)")
+      }
+    }
+  }
+
   @Test func reductionsMatchPlainLoops() {
     var g = SeededGenerator(seed: 1)
     for count in [1, 7, 8, 9, 100, 1003] {

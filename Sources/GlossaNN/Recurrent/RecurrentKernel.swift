@@ -39,7 +39,7 @@ struct RecurrentKernel {
     let packedCount = (kernels[0].steps + 2) * kernels[0].batch * kernels[0].hidden
     let stacked = Tensor.zeros([kernels.count, kernels[0].steps + 2, kernels[0].batch, kernels[0].hidden])
     let base = stacked.baseAddress
-    let saved = concurrently(kernels.count) { d in
+    let saved = concurrentMap(kernels.count) { d in
       let p = parameters[d]
       return withDenormalsFlushed {
         kernels[d].forward(
@@ -49,7 +49,7 @@ struct RecurrentKernel {
     return Tensor.record(stacked, op: kernels[0].unit.kind.rawValue, inputs: inputs) {
       g in
       let pieces = g.split(sizes: [Int](repeating: 1, count: kernels.count), axis: 0)
-      let gradients = concurrently(kernels.count) { d in
+      let gradients = concurrentMap(kernels.count) { d in
         // Gradients decaying through time would otherwise crawl through denormal numbers.
         withDenormalsFlushed {
           kernels[d].backward(pieces[d], saved[d], x, parameters[d][2], parameters[d][3])
@@ -58,23 +58,6 @@ struct RecurrentKernel {
       // x feeds every direction: its gradient is the sum; the rest are per direction.
       let dx = gradients.dropFirst().reduce(gradients[0][0]) { $0 + $1[0] }
       return [dx] + gradients.flatMap { $0.dropFirst() }
-    }
-  }
-
-  /// `body(0) … body(count − 1)`, in parallel (BLAS single-threaded inside) when BLAS may
-  /// use more than one thread.
-  private static func concurrently<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-    guard count > 1, BLAS.threads > 1 else { return (0..<count).map(body) }
-    return withoutActuallyEscaping(body) { body in
-      nonisolated(unsafe) let work = body
-      nonisolated(unsafe) var results = [T?](repeating: nil, count: count)
-      results.withUnsafeMutableBufferPointer { buffer in
-        nonisolated(unsafe) let slots = buffer
-        BLAS.withSingleThread {
-          DispatchQueue.concurrentPerform(iterations: count) { i in slots[i] = work(i) }
-        }
-      }
-      return results.map { $0! }
     }
   }
 
