@@ -252,6 +252,32 @@ final class TranslationTask: TrainingTask {
     }
   }
 
+  func replica() throws -> TranslationTask? {
+    let copy = try Seq2Seq(
+      configuration: translator.configuration, sourceTokenizer: translator.sourceTokenizerFile,
+      targetTokenizer: translator.targetTokenizerFile)
+    copy.shareTensors(of: translator)
+    return TranslationTask(
+      model: copy, examples: examples.map { ($0.source, $0.target) }, validation: validation,
+      decoding: decoding,
+      teacherForcingRatio: teacherForcingRatio, batchSize: order.descent.batchSize(for: examples.count),
+      seed: seed)
+  }
+
+  /// Consecutive runs of the batch's pairs, each loss's share its count of target tokens (the
+  /// end tokens included) over the batch's: the loss is a mean over target tokens.
+  func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)] {
+    let count = batch.sources.count
+    let tokens = batch.targets.reduce(0) { $0 + $1.count + 1 }
+    return (0..<min(parts, count)).map { k in
+      let range = (count * k / min(parts, count))..<(count * (k + 1) / min(parts, count))
+      let part = (
+        Array(batch.sources[range]), Array(batch.targets[range]), batch.number &* 8 &+ k
+      )
+      return (part, Float(part.1.reduce(0) { $0 + $1.count + 1 }) / Float(tokens))
+    }
+  }
+
   func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int) {
     // Teacher forcing's draws depend on the seed and the batch alone (a resumed run draws the same).
     var generator = SeededGenerator(seed: seed &+ 0x5EED &+ UInt64(batch.number))

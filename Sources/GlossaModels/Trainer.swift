@@ -26,6 +26,13 @@ public protocol TrainingTask: AnyObject {
   /// Tensors the task carries from batch to batch (a language model's recurrent state), to
   /// checkpoint; setting them restores them.
   var carriedState: [String: Tensor] { get set }
+  /// For data parallelism within a batch: a copy of the task whose model shares this model's
+  /// tensors (``Module/shareTensors(of:)``) with gradients, dropout and buffers of its own, to
+  /// run on another thread; nil where the task trains on one thread.
+  func replica() throws -> Self?
+  /// The batch cut into at most `parts` non-empty parts, each with its share of the batch's
+  /// loss (the shares sum to 1: the batch's loss is Σ share · a part's loss).
+  func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)]
 }
 
 /// The batches of an epoch, read one at a time (a stream may fail while it reads).
@@ -46,6 +53,10 @@ extension TrainingTask {
   }
 
   public var batchesPerEpoch: Int? { nil }
+
+  public func replica() throws -> Self? { nil }
+
+  public func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)] { [(batch, 1)] }
 }
 
 /// How the ``Trainer`` trains.
@@ -68,6 +79,11 @@ public struct TrainerSettings: Sendable {
   public var logEvery: Int? = nil
   /// Whether progress and each epoch's figures are shown on standard error.
   public var showsProgress = true
+  /// Into how many parts each batch is cut, each part's forward and backward pass on a thread
+  /// of its own (data parallelism, for tasks that offer replicas); nil: as many as BLAS may use
+  /// threads. The result depends on it (each part draws its own dropout masks, and the parts'
+  /// gradients are summed), not on how many threads then run the parts.
+  public var parallelParts: Int? = nil
 
   public init() {}
 }
@@ -141,6 +157,9 @@ public final class Trainer<Task: TrainingTask> {
   public var unit = "examples"
 
   private var state = Checkpoint.TrainerState()
+  /// The task's replicas, one per further part of a batch, each with its tensors paired with the
+  /// model's (empty: one thread, or a task without them).
+  private var replicas: [(task: Task, tensors: [(own: Tensor, original: Tensor)])] = []
   /// The batches of the last whole epoch, for the time-left estimate.
   private var countedBatches: Int?
   private var history: [MetricsLine] = []
@@ -153,6 +172,20 @@ public final class Trainer<Task: TrainingTask> {
   ) {
     (self.task, self.optimizer, self.schedule, self.settings) = (task, optimizer, schedule, settings)
     state.baseLearningRate = Double(optimizer.learningRate)
+  }
+
+  /// Makes a replica of the task for each part of a batch beyond the first
+  /// (``TrainerSettings/parallelParts``), when the task offers them: each batch is then split
+  /// between the threads (data parallelism), its parts' gradients summed by their shares.
+  private func prepareReplicas() throws {
+    let parts = settings.parallelParts ?? BLAS.threads
+    guard replicas.isEmpty, parts > 1 else { return }
+    let original = Dictionary(task.model.namedTensors().map { ($0.name, $0.tensor) }) { first, _ in first }
+    for _ in 1..<parts {
+      guard let copy = try task.replica() else { return }
+      let tensors = copy.model.namedParameters().map { (own: $0.tensor, original: original[$0.name]!) }
+      replicas.append((copy, tensors))
+    }
   }
 
   /// Continues from the checkpoint in `directory` (written by a trainer of the same
@@ -206,7 +239,9 @@ public final class Trainer<Task: TrainingTask> {
   }
 
   private func trainEpoch(_ epoch: Int, _ named: [(name: String, tensor: Tensor)]) throws {
+    try prepareReplicas()
     task.model.train()
+    for replica in replicas { replica.task.model.train() }
     let batches = try task.batches(epoch: epoch, skipping: state.batch)
     let expected = task.batchesPerEpoch ?? countedBatches
     let bar =
@@ -216,15 +251,9 @@ public final class Trainer<Task: TrainingTask> {
     let firstBatch = state.batch
     var examples = 0
     while let batch = try batches.next() {
-      // Each step's random draws come from the seed and the step alone.
-      task.model.reseed(settings.seed &+ UInt64(state.step) &* 0x2545_F491_4F6C_DD1D)
       optimizer.zeroGrad()
-      let (loss, count) = try task.loss(batch)
-      let value = loss.item
-      guard value.isFinite else {
-        throw TrainingError.nonFiniteLoss(epoch: epoch, update: state.step + 1, loss: value)
-      }
-      loss.backward()
+      let (value, count) = try lossAndGradients(
+        batch, seed: settings.seed &+ UInt64(state.step) &* 0x2545_F491_4F6C_DD1D, epoch: epoch)
       try gradientHook?(named)
       if let clipNorm = settings.clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
       if settings.warmupSteps > 0 {
@@ -257,6 +286,54 @@ public final class Trainer<Task: TrainingTask> {
     bar?.finish()
     state.trainingSeconds += Date().timeIntervalSince(epochStart)
     if firstBatch == 0 { countedBatches = state.batch }
+  }
+
+  /// The batch's loss (forward propagation) and its gradients in the model's parameters
+  /// (backpropagation): on one thread, or in parts, one per replica, side by side. Each part's
+  /// random draws come from the seed, the step and the part alone.
+  private func lossAndGradients(_ batch: Task.Batch, seed: UInt64, epoch: Int) throws -> (Float, Int) {
+    let parts = replicas.isEmpty ? [] : task.split(batch, into: replicas.count + 1)
+    guard parts.count > 1 else {
+      task.model.reseed(seed)
+      let (loss, count) = try task.loss(batch)
+      let value = loss.item
+      guard value.isFinite else {
+        throw TrainingError.nonFiniteLoss(epoch: epoch, update: state.step + 1, loss: value)
+      }
+      loss.backward()
+      return (value, count)
+    }
+    let results = concurrentMap(parts.count) { k -> Result<(Float, Int), any Error> in
+      let worker = k == 0 ? task : replicas[k - 1].task
+      if k > 0 { worker.model.zeroGrad() }
+      worker.model.reseed(seed &+ UInt64(k) &* 0xD1B5_4A32_D192_ED03)
+      return Result {
+        let (loss, count) = try worker.loss(parts[k].batch)
+        let scaled = loss * parts[k].share
+        scaled.backward()
+        return (scaled.item, count)
+      }
+    }
+    var (value, count): (Float, Int) = (0, 0)
+    for result in results {
+      let (part, examples) = try result.get()
+      (value, count) = (value + part, count + examples)
+    }
+    guard value.isFinite else {
+      throw TrainingError.nonFiniteLoss(epoch: epoch, update: state.step + 1, loss: value)
+    }
+    // The replicas' gradients join the model's, part by part in order.
+    for replica in replicas.prefix(parts.count - 1) {
+      for (own, original) in replica.tensors {
+        guard let gradient = own.grad else { continue }
+        if let sum = original.grad {
+          BLAS.axpy(count: sum.count, alpha: 1, x: gradient.baseAddress, y: sum.baseAddress)
+        } else {
+          original.grad = gradient.copy()
+        }
+      }
+    }
+    return (value, count)
   }
 
   private func metricsLine(_ epoch: Int, validation: [String: Double]?) -> MetricsLine {

@@ -60,6 +60,19 @@ extension Module {
   /// The trainable parameters, for an optimizer.
   public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
 
+  /// Makes every tensor of this module a view of the same-named tensor of `original` (a
+  /// module of the same architecture): a replica for data parallelism, which computes
+  /// gradients of its own on another thread over the parameters the optimizer updates.
+  public func shareTensors(of original: some Module) {
+    let originals = Dictionary(original.namedTensors().map { ($0.name, $0.tensor) }) { first, _ in first }
+    for (name, tensor) in namedTensors() {
+      guard let source = originals[name], source.shape == tensor.shape else {
+        preconditionFailure("shareTensors: the original has no tensor \(name) of shape \(tensor.shape)")
+      }
+      tensor.shareStorage(of: source)
+    }
+  }
+
   /// This module and every sub-module, depth first.
   public func modules() -> [any Module] {
     var result: [any Module] = [self]

@@ -114,6 +114,14 @@ public final class Tensor: @unchecked Sendable {
   /// kernel is done. Writes are not recorded for backpropagation.
   public var baseAddress: UnsafeMutablePointer<Float> { storage.pointer }
 
+  /// Makes this tensor another view of `other`'s memory (of as many elements): a model's
+  /// replica, training on another thread, then reads the parameters the optimizer updates,
+  /// while its gradients stay its own.
+  public func shareStorage(of other: Tensor) {
+    require(other.count == count, "shareStorage: \(other.count) elements for a tensor of \(count)")
+    storage = other.storage
+  }
+
   /// A copy of this tensor with its own storage, not connected to the graph.
   public func copy() -> Tensor {
     let result = Tensor(uninitialized: shape)

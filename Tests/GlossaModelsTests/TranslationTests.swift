@@ -47,6 +47,32 @@ import Testing
     #expect(validation.last! < validation.first!, "\(validation)")
   }
 
+  /// Each batch cut into parts, each part's pass on its own replica of the model: without
+  /// dropout the parts' gradients, summed by their shares of the target tokens, are the whole
+  /// batch's; with it, the same seed and parts give the same model bit for bit.
+  @Test func dataParallelPartsTrainAsTheWholeBatch() throws {
+    func trained(parts: Int, dropout: Float) throws -> (Seq2Seq, TrainingResult) {
+      var training = Self.settings(.bahdanau, epochs: 1)
+      training.architecture.dropout = dropout
+      training.trainer.parallelParts = parts
+      let (model, _, result) = try training.train(
+        Array(Self.pairs.prefix(96)), validation: Array(Self.pairs.suffix(8)))
+      return (model, result)
+    }
+    let (whole, wholeResult) = try trained(parts: 1, dropout: 0)
+    let (split, splitResult) = try trained(parts: 3, dropout: 0)
+    #expect(abs(wholeResult.epochs[0].trainLoss - splitResult.epochs[0].trainLoss) < 1e-4)
+    var largest: Float = 0
+    for (a, b) in zip(whole.namedParameters(), split.namedParameters()) {
+      #expect(a.name == b.name)
+      for (x, y) in zip(a.tensor.scalars, b.tensor.scalars) { largest = max(largest, abs(x - y)) }
+    }
+    #expect(largest < 1e-4, "the largest difference in a parameter: \(largest)")
+    let (first, _) = try trained(parts: 2, dropout: 0.3)
+    let (second, _) = try trained(parts: 2, dropout: 0.3)
+    #expect(zip(first.parameters(), second.parameters()).allSatisfy { $0.scalars == $1.scalars })
+  }
+
   @Test func beamOneIsGreedyDecoding() throws {
     let model = Self.trained.0
     var greedy = DecodingOptions()
