@@ -121,7 +121,11 @@ public enum BLAS {
     /// Switches OpenBLAS between one thread and the maximum as the product's size asks.
     @inline(__always) private static func useThreads(for work: Int) {
       _ = kernelsChosen
-      let wanted = work < parallelThreshold ? 1 : threads
+      // The maximum is read first: it starts as OpenBLAS's own count, which must be taken
+      // before a small product sets OpenBLAS to one thread (a lazily read maximum had then
+      // become 1 for the rest of the process, unless --threads was given).
+      let maximum = threads
+      let wanted = work < parallelThreshold ? 1 : maximum
       if wanted != Int(openblas_get_num_threads()) { openblas_set_num_threads(Int32(wanted)) }
     }
   #endif
