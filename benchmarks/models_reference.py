@@ -646,7 +646,7 @@ def translate(a):
                 if all(done):
                     break
                 select = (torch.arange(n).unsqueeze(1) * K + parents).view(-1)
-                state, feed = state[select], feed[select]
+                state, feed = state[select], (feed[select] if feed is not None else None)
                 prev, scores, hyps = new_prev.view(-1), new_scores, new_hyps
         return [detokenize(max(f, key=lambda x: x[0])[1]) for f in finished]
 

@@ -47,13 +47,13 @@ import Testing
       "5. Applications",
     ]
     for part in parts { #expect(output.contains("\n\(part)\n")) }
-    #expect(!output.contains("FAILED") && output.contains("14 of 14 checks passed"))
+    #expect(!output.contains("FAILED") && output.contains("15 of 15 checks passed"))
     let page = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     let outline = try SVGOutline(page)
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
       $0.hasSuffix(".svg")
     }
-    #expect(outline.pictures.count == files.count && files.count == 8)
+    #expect(outline.pictures.count == files.count && files.count == 9)
     // Every picture draws something: marks (lines, dots, cells; the first rect is the
     // background), not only axes and labels.
     for picture in outline.pictures {
