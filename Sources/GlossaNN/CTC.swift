@@ -1,0 +1,191 @@
+import GlossaTensor
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Connectionist temporal classification (Graves et al., 2006): the loss of a sequence model
+/// whose T outputs are longer than, and not aligned with, its target (speech frames against
+/// letters). A path is one symbol per step, the blank among them; removing repeats and then
+/// blanks maps it to a target; the loss is −log Σ P(path) over every path that maps to the
+/// target, summed by the forward-backward algorithm over the target with a blank before, between
+/// and after its symbols (2U + 1 states), in log space.
+///
+/// `logProbabilities` are log-softmax outputs `[T, batch, classes]` (time first, as PyTorch's
+/// `ctc_loss` takes them); sequence b uses its first `inputLengths[b]` steps, and its target is
+/// `targets[b]` (symbols other than the blank). Reductions: `.none` gives each sequence's loss,
+/// `.sum` their total, `.mean` PyTorch's: each sequence's loss divided by its target's length,
+/// then averaged. A target that cannot be reached in its steps has an infinite loss, or a loss
+/// and gradient of zero with `zeroInfinity`.
+public func ctcLoss(
+  _ logProbabilities: Tensor, targets: [[Int]], inputLengths: [Int], blank: Int = 0,
+  reduction: Reduction = .mean, zeroInfinity: Bool = false
+) -> Tensor {
+  require(
+    logProbabilities.rank == 3,
+    "ctcLoss: log-probabilities \(logProbabilities.shape), expected [T, batch, classes]")
+  let (steps, batch, classes) = (
+    logProbabilities.shape[0], logProbabilities.shape[1], logProbabilities.shape[2]
+  )
+  require(
+    targets.count == batch && inputLengths.count == batch,
+    "ctcLoss: \(targets.count) targets and \(inputLengths.count) input lengths for a batch of \(batch)")
+  require(blank >= 0 && blank < classes, "ctcLoss: blank \(blank) is outside 0..<\(classes)")
+  for (b, target) in targets.enumerated() {
+    require(
+      inputLengths[b] >= 0 && inputLengths[b] <= steps,
+      "ctcLoss: input length \(inputLengths[b]) of sequence \(b) is outside 0...\(steps)")
+    for symbol in target {
+      require(
+        symbol >= 0 && symbol < classes && symbol != blank,
+        "ctcLoss: target symbol \(symbol) of sequence \(b) is the blank or outside 0..<\(classes)")
+    }
+  }
+  // Each sequence alone: its loss and its gradient in the log-probabilities.
+  let gradients = Tensor.zeros(logProbabilities.shape)
+  var losses = [Float](repeating: 0, count: batch)
+  withExtendedLifetime((logProbabilities, gradients)) {
+    for b in 0..<batch {
+      losses[b] = CTCLattice(
+        logProbabilities.baseAddress, steps: inputLengths[b], batch: batch, classes: classes, sequence: b,
+        target: targets[b], blank: blank
+      ).lossAndGradient(into: gradients.baseAddress, zeroInfinity: zeroInfinity)
+    }
+  }
+  // The weight of each sequence's loss in the reduced loss.
+  let weights: [Float] =
+    switch reduction {
+    case .none, .sum: [Float](repeating: 1, count: batch)
+    case .mean: targets.map { 1 / Float(Swift.max($0.count, 1)) / Float(batch) }
+    }
+  let output: Tensor =
+    switch reduction {
+    case .none: Tensor(losses, shape: [batch])
+    case .sum, .mean: Tensor(scalar: zip(losses, weights).reduce(0) { $0 + $1.0 * $1.1 })
+    }
+  return Tensor.record(output, op: "ctcLoss", inputs: [logProbabilities]) { g in
+    let dx = Tensor(uninitialized: gradients.shape)
+    let (source, out, upstream) = (gradients.baseAddress, dx.baseAddress, g.baseAddress)
+    for t in 0..<steps {
+      for b in 0..<batch {
+        let scale = weights[b] * (reduction == .none ? upstream[b] : upstream[0])
+        let offset = (t * batch + b) * classes
+        for c in 0..<classes { out[offset + c] = source[offset + c] * scale }
+      }
+    }
+    withExtendedLifetime((gradients, g)) {}
+    return [dx]
+  }
+}
+
+/// CTC's greedy (best-path) decoding: the most likely symbol at each of a sequence's steps,
+/// repeats merged and blanks dropped. `logProbabilities` (or any scores) are `[T, batch,
+/// classes]`; sequence b reads its first `inputLengths[b]` steps.
+public func ctcGreedyDecode(_ logProbabilities: Tensor, inputLengths: [Int], blank: Int = 0) -> [[Int]] {
+  require(
+    logProbabilities.rank == 3,
+    "ctcGreedyDecode: scores \(logProbabilities.shape), expected [T, batch, classes]")
+  let (steps, batch, classes) = (
+    logProbabilities.shape[0], logProbabilities.shape[1], logProbabilities.shape[2]
+  )
+  require(
+    inputLengths.count == batch,
+    "ctcGreedyDecode: \(inputLengths.count) input lengths for a batch of \(batch)")
+  return logProbabilities.withUnsafeBufferPointer { p in
+    (0..<batch).map { b in
+      var symbols: [Int] = []
+      var previous = blank
+      for t in 0..<Swift.min(inputLengths[b], steps) {
+        let row = (t * batch + b) * classes
+        var best = 0
+        for c in 1..<classes where p[row + c] > p[row + best] { best = c }
+        if best != blank && best != previous { symbols.append(best) }
+        previous = best
+      }
+      return symbols
+    }
+  }
+}
+
+/// One sequence's CTC lattice: the target with blanks around and between its symbols
+/// (l′ = blank, l₁, blank, l₂, …, blank), over its steps.
+private struct CTCLattice {
+  let logProbabilities: UnsafeMutablePointer<Float>
+  let steps: Int, batch: Int, classes: Int, sequence: Int
+  let labels: [Int]
+
+  init(
+    _ logProbabilities: UnsafeMutablePointer<Float>, steps: Int, batch: Int, classes: Int, sequence: Int,
+    target: [Int], blank: Int
+  ) {
+    (self.logProbabilities, self.steps, self.batch, self.classes, self.sequence) = (
+      logProbabilities, steps, batch, classes, sequence
+    )
+    labels = [blank] + target.flatMap { [$0, blank] }
+  }
+
+  /// log p_t(l′_s).
+  func y(_ t: Int, _ s: Int) -> Float { logProbabilities[(t * batch + sequence) * classes + labels[s]] }
+
+  /// Whether a path may skip from state s − 2 to s: s is a symbol unlike the symbol two back.
+  func canSkip(_ s: Int) -> Bool { s >= 2 && labels[s] != labels[0] && labels[s] != labels[s - 2] }
+
+  /// The loss −log p(target) and, added into `gradient`, its derivative in each of the
+  /// sequence's log-probabilities: −Σ_{s: l′_s = c} α_t(s) β_t(s) / (p · p_t(c)), with α and β
+  /// both counting step t's symbol (the backward pass's β_t(s) includes p_t(l′_s)).
+  func lossAndGradient(into gradient: UnsafeMutablePointer<Float>, zeroInfinity: Bool) -> Float {
+    let states = labels.count
+    guard steps > 0 else {
+      // No steps: only an empty target is reached, with probability 1.
+      return states == 1 || zeroInfinity ? 0 : .infinity
+    }
+    var alpha = [Float](repeating: -.infinity, count: steps * states)
+    var beta = [Float](repeating: -.infinity, count: steps * states)
+    alpha[0] = y(0, 0)
+    if states > 1 { alpha[1] = y(0, 1) }
+    for t in 1..<steps {
+      for s in 0..<states {
+        var total = logAdd(alpha[(t - 1) * states + s], s > 0 ? alpha[(t - 1) * states + s - 1] : -.infinity)
+        if canSkip(s) { total = logAdd(total, alpha[(t - 1) * states + s - 2]) }
+        alpha[t * states + s] = total + y(t, s)
+      }
+    }
+    let last = (steps - 1) * states
+    beta[last + states - 1] = y(steps - 1, states - 1)
+    if states > 1 { beta[last + states - 2] = y(steps - 1, states - 2) }
+    for t in stride(from: steps - 2, through: 0, by: -1) {
+      for s in 0..<states {
+        var total = logAdd(
+          beta[(t + 1) * states + s], s + 1 < states ? beta[(t + 1) * states + s + 1] : -.infinity)
+        if s + 2 < states && canSkip(s + 2) { total = logAdd(total, beta[(t + 1) * states + s + 2]) }
+        beta[t * states + s] = total + y(t, s)
+      }
+    }
+    let logLikelihood = states > 1 ? logAdd(alpha[last + states - 1], alpha[last + states - 2]) : alpha[last]
+    guard logLikelihood > -.infinity else { return zeroInfinity ? 0 : .infinity }
+    // ∂(−log p)/∂ log p_t(c) = −exp(log Σ_{s: l′_s = c} α_t(s) β_t(s) − log p − log p_t(c)).
+    var occupancy = [Float](repeating: -.infinity, count: classes)
+    for t in 0..<steps {
+      for c in occupancy.indices { occupancy[c] = -.infinity }
+      for s in 0..<states {
+        occupancy[labels[s]] = logAdd(occupancy[labels[s]], alpha[t * states + s] + beta[t * states + s])
+      }
+      let row = (t * batch + sequence) * classes
+      for c in 0..<classes where occupancy[c] > -.infinity {
+        gradient[row + c] = -expf(occupancy[c] - logLikelihood - logProbabilities[row + c])
+      }
+    }
+    return -logLikelihood
+  }
+}
+
+/// log(e^a + e^b), exact when either is −∞.
+@inline(__always)
+private func logAdd(_ a: Float, _ b: Float) -> Float {
+  if a == -.infinity { return b }
+  if b == -.infinity { return a }
+  let (high, low) = a > b ? (a, b) : (b, a)
+  return high + log1pf(expf(low - high))
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GlossaNN
+import GlossaTensor
+import TestSupport
+import Testing
+
+/// The CTC loss against PyTorch's `ctc_loss` fixtures, against brute force over every path, and
+/// its gradient against central differences.
+@Suite struct CTCTests {
+  func logits(_ shape: [Int], seed: UInt64) -> Tensor {
+    var g = SeededGenerator(seed: seed)
+    return Tensor.uniform(shape, low: -2, high: 2, generator: &g)
+  }
+
+  @Test func torchFixtures() throws {
+    guard let cases = try Fixtures.torchCases(where: { $0 == "ctc_loss" }) else { return }
+    #expect(!cases.isEmpty)
+    for entry in cases {
+      let name = entry["file"] as? String ?? "?"
+      let file = try Fixtures.torchFile(entry)
+      let logits = try file.required("logits")
+      let padded = try #require(try file.integers("targets"))
+      let targetLengths = try #require(try file.integers("target_lengths"))
+      let inputLengths = try #require(try file.integers("input_lengths"))
+      let width = padded.count / targetLengths.count
+      let targets = targetLengths.enumerated().map { b, length in
+        Array(padded[(b * width)..<(b * width + length)])
+      }
+      let blank = entry["blank"] as? Int ?? 0
+      logits.requiresGrad = true
+      let logProbabilities = logits.logSoftmax(axis: 2)
+      expectClose(logProbabilities, try file.required("log_probs"), .forward, "\(name) log_probs")
+      let perSequence = ctcLoss(
+        logProbabilities, targets: targets, inputLengths: inputLengths, blank: blank, reduction: .none)
+      expectClose(perSequence, try file.required("loss_per_sequence"), .forward, "\(name) loss_per_sequence")
+      let loss = ctcLoss(logProbabilities, targets: targets, inputLengths: inputLengths, blank: blank)
+      expectClose(loss, try file.required("loss"), .forward, "\(name) loss")
+      loss.backward()
+      expectClose(logits.grad, try file.required("grad.logits"), .gradient, "\(name) grad.logits")
+    }
+  }
+
+  /// −log Σ P(path) over all classes^T paths that collapse (repeats merged, blanks dropped) to
+  /// the target.
+  func bruteForce(_ logProbabilities: [Float], steps: Int, classes: Int, target: [Int], blank: Int) -> Double
+  {
+    var total = 0.0
+    var path = [Int](repeating: 0, count: steps)
+    for code in 0..<Int(pow(Double(classes), Double(steps))) {
+      var rest = code
+      for t in 0..<steps {
+        path[t] = rest % classes
+        rest /= classes
+      }
+      var collapsed: [Int] = []
+      for (t, symbol) in path.enumerated() where symbol != blank && (t == 0 || path[t - 1] != symbol) {
+        collapsed.append(symbol)
+      }
+      guard collapsed == target else { continue }
+      total += exp(path.enumerated().reduce(0.0) { $0 + Double(logProbabilities[$1.0 * classes + $1.1]) })
+    }
+    return -log(total)
+  }
+
+  @Test(arguments: [([1, 2], 0), ([2, 2], 0), ([1], 2), ([], 0), ([1, 1, 2], 0)])
+  func theLossSumsEveryPathToTheTarget(target: [Int], blank: Int) {
+    let (steps, classes) = (5, 3)
+    let logProbabilities = logits([steps, 1, classes], seed: UInt64(target.count * 10 + blank)).logSoftmax(
+      axis: 2)
+    let loss = ctcLoss(
+      logProbabilities, targets: [target], inputLengths: [steps], blank: blank, reduction: .sum)
+    let expected = bruteForce(
+      logProbabilities.scalars, steps: steps, classes: classes, target: target, blank: blank)
+    #expect(
+      abs(Double(loss.item) - expected) < 1e-4 * max(1, abs(expected)),
+      "\(target): \(loss.item) vs \(expected)")
+  }
+
+  @Test(arguments: [Reduction.mean, .sum, .none])
+  func gradientsPassTheChecker(reduction: Reduction) {
+    let x = logits([6, 3, 5], seed: 9)
+    let result = GradientCheck.check([x], epsilon: 1e-2) { inputs in
+      ctcLoss(
+        inputs[0].logSoftmax(axis: 2), targets: [[1, 2], [3, 3, 4], []], inputLengths: [6, 5, 3],
+        reduction: reduction)
+    }
+    #expect(result.maxError < 1e-2, "\(reduction): \(result)")
+  }
+
+  @Test func greedyDecodingMergesRepeatsAndDropsBlanks() {
+    // Best symbols by step: 1 1 0 1 2 2 0 | 3 (sequence 0, 7 steps); 2 0 0 2 (sequence 1, 4).
+    let best = [[1, 2], [1, 0], [0, 0], [1, 2], [2, 3], [2, 3], [0, 3]]
+    var scores = [Float](repeating: 0, count: 7 * 2 * 4)
+    for (t, row) in best.enumerated() {
+      for (b, symbol) in row.enumerated() { scores[(t * 2 + b) * 4 + symbol] = 1 }
+    }
+    let decoded = ctcGreedyDecode(Tensor(scores, shape: [7, 2, 4]), inputLengths: [7, 4])
+    #expect(decoded == [[1, 1, 2], [2, 2]])
+  }
+
+  @Test func anUnreachableTargetIsInfiniteOrZeroWithItsGradient() {
+    // "a a" needs a blank between its symbols: three steps, not two.
+    let x = logits([4, 2, 3], seed: 4)
+    x.requiresGrad = true
+    let logProbabilities = x.logSoftmax(axis: 2)
+    let targets = [[1, 1], [2]]
+    let losses = ctcLoss(logProbabilities, targets: targets, inputLengths: [2, 4], reduction: .none)
+    #expect(losses.scalars[0] == .infinity && losses.scalars[1].isFinite)
+    let zeroed = ctcLoss(
+      logProbabilities, targets: targets, inputLengths: [2, 4], reduction: .sum, zeroInfinity: true)
+    #expect(abs(zeroed.item - losses.scalars[1]) < 1e-6)
+    zeroed.backward()
+    let gradient = x.grad!.scalars
+    // Sequence 0 (every step's row b = 0) gets no gradient; steps past sequence 1's length none.
+    for t in 0..<4 {
+      for c in 0..<3 { #expect(gradient[(t * 2) * 3 + c] == 0) }
+    }
+    #expect(gradient.contains { $0 != 0 })
+  }
+}
