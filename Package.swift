@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "GlossaData", targets: ["GlossaData"]),
     .library(name: "GlossaEmbeddings", targets: ["GlossaEmbeddings"]),
     .library(name: "GlossaViz", targets: ["GlossaViz"]),
+    .library(name: "GlossaAudio", targets: ["GlossaAudio"]),
     .library(name: "GlossaModels", targets: ["GlossaModels"]),
     .executable(name: "glossa", targets: ["glossa"]),
   ],
@@ -49,6 +50,7 @@ let package = Package(
       ],
       swiftSettings: nativeFlags),
     .target(name: "GlossaViz"),
+    .target(name: "GlossaAudio", swiftSettings: nativeFlags),
     .target(
       name: "GlossaModels",
       dependencies: [
@@ -92,6 +94,7 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa", "TestSupport"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz", "TestSupport"]),
+    .testTarget(name: "GlossaAudioTests", dependencies: ["GlossaAudio"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
