@@ -55,14 +55,14 @@ let package = Package(
       name: "GlossaModels",
       dependencies: [
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
-        "GlossaViz",
+        "GlossaViz", "GlossaAudio",
       ],
       swiftSettings: nativeFlags),
     .executableTarget(
       name: "glossa",
       dependencies: [
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
-        "GlossaViz",
+        "GlossaViz", "GlossaAudio",
         "GlossaModels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       // The demo's data: small samples of the shared datasets (Demo/DemoData/README.md).
@@ -76,7 +76,7 @@ let package = Package(
       ],
       swiftSettings: nativeFlags
     ),
-    .target(name: "TestSupport", dependencies: ["GlossaTensor"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["GlossaTensor", "GlossaAudio"], path: "Tests/TestSupport"),
     .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "TestSupport"]),
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
     .testTarget(
@@ -90,9 +90,9 @@ let package = Package(
     .testTarget(name: "GlossaDataTests", dependencies: ["GlossaData", "TestSupport"]),
     .testTarget(
       name: "GlossaModelsTests",
-      dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "GlossaText", "TestSupport"],
+      dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "GlossaText", "GlossaAudio", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "GlossaCLITests", dependencies: ["glossa", "TestSupport"]),
+    .testTarget(name: "GlossaCLITests", dependencies: ["glossa", "GlossaAudio", "TestSupport"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz", "TestSupport"]),
     .testTarget(name: "GlossaAudioTests", dependencies: ["GlossaAudio"], exclude: ["Fixtures"]),
   ],

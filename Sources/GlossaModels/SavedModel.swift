@@ -12,6 +12,8 @@ public enum SavedModel {
   case forecaster(Forecaster)
   /// A translation model.
   case translator(Seq2Seq)
+  /// A speech recogniser.
+  case speech(SpeechRecognizer)
 
   /// Loads the model in `directory`; an unknown task is an error naming the file and the field.
   public init(contentsOf directory: URL) throws {
@@ -22,9 +24,11 @@ public enum SavedModel {
     case SequenceTagger.task: self = .tagger(try SequenceTagger(contentsOf: directory))
     case Forecaster.task: self = .forecaster(try Forecaster(contentsOf: directory))
     case Seq2Seq.task: self = .translator(try Seq2Seq(contentsOf: directory))
+    case SpeechRecognizer.task: self = .speech(try SpeechRecognizer(contentsOf: directory))
     default:
       let known = [
         TextClassifier.task, LanguageModel.task, SequenceTagger.task, Forecaster.task, Seq2Seq.task,
+        SpeechRecognizer.task,
       ]
       throw ModelFileError(
         file: directory.appendingPathComponent("config.json").path, field: "task",

@@ -84,6 +84,14 @@ public func ctcLoss(
 /// repeats merged and blanks dropped. `logProbabilities` (or any scores) are `[T, batch,
 /// classes]`; sequence b reads its first `inputLengths[b]` steps.
 public func ctcGreedyDecode(_ logProbabilities: Tensor, inputLengths: [Int], blank: Int = 0) -> [[Int]] {
+  ctcGreedyAlignment(logProbabilities, inputLengths: inputLengths, blank: blank).map { $0.map(\.symbol) }
+}
+
+/// The best path's symbols with the steps each spans (its first and last step of the run of
+/// steps that emitted it): the alignment of greedy decoding, for word timings.
+public func ctcGreedyAlignment(_ logProbabilities: Tensor, inputLengths: [Int], blank: Int = 0) -> [[(
+  symbol: Int, first: Int, last: Int
+)]] {
   require(
     logProbabilities.rank == 3,
     "ctcGreedyDecode: scores \(logProbabilities.shape), expected [T, batch, classes]")
@@ -95,13 +103,15 @@ public func ctcGreedyDecode(_ logProbabilities: Tensor, inputLengths: [Int], bla
     "ctcGreedyDecode: \(inputLengths.count) input lengths for a batch of \(batch)")
   return logProbabilities.withUnsafeBufferPointer { p in
     (0..<batch).map { b in
-      var symbols: [Int] = []
+      var symbols: [(symbol: Int, first: Int, last: Int)] = []
       var previous = blank
       for t in 0..<Swift.min(inputLengths[b], steps) {
         let row = (t * batch + b) * classes
         var best = 0
         for c in 1..<classes where p[row + c] > p[row + best] { best = c }
-        if best != blank && best != previous { symbols.append(best) }
+        if best != blank {
+          if best == previous { symbols[symbols.count - 1].last = t } else { symbols.append((best, t, t)) }
+        }
         previous = best
       }
       return symbols

@@ -102,7 +102,7 @@ struct DiagnoseGradients: ParsableCommand {
     case .tagger(let m):
       let sentences = try TaggedSentence.read(data).prefix(1000).map(\.tokens)
       return (m, (sentences.max { $0.count < $1.count } ?? []).joined(separator: " "))
-    case .forecaster, .translator:
+    case .forecaster, .translator, .speech:
       throw ValidationError("diagnose gradients reads text models (language model, classifier, tagger)")
     }
   }

@@ -14,7 +14,8 @@ struct Evaluate: ParsableCommand {
       accuracy, each tag's figures and, for entity tags, entity precision, recall and F1 as \
       conlleval counts them; a forecaster reads a CSV and reports its errors beside the naive \
       forecast's; a translation model reads source<TAB>target pairs and reports BLEU and chrF \
-      as sacreBLEU computes them by default, with their signatures.
+      as sacreBLEU computes them by default, with their signatures; a speech recogniser reads \
+      a path<TAB>transcript manifest and reports the character and word error rates.
 
       Examples:
         glossa evaluate --model sentiment --data test.tsv
@@ -84,6 +85,12 @@ struct Evaluate: ParsableCommand {
           "\(evaluation.bleu)\n  \(evaluation.bleu.signature)\n\(evaluation.chrf)\n  \(evaluation.chrf.signature)"
         )
       }
+    case .speech(let recognizer):
+      let evaluation = try recognizer.evaluate(try TranscribedClip.read(url))
+      let rate = Double(evaluation.clips) / max(Date().timeIntervalSince(start), 1e-9)
+      FileHandle.standardError.write(
+        Data(String(format: "%d clips, %.1f clips/s\n", evaluation.clips, rate).utf8))
+      print(json ? try jsonLine(evaluation) : "\(evaluation.cer)\n\(evaluation.wer)")
     case .forecaster(let forecaster):
       let data = try series.read(url, forecaster.configuration)
       let evaluation = try forecaster.evaluate(data)

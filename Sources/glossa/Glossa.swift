@@ -12,7 +12,7 @@ struct Glossa: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Demo.self, Tokenize.self, TokenizerCommand.self, Vectorize.self, Embed.self, Train.self, Evaluate.self,
-      Predict.self, Generate.self, Next.self, Translate.self, Diagnose.self,
+      Predict.self, Generate.self, Next.self, Translate.self, Transcribe.self, Diagnose.self,
     ]
   )
 }

@@ -51,6 +51,8 @@ struct Predict: ParsableCommand {
       throw ValidationError("\(model) is a language model: use glossa generate or glossa next")
     case .translator:
       throw ValidationError("\(model) is a translation model: use glossa translate")
+    case .speech:
+      throw ValidationError("\(model) is a speech recogniser: use glossa transcribe")
     }
   }
 

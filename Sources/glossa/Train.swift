@@ -8,7 +8,7 @@ import GlossaTensor
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Train a model on your data: a text classifier, a language model, a tagger, a forecaster or a translator.",
+      "Train a model on your data: a text classifier, a language model, a tagger, a forecaster, a translator or a speech recogniser.",
     discussion: """
       Each subcommand trains one of the lecture's applications and saves it as a model \
       directory (config.json, tokenizer.json, model.safetensors) that glossa evaluate, \
@@ -17,6 +17,7 @@ struct Train: ParsableCommand {
       """,
     subcommands: [
       TrainClassify.self, TrainLanguageModel.self, TrainTag.self, TrainForecast.self, TrainTranslate.self,
+      TrainSpeech.self,
     ])
 
   /// The options every training command shares.

@@ -1,4 +1,5 @@
 import Foundation
+import GlossaAudio
 import TestSupport
 import Testing
 
@@ -565,5 +566,62 @@ import Testing
         String(repeating: "and God said ", count: 30),
       ])
     #expect(cut.0 == 0 && !cut.1.isEmpty)
+  }
+}
+
+/// Speech recognition from the command line: training on a manifest, transcribing files (as
+/// text and as JSON with word times), error rates, and bad clips refused.
+@Suite struct SpeechCommandTests {
+  let cli = CommandLineTests()
+
+  @Test func aRecogniserIsTrainedTranscribesAndIsScored() throws {
+    let folder = try ModelCommandTests().folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let train = try ToneSpeech.manifest(ToneSpeech.texts(40, seed: 5), in: folder, name: "train")
+    let valid = try ToneSpeech.manifest(ToneSpeech.texts(8, seed: 6), in: folder, name: "valid")
+    let model = folder.appendingPathComponent("asr").path
+    let (status, _, error) = try cli.glossa([
+      "train", "speech", "--train", train.path, "--valid", valid.path, "--alphabet", "abcd ", "--epochs", "2",
+      "--hidden", "16", "--layers", "1", "--bands", "24", "--stack", "2", "--output", model,
+    ])
+    #expect(
+      status == 0 && error.contains("validation (greedy): CER = ") && error.contains("WER = "), "\(error)")
+    let files = (0..<2).map { folder.appendingPathComponent("wav/valid-\($0).wav").path }
+    let transcribed = try cli.glossa(["transcribe", "--model", model] + files)
+    let lines = transcribed.1.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(
+      transcribed.0 == 0 && lines.count == 3 && lines[0].hasPrefix(files[0] + "\t")
+        && lines[1].hasPrefix(files[1] + "\t"))
+    #expect(transcribed.2.contains("× real time"))
+    let json = try cli.glossa(["transcribe", "--model", model, "--json", files[0]])
+    let object = try JSONSerialization.jsonObject(with: Data(json.1.utf8)) as? [String: Any]
+    let transcript = object?["transcript"] as? [String: Any]
+    #expect(
+      object?["path"] as? String == files[0] && transcript?["text"] is String && transcript?["words"] is [Any]
+    )
+    let scored = try cli.glossa(["evaluate", "--model", model, "--data", valid.path])
+    let report = scored.1.split(separator: "\n")
+    #expect(
+      scored.0 == 0 && report.count == 2 && report[0].hasPrefix("CER = ") && report[1].hasPrefix("WER = "))
+    // Bad input: a stereo clip without --mix-down, a file that is not a WAV, a character outside the alphabet.
+    let stereo = folder.appendingPathComponent("stereo.wav")
+    let one = ToneSpeech.clip("ab", seed: 1).channels[0]
+    try WAV.write(AudioClip(channels: [one, one], sampleRate: 16000), to: stereo)
+    let refused = try cli.glossa(["transcribe", "--model", model, stereo.path])
+    #expect(refused.0 == 1 && refused.2.contains("stereo.wav: 2 channels, expected one"), "\(refused.2)")
+    #expect(try cli.glossa(["transcribe", "--model", model, "--mix-down", stereo.path]).0 == 0)
+    let text = folder.appendingPathComponent("notes.wav")
+    try "just text".write(to: text, atomically: true, encoding: .utf8)
+    let notWAV = try cli.glossa(["transcribe", "--model", model, text.path])
+    #expect(notWAV.0 == 1 && notWAV.2.contains("notes.wav: byte 0: not a RIFF WAVE file"))
+    let saved = try Data(contentsOf: URL(fileURLWithPath: model + "/model.safetensors"))
+    let outside = folder.appendingPathComponent("outside.tsv")
+    try "wav/train-0.wav\tabe\n".write(to: outside, atomically: true, encoding: .utf8)
+    let bad = try cli.glossa([
+      "train", "speech", "--train", outside.path, "--valid", valid.path, "--alphabet", "abcd ", "--output",
+      model,
+    ])
+    #expect(bad.0 == 1 && bad.2.contains("train-0.wav: 'e' is not in the model's alphabet"), "\(bad.2)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: model + "/model.safetensors")) == saved)
   }
 }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import GlossaAudio
+import GlossaModels
+
+/// `glossa transcribe`: what a speech recogniser hears in WAV files.
+struct Transcribe: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Transcribe WAV files with a model trained by glossa train speech.",
+    discussion: """
+      One line per file, in the order given: path<TAB>transcript (greedy decoding: the most \
+      likely character at each step, repeats merged, blanks dropped). With --json, one JSON \
+      object per file with each word's start and end in seconds, from the steps that wrote its \
+      letters. A clip at another sample rate is resampled; a stereo clip is mixed down with \
+      --mix-down, and refused without it.
+
+      Examples:
+        glossa transcribe --model digits-asr clip1.wav clip2.wav
+        glossa transcribe --model digits-asr --json clip.wav
+      """)
+
+  @Option(help: "The model directory.")
+  var model: String
+  @Argument(help: "The WAV files.")
+  var files: [String]
+  @Flag(help: "One JSON object per file, with word times.")
+  var json = false
+  @Flag(name: .customLong("mix-down"), help: "Read a clip of several channels as their mean.")
+  var mixDown = false
+
+  func run() throws {
+    guard case .speech(let recognizer) = try SavedModel(contentsOf: URL(fileURLWithPath: model)) else {
+      throw ValidationError("\(model) is not a speech recogniser (train one with glossa train speech)")
+    }
+    let start = Date()
+    var seconds = 0.0
+    let features = try files.map { path -> [[Float]] in
+      let clip = try WAV.read(URL(fileURLWithPath: path))
+      seconds += clip.duration
+      return try recognizer.features(clip, mixDown: mixDown, file: path)
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    for (path, transcript) in zip(files, recognizer.transcribe(features: features)) {
+      if json {
+        struct Line: Encodable {
+          let path: String
+          let transcript: Transcript
+        }
+        print(String(decoding: try encoder.encode(Line(path: path, transcript: transcript)), as: UTF8.self))
+      } else {
+        print("\(path)\t\(transcript.text)")
+      }
+    }
+    let elapsed = max(Date().timeIntervalSince(start), 1e-9)
+    FileHandle.standardError.write(
+      Data(
+        String(
+          format: "%d files, %.1f s of audio, %.0f× real time\n", files.count, seconds, seconds / elapsed
+        ).utf8))
+  }
+}
