@@ -136,9 +136,10 @@ public final class SpeechRecognizer: Module {
     return ctcLoss(logProbabilities, targets: targets, inputLengths: lengths)
   }
 
-  /// The transcripts of feature sequences, decoded greedily, in evaluation mode, each with its
-  /// words' times from the best path's alignment.
-  public func transcribe(features batch: [[[Float]]]) -> [Transcript] {
+  /// The transcripts of feature sequences in evaluation mode: decoded greedily, each with its
+  /// words' times from the best path's alignment, or with a `beam` above 1 by prefix beam
+  /// search (the most likely text, summed over its paths; its words then have no times).
+  public func transcribe(features batch: [[[Float]]], beam: Int = 1) -> [Transcript] {
     let wasTraining = rnn.isTraining
     eval()
     defer { train(wasTraining) }
@@ -146,6 +147,11 @@ public final class SpeechRecognizer: Module {
       Double(configuration.stack * configuration.features.hop) / Double(configuration.features.sampleRate)
     return withoutGradients {
       let (logProbabilities, lengths) = logProbabilities(batch)
+      if beam > 1 {
+        return ctcPrefixBeamSearch(logProbabilities, inputLengths: lengths, beam: beam).map { ids in
+          Transcript(text: ids.map { configuration.alphabet[$0 - 1] }.joined(), words: [])
+        }
+      }
       return ctcGreedyAlignment(logProbabilities, inputLengths: lengths).map { aligned in
         var words: [Transcript.Word] = []
         var current: (text: String, first: Int, last: Int)?
@@ -167,9 +173,10 @@ public final class SpeechRecognizer: Module {
     }
   }
 
-  /// The transcripts of clips (mixed down to one channel when `mixDown`).
-  public func transcribe(_ clips: [AudioClip], mixDown: Bool = false) throws -> [Transcript] {
-    try transcribe(features: clips.map { try features($0, mixDown: mixDown) })
+  /// The transcripts of clips (mixed down to one channel when `mixDown`; see
+  /// ``transcribe(features:beam:)`` for `beam`).
+  public func transcribe(_ clips: [AudioClip], mixDown: Bool = false, beam: Int = 1) throws -> [Transcript] {
+    try transcribe(features: clips.map { try features($0, mixDown: mixDown) }, beam: beam)
   }
 
   static let task = "speech-recognition"

@@ -87,12 +87,15 @@ extension SpeechRecognizer {
     return try results.map { try $0.get() }
   }
 
-  /// Character and word error rates of the model's transcripts of `examples`.
-  func evaluate(_ examples: [SpeechExample]) -> SpeechEvaluation {
+  /// Character and word error rates of the model's transcripts of `examples` (greedy, or prefix
+  /// beam search with a `beam` above 1).
+  func evaluate(_ examples: [SpeechExample], beam: Int = 1) -> SpeechEvaluation {
     var hypotheses: [String] = []
     for start in stride(from: 0, to: examples.count, by: 32) {
-      hypotheses += transcribe(features: examples[start..<min(start + 32, examples.count)].map(\.features))
-        .map(\.text)
+      hypotheses += transcribe(
+        features: examples[start..<min(start + 32, examples.count)].map(\.features), beam: beam
+      )
+      .map(\.text)
     }
     let references = examples.map(\.transcript)
     return SpeechEvaluation(
@@ -101,9 +104,11 @@ extension SpeechRecognizer {
   }
 
   /// Character and word error rates on transcribed clips (mixed down to one channel when
-  /// `mixDown`).
-  public func evaluate(_ clips: [TranscribedClip], mixDown: Bool = false) throws -> SpeechEvaluation {
-    evaluate(try examples(clips, mixDown: mixDown))
+  /// `mixDown`; greedy decoding, or prefix beam search with a `beam` above 1).
+  public func evaluate(_ clips: [TranscribedClip], mixDown: Bool = false, beam: Int = 1) throws
+    -> SpeechEvaluation
+  {
+    evaluate(try examples(clips, mixDown: mixDown), beam: beam)
   }
 }
 

@@ -119,6 +119,70 @@ public func ctcGreedyAlignment(_ logProbabilities: Tensor, inputLengths: [Int], 
   }
 }
 
+/// CTC's prefix beam search (Hannun et al., 2014): the `beam` most likely prefixes after each
+/// step, a prefix's probability the sum over every path that collapses to it, kept in two
+/// parts: the paths ending in a blank (p_b) and those ending in its last symbol (p_nb). A step's
+/// symbol c extends ℓ to ℓc with p(c) (p_b + p_nb), or only p(c) p_b when c repeats ℓ's last
+/// symbol (without a blank between, the repeat merges: p_nb(ℓ) gains p(c) p_nb); a blank keeps
+/// ℓ, p_b gaining p(blank) (p_b + p_nb). The most likely prefix at the last step is the
+/// transcript. Unlike greedy decoding it sums the paths of a text rather than following one.
+public func ctcPrefixBeamSearch(_ logProbabilities: Tensor, inputLengths: [Int], beam: Int, blank: Int = 0)
+  -> [[Int]]
+{
+  require(
+    logProbabilities.rank == 3,
+    "ctcPrefixBeamSearch: scores \(logProbabilities.shape), expected [T, batch, classes]")
+  let (steps, batch, classes) = (
+    logProbabilities.shape[0], logProbabilities.shape[1], logProbabilities.shape[2]
+  )
+  require(
+    inputLengths.count == batch,
+    "ctcPrefixBeamSearch: \(inputLengths.count) input lengths for a batch of \(batch)")
+  require(beam > 0, "ctcPrefixBeamSearch: the beam must be positive")
+  typealias Scores = (blank: Float, symbol: Float)
+  return logProbabilities.withUnsafeBufferPointer { p in
+    (0..<batch).map { b in
+      var prefixes: [[Int]: Scores] = [[]: (0, -.infinity)]
+      for t in 0..<Swift.min(inputLengths[b], steps) {
+        let row = (t * batch + b) * classes
+        var next: [[Int]: Scores] = [:]
+        func add(_ prefix: [Int], blank: Float = -.infinity, symbol: Float = -.infinity) {
+          let old = next[prefix] ?? (-.infinity, -.infinity)
+          next[prefix] = (logAdd(old.blank, blank), logAdd(old.symbol, symbol))
+        }
+        for (prefix, score) in prefixes {
+          let total = logAdd(score.blank, score.symbol)
+          add(prefix, blank: total + p[row + blank])
+          for c in 0..<classes where c != blank {
+            let y = p[row + c]
+            if c == prefix.last {
+              add(prefix, symbol: score.symbol + y)
+              add(prefix + [c], symbol: score.blank + y)
+            } else {
+              add(prefix + [c], symbol: total + y)
+            }
+          }
+        }
+        // The `beam` most likely, ties to the shorter then the smaller prefix (a fixed order).
+        prefixes = Dictionary(
+          uniqueKeysWithValues: next.sorted { x, y in
+            let (a, c) = (logAdd(x.value.blank, x.value.symbol), logAdd(y.value.blank, y.value.symbol))
+            return a != c
+              ? a > c
+              : x.key.count != y.key.count
+                ? x.key.count < y.key.count : x.key.lexicographicallyPrecedes(y.key)
+          }.prefix(beam).map { ($0.key, $0.value) })
+      }
+      return prefixes.max { x, y in
+        let (a, c) = (logAdd(x.value.blank, x.value.symbol), logAdd(y.value.blank, y.value.symbol))
+        return a != c
+          ? a < c
+          : x.key.count != y.key.count ? x.key.count > y.key.count : y.key.lexicographicallyPrecedes(x.key)
+      }!.key
+    }
+  }
+}
+
 /// One sequence's CTC lattice: the target with blanks around and between its symbols
 /// (l′ = blank, l₁, blank, l₂, …, blank), over its steps.
 private struct CTCLattice {

@@ -86,7 +86,7 @@ struct Evaluate: ParsableCommand {
         )
       }
     case .speech(let recognizer):
-      let evaluation = try recognizer.evaluate(try TranscribedClip.read(url))
+      let evaluation = try recognizer.evaluate(try TranscribedClip.read(url), beam: translation.decoding.beam)
       let rate = Double(evaluation.clips) / max(Date().timeIntervalSince(start), 1e-9)
       FileHandle.standardError.write(
         Data(String(format: "%d clips, %.1f clips/s\n", evaluation.clips, rate).utf8))

@@ -27,6 +27,12 @@ struct Transcribe: ParsableCommand {
   var json = false
   @Flag(name: .customLong("mix-down"), help: "Read a clip of several channels as their mean.")
   var mixDown = false
+  @Option(help: "Prefix beam search with this many prefixes (1: greedy decoding, with word times).")
+  var beam = 1
+
+  func validate() throws {
+    guard beam >= 1 else { throw ValidationError("--beam must be positive, not \(beam)") }
+  }
 
   func run() throws {
     guard case .speech(let recognizer) = try SavedModel(contentsOf: URL(fileURLWithPath: model)) else {
@@ -41,7 +47,7 @@ struct Transcribe: ParsableCommand {
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    for (path, transcript) in zip(files, recognizer.transcribe(features: features)) {
+    for (path, transcript) in zip(files, recognizer.transcribe(features: features, beam: beam)) {
       if json {
         struct Line: Encodable {
           let path: String

@@ -87,7 +87,7 @@ struct Translate: ParsableCommand {
 
 /// How a translation model decodes (glossa translate and glossa evaluate).
 struct DecodingFlags: ParsableArguments {
-  @Option(help: "translation: the beam size (1: greedy decoding).")
+  @Option(help: "translation and speech: the beam size (1: greedy decoding).")
   var beam = 5
   @Option(name: .customLong("length-penalty"), help: "translation: gnmt:ALPHA, average or none.")
   var lengthPenalty = "gnmt:0.6"

@@ -45,6 +45,13 @@ import Testing
       evaluation.clips == 12 && evaluation.cer.referenceLength > 0 && evaluation.wer.referenceLength > 0)
   }
 
+  @Test func theBeamIsNeverWorseThanGreedyOnTheHeldOutClips() throws {
+    let (model, greedy, _, valid) = Self.trained
+    let beam = try model.evaluate(valid, beam: 8)
+    #expect(beam.cer.rate <= greedy.cer.rate, "beam \(beam.cer), greedy \(greedy.cer)")
+    #expect(beam.clips == greedy.clips)
+  }
+
   @Test func aSavedModelTranscribesTheSame() throws {
     let (model, _, _, valid) = Self.trained
     let directory = ModelFixtures.temporary("speech-model")

@@ -98,6 +98,44 @@ import Testing
     #expect(decoded == [[1, 1, 2], [2, 2]])
   }
 
+  /// Two steps of p(blank) = 0.6, p(a) = 0.4: the best path is two blanks (0.36), but "a" has
+  /// three paths (0.16 + 0.24 + 0.24 = 0.64). Greedy decoding says nothing; the beam says "a".
+  @Test func prefixBeamSearchSumsATextsPaths() {
+    let row: [Float] = [log(0.6), log(0.4)]
+    let scores = Tensor(row + row, shape: [2, 1, 2])
+    #expect(ctcGreedyDecode(scores, inputLengths: [2]) == [[]])
+    #expect(ctcPrefixBeamSearch(scores, inputLengths: [2], beam: 4) == [[1]])
+  }
+
+  /// With a beam wide enough to keep every prefix, the search finds the most likely text, as
+  /// brute force over every path finds it; a narrow beam finds a text at least as likely as
+  /// greedy decoding's.
+  @Test func aWideBeamFindsTheMostLikelyText() {
+    let (steps, classes) = (4, 3)
+    for seed in 0..<20 {
+      let logProbabilities = logits([steps, 1, classes], seed: UInt64(seed) + 50).logSoftmax(axis: 2)
+      var texts: [[Int]: Double] = [:]
+      let p = logProbabilities.scalars
+      for code in 0..<Int(pow(Double(classes), Double(steps))) {
+        var (rest, path) = (code, [Int]())
+        for _ in 0..<steps {
+          path.append(rest % classes)
+          rest /= classes
+        }
+        var text: [Int] = []
+        for (t, s) in path.enumerated() where s != 0 && (t == 0 || path[t - 1] != s) { text.append(s) }
+        texts[text, default: 0] += exp(
+          path.enumerated().reduce(0.0) { $0 + Double(p[$1.0 * classes + $1.1]) })
+      }
+      let best = texts.max { $0.value < $1.value }!
+      let found = ctcPrefixBeamSearch(logProbabilities, inputLengths: [steps], beam: 100)[0]
+      #expect(abs(texts[found]! - best.value) < 1e-6, "seed \(seed): \(found) against \(best.key)")
+      let narrow = ctcPrefixBeamSearch(logProbabilities, inputLengths: [steps], beam: 2)[0]
+      let greedy = ctcGreedyDecode(logProbabilities, inputLengths: [steps])[0]
+      #expect(texts[narrow]! >= texts[greedy]! - 1e-9, "seed \(seed)")
+    }
+  }
+
   @Test func anUnreachableTargetIsInfiniteOrZeroWithItsGradient() {
     // "a a" needs a blank between its symbols: three steps, not two.
     let x = logits([4, 2, 3], seed: 4)
