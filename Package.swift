@@ -72,7 +72,7 @@ let package = Package(
       name: "GlossaBench",
       dependencies: [
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
-        "GlossaModels",
+        "GlossaModels", "GlossaAudio",
       ],
       swiftSettings: nativeFlags
     ),

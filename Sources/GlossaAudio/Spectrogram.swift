@@ -41,8 +41,24 @@ public struct Spectrogram: Sendable {
       (1...half).reversed().map { samples[$0] } + samples
       + (1...half).map { samples[samples.count - 1 - $0] }
     let frames = 1 + samples.count / hop
+    // Each frame is read straight into the FFT's order, windowed; two buffers serve every frame.
+    var re = [Float](repeating: 0, count: windowLength)
+    var im = [Float](repeating: 0, count: windowLength)
+    let order = fft.order.map { ($0, window[$0]) }
     return (0..<frames).map { t in
-      fft.powerSpectrum((0..<windowLength).map { padded[t * hop + $0] * window[$0] })
+      re.withUnsafeMutableBufferPointer { re in
+        im.withUnsafeMutableBufferPointer { im in
+          for (position, (index, weight)) in order.enumerated() {
+            re[position] = padded[t * hop + index] * weight
+            im[position] = 0
+          }
+          fft.transform(re, im)
+          return (0..<bins).map { (k: Int) -> Double in
+            let power: Float = re[k] * re[k] + im[k] * im[k]
+            return Double(power)
+          }
+        }
+      }
     }
   }
 }

@@ -128,6 +128,8 @@ case "bpe_encode": tokenizerBenchmark(options)
 case "word_tokenize": wordTokenizerBenchmark(options)
 case "tfidf": tfidfBenchmark(options)
 case "crf_decode": crfDecodeBenchmark(options)
+case "ctc_loss": ctcBenchmark(options)
+case "mel_spectrogram": melBenchmark(options)
 case "all":
   matmulBenchmark(options)
   mlpBenchmark(options)
@@ -140,7 +142,7 @@ case "all":
 default:
   FileHandle.standardError.write(
     Data(
-      ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|crf_decode|all [--threads 1,2] [--seconds S]\n"
+      ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|crf_decode|ctc_loss|mel_spectrogram|all [--threads 1,2] [--seconds S]\n"
         + "       GlossaBench bpe_encode --tokenizer FILE.json --corpus FILE.txt [--threads 1,2]\n"
         + "       GlossaBench word_tokenize|tfidf --corpus FILE.txt\n").utf8))
   exit(2)

@@ -43,7 +43,7 @@ import Testing
   }
 
   @Test func theFFTIsTheDiscreteFourierTransform() {
-    for size in [1, 2, 3, 8, 12, 97, 400, 512] {
+    for size in [1, 2, 3, 8, 12, 30, 49, 97, 400, 512] {
       let samples = (0..<size).map { Float(sin(Double($0) * 0.37) + 0.1 * Double($0 % 5)) }
       let (re, im) = FFT(size: size).transform(samples)
       for k in 0..<size {
@@ -53,7 +53,7 @@ import Testing
           b -= Double(x) * sin(2 * Double.pi * Double(j * k) / Double(size))
         }
         #expect(
-          abs(re[k] - a) < 1e-9 * Double(size) && abs(im[k] - b) < 1e-9 * Double(size),
+          abs(Double(re[k]) - a) < 1e-5 * Double(size) && abs(Double(im[k]) - b) < 1e-5 * Double(size),
           "size \(size), bin \(k)")
       }
     }

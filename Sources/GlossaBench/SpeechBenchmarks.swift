@@ -1,0 +1,41 @@
+import Foundation
+import GlossaAudio
+import GlossaNN
+import GlossaTensor
+
+/// The CTC loss forward and backward for a batch of 32 sequences of 200 steps over 30 classes,
+/// targets of 30 symbols (benchmarks/speech_reference.py times torch's ctc_loss on the same).
+func ctcBenchmark(_ options: Options) {
+  let (steps, batch, classes, length) = (200, 32, 30, 30)
+  var generator = SeededGenerator(seed: 3)
+  let logits = Tensor.uniform([steps, batch, classes], low: -2, high: 2, generator: &generator)
+  let targets = (0..<batch).map { _ in
+    (0..<length).map { _ in 1 + Int(generator.next() % UInt64(classes - 1)) }
+  }
+  let lengths = [Int](repeating: steps, count: batch)
+  let logProbabilities = withoutGradients { logits.logSoftmax(axis: 2) }
+  logProbabilities.requiresGrad = true
+  let rate = rate(seconds: options.seconds) {
+    logProbabilities.grad = nil
+    ctcLoss(logProbabilities, targets: targets, inputLengths: lengths).backward()
+  }
+  emit([
+    "workload": "ctc_loss", "library": "glossa", "shape": [steps, batch, classes], "target_length": length,
+    "results": [["threads": 1, "batches_per_s": rate]],
+  ])
+}
+
+/// Mel power spectrograms (40 HTK bands, 25 ms frames every 10 ms at 16 kHz) of 10 s of audio.
+func melBenchmark(_ options: Options) {
+  let samples = (0..<160_000).map { Float(0.5 * sin(Double($0) * 0.05) + 0.1 * sin(Double($0) * 0.9)) }
+  let spectrogram = Spectrogram(windowLength: 400, hop: 160)
+  let bank = MelScale.htk.filterbank(bins: 201, bands: 40, sampleRate: 16000)
+  let rate = rate(seconds: options.seconds) {
+    let power = try! spectrogram(samples)
+    _ = power.map { frame in bank.map { zip($0, frame).reduce(0) { $0 + $1.0 * $1.1 } } }
+  }
+  emit([
+    "workload": "mel_spectrogram", "library": "glossa", "audio_seconds": 10,
+    "results": [["threads": 1, "audio_seconds_per_s": rate * 10]],
+  ])
+}
