@@ -1,5 +1,5 @@
 """The speech workloads of GlossaBench (ctc_loss, mel_spectrogram) in PyTorch and torchaudio,
-one thread, printing one JSON line each as GlossaBench does:
+on 1 and 2 threads (the spectrogram on 1), printing one JSON line each as GlossaBench does:
   speech_reference.py [--seconds 4]
 ctc_loss: torch.nn.functional.ctc_loss forward and backward (mean reduction) on log-softmax
 outputs of 200 steps × 32 sequences × 30 classes, targets of 30 symbols. mel_spectrogram:
@@ -35,8 +35,12 @@ def main():
         log_probs.grad = None
         torch.nn.functional.ctc_loss(log_probs, targets, lengths, target_lengths).backward()
 
-    print(json.dumps({"workload": "ctc_loss", "library": "pytorch", "torch": torch.__version__,
-                      "results": [{"threads": 1, "batches_per_s": rate(a.seconds, ctc)}]}))
+    results = []
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        results.append({"threads": threads, "batches_per_s": rate(a.seconds, ctc)})
+    torch.set_num_threads(1)
+    print(json.dumps({"workload": "ctc_loss", "library": "pytorch", "torch": torch.__version__, "results": results}))
     t = torch.arange(160000, dtype=torch.float32)
     audio = (0.5 * torch.sin(t * 0.05) + 0.1 * torch.sin(t * 0.9))[None]
     mel = torchaudio.transforms.MelSpectrogram(16000, n_fft=400, hop_length=160, n_mels=40)

@@ -4,7 +4,8 @@ import GlossaNN
 import GlossaTensor
 
 /// The CTC loss forward and backward for a batch of 32 sequences of 200 steps over 30 classes,
-/// targets of 30 symbols (benchmarks/speech_reference.py times torch's ctc_loss on the same).
+/// targets of 30 symbols, on each of `--threads` (benchmarks/speech_reference.py times torch's
+/// ctc_loss on the same).
 func ctcBenchmark(_ options: Options) {
   let (steps, batch, classes, length) = (200, 32, 30, 30)
   var generator = SeededGenerator(seed: 3)
@@ -15,13 +16,18 @@ func ctcBenchmark(_ options: Options) {
   let lengths = [Int](repeating: steps, count: batch)
   let logProbabilities = withoutGradients { logits.logSoftmax(axis: 2) }
   logProbabilities.requiresGrad = true
-  let rate = rate(seconds: options.seconds) {
-    logProbabilities.grad = nil
-    ctcLoss(logProbabilities, targets: targets, inputLengths: lengths).backward()
+  var results: [[String: Any]] = []
+  for threads in options.threads {
+    BLAS.setThreads(threads)
+    let rate = rate(seconds: options.seconds) {
+      logProbabilities.grad = nil
+      ctcLoss(logProbabilities, targets: targets, inputLengths: lengths).backward()
+    }
+    results.append(["threads": threads, "batches_per_s": rate])
   }
   emit([
     "workload": "ctc_loss", "library": "glossa", "shape": [steps, batch, classes], "target_length": length,
-    "results": [["threads": 1, "batches_per_s": rate]],
+    "results": results,
   ])
 }
 

@@ -173,6 +173,19 @@ public final class SpeechRecognizer: Module {
     }
   }
 
+  /// log P(transcript | clip): the log of the summed probability of every path that spells the
+  /// transcript (the negative CTC loss), in evaluation mode: how much the model believes a text.
+  public func logLikelihood(_ transcript: String, features: [[Float]]) throws -> Double {
+    let wasTraining = rnn.isTraining
+    eval()
+    defer { train(wasTraining) }
+    return try withoutGradients {
+      let (logProbabilities, lengths) = logProbabilities([features])
+      let ids = try symbolIDs(transcript, steps: lengths[0], file: "<transcript>")
+      return -Double(ctcLoss(logProbabilities, targets: [ids], inputLengths: lengths, reduction: .sum).item)
+    }
+  }
+
   /// The transcripts of clips (mixed down to one channel when `mixDown`; see
   /// ``transcribe(features:beam:)`` for `beam`).
   public func transcribe(_ clips: [AudioClip], mixDown: Bool = false, beam: Int = 1) throws -> [Transcript] {

@@ -43,12 +43,12 @@ public func ctcLoss(
         "ctcLoss: target symbol \(symbol) of sequence \(b) is the blank or outside 0..<\(classes)")
     }
   }
-  // Each sequence alone: its loss and its gradient in the log-probabilities.
+  // Each sequence alone, side by side on the BLAS threads: its loss and its gradient in the
+  // log-probabilities (its own rows of the gradient).
   let gradients = Tensor.zeros(logProbabilities.shape)
-  var losses = [Float](repeating: 0, count: batch)
-  withExtendedLifetime((logProbabilities, gradients)) {
-    for b in 0..<batch {
-      losses[b] = CTCLattice(
+  let losses = withExtendedLifetime((logProbabilities, gradients)) {
+    concurrentMap(batch) { b in
+      CTCLattice(
         logProbabilities.baseAddress, steps: inputLengths[b], batch: batch, classes: classes, sequence: b,
         target: targets[b], blank: blank
       ).lossAndGradient(into: gradients.baseAddress, zeroInfinity: zeroInfinity)

@@ -80,16 +80,28 @@ public enum BLAS {
     #endif
   }
 
-  /// The number of threads OpenBLAS may use for large products.
-  public static var threads: Int { maximumThreads.withLock { $0 } }
+  /// The number of threads OpenBLAS may use for large products: 1 while any thread is inside
+  /// ``withSingleThread(_:)``.
+  public static var threads: Int {
+    singleThreadedWork.withLock { $0 } > 0 ? 1 : configuredThreads
+  }
 
   /// Runs `body` with OpenBLAS on one thread, for work that is itself split across threads.
+  /// Calls may overlap (from several threads, or nested): BLAS is back to ``setThreads(_:)``'s
+  /// count when the last one returns. (Saving and restoring the count instead had left it at 1
+  /// when two calls overlapped.)
   public static func withSingleThread<R>(_ body: () throws -> R) rethrows -> R {
-    let saved = threads
-    setThreads(1)
-    defer { setThreads(saved) }
+    singleThreadedWork.withLock { $0 += 1 }
+    defer { singleThreadedWork.withLock { $0 -= 1 } }
     return try body()
   }
+
+  /// The count ``setThreads(_:)`` gave (or OpenBLAS's own at start), whatever single-threaded
+  /// work is under way.
+  static var configuredThreads: Int { maximumThreads.withLock { $0 } }
+
+  /// How many ``withSingleThread(_:)`` calls are under way.
+  private static let singleThreadedWork = Mutex(0)
 
   /// The smallest product (m · n · k multiply-adds) that OpenBLAS may split across threads.
   public static let parallelThreshold = 1 << 23

@@ -20,6 +20,8 @@ import Testing
     training.trainer.epochs = epochs
     training.trainer.showsProgress = false
     training.seed = 2
+    // Two parts per batch whatever the machine's threads, so that the model is the same everywhere.
+    training.trainer.parallelParts = 2
     return training
   }
 

@@ -73,9 +73,22 @@ import Testing
   }
 
   @Test func threadSettingIsRestoredAfterSingleThreadedWork() {
-    let before = BLAS.threads
+    let before = BLAS.configuredThreads
     let inside = BLAS.withSingleThread { BLAS.threads }
     #expect(inside == 1)
-    #expect(BLAS.threads == before)
+    #expect(BLAS.configuredThreads == before)
+  }
+
+  /// Single-threaded work that overlaps (one call starting inside another, as two threads'
+  /// calls may) leaves BLAS's count as it was once both are done.
+  @Test func overlappingSingleThreadedWorkRestoresTheCount() {
+    let before = BLAS.configuredThreads
+    let nested = BLAS.withSingleThread { BLAS.withSingleThread { BLAS.threads } }
+    #expect(nested == 1)
+    let overlapping = (0..<8).map { _ in 0 }
+    DispatchQueue.concurrentPerform(iterations: overlapping.count) { _ in
+      BLAS.withSingleThread { #expect(BLAS.threads == 1) }
+    }
+    #expect(BLAS.configuredThreads == before)
   }
 }
