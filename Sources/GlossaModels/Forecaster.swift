@@ -138,35 +138,18 @@ public final class Forecaster: Module {
 
   static let task = "forecasting"
 
-  private struct Saved: Codable {
-    var task: String
-    var format: Int
-    var glossaVersion: String
-    var model: ForecasterConfiguration
-
-    enum CodingKeys: String, CodingKey {
-      case task, format, model
-      case glossaVersion = "glossa_version"
-    }
-  }
-
   /// Saves the forecaster as a model directory (a forecaster has no tokenizer: its
   /// `tokenizer.json` is an empty object).
   public func save(to directory: URL) throws {
     try ModelDirectory.write(
-      configuration: Saved(
-        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      configuration: ModelDirectory.SavedConfiguration(task: Self.task, model: configuration),
       tokenizer: Data("{}\n".utf8), model: self, to: directory)
   }
 
   /// Loads a forecaster saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
-    let header = try ModelDirectory.header(of: directory)
     let file = directory.appendingPathComponent("config.json").path
-    guard header.task == Self.task else {
-      throw ModelFileError(file: file, field: "task", message: "'\(header.task)', expected '\(Self.task)'")
-    }
-    let c = try ModelDirectory.configuration(Saved.self, in: directory).model
+    let c = try ModelDirectory.architecture(ForecasterConfiguration.self, task: Self.task, in: directory)
     guard c.features.contains(c.target), c.scale.count == c.features.count, c.scale.allSatisfy({ $0 > 0 }),
       c.window > 0, c.horizon > 0, c.hidden > 0, c.layers > 0
     else {

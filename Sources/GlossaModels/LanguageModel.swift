@@ -235,46 +235,28 @@ public final class LanguageModel: Module {
   /// The header of a language model's `config.json`.
   static let task = "language-model"
 
-  private struct Saved: Codable {
-    var task: String
-    var format: Int
-    var glossaVersion: String
-    var model: LanguageModelConfiguration
-
-    enum CodingKeys: String, CodingKey {
-      case task, format, model
-      case glossaVersion = "glossa_version"
-    }
-  }
-
   /// Saves the model as a model directory (see ``ModelDirectory``).
   public func save(to directory: URL) throws {
     try ModelDirectory.write(
-      configuration: Saved(
-        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      configuration: ModelDirectory.SavedConfiguration(task: Self.task, model: configuration),
       tokenizer: tokenizerFile, model: self, to: directory)
   }
 
   /// Loads a model saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
-    let header = try ModelDirectory.header(of: directory)
-    guard header.task == Self.task else {
-      throw ModelFileError(
-        file: directory.appendingPathComponent("config.json").path, field: "task",
-        message: "'\(header.task)', expected '\(Self.task)'")
-    }
-    let saved = try ModelDirectory.configuration(Saved.self, in: directory)
+    let saved = try ModelDirectory.architecture(
+      LanguageModelConfiguration.self, task: Self.task, in: directory)
     let tokenizerURL = try ModelDirectory.file("tokenizer.json", in: directory)
     let file = try Data(contentsOf: tokenizerURL)
     let vocabulary = try Tokenizer(json: file, file: tokenizerURL.path).model.vocabularySize
-    guard saved.model.vocabularySize >= vocabulary, saved.model.layers > 0, saved.model.hidden > 0 else {
+    guard saved.vocabularySize >= vocabulary, saved.layers > 0, saved.hidden > 0 else {
       throw ModelFileError(
         file: directory.appendingPathComponent("config.json").path, field: "model.vocab_size",
         message:
-          "\(saved.model.vocabularySize) (layers \(saved.model.layers), hidden \(saved.model.hidden)) for a tokenizer of \(vocabulary) tokens"
+          "\(saved.vocabularySize) (layers \(saved.layers), hidden \(saved.hidden)) for a tokenizer of \(vocabulary) tokens"
       )
     }
-    try self.init(configuration: saved.model, tokenizerFile: file)
+    try self.init(configuration: saved, tokenizerFile: file)
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

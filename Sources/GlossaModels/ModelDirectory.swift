@@ -60,6 +60,40 @@ public enum ModelDirectory {
       to: directory.appendingPathComponent("model.safetensors"))
   }
 
+  /// A model's `config.json`: the header's fields, and the architecture under `model`.
+  struct SavedConfiguration<Model: Codable>: Codable {
+    var task: String
+    var format: Int
+    var glossaVersion: String
+    var model: Model
+
+    /// The configuration of a model of `task` written by this Glossa.
+    init(task: String, model: Model) {
+      (self.task, format, glossaVersion, self.model) = (
+        task, ModelDirectory.format, GlossaModels.glossaVersion, model
+      )
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case task, format, model
+      case glossaVersion = "glossa_version"
+    }
+  }
+
+  /// The architecture a model of `task` saved in `directory`: the header checked (the task, and
+  /// a format no newer than this Glossa reads), then the configuration under `model`.
+  static func architecture<Model: Codable>(_ type: Model.Type, task: String, in directory: URL) throws
+    -> Model
+  {
+    let header = try header(of: directory)
+    guard header.task == task else {
+      throw ModelFileError(
+        file: directory.appendingPathComponent("config.json").path, field: "task",
+        message: "'\(header.task)', expected '\(task)'")
+    }
+    return try configuration(SavedConfiguration<Model>.self, in: directory).model
+  }
+
   /// The header of the `config.json` in `directory`, checked: the format must not be newer
   /// than this Glossa reads.
   public static func header(of directory: URL) throws -> Header {

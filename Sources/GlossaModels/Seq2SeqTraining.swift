@@ -167,18 +167,6 @@ extension Seq2Seq {
 
   static let task = "translation"
 
-  private struct Saved: Codable {
-    var task: String
-    var format: Int
-    var glossaVersion: String
-    var model: Seq2SeqConfiguration
-
-    enum CodingKeys: String, CodingKey {
-      case task, format, model
-      case glossaVersion = "glossa_version"
-    }
-  }
-
   /// The tokenizer files of a model directory: one shared `tokenizer.json`, or a source and a target.
   static func tokenizerNames(shared: Bool) -> [String] {
     shared ? ["tokenizer.json"] : ["source_tokenizer.json", "target_tokenizer.json"]
@@ -188,25 +176,18 @@ extension Seq2Seq {
   public func save(to directory: URL) throws {
     let names = Self.tokenizerNames(shared: configuration.sharedTokenizer)
     try ModelDirectory.write(
-      configuration: Saved(
-        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      configuration: ModelDirectory.SavedConfiguration(task: Self.task, model: configuration),
       tokenizers: Array(zip(names, [sourceTokenizerFile, targetTokenizerFile])), model: self, to: directory)
   }
 
   /// Loads a model saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
-    let header = try ModelDirectory.header(of: directory)
-    guard header.task == Self.task else {
-      throw ModelFileError(
-        file: directory.appendingPathComponent("config.json").path, field: "task",
-        message: "'\(header.task)', expected '\(Self.task)'")
-    }
-    let saved = try ModelDirectory.configuration(Saved.self, in: directory)
-    let files = try Self.tokenizerNames(shared: saved.model.sharedTokenizer).map {
+    let saved = try ModelDirectory.architecture(Seq2SeqConfiguration.self, task: Self.task, in: directory)
+    let files = try Self.tokenizerNames(shared: saved.sharedTokenizer).map {
       try Data(contentsOf: try ModelDirectory.file($0, in: directory))
     }
     try self.init(
-      configuration: saved.model, sourceTokenizer: files[0], targetTokenizer: files[files.count - 1])
+      configuration: saved, sourceTokenizer: files[0], targetTokenizer: files[files.count - 1])
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

@@ -202,42 +202,24 @@ public final class SequenceTagger: Module {
 
   static let task = "sequence-tagging"
 
-  private struct Saved: Codable {
-    var task: String
-    var format: Int
-    var glossaVersion: String
-    var model: SequenceTaggerConfiguration
-
-    enum CodingKeys: String, CodingKey {
-      case task, format, model
-      case glossaVersion = "glossa_version"
-    }
-  }
-
   /// Saves the tagger as a model directory (see ``ModelDirectory``).
   public func save(to directory: URL) throws {
     try ModelDirectory.write(
-      configuration: Saved(
-        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      configuration: ModelDirectory.SavedConfiguration(task: Self.task, model: configuration),
       tokenizer: tokenizerFile, model: self, to: directory)
   }
 
   /// Loads a tagger saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
-    let header = try ModelDirectory.header(of: directory)
-    guard header.task == Self.task else {
-      throw ModelFileError(
-        file: directory.appendingPathComponent("config.json").path, field: "task",
-        message: "'\(header.task)', expected '\(Self.task)'")
-    }
-    let saved = try ModelDirectory.configuration(Saved.self, in: directory)
-    guard !saved.model.tags.isEmpty, saved.model.hidden > 0, saved.model.layers > 0 else {
+    let saved = try ModelDirectory.architecture(
+      SequenceTaggerConfiguration.self, task: Self.task, in: directory)
+    guard !saved.tags.isEmpty, saved.hidden > 0, saved.layers > 0 else {
       throw ModelFileError(
         file: directory.appendingPathComponent("config.json").path, field: "model",
         message: "no tags, or a size that is not positive")
     }
     let tokenizerURL = try ModelDirectory.file("tokenizer.json", in: directory)
-    try self.init(configuration: saved.model, tokenizerFile: try Data(contentsOf: tokenizerURL))
+    try self.init(configuration: saved, tokenizerFile: try Data(contentsOf: tokenizerURL))
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

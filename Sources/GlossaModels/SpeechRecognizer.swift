@@ -194,36 +194,19 @@ public final class SpeechRecognizer: Module {
 
   static let task = "speech-recognition"
 
-  private struct Saved: Codable {
-    var task: String
-    var format: Int
-    var glossaVersion: String
-    var model: SpeechRecognizerConfiguration
-
-    enum CodingKeys: String, CodingKey {
-      case task, format, model
-      case glossaVersion = "glossa_version"
-    }
-  }
-
   /// Saves the model as a model directory: `config.json` (the features and alphabet among the
   /// architecture) and `model.safetensors`.
   public func save(to directory: URL) throws {
     try ModelDirectory.write(
-      configuration: Saved(
-        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      configuration: ModelDirectory.SavedConfiguration(task: Self.task, model: configuration),
       tokenizers: [], model: self, to: directory)
   }
 
   /// Loads a model saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
-    let header = try ModelDirectory.header(of: directory)
-    guard header.task == Self.task else {
-      throw ModelFileError(
-        file: directory.appendingPathComponent("config.json").path, field: "task",
-        message: "'\(header.task)', expected '\(Self.task)'")
-    }
-    try self.init(configuration: try ModelDirectory.configuration(Saved.self, in: directory).model)
+    try self.init(
+      configuration: try ModelDirectory.architecture(
+        SpeechRecognizerConfiguration.self, task: Self.task, in: directory))
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

@@ -171,39 +171,21 @@ public final class TextClassifier: Module {
   /// The header of a classifier's `config.json`.
   static let task = "text-classification"
 
-  private struct Saved: Codable {
-    var task: String
-    var format: Int
-    var glossaVersion: String
-    var model: TextClassifierConfiguration
-
-    enum CodingKeys: String, CodingKey {
-      case task, format, model
-      case glossaVersion = "glossa_version"
-    }
-  }
-
   /// Saves the classifier as a model directory (see ``ModelDirectory``).
   public func save(to directory: URL) throws {
     try ModelDirectory.write(
-      configuration: Saved(
-        task: Self.task, format: ModelDirectory.format, glossaVersion: glossaVersion, model: configuration),
+      configuration: ModelDirectory.SavedConfiguration(task: Self.task, model: configuration),
       tokenizer: tokenizerFile, model: self, to: directory)
   }
 
   /// Loads a classifier saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
-    let header = try ModelDirectory.header(of: directory)
-    guard header.task == Self.task else {
-      throw ModelFileError(
-        file: directory.appendingPathComponent("config.json").path, field: "task",
-        message: "'\(header.task)', expected '\(Self.task)'")
-    }
-    let saved = try ModelDirectory.configuration(Saved.self, in: directory)
+    let saved = try ModelDirectory.architecture(
+      TextClassifierConfiguration.self, task: Self.task, in: directory)
     let tokenizerURL = try ModelDirectory.file("tokenizer.json", in: directory)
     let tokenizerFile = try Data(contentsOf: tokenizerURL)
-    try saved.model.check(against: try Tokenizer(json: tokenizerFile, file: tokenizerURL.path), in: directory)
-    try self.init(configuration: saved.model, tokenizerFile: tokenizerFile)
+    try saved.check(against: try Tokenizer(json: tokenizerFile, file: tokenizerURL.path), in: directory)
+    try self.init(configuration: saved, tokenizerFile: tokenizerFile)
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

@@ -92,15 +92,7 @@ public func ctcGreedyDecode(_ logProbabilities: Tensor, inputLengths: [Int], bla
 public func ctcGreedyAlignment(_ logProbabilities: Tensor, inputLengths: [Int], blank: Int = 0) -> [[(
   symbol: Int, first: Int, last: Int
 )]] {
-  require(
-    logProbabilities.rank == 3,
-    "ctcGreedyDecode: scores \(logProbabilities.shape), expected [T, batch, classes]")
-  let (steps, batch, classes) = (
-    logProbabilities.shape[0], logProbabilities.shape[1], logProbabilities.shape[2]
-  )
-  require(
-    inputLengths.count == batch,
-    "ctcGreedyDecode: \(inputLengths.count) input lengths for a batch of \(batch)")
+  let (steps, batch, classes) = decodingShape(logProbabilities, inputLengths, "ctcGreedyDecode")
   return logProbabilities.withUnsafeBufferPointer { p in
     (0..<batch).map { b in
       var symbols: [(symbol: Int, first: Int, last: Int)] = []
@@ -129,15 +121,7 @@ public func ctcGreedyAlignment(_ logProbabilities: Tensor, inputLengths: [Int], 
 public func ctcPrefixBeamSearch(_ logProbabilities: Tensor, inputLengths: [Int], beam: Int, blank: Int = 0)
   -> [[Int]]
 {
-  require(
-    logProbabilities.rank == 3,
-    "ctcPrefixBeamSearch: scores \(logProbabilities.shape), expected [T, batch, classes]")
-  let (steps, batch, classes) = (
-    logProbabilities.shape[0], logProbabilities.shape[1], logProbabilities.shape[2]
-  )
-  require(
-    inputLengths.count == batch,
-    "ctcPrefixBeamSearch: \(inputLengths.count) input lengths for a batch of \(batch)")
+  let (steps, batch, classes) = decodingShape(logProbabilities, inputLengths, "ctcPrefixBeamSearch")
   require(beam > 0, "ctcPrefixBeamSearch: the beam must be positive")
   typealias Scores = (blank: Float, symbol: Float)
   return logProbabilities.withUnsafeBufferPointer { p in
@@ -181,6 +165,16 @@ public func ctcPrefixBeamSearch(_ logProbabilities: Tensor, inputLengths: [Int],
       }!.key
     }
   }
+}
+
+/// The steps, batch and classes of a decoder's scores `[T, batch, classes]`, checked against
+/// the input lengths.
+private func decodingShape(_ scores: Tensor, _ inputLengths: [Int], _ op: String) -> (Int, Int, Int) {
+  require(scores.rank == 3, "\(op): scores \(scores.shape), expected [T, batch, classes]")
+  require(
+    inputLengths.count == scores.shape[1],
+    "\(op): \(inputLengths.count) input lengths for a batch of \(scores.shape[1])")
+  return (scores.shape[0], scores.shape[1], scores.shape[2])
 }
 
 /// One sequence's CTC lattice: the target with blanks around and between its symbols

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GlossaData
 import GlossaModels
 import GlossaNN
 import GlossaTensor
@@ -85,6 +86,17 @@ struct Train: ParsableCommand {
     }
 
     /// The output directory, the metrics file, and BLAS's threads set.
+    /// The training file's items read by `read`, and the validation items: the `valid` file's,
+    /// or `fraction` of the training items in a shuffle drawn from --seed.
+    func trainingAndValidation<Item>(
+      _ train: String, valid: String?, fraction: Double, _ read: (URL) throws -> [Item]
+    ) throws -> (train: [Item], validation: [Item]) {
+      let items = try read(URL(fileURLWithPath: train))
+      if let valid { return (items, try read(URL(fileURLWithPath: valid))) }
+      let split = DataSplit.shuffled(count: items.count, validation: fraction, seed: seed)
+      return (split.train.map { items[$0] }, split.validation.map { items[$0] })
+    }
+
     func prepare() -> (output: URL, metrics: URL) {
       if let threads { BLAS.setThreads(threads) }
       let output = URL(fileURLWithPath: self.output)

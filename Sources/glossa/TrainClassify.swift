@@ -56,14 +56,10 @@ struct TrainClassify: ParsableCommand {
 
   func run() throws {
     let (output, metrics) = common.prepare()
-    var examples = try LabeledText.read(URL(fileURLWithPath: train))
-    var validation: [LabeledText]
-    if let valid {
-      validation = try LabeledText.read(URL(fileURLWithPath: valid))
-    } else {
-      let split = DataSplit.shuffled(count: examples.count, validation: validFraction, seed: common.seed)
-      validation = split.validation.map { examples[$0] }
-      examples = split.train.map { examples[$0] }
+    let (examples, validation) = try common.trainingAndValidation(
+      train, valid: valid, fraction: validFraction
+    ) {
+      try LabeledText.read($0)
     }
     var training = TextClassifierTraining()
     training.tokenizer =

@@ -62,14 +62,8 @@ struct TrainSpeech: ParsableCommand {
 
   func run() throws {
     let (output, metrics) = common.prepare()
-    var clips = try TranscribedClip.read(URL(fileURLWithPath: train))
-    var validation: [TranscribedClip]
-    if let valid {
-      validation = try TranscribedClip.read(URL(fileURLWithPath: valid))
-    } else {
-      let split = DataSplit.shuffled(count: clips.count, validation: validFraction, seed: common.seed)
-      validation = split.validation.map { clips[$0] }
-      clips = split.train.map { clips[$0] }
+    let (clips, validation) = try common.trainingAndValidation(train, valid: valid, fraction: validFraction) {
+      try TranscribedClip.read($0)
     }
     var training = SpeechRecognizerTraining()
     training.architecture.alphabet = Array(alphabet).map(String.init)

@@ -48,14 +48,10 @@ struct TrainTag: ParsableCommand {
 
   func run() throws {
     let (output, metrics) = common.prepare()
-    var sentences = try TaggedSentence.read(URL(fileURLWithPath: train))
-    var validation: [TaggedSentence]
-    if let valid {
-      validation = try TaggedSentence.read(URL(fileURLWithPath: valid))
-    } else {
-      let split = DataSplit.shuffled(count: sentences.count, validation: validFraction, seed: common.seed)
-      validation = split.validation.map { sentences[$0] }
-      sentences = split.train.map { sentences[$0] }
+    let (sentences, validation) = try common.trainingAndValidation(
+      train, valid: valid, fraction: validFraction
+    ) {
+      try TaggedSentence.read($0)
     }
     var training = SequenceTaggerTraining()
     training.architecture.cell = (common.cell ?? .lstm).kind

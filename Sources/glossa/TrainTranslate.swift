@@ -98,16 +98,8 @@ struct TrainTranslate: ParsableCommand {
 
   func run() throws {
     let (output, metrics) = common.prepare()
-    var pairs = try ParallelPair.read(
-      URL(fileURLWithPath: train), sourceColumn: sourceColumn, targetColumn: targetColumn)
-    var validation: [ParallelPair]
-    if let valid {
-      validation = try ParallelPair.read(
-        URL(fileURLWithPath: valid), sourceColumn: sourceColumn, targetColumn: targetColumn)
-    } else {
-      let split = DataSplit.shuffled(count: pairs.count, validation: validFraction, seed: common.seed)
-      validation = split.validation.map { pairs[$0] }
-      pairs = split.train.map { pairs[$0] }
+    let (pairs, validation) = try common.trainingAndValidation(train, valid: valid, fraction: validFraction) {
+      try ParallelPair.read($0, sourceColumn: sourceColumn, targetColumn: targetColumn)
     }
     var training = Seq2SeqTraining()
     training.architecture.cell = (common.cell ?? .gru).kind
