@@ -138,8 +138,11 @@ public final class SpeechRecognizer: Module {
 
   /// The transcripts of feature sequences in evaluation mode: decoded greedily, each with its
   /// words' times from the best path's alignment, or with a `beam` above 1 by prefix beam
-  /// search (the most likely text, summed over its paths; its words then have no times).
-  public func transcribe(features batch: [[[Float]]], beam: Int = 1) -> [Transcript] {
+  /// search (the most likely text, summed over its paths; its words then have no times),
+  /// helped by a character language model when `fusion` is given.
+  public func transcribe(features batch: [[[Float]]], beam: Int = 1, fusion: ShallowFusion? = nil)
+    -> [Transcript]
+  {
     let wasTraining = rnn.isTraining
     eval()
     defer { train(wasTraining) }
@@ -148,7 +151,18 @@ public final class SpeechRecognizer: Module {
     return withoutGradients {
       let (logProbabilities, lengths) = logProbabilities(batch)
       if beam > 1 {
-        return ctcPrefixBeamSearch(logProbabilities, inputLengths: lengths, beam: beam).map { ids in
+        let characters = configuration.alphabet.map { Character($0) }
+        let order = fusion?.model.order ?? 1
+        let bonus = fusion.map { fusion in
+          { (prefix: [Int], symbol: Int) -> Float in
+            let history = prefix.suffix(order - 1).map { characters[$0 - 1] }
+            return Float(
+              fusion.weight * fusion.model.logProbability(characters[symbol - 1], after: history)
+                + fusion.reward)
+          }
+        }
+        return ctcPrefixBeamSearch(logProbabilities, inputLengths: lengths, beam: beam, bonus: bonus).map {
+          ids in
           Transcript(text: ids.map { configuration.alphabet[$0 - 1] }.joined(), words: [])
         }
       }

@@ -89,11 +89,13 @@ extension SpeechRecognizer {
 
   /// Character and word error rates of the model's transcripts of `examples` (greedy, or prefix
   /// beam search with a `beam` above 1).
-  func evaluate(_ examples: [SpeechExample], beam: Int = 1) -> SpeechEvaluation {
+  func evaluate(_ examples: [SpeechExample], beam: Int = 1, fusion: ShallowFusion? = nil) -> SpeechEvaluation
+  {
     var hypotheses: [String] = []
     for start in stride(from: 0, to: examples.count, by: 32) {
       hypotheses += transcribe(
-        features: examples[start..<min(start + 32, examples.count)].map(\.features), beam: beam
+        features: examples[start..<min(start + 32, examples.count)].map(\.features), beam: beam,
+        fusion: fusion
       )
       .map(\.text)
     }
@@ -105,10 +107,10 @@ extension SpeechRecognizer {
 
   /// Character and word error rates on transcribed clips (mixed down to one channel when
   /// `mixDown`; greedy decoding, or prefix beam search with a `beam` above 1).
-  public func evaluate(_ clips: [TranscribedClip], mixDown: Bool = false, beam: Int = 1) throws
-    -> SpeechEvaluation
-  {
-    evaluate(try examples(clips, mixDown: mixDown), beam: beam)
+  public func evaluate(
+    _ clips: [TranscribedClip], mixDown: Bool = false, beam: Int = 1, fusion: ShallowFusion? = nil
+  ) throws -> SpeechEvaluation {
+    evaluate(try examples(clips, mixDown: mixDown), beam: beam, fusion: fusion)
   }
 }
 

@@ -118,51 +118,54 @@ public func ctcGreedyAlignment(_ logProbabilities: Tensor, inputLengths: [Int], 
 /// symbol (without a blank between, the repeat merges: p_nb(ℓ) gains p(c) p_nb); a blank keeps
 /// ℓ, p_b gaining p(blank) (p_b + p_nb). The most likely prefix at the last step is the
 /// transcript. Unlike greedy decoding it sums the paths of a text rather than following one.
-public func ctcPrefixBeamSearch(_ logProbabilities: Tensor, inputLengths: [Int], beam: Int, blank: Int = 0)
-  -> [[Int]]
-{
+/// `bonus(ℓ, c)`, when given, is added to the rank of every prefix made by extending ℓ with c
+/// (shallow fusion: α log P_LM(c | ℓ) + β, a language model's weight and a reward per symbol).
+public func ctcPrefixBeamSearch(
+  _ logProbabilities: Tensor, inputLengths: [Int], beam: Int, blank: Int = 0,
+  bonus: ((_ prefix: [Int], _ symbol: Int) -> Float)? = nil
+) -> [[Int]] {
   let (steps, batch, classes) = decodingShape(logProbabilities, inputLengths, "ctcPrefixBeamSearch")
   require(beam > 0, "ctcPrefixBeamSearch: the beam must be positive")
-  typealias Scores = (blank: Float, symbol: Float)
+  // A prefix's paths ending in a blank and in its last symbol (log probabilities), and the sum
+  // of the bonuses of its symbols (a language model's, which ranks but does not add paths).
+  typealias Scores = (blank: Float, symbol: Float, bonus: Float)
+  func rank(_ entry: (key: [Int], value: Scores)) -> Float {
+    logAdd(entry.value.blank, entry.value.symbol) + entry.value.bonus
+  }
+  // Higher first, ties to the shorter then the smaller prefix (a fixed order).
+  func before(_ x: (key: [Int], value: Scores), _ y: (key: [Int], value: Scores)) -> Bool {
+    let (a, c) = (rank(x), rank(y))
+    if a != c { return a > c }
+    return x.key.count != y.key.count ? x.key.count < y.key.count : x.key.lexicographicallyPrecedes(y.key)
+  }
   return logProbabilities.withUnsafeBufferPointer { p in
     (0..<batch).map { b in
-      var prefixes: [[Int]: Scores] = [[]: (0, -.infinity)]
+      var prefixes: [[Int]: Scores] = [[]: (0, -.infinity, 0)]
       for t in 0..<Swift.min(inputLengths[b], steps) {
         let row = (t * batch + b) * classes
         var next: [[Int]: Scores] = [:]
-        func add(_ prefix: [Int], blank: Float = -.infinity, symbol: Float = -.infinity) {
-          let old = next[prefix] ?? (-.infinity, -.infinity)
-          next[prefix] = (logAdd(old.blank, blank), logAdd(old.symbol, symbol))
+        func add(_ prefix: [Int], blank: Float = -.infinity, symbol: Float = -.infinity, bonus: Float) {
+          let old = next[prefix] ?? (-.infinity, -.infinity, bonus)
+          next[prefix] = (logAdd(old.blank, blank), logAdd(old.symbol, symbol), bonus)
         }
         for (prefix, score) in prefixes {
           let total = logAdd(score.blank, score.symbol)
-          add(prefix, blank: total + p[row + blank])
+          add(prefix, blank: total + p[row + blank], bonus: score.bonus)
           for c in 0..<classes where c != blank {
             let y = p[row + c]
+            let extended = score.bonus + (bonus?(prefix, c) ?? 0)
             if c == prefix.last {
-              add(prefix, symbol: score.symbol + y)
-              add(prefix + [c], symbol: score.blank + y)
+              add(prefix, symbol: score.symbol + y, bonus: score.bonus)
+              add(prefix + [c], symbol: score.blank + y, bonus: extended)
             } else {
-              add(prefix + [c], symbol: total + y)
+              add(prefix + [c], symbol: total + y, bonus: extended)
             }
           }
         }
-        // The `beam` most likely, ties to the shorter then the smaller prefix (a fixed order).
         prefixes = Dictionary(
-          uniqueKeysWithValues: next.sorted { x, y in
-            let (a, c) = (logAdd(x.value.blank, x.value.symbol), logAdd(y.value.blank, y.value.symbol))
-            return a != c
-              ? a > c
-              : x.key.count != y.key.count
-                ? x.key.count < y.key.count : x.key.lexicographicallyPrecedes(y.key)
-          }.prefix(beam).map { ($0.key, $0.value) })
+          uniqueKeysWithValues: next.sorted(by: before).prefix(beam).map { ($0.key, $0.value) })
       }
-      return prefixes.max { x, y in
-        let (a, c) = (logAdd(x.value.blank, x.value.symbol), logAdd(y.value.blank, y.value.symbol))
-        return a != c
-          ? a < c
-          : x.key.count != y.key.count ? x.key.count > y.key.count : y.key.lexicographicallyPrecedes(x.key)
-      }!.key
+      return prefixes.sorted(by: before)[0].key
     }
   }
 }

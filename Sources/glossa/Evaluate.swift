@@ -31,6 +31,7 @@ struct Evaluate: ParsableCommand {
   var json = false
   @OptionGroup var series: SeriesOptions
   @OptionGroup var translation: TranslationOptions
+  @OptionGroup var languageModel: SpeechLanguageModelFlags
 
   func run() throws {
     let url = URL(fileURLWithPath: data)
@@ -86,7 +87,9 @@ struct Evaluate: ParsableCommand {
         )
       }
     case .speech(let recognizer):
-      let evaluation = try recognizer.evaluate(try TranscribedClip.read(url), beam: translation.decoding.beam)
+      let evaluation = try recognizer.evaluate(
+        try TranscribedClip.read(url), beam: translation.decoding.beam,
+        fusion: try languageModel.fusion(recognizer))
       let rate = Double(evaluation.clips) / max(Date().timeIntervalSince(start), 1e-9)
       FileHandle.standardError.write(
         Data(String(format: "%d clips, %.1f clips/s\n", evaluation.clips, rate).utf8))

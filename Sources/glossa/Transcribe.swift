@@ -29,6 +29,7 @@ struct Transcribe: ParsableCommand {
   var mixDown = false
   @Option(help: "Prefix beam search with this many prefixes (1: greedy decoding, with word times).")
   var beam = 1
+  @OptionGroup var languageModel: SpeechLanguageModelFlags
 
   func validate() throws {
     guard beam >= 1 else { throw ValidationError("--beam must be positive, not \(beam)") }
@@ -47,7 +48,10 @@ struct Transcribe: ParsableCommand {
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    for (path, transcript) in zip(files, recognizer.transcribe(features: features, beam: beam)) {
+    for (path, transcript) in zip(
+      files,
+      recognizer.transcribe(features: features, beam: beam, fusion: try languageModel.fusion(recognizer)))
+    {
       if json {
         struct Line: Encodable {
           let path: String
@@ -64,5 +68,33 @@ struct Transcribe: ParsableCommand {
         String(
           format: "%d files, %.1f s of audio, %.0f× real time\n", files.count, seconds, seconds / elapsed
         ).utf8))
+  }
+}
+
+/// A character n-gram language model for a speech recogniser's beam search, counted from a
+/// text file when the command starts (glossa transcribe and glossa evaluate).
+struct SpeechLanguageModelFlags: ParsableArguments {
+  @Option(
+    name: .customLong("lm-text"),
+    help: "speech: count a character language model from this text's lines (needs --beam above 1).")
+  var text: String?
+  @Option(name: .customLong("lm-order"), help: "speech: the language model's n.")
+  var order = 5
+  @Option(
+    name: .customLong("lm-weight"),
+    help: "speech: the language model's weight α in log P_CTC + α log P_LM + β · length.")
+  var weight = 0.5
+  @Option(name: .customLong("lm-reward"), help: "speech: the reward β per character.")
+  var reward = 1.0
+
+  /// The fusion these flags ask for, counted over the text with the model's alphabet (lowercased).
+  func fusion(_ recognizer: SpeechRecognizer) throws -> ShallowFusion? {
+    guard let text else { return nil }
+    guard order >= 1 else { throw ValidationError("--lm-order must be positive") }
+    let lines = try String(contentsOfFile: text, encoding: .utf8).lowercased().split(separator: "\n").map(
+      String.init)
+    let model = CharacterNGramModel(
+      order: order, alphabet: recognizer.configuration.alphabet.map { Character($0) }, lines: lines)
+    return ShallowFusion(model: model, weight: weight, reward: reward)
   }
 }

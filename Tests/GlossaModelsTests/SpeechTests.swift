@@ -63,6 +63,14 @@ import Testing
       #expect(beamLikelihood >= greedyLikelihood - 1e-4, "'\(a)' against '\(b)'")
     }
     #expect(try model.evaluate(valid, beam: 8).clips == greedy.clips)
+    // With a character language model of the training transcripts, the beam's error rate stays
+    // within a character of greedy's.
+    let lines = ToneSpeech.texts(64, seed: 1)
+    let fusion = ShallowFusion(
+      model: CharacterNGramModel(order: 3, alphabet: Array("abcd "), lines: lines), weight: 0.3, reward: 0.5)
+    let fused = try model.evaluate(valid, beam: 8, fusion: fusion)
+    #expect(
+      fused.cer.rate <= greedy.cer.rate + 1 / Double(greedy.cer.referenceLength) + 1e-12, "\(fused.cer)")
   }
 
   @Test func aSavedModelTranscribesTheSame() throws {

@@ -107,6 +107,18 @@ import Testing
     #expect(ctcPrefixBeamSearch(scores, inputLengths: [2], beam: 4) == [[1]])
   }
 
+  /// A bonus per symbol (a language model's) changes which text ranks first, not the paths:
+  /// "ab" (0.9 · 0.55) beats "a" (0.9 · 0.45) until b is penalised.
+  @Test func aBonusReranksThePrefixes() {
+    let steps: [[Float]] = [[0.05, 0.9, 0.05], [0.45, 0.0001, 0.55]]
+    let scores = Tensor(steps.flatMap { $0.map { log($0) } }, shape: [2, 1, 3])
+    #expect(ctcPrefixBeamSearch(scores, inputLengths: [2], beam: 4) == [[1, 2]])
+    let penalised = ctcPrefixBeamSearch(scores, inputLengths: [2], beam: 4) { _, symbol in
+      symbol == 2 ? -5 : 0
+    }
+    #expect(penalised == [[1]])
+  }
+
   /// With a beam wide enough to keep every prefix, the search finds the most likely text, as
   /// brute force over every path finds it; a narrow beam finds a text at least as likely as
   /// greedy decoding's.
