@@ -47,9 +47,7 @@ public struct AcousticFeatures: Sendable, Codable, Equatable {
 
   /// The features of samples at ``sampleRate``.
   public func features(_ samples: [Float]) throws -> [[Float]] {
-    let power = try Spectrogram(windowLength: windowLength, hop: hop)(samples)
-    let bank = melScale.filterbank(bins: windowLength / 2 + 1, bands: bands, sampleRate: sampleRate)
-    let mel = power.map { frame in bank.map { filter in zip(filter, frame).reduce(0) { $0 + $1.0 * $1.1 } } }
+    let mel = try melEnergies(samples)
     var values: [[Float]]
     switch kind {
     case .logMel: values = mel.map { $0.map { Float(log($0 + 1e-6)) } }
@@ -61,6 +59,19 @@ public struct AcousticFeatures: Sendable, Codable, Equatable {
       values = values.indices.map { values[$0] + first[$0] + second[$0] }
     }
     return normalizes ? Self.normalized(values) : values
+  }
+
+  /// The mel bands' energies of each frame, `[frames][bands]`: the power spectrogram summed
+  /// under each triangular filter, over the bins where the filter is not zero.
+  public func melEnergies(_ samples: [Float]) throws -> [[Double]] {
+    let power = try Spectrogram(windowLength: windowLength, hop: hop)(samples)
+    let bank = melScale.filterbank(bins: windowLength / 2 + 1, bands: bands, sampleRate: sampleRate)
+    let spans = bank.map { filter in
+      (filter.firstIndex { $0 > 0 } ?? 0)..<((filter.lastIndex { $0 > 0 } ?? -1) + 1)
+    }
+    return power.map { frame in
+      zip(bank, spans).map { filter, span in span.reduce(0) { $0 + filter[$1] * frame[$1] } }
+    }
   }
 
   /// Samples per frame and between frames.

@@ -67,6 +67,10 @@ import Testing
         let bank = scale.filterbank(bins: 201, bands: bands, sampleRate: 16000)
         let mel = power.map { frame in bank.map { zip($0, frame).reduce(0) { $0 + $1.0 * $1.1 } } }
         #expect(relativeError(mel, expected) < 1e-5, "\(c.name) \(scale)")
+        // The features' own sum, over each filter's nonzero bins, is the same.
+        var features = AcousticFeatures()
+        (features.bands, features.melScale) = (bands, scale)
+        #expect(relativeError(try features.melEnergies(c.signal), expected) < 1e-5, "\(c.name) \(scale)")
       }
     }
   }
