@@ -90,11 +90,10 @@ public final class Seq2Seq: Module {
     seed: UInt64 = 0
   ) throws {
     var c = configuration
-    let names =
-      c.sharedTokenizer
-      ? ["tokenizer.json", "tokenizer.json"] : ["source_tokenizer.json", "target_tokenizer.json"]
+    let names = Self.tokenizerNames(shared: c.sharedTokenizer)
     sourceTokenizer = try Tokenizer(json: sourceFile, file: names[0])
-    targetTokenizer = c.sharedTokenizer ? sourceTokenizer : try Tokenizer(json: targetFile, file: names[1])
+    targetTokenizer =
+      c.sharedTokenizer ? sourceTokenizer : try Tokenizer(json: targetFile, file: names[names.count - 1])
     (sourceTokenizerFile, targetTokenizerFile) = (sourceFile, c.sharedTokenizer ? sourceFile : targetFile)
     func special(_ token: String, _ tokenizer: Tokenizer, _ file: String) throws -> Int {
       guard let id = tokenizer.model.id(of: token) else {
@@ -104,9 +103,9 @@ public final class Seq2Seq: Module {
       return id
     }
     sourcePaddingID = try special("<pad>", sourceTokenizer, names[0])
-    paddingID = try special("<pad>", targetTokenizer, names[1])
-    startID = try special("<s>", targetTokenizer, names[1])
-    endID = try special("</s>", targetTokenizer, names[1])
+    paddingID = try special("<pad>", targetTokenizer, names[names.count - 1])
+    startID = try special("<s>", targetTokenizer, names[names.count - 1])
+    endID = try special("</s>", targetTokenizer, names[names.count - 1])
     c.sourceVocabularySize = sourceTokenizer.model.vocabularySize
     c.targetVocabularySize = targetTokenizer.model.vocabularySize
     guard c.hidden > 0, c.layers > 0, c.embeddingDimension > 0, c.maximumSourceLength > 0 else {

@@ -52,11 +52,11 @@ public struct Seq2SeqTraining {
     guard !train.isEmpty else { throw TrainingDataError.empty("the training pairs") }
     guard !validation.isEmpty else { throw TrainingDataError.empty("the validation pairs") }
     let shared = architecture.sharedTokenizer
-    let names =
-      shared ? ["tokenizer.json", "tokenizer.json"] : ["source_tokenizer.json", "target_tokenizer.json"]
     var files: [Data]
     if resume, let output {
+      let names = Seq2Seq.tokenizerNames(shared: shared)
       files = try names.map { try Data(contentsOf: try ModelDirectory.file($0, in: output)) }
+      files = [files[0], files[files.count - 1]]
     } else if shared {
       let both = try sourceTokenizer.tokenizerFile(
         training: train.map(\.source) + train.map(\.target), special: Seq2Seq.specialTokens)

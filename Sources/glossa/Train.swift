@@ -97,6 +97,17 @@ struct Train: ParsableCommand {
       return (split.train.map { items[$0] }, split.validation.map { items[$0] })
     }
 
+    /// Prints, on standard error, the best epoch and the training rate in `unit`s per second,
+    /// then `summary` (the validation figures) and where the model went.
+    func report(_ result: TrainingResult, unit: String, _ summary: String, output: URL) {
+      let best = result.epochs.first { $0.epoch == result.bestEpoch }
+      FileHandle.standardError.write(
+        Data(
+          (String(
+            format: "best epoch %d of %d (%.0f %@/s)\n", result.bestEpoch, result.epochs.count,
+            best?.examplesPerSecond ?? 0, unit) + summary + "\nwrote \(output.path)\n").utf8))
+    }
+
     func prepare() -> (output: URL, metrics: URL) {
       if let threads { BLAS.setThreads(threads) }
       let output = URL(fileURLWithPath: self.output)

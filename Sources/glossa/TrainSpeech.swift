@@ -88,14 +88,9 @@ struct TrainSpeech: ParsableCommand {
       Data("training on \(clips.count) clips, validating on \(validation.count)\n".utf8))
     let (_, evaluation, result) = try training.train(
       clips, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
-    let best = result.epochs.first { $0.epoch == result.bestEpoch }
-    FileHandle.standardError.write(
-      Data(
-        (String(
-          format: "best epoch %d of %d (%.0f clips/s)\n", result.bestEpoch, result.epochs.count,
-          best?.examplesPerSecond ?? 0)
-          + "validation (greedy): \(evaluation.cer)\nvalidation (greedy): \(evaluation.wer)\nwrote \(output.path)\n")
-          .utf8))
+    common.report(
+      result, unit: "clips", "validation (greedy): \(evaluation.cer)\nvalidation (greedy): \(evaluation.wer)",
+      output: output)
   }
 }
 

@@ -74,12 +74,6 @@ struct TrainTag: ParsableCommand {
       Data("training on \(sentences.count) sentences, validating on \(validation.count)\n".utf8))
     let (_, report, result) = try training.train(
       sentences, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
-    let best = result.epochs.first { $0.epoch == result.bestEpoch }
-    FileHandle.standardError.write(
-      Data(
-        (String(
-          format: "best epoch %d of %d (%.0f sentences/s)\n", result.bestEpoch, result.epochs.count,
-          best?.examplesPerSecond ?? 0)
-          + report.summary + "\nwrote \(output.path)\n").utf8))
+    common.report(result, unit: "sentences", report.summary, output: output)
   }
 }

@@ -125,14 +125,9 @@ struct TrainTranslate: ParsableCommand {
       Data("training on \(pairs.count) pairs, validating on \(validation.count)\n".utf8))
     let (_, evaluation, result) = try training.train(
       pairs, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
-    let best = result.epochs.first { $0.epoch == result.bestEpoch }
-    FileHandle.standardError.write(
-      Data(
-        (String(
-          format: "best epoch %d of %d (%.0f sentences/s)\n", result.bestEpoch, result.epochs.count,
-          best?.examplesPerSecond ?? 0)
-          + "validation (greedy): \(evaluation.bleu)\n  \(evaluation.bleu.signature)\n"
-          + "validation (greedy): \(evaluation.chrf)\n  \(evaluation.chrf.signature)\nwrote \(output.path)\n")
-          .utf8))
+    common.report(
+      result, unit: "sentences",
+      "validation (greedy): \(evaluation.bleu)\n  \(evaluation.bleu.signature)\n"
+        + "validation (greedy): \(evaluation.chrf)\n  \(evaluation.chrf.signature)", output: output)
   }
 }

@@ -536,6 +536,12 @@ import Testing
     #expect(object?["bleu"] != nil && object?["chrf"] != nil && object?["sentences"] as? Int == 30)
     let wrongKind = try cli.glossa(["predict", "--model", model, "x"])
     #expect(wrongKind.0 != 0 && wrongKind.2.contains("is a translation model"))
+    let penalty = try cli.glossa(["translate", "--model", model, "--length-penalty", "gnmt:x", "a"])
+    #expect(penalty.0 != 0 && penalty.2.contains("--length-penalty must be gnmt:ALPHA"))
+    let average = try cli.glossa([
+      "translate", "--model", model, "--length-penalty", "average", "--threads", "1", "a",
+    ])
+    #expect(average.0 == 0 && average.1.split(separator: "\n").count == 1)
 
     // Bad input: a line with one column, an empty side, a source over the model's limit.
     let saved = try Data(contentsOf: URL(fileURLWithPath: model + "/model.safetensors"))
@@ -593,6 +599,17 @@ import Testing
       transcribed.0 == 0 && lines.count == 3 && lines[0].hasPrefix(files[0] + "\t")
         && lines[1].hasPrefix(files[1] + "\t"))
     #expect(transcribed.2.contains("× real time"))
+    // Prefix beam search with a character model counted from the training transcripts.
+    let transcripts = folder.appendingPathComponent("transcripts.txt")
+    try ToneSpeech.texts(40, seed: 5).joined(separator: "\n").write(
+      to: transcripts, atomically: true, encoding: .utf8)
+    let fused = try cli.glossa(
+      ["transcribe", "--model", model, "--beam", "4", "--lm-text", transcripts.path] + files)
+    #expect(
+      fused.0 == 0 && fused.1.split(separator: "\n").count == 2 && fused.1.hasPrefix(files[0] + "\t"),
+      "\(fused)")
+    let noBeam = try cli.glossa(["transcribe", "--model", model, "--beam", "0", files[0]])
+    #expect(noBeam.0 != 0 && noBeam.2.contains("--beam must be positive"))
     let json = try cli.glossa(["transcribe", "--model", model, "--json", files[0]])
     let object = try JSONSerialization.jsonObject(with: Data(json.1.utf8)) as? [String: Any]
     let transcript = object?["transcript"] as? [String: Any]
