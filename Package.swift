@@ -19,10 +19,19 @@ let package = Package(
     .library(name: "GlossaViz", targets: ["GlossaViz"]),
     .library(name: "GlossaAudio", targets: ["GlossaAudio"]),
     .library(name: "GlossaModels", targets: ["GlossaModels"]),
+    .library(name: "GlossaServer", targets: ["GlossaServer"]),
     .executable(name: "glossa", targets: ["glossa"]),
+    .executable(name: "glossa-server", targets: ["glossa-server"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // The server's HTTP stack; `glossa` and the libraries do not depend on it.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     .systemLibrary(
@@ -68,6 +77,27 @@ let package = Package(
       // The demo's data: small samples of the shared datasets (Demo/DemoData/README.md).
       resources: [.copy("Demo/DemoData")]
     ),
+    .target(
+      name: "GlossaServer",
+      dependencies: [
+        "GlossaModels", "GlossaEmbeddings", "GlossaText", "GlossaAudio", "GlossaData",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      // The playground page and the OpenAPI document, served as they are.
+      resources: [.copy("Public")]
+    ),
+    .executableTarget(
+      name: "glossa-server",
+      dependencies: [
+        "GlossaServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
     .executableTarget(
       name: "GlossaBench",
       dependencies: [
@@ -94,6 +124,15 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "GlossaCLITests", dependencies: ["glossa", "GlossaAudio", "TestSupport"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz", "TestSupport"]),
+    .testTarget(
+      name: "GlossaServerTests",
+      dependencies: [
+        "GlossaServer", "GlossaModels", "GlossaText", "GlossaAudio", "GlossaData", "GlossaEmbeddings",
+        "TestSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(name: "GlossaAudioTests", dependencies: ["GlossaAudio"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -26,6 +26,11 @@ public struct TimeSeries: Sendable, Equatable {
     columns.firstIndex(of: name).map { k in values.map { $0[k] } }
   }
 
+  /// A series from its rows: `values[row]` holds a value for each of `columns`.
+  public init(dates: [String], columns: [String], values: [[Double]]) {
+    (self.dates, self.columns, self.values) = (dates, columns, values)
+  }
+
   /// The series of `columns` in `table`, its rows those where the filter's column has the
   /// filter's value, sorted by the `date` column. Errors name the file, the row's line and the
   /// column: a column that is not there, a value that is not a number, a missing value under

@@ -167,6 +167,8 @@ public final class LanguageModel: Module {
     public var ids: [Int]
     /// Generated tokens per second.
     public var tokensPerSecond: Double
+    /// Why it ended.
+    public var finish: FinishReason
   }
 
   /// Text continuing `prompt`, one token at a time: each is chosen by `sampling` from the
@@ -179,34 +181,28 @@ public final class LanguageModel: Module {
     eval()
     defer { train(wasTraining) }
     let start = Date()
-    var generator = SeededGenerator(seed: sampling.seed)
-    var previous = promptIDs(prompt)
-    var (logits, state) = withoutGradients { finalLogits(of: previous) }
-    var generated: [Int] = []
-    var text = ""
-    while generated.count < sampling.maximumTokens {
-      let next = sampling.choose(logits: logits.scalars, previous: previous, generator: &generator)
-      generated.append(next)
-      previous.append(next)
-      // The end token ends a line; words follow the prompt and each other after a space,
-      // except where punctuation attaches (see ``joinsWithoutSpace(_:after:)``).
-      let before = text.isEmpty ? prompt : text
-      let token = tokenizer.model.token(for: next) ?? ""
-      let previousToken = tokenizer.model.token(for: previous[previous.count - 2]) ?? ""
-      let attached =
-        before.isEmpty || before.hasSuffix("\n") || Self.joinsWithoutSpace(token, after: previousToken)
-      let piece = next == endID ? "\n" : (attached ? "" : " ") + token
-      text += piece
-      if onToken?(piece) == false { break }
-      if sampling.stop.contains(where: { !$0.isEmpty && text.hasSuffix($0) }) { break }
+    var stream = GenerationStream(prompt: prompt, sampling: sampling, promptIDs: promptIDs(prompt))
+    var (logits, state) = withoutGradients { finalLogits(of: stream.previous) }
+    var finish: FinishReason
+    while true {
+      let step = stream.advance(logits: logits.scalars, model: self)
+      if onToken?(step.piece) == false {
+        finish = .cancelled
+        break
+      }
+      if let end = step.finish {
+        finish = end
+        break
+      }
       (logits, state) = withoutGradients {
-        let (scores, after) = self([next], steps: 1, batch: 1, state: state)
+        let (scores, after) = self([step.id], steps: 1, batch: 1, state: state)
         return (scores, after)
       }
     }
     let seconds = Date().timeIntervalSince(start)
     return Generation(
-      text: text, ids: generated, tokensPerSecond: Double(generated.count) / max(seconds, 1e-9))
+      text: stream.text, ids: stream.generated,
+      tokensPerSecond: Double(stream.generated.count) / max(seconds, 1e-9), finish: finish)
   }
 
   /// Whether a generated word-level `token` follows `previous` without a space: closing
@@ -220,10 +216,10 @@ public final class LanguageModel: Module {
 
   /// A prompt's ids: its tokens, after the end token of a previous line (so that an empty
   /// prompt starts a line).
-  private func promptIDs(_ prompt: String) -> [Int] { [endID] + tokenizer.encode(prompt).ids }
+  func promptIDs(_ prompt: String) -> [Int] { [endID] + tokenizer.encode(prompt).ids }
 
   /// The scores after the last of `ids` (in evaluation mode) and the state there.
-  private func finalLogits(of ids: [Int]) -> (logits: Tensor, state: RecurrentState) {
+  func finalLogits(of ids: [Int]) -> (logits: Tensor, state: RecurrentState) {
     eval()
     let (logits, state) = self(ids, steps: ids.count, batch: 1, state: nil)
     let last = logits.slice(axis: 0, range: (ids.count - 1)..<ids.count).reshaped([

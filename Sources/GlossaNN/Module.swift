@@ -84,7 +84,10 @@ extension Module {
 
   /// Switches this module and its sub-modules to training mode (`true`) or evaluation mode.
   public func train(_ training: Bool = true) {
-    for case let module as any ModeDependent in modules() { module.isTraining = training }
+    // Only a change is written, so that threads sharing a model in evaluation mode only read.
+    for case let module as any ModeDependent in modules() where module.isTraining != training {
+      module.isTraining = training
+    }
   }
 
   /// Switches to evaluation mode: dropout passes its input through.

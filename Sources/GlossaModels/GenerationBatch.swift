@@ -1,0 +1,153 @@
+import Foundation
+import GlossaNN
+import GlossaTensor
+
+/// Why a generated text ended.
+public enum FinishReason: String, Sendable, Codable {
+  /// It reached the sampling's ``Sampling/maximumTokens``.
+  case length
+  /// It ended with one of the sampling's ``Sampling/stop`` strings.
+  case stop
+  /// Its reader stopped it (``LanguageModel/generate(from:sampling:onToken:)``'s `onToken`
+  /// returned false, or ``GenerationBatch/remove(_:)``).
+  case cancelled
+}
+
+/// One text being generated: the tokens so far, the text they make and the draws that chose
+/// them. ``LanguageModel/generate(from:sampling:onToken:)`` runs one alone and
+/// ``GenerationBatch`` many at once; both give the same text for the same prompt and seed.
+struct GenerationStream {
+  let prompt: String
+  let sampling: Sampling
+  var generator: SeededGenerator
+  /// The prompt's ids (after the end token) and then the generated ones.
+  var previous: [Int]
+  var generated: [Int] = []
+  var text = ""
+
+  init(prompt: String, sampling: Sampling, promptIDs: [Int]) {
+    self.prompt = prompt
+    self.sampling = sampling
+    generator = SeededGenerator(seed: sampling.seed)
+    previous = promptIDs
+  }
+
+  /// Chooses the next token from `logits` (the model's scores after ``previous``) and
+  /// appends it: its id, the text it adds, and the reason the generation ends there (nil: go on).
+  mutating func advance(logits: [Float], model: LanguageModel) -> (
+    id: Int, piece: String, finish: FinishReason?
+  ) {
+    let next = sampling.choose(logits: logits, previous: previous, generator: &generator)
+    generated.append(next)
+    previous.append(next)
+    // The end token ends a line; words follow the prompt and each other after a space,
+    // except where punctuation attaches (see ``LanguageModel/joinsWithoutSpace(_:after:)``).
+    let before = text.isEmpty ? prompt : text
+    let token = model.tokenizer.model.token(for: next) ?? ""
+    let previousToken = model.tokenizer.model.token(for: previous[previous.count - 2]) ?? ""
+    let attached =
+      before.isEmpty || before.hasSuffix("\n") || LanguageModel.joinsWithoutSpace(token, after: previousToken)
+    let piece = next == model.endID ? "\n" : (attached ? "" : " ") + token
+    text += piece
+    if sampling.stop.contains(where: { !$0.isEmpty && text.hasSuffix($0) }) { return (next, piece, .stop) }
+    if generated.count >= sampling.maximumTokens { return (next, piece, .length) }
+    return (next, piece, nil)
+  }
+}
+
+/// Many generations from one language model at once, one forward pass per step for all of
+/// them (continuous batching): a stream joins with ``add(prompt:sampling:)`` and leaves when
+/// it finishes or is removed, between steps, without stopping the others. Each stream's text
+/// is the one ``LanguageModel/generate(from:sampling:onToken:)`` gives for its prompt and
+/// seed (up to float rounding in the batched products).
+///
+/// Not thread-safe: one thread owns a batch and runs its steps (the server runs one per
+/// model); the model may be shared with other readers meanwhile.
+public final class GenerationBatch {
+  /// What one step gave a stream.
+  public struct Event: Sendable, Equatable {
+    /// The stream, as ``GenerationBatch/add(prompt:sampling:)`` numbered it.
+    public var stream: Int
+    /// The new token's id.
+    public var id: Int
+    /// The text it adds (a space and the word, or a newline for the end token).
+    public var piece: String
+    /// Set on the stream's last event: why it ended.
+    public var finish: FinishReason?
+    /// The whole text generated so far.
+    public var text: String
+  }
+
+  /// The model.
+  public let model: LanguageModel
+  /// The streams running, in the order of the batch's rows.
+  private var streams: [(number: Int, stream: GenerationStream)] = []
+  /// Each running stream's scores for its next token, row by row.
+  private var logits: [[Float]] = []
+  /// The recurrent state of every running stream (batch row i is `streams[i]`).
+  private var state: RecurrentState?
+  private var nextNumber = 0
+
+  /// A batch for `model` (switched to evaluation mode).
+  public init(model: LanguageModel) {
+    self.model = model
+    model.eval()
+  }
+
+  /// The number of streams running.
+  public var count: Int { streams.count }
+
+  /// Starts a stream: reads its prompt (alone) and returns its number. Its first token comes
+  /// with the next ``step()``.
+  @discardableResult
+  public func add(prompt: String, sampling: Sampling) -> Int {
+    let ids = model.promptIDs(prompt)
+    let (last, after) = withoutGradients { model.finalLogits(of: ids) }
+    let number = nextNumber
+    nextNumber += 1
+    streams.append((number, GenerationStream(prompt: prompt, sampling: sampling, promptIDs: ids)))
+    logits.append(last.scalars)
+    state = state.map { RecurrentState.concatenating([$0, after]) } ?? after
+    return number
+  }
+
+  /// Stops a stream (a client gone); unknown numbers are ignored.
+  public func remove(_ number: Int) {
+    keep(streams.indices.filter { streams[$0].number != number })
+  }
+
+  /// Chooses every running stream's next token, drops the streams that finish, and runs one
+  /// forward pass over the rest: the events, one per stream in row order.
+  public func step() -> [Event] {
+    var events: [Event] = []
+    var continuing: [Int] = []
+    var nextIDs: [Int] = []
+    for row in streams.indices {
+      let (id, piece, finish) = streams[row].stream.advance(logits: logits[row], model: model)
+      events.append(
+        Event(
+          stream: streams[row].number, id: id, piece: piece, finish: finish, text: streams[row].stream.text))
+      if finish == nil {
+        continuing.append(row)
+        nextIDs.append(id)
+      }
+    }
+    keep(continuing)
+    guard !streams.isEmpty else { return events }
+    let (scores, after) = withoutGradients { model(nextIDs, steps: 1, batch: nextIDs.count, state: state) }
+    state = after
+    let vocabulary = model.configuration.vocabularySize
+    scores.withUnsafeBufferPointer { all in
+      for row in logits.indices { logits[row] = Array(all[(row * vocabulary)..<((row + 1) * vocabulary)]) }
+    }
+    return events
+  }
+
+  /// Keeps the streams at `rows` (in order) and their states.
+  private func keep(_ rows: [Int]) {
+    guard rows.count != streams.count else { return }
+    streams = rows.map { streams[$0] }
+    logits = rows.map { logits[$0] }
+    state = rows.isEmpty ? nil : state?.selecting(rows: rows)
+  }
+}
