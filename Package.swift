@@ -122,7 +122,8 @@ let package = Package(
       name: "GlossaModelsTests",
       dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "GlossaText", "GlossaAudio", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "GlossaCLITests", dependencies: ["glossa", "GlossaAudio", "TestSupport"]),
+    .testTarget(
+      name: "GlossaCLITests", dependencies: ["glossa", "GlossaAudio", "GlossaModels", "TestSupport"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz", "TestSupport"]),
     .testTarget(
       name: "GlossaServerTests",
@@ -132,7 +133,8 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
-      ]),
+      ],
+      exclude: ["check_playground.py"]),
     .testTarget(name: "GlossaAudioTests", dependencies: ["GlossaAudio"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

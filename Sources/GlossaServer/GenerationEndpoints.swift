@@ -3,7 +3,8 @@ import GlossaModels
 import Hummingbird
 
 /// `POST /v1/generate`: `{"model": "lm", "prompt": "the", "max_tokens": 50, "temperature": 0.8,
-/// "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.2, "stop": ["."], "seed": 7}` → the text
+/// "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.2, "stop": ["."], "suppress": ["<unk>"],
+/// "seed": 7}` → the text
 /// continuing the prompt, why it ended and the seed (a random one when none is given, so that
 /// any answer can be asked for again). With `"stream": true` the answer is a stream of
 /// server-sent events: `event: token` with `{"token": " word", "id": 12}` as each token comes,
@@ -17,11 +18,12 @@ struct GenerateRequest: Decodable, Sendable {
   var topP: Double?
   var repetitionPenalty: Float?
   var stop: [String]?
+  var suppress: [String]?
   var seed: UInt64?
   var stream: Bool?
 
   enum CodingKeys: String, CodingKey {
-    case model, prompt, temperature, stop, seed, stream
+    case model, prompt, temperature, stop, suppress, seed, stream
     case maxTokens = "max_tokens"
     case topK = "top_k"
     case topP = "top_p"
@@ -74,8 +76,18 @@ extension GlossaServer {
   }
 
   /// The request's sampling settings, checked (422 naming the field).
-  func sampling(_ query: GenerateRequest) throws -> Sampling {
+  func sampling(_ query: GenerateRequest, model: LanguageModel) throws -> Sampling {
     var sampling = Sampling()
+    // Tokens never drawn (the unknown token, say); an unknown or the whole vocabulary is refused.
+    sampling.suppressedTokens = try (query.suppress ?? []).enumerated().map { i, token in
+      guard let id = model.tokenizer.model.id(of: token) else {
+        throw APIError.unprocessable("'\(token)' is not in the model's vocabulary", field: "suppress[\(i)]")
+      }
+      return id
+    }
+    guard Set(sampling.suppressedTokens).count < model.configuration.vocabularySize else {
+      throw APIError.unprocessable("every token is suppressed", field: "suppress")
+    }
     let limit = configuration.maximumGeneratedTokens
     sampling.maximumTokens = query.maxTokens ?? 50
     guard (1...limit).contains(sampling.maximumTokens) else {
@@ -105,9 +117,9 @@ extension GlossaServer {
 
   func generate(_ request: Request) async throws -> Response {
     let query = try await decode(GenerateRequest.self, request)
-    _ = try languageModel(query.model, for: "/v1/generate")
+    let model = try languageModel(query.model, for: "/v1/generate")
     try check([query.prompt], field: "prompt")
-    let sampling = try sampling(query)
+    let sampling = try sampling(query, model: model)
     let events = schedulers[query.model]!.generate(prompt: query.prompt, sampling: sampling)
     let done: @Sendable (String, Int, FinishReason) -> GenerateResponse = {
       (text: String, tokens: Int, finish: FinishReason) in
@@ -147,7 +159,9 @@ extension GlossaServer {
 
   /// One server-sent event: `event: NAME` and a line of JSON.
   static func serverSentEvent(_ name: String, _ value: some Encodable) -> ByteBuffer {
-    let json = (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+    let json = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     return ByteBuffer(string: "event: \(name)\ndata: \(json)\n\n")
   }
 

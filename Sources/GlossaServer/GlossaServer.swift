@@ -172,7 +172,7 @@ public final class GlossaServer: Sendable {
   /// A JSON response.
   func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
     let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
     return Response(
       status: status, headers: [.contentType: "application/json; charset=utf-8"],

@@ -62,7 +62,7 @@ extension GlossaServer {
       } catch {
         throw APIError(.unprocessableContent, "\(error)", field: "body")
       }
-      let transcript = try recognizer.transcribe(features: [features], beam: beam ?? 1)[0]
+      let transcript = recognizer.transcribe(features: [features], beam: beam ?? 1)[0]
       return TranscribeResponse(
         model: name, text: transcript.text, words: transcript.words, duration: clip.duration)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GlossaAudio
+import GlossaModels
 import TestSupport
 import Testing
 
@@ -49,6 +50,16 @@ import Testing
     ]
     for part in parts { #expect(output.contains("\n\(part)\n")) }
     #expect(!output.contains("FAILED") && output.contains("15 of 15 checks passed"))
+    // The trained models are saved for glossa-server, each loading as its kind.
+    let models = folder.appendingPathComponent("models")
+    #expect(
+      Set(try FileManager.default.contentsOfDirectory(atPath: models.path))
+        == ["austen.vec", "sentiment", "austen-lm", "pos", "aapl", "en-es"])
+    for name in ["sentiment", "austen-lm", "pos", "aapl", "en-es"] {
+      #expect(throws: Never.self, "\(name)") {
+        try SavedModel(contentsOf: models.appendingPathComponent(name))
+      }
+    }
     let page = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     let outline = try SVGOutline(page)
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {

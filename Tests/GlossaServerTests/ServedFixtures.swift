@@ -79,8 +79,32 @@ enum ServedFixtures {
   static func wav(_ text: String) -> Data { WAV.encode(ToneSpeech.clip(text, seed: 1)) }
 }
 
-/// A server on a free loopback port for the length of `body`, and a client.
+/// Threads of the server tests' own. `swift test` runs the other suites' long synchronous tests
+/// on Swift's cooperative threads (as many as the cores); a server in the test process whose
+/// handlers waited for those threads would stall for minutes, as no real server does. The
+/// server and its client run here instead (Dispatch threads, outside the cooperative pool).
+final class ServerTestExecutor: TaskExecutor, @unchecked Sendable {
+  static let shared = ServerTestExecutor()
+  private let queue = DispatchQueue(label: "glossa-server-tests", attributes: .concurrent)
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+  }
+}
+
+/// A server on a free loopback port for the length of `body`, and a client, both on
+/// ``ServerTestExecutor``.
 func withServer<T: Sendable>(
+  _ configuration: ServerConfiguration = ServerConfiguration(),
+  _ body: (_ base: String, _ client: HTTPClient, _ server: GlossaServer) async throws -> T
+) async throws -> T {
+  try await withTaskExecutorPreference(ServerTestExecutor.shared) {
+    try await runServer(configuration, body)
+  }
+}
+
+private func runServer<T: Sendable>(
   _ configuration: ServerConfiguration = ServerConfiguration(),
   _ body: (_ base: String, _ client: HTTPClient, _ server: GlossaServer) async throws -> T
 ) async throws -> T {
@@ -93,7 +117,7 @@ func withServer<T: Sendable>(
   var logger = Logger(label: "glossa-server-test")
   logger.logLevel = .critical
   let application = server.application(logger: logger) { continuation.yield($0) }
-  let running = Task { try await application.run() }
+  let running = Task(executorPreference: ServerTestExecutor.shared) { try await application.run() }
   var iterator = ports.makeAsyncIterator()
   guard let port = await iterator.next() else { fatalError("the server did not start") }
   let client = HTTPClient(eventLoopGroupProvider: .singleton)

@@ -267,6 +267,18 @@ import Testing
       #expect(
         stopped.json["finish_reason"] as? String == "stop"
           && (stopped.json["text"] as? String)?.hasSuffix("the") == true)
+      let suppressed = try await client.call(
+        .POST, base + "/v1/generate",
+        json: jsonText([
+          "model": "lm", "prompt": "the", "suppress": ["<unk>", "the"], "max_tokens": 200, "seed": 4,
+        ]))
+      let words = ((suppressed.json["text"] as? String) ?? "the").split(whereSeparator: \.isWhitespace)
+      #expect(
+        suppressed.status == 200 && words.count > 100 && !words.contains("the") && !words.contains("<unk>"))
+      let unknownToken = try await client.call(
+        .POST, base + "/v1/generate",
+        json: jsonText(["model": "lm", "prompt": "the", "suppress": ["the", "zebra"]]))
+      #expect(unknownToken.status == 422 && unknownToken.error?.field == "suppress[1]")
       let next = try await client.call(
         .POST, base + "/v1/next", json: jsonText(["model": "lm", "prompt": "the", "top": 4]))
       #expect(

@@ -53,6 +53,8 @@ struct Demo: ParsableCommand {
     try run.write(to: destination, subtitle: summary)
     print("\n\(summary)")
     print("report: \(destination.appendingPathComponent("index.html").path)")
+    let models = destination.appendingPathComponent("models").path
+    print("models: \(models) (serve them: swift run -c release glossa-server --models \(models))")
     if !failed.isEmpty {
       FileHandle.standardError.write(
         Data(("checks failed:\n" + failed.map { "  \($0.name): \($0.detail)\n" }.joined()).utf8))

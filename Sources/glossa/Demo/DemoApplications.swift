@@ -46,6 +46,7 @@ extension Demo {
     training.seed = seed
     training.trainer = trainerSettings(training.trainer, epochs: 4)
     let (model, report) = try training.train(train, validation: validation)
+    run.keep("sentiment", save: model.save(to:))
     let majority =
       Dictionary(grouping: validation, by: \.label).values.map(\.count).max()! * 100 / validation.count
     run.say(
@@ -97,6 +98,7 @@ extension Demo {
     training.seed = seed
     training.trainer = trainerSettings(training.trainer, epochs: run.quick ? 1 : 3)
     let (model, result) = try training.train([trainFile], validation: [validationFile])
+    run.keep("austen-lm", save: model.save(to:))
     let perplexity = result.bestValue
     let unigram = unigramPerplexity(model, train: train, validation: validation)
     run.say(
@@ -152,6 +154,7 @@ extension Demo {
     training.learningRate = 5e-3
     training.trainer = trainerSettings(training.trainer, epochs: 6)
     let (model, metrics, result) = try training.train(train, validation: validation)
+    run.keep("pos", save: model.save(to:))
     // Two baselines: the commonest tag everywhere, and each word's commonest training tag.
     let tagCounts = Dictionary(grouping: train.flatMap(\.tags), by: { $0 }).mapValues(\.count)
     let commonest = tagCounts.max { $0.value < $1.value }!.key
@@ -207,7 +210,8 @@ extension Demo {
       architecture: ForecasterConfiguration(features: ["Adj Close"], target: "Adj Close"))
     training.seed = seed
     training.trainer = trainerSettings(training.trainer, epochs: run.quick ? 5 : 20)
-    let (_, report) = try training.train(series)
+    let (model, report) = try training.train(series)
+    run.keep("aapl", save: model.save(to:))
     run.say(
       "\(series.count) trading days, \(series.dates.first!) to \(series.dates.last!): the first 70% to train on, "
         + "the last 15% (\(report.split.test.count) days) to test; \(report.result.epochs.count) epochs in "
@@ -246,6 +250,7 @@ extension Demo {
       return (model, evaluation)
     }
     let (model, withAttention) = try trained(.bahdanau)
+    run.keep("en-es", save: model.save(to:))
     let (_, without) = try trained(nil)
     run.say(
       "\(train.count) verse pairs of the King James and Reina-Valera Bibles to train on, \(validation.count) held out; "

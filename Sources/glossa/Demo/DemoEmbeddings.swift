@@ -15,6 +15,7 @@ extension Demo {
       seed: seed + 1)
     let model = try word2vec.fit(corpus)
     let vectors = model.vectors
+    run.keep("austen.vec") { try vectors.write(to: $0, format: .text) }
     run.say(
       "\(model.words.corpusWords) words of text, \(vectors.count) words seen 5+ times, 100 dimensions, 5 epochs "
         + "(\(run.stepSeconds.formatted(1)) s)")

@@ -17,6 +17,9 @@ final class DemoRun {
   /// What the demo checked of its own results.
   private(set) var checks: [(name: String, passed: Bool, detail: String)] = []
   private var sectionStart = Date()
+  /// The trained models to save with the report (each by its name and how to save it), so
+  /// that `glossa-server --models FOLDER/models` serves them.
+  private(set) var models: [(name: String, save: (URL) throws -> Void)] = []
 
   init(seed: UInt64, quick: Bool, data: URL, title: String) {
     (self.seed, self.quick, self.data) = (seed, quick, data)
@@ -62,9 +65,16 @@ final class DemoRun {
     say("check: \(name): \(passed ? "ok" : "FAILED") (\(detail))")
   }
 
-  /// Writes `index.html` and the figures into `folder`, each through a temporary file.
+  /// Keeps a trained model, to be saved as `models/NAME` beside the report.
+  func keep(_ name: String, save: @escaping (URL) throws -> Void) { models.append((name, save)) }
+
+  /// Writes `index.html` and the figures into `folder`, each through a temporary file, and
+  /// the kept models into `folder/models`.
   func write(to folder: URL, subtitle: String) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let modelFolder = folder.appendingPathComponent("models")
+    try FileManager.default.createDirectory(at: modelFolder, withIntermediateDirectories: true)
+    for (name, save) in models { try save(modelFolder.appendingPathComponent(name)) }
     var page = report
     page.subtitle = subtitle
     page.section("Checks")
