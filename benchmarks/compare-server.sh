@@ -8,7 +8,8 @@
 # with the austen-lm model directory (glossa demo writes glossa-demo/models). Trains a WordPiece
 # tokenizer on the demo's Austen text, then measures, one server at a time:
 #   /v1/tokenize with wrk (2 threads, 32 connections, SECONDS, a review line per request);
-#   16 and 1 concurrent streamed generations of 100 tokens (benchmarks/stream_load.py, 30 s);
+#   16 and 1 concurrent streamed generations of 100 tokens (wrk -c16 and -c1, 30 s; tokens per
+#   second = requests per second × 100);
 #   each server's resident memory after each phase.
 # With SOAK_SECONDS, then runs wrk on glossa-server alone that long, reading its memory every 30 s.
 set -euo pipefail
@@ -21,7 +22,7 @@ mkdir -p "$WORK/served"
 rm -rf "$WORK/served/austen-lm" && cp -r "$MODELS/austen-lm" "$WORK/served/"
 .build/release/glossa tokenizer train --model wordpiece --vocab-size 8000 --lowercase \
   --output "$WORK/served/wordpiece.tokenizer.json" Sources/glossa/Demo/DemoData/austen.txt >/dev/null 2>&1
-cut -f2 "${GLOSSA_DATA:-../shared/data}/sentiment-rt-snippets/train.tsv" | head -2000 > "$WORK/texts.txt"
+head -2000 "${GLOSSA_DATA:-../shared/data}/sentiment-rt-snippets/train.tsv" | cut -f2 > "$WORK/texts.txt"
 
 .build/release/glossa-server --models "$WORK/served" --port 8090 --threads 2 > "$WORK/glossa-server.log" 2>&1 &
 GLOSSA=$!
@@ -43,7 +44,8 @@ for pair in "glossa-server 8090 $GLOSSA" "fastapi 8091 $REFERENCE"; do
   echo "$1 memory after tokenize: $(rss "$3")"
   for streams in 16 1; do
     echo "== $1: $streams streams of 100 tokens"
-    "$VENV/bin/python" benchmarks/stream_load.py "http://127.0.0.1:$2" austen-lm --streams $streams --seconds 30
+    MODEL=austen-lm TOKENS=100 wrk -t1 -c$streams -d30s --latency -s benchmarks/wrk-generate.lua \
+      "http://127.0.0.1:$2" | grep -E "Latency |99%|requests in|Non-2xx|Socket errors|Requests/sec"
   done
   echo "$1 memory after generation: $(rss "$3")"
 done

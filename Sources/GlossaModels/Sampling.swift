@@ -33,6 +33,15 @@ public struct Sampling: Sendable, Equatable {
   /// the temperature, top-k and top-p (zero outside the allowed tokens); for temperature 0, all
   /// on the best token (the lowest id among equals).
   public func distribution(logits: [Float], previous: [Int]) -> [Float] {
+    let (ids, probabilities) = candidates(logits: logits, previous: previous)
+    var dense = [Float](repeating: 0, count: logits.count)
+    for (id, probability) in zip(ids, probabilities) { dense[id] = probability }
+    return dense
+  }
+
+  /// The tokens ``distribution(logits:previous:)`` allows, by increasing id, and their
+  /// probabilities: what a draw needs, without a vocabulary-long array when top-k keeps a few.
+  func candidates(logits: [Float], previous: [Int]) -> (ids: [Int], probabilities: [Float]) {
     var scores = logits
     for id in suppressedTokens where id >= 0 && id < scores.count { scores[id] = -.infinity }
     require(scores.contains { $0 > -.infinity }, "Sampling: every token is suppressed")
@@ -42,52 +51,47 @@ public struct Sampling: Sendable, Equatable {
       }
     }
     guard temperature > 0 else {
-      var one = [Float](repeating: 0, count: scores.count)
-      if let best = scores.indices.max(by: {
-        scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1)
-      }) {
-        one[best] = 1
-      }
-      return one
+      let best = scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
+      return ([best], [1])
     }
-    // softmax(scores / T), its exponentials taken eight at a time.
+    // softmax(scores / T) over the allowed tokens, its exponentials taken eight at a time.
     let largest = scores.max() ?? 0
     let inverse = 1 / temperature
-    for i in scores.indices { scores[i] = (scores[i] - largest) * inverse }
-    scores.withUnsafeMutableBufferPointer { VectorMath.exp($0.baseAddress!, count: $0.count) }
-    let total = Double(scores.reduce(0, +))
-    guard topK != nil || (topP.map { $0 < 1 } ?? false) else {
-      return scores.map { Float(Double($0) / total) }
+    func softmax(_ ids: [Int], total: Double? = nil) -> [Float] {
+      var e = ids.map { (scores[$0] - largest) * inverse }
+      e.withUnsafeMutableBufferPointer { VectorMath.exp($0.baseAddress!, count: $0.count) }
+      let sum = total ?? Double(e.reduce(0, +))
+      return e.map { Float(Double($0) / sum) }
     }
-    // Only the head of the ranking is sorted: the k most likely, or enough of them to reach p.
+    if let k = topK, topP == nil || topP! >= 1, k < scores.count {
+      // Top-k alone: the k best by score (the exponential keeps the order), normalised among themselves.
+      let head = mostLikely(scores, max(k, 1)).sorted()
+      return (head, softmax(head))
+    }
+    let all = Array(scores.indices)
+    guard let topP, topP < 1 else {
+      return (all, softmax(all))
+    }
+    // Top-p (within top-k): only the head of the ranking is sorted, enough of it to reach p.
+    let p = softmax(all)
     var keep = min(topK.map { max($0, 1) } ?? scores.count, scores.count)
-    var size = topP == nil ? keep : min(keep, 64)
-    var head = mostLikely(scores, size)
-    if let topP, topP < 1 {
-      while true {
-        var cumulative = 0.0
-        var reach: Int?
-        for (rank, id) in head.enumerated() {
-          cumulative += Double(scores[id]) / total
-          if cumulative >= topP {
-            reach = rank
-            break
-          }
-        }
-        if let reach {
-          keep = reach + 1
-          break
-        }
-        if size >= keep { break }  // every allowed token is in the head, short of p: keep them all
-        size = min(keep, size * 4)
-        head = mostLikely(scores, size)
+    var size = min(keep, 64)
+    var head = mostLikely(p, size)
+    while true {
+      var cumulative = 0.0
+      if let reach = head.firstIndex(where: {
+        cumulative += Double(p[$0]); return cumulative >= topP
+      }) {
+        keep = reach + 1
+        break
       }
+      if size >= keep { break }  // every allowed token is in the head, short of p: keep them all
+      size = min(keep, size * 4)
+      head = mostLikely(p, size)
     }
-    var allowed = [Float](repeating: 0, count: scores.count)
-    var kept = 0.0
-    for id in head.prefix(keep) { kept += Double(scores[id]) }
-    for id in head.prefix(keep) { allowed[id] = Float(Double(scores[id]) / kept) }
-    return allowed
+    let kept = head.prefix(keep).sorted()
+    let mass = kept.reduce(0.0) { $0 + Double(p[$1]) }
+    return (kept, kept.map { Float(Double(p[$0]) / mass) })
   }
 
   /// The ids of the `count` largest values, largest first (ties: the lower id), found without
@@ -112,11 +116,11 @@ public struct Sampling: Sendable, Equatable {
 
   /// A token drawn from ``distribution(logits:previous:)`` with `generator`.
   public func choose(logits: [Float], previous: [Int], generator: inout SeededGenerator) -> Int {
-    let p = distribution(logits: logits, previous: previous)
+    let (ids, probabilities) = candidates(logits: logits, previous: previous)
     let u = Float(Double(generator.next() >> 11) / Double(1 << 53))
     var cumulative: Float = 0
-    var last = 0
-    for (id, probability) in p.enumerated() where probability > 0 {
+    var last = ids[0]
+    for (id, probability) in zip(ids, probabilities) where probability > 0 {
       cumulative += probability
       last = id
       if u < cumulative { return id }

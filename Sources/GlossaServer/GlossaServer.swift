@@ -173,10 +173,14 @@ public final class GlossaServer: Sendable {
   func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-    let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-    return Response(
+    return json(bytes: Array((try? encoder.encode(value)) ?? Data("{}".utf8)), status: status)
+  }
+
+  /// A JSON response from its bytes.
+  func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    Response(
       status: status, headers: [.contentType: "application/json; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(bytes: data)))
+      body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 
   /// A file of the `Public` folder (the playground, the OpenAPI document).

@@ -10,40 +10,45 @@ struct TokenizeRequest: Decodable, Sendable {
   var texts: [String]
 }
 
-struct TokenizeResponse: Encodable, Sendable {
-  struct Tokens: Encodable, Sendable {
-    var ids: [Int]
-    var tokens: [String]
-    var offsets: [[Int]]
-    var attentionMask: [Int]
-    var specialTokensMask: [Int]
-
-    enum CodingKeys: String, CodingKey {
-      case ids, tokens, offsets
-      case attentionMask = "attention_mask"
-      case specialTokensMask = "special_tokens_mask"
-    }
-  }
-  var model: String
-  var encodings: [Tokens]
-}
-
 extension GlossaServer {
   func tokenize(_ request: Request) async throws -> Response {
     let query = try await decode(TokenizeRequest.self, request)
     let served = try model(query.model, for: "/v1/tokenize")
     try check(query.texts, field: "texts")
     let tokenizer = served.tokenizer!
-    let response = try await compute(tokenizer) { tokenizer in
-      TokenizeResponse(
-        model: query.model,
-        encodings: tokenizer.encode(batch: query.texts, threads: 1).map { encoding in
-          TokenizeResponse.Tokens(
-            ids: encoding.ids, tokens: encoding.tokens,
-            offsets: encoding.offsets.map { [$0.lowerBound, $0.upperBound] },
-            attentionMask: encoding.attentionMask, specialTokensMask: encoding.specialTokensMask)
-        })
+    let answer = try await compute(tokenizer) { tokenizer in
+      Self.tokenizeAnswer(model: query.model, tokenizer.encode(batch: query.texts, threads: 1))
     }
-    return json(response)
+    return json(bytes: answer)
+  }
+
+  /// `{"encodings":[{"attention_mask":…,"ids":…,"offsets":…,"special_tokens_mask":…,
+  /// "tokens":…}],"model":…}`, keys sorted as in every answer.
+  static func tokenizeAnswer(model: String, _ encodings: [Encoding]) -> [UInt8] {
+    var writer = JSONWriter(capacity: 128 + encodings.reduce(0) { $0 + 48 * $1.ids.count })
+    writer.raw("{\"encodings\":")
+    writer.array(encodings) { writer, encoding in
+      writer.raw("{\"attention_mask\":")
+      writer.array(encoding.attentionMask) { $0.int($1) }
+      writer.raw(",\"ids\":")
+      writer.array(encoding.ids) { $0.int($1) }
+      writer.raw(",\"offsets\":")
+      writer.array(encoding.offsets) { writer, range in
+        writer.raw("[")
+        writer.int(range.lowerBound)
+        writer.raw(",")
+        writer.int(range.upperBound)
+        writer.raw("]")
+      }
+      writer.raw(",\"special_tokens_mask\":")
+      writer.array(encoding.specialTokensMask) { $0.int($1) }
+      writer.raw(",\"tokens\":")
+      writer.array(encoding.tokens) { $0.string($1) }
+      writer.raw("}")
+    }
+    writer.raw(",\"model\":")
+    writer.string(model)
+    writer.raw("}")
+    return writer.bytes
   }
 }

@@ -4,6 +4,8 @@
 public struct NormalizedText: Sendable, Equatable {
   /// The current scalars.
   public var scalars: [Unicode.Scalar]
+  /// Whether every scalar is ASCII (which no Unicode normalization changes).
+  public var isASCII: Bool { scalars.allSatisfy(\.isASCII) }
   /// For each current scalar, the original scalars it came from.
   public var origins: [Range<Int>]
 

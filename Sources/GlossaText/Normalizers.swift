@@ -26,6 +26,8 @@ public struct UnicodeNormalization: Normalizer {
   public init(_ form: Form) { self.form = form }
 
   public func normalize(_ text: inout NormalizedText) {
+    // ASCII text is the same in every normalization form.
+    guard !text.isASCII else { return }
     let form = self.form
     text.mapCharacters { Self.apply(form, to: $0) }
   }
@@ -45,6 +47,7 @@ public struct UnicodeNormalization: Normalizer {
 public struct StripAccents: Normalizer {
   public init() {}
   public func normalize(_ text: inout NormalizedText) {
+    guard !text.isASCII else { return }  // no accents to strip
     UnicodeNormalization(.nfd).normalize(&text)
     text.mapScalars { $0.properties.generalCategory == .nonspacingMark ? [] : [$0] }
   }
@@ -90,7 +93,7 @@ public struct BertNormalizer: Normalizer {
         return scalar.properties.isWhitespace ? [" "] : [scalar]
       }
     }
-    if handleChineseCharacters {
+    if handleChineseCharacters && !text.isASCII {
       text.mapScalars { Self.isChinese($0) ? [" ", $0, " "] : [$0] }
     }
     if stripAccents { StripAccents().normalize(&text) }
