@@ -72,16 +72,20 @@ public struct Translation: Sendable {
 }
 
 extension Seq2Seq {
+  /// A sentence as ``translate(_:options:)`` reads it: its token ids, or the error that makes
+  /// it refuse the sentence (``TranslationInputError``: empty, or too long without `truncate`).
+  public func translationSource(_ sentence: String, truncate: Bool = false) throws -> [Int] {
+    let ids = try sourceIDs(sentence, truncate: truncate)
+    guard !ids.isEmpty else { throw TranslationInputError.emptySource }
+    return ids
+  }
+
   /// The translations of `sentences`, decoded in batches in evaluation mode. Each sentence's
   /// translation is the same whatever else is in its batch.
   public func translate(_ sentences: [String], options: DecodingOptions = DecodingOptions()) throws
     -> [Translation]
   {
-    let sources = try sentences.map { sentence -> [Int] in
-      let ids = try sourceIDs(sentence, truncate: options.truncate)
-      guard !ids.isEmpty else { throw TranslationInputError.emptySource }
-      return ids
-    }
+    let sources = try sentences.map { try translationSource($0, truncate: options.truncate) }
     let wasTraining = encoder.isTraining
     eval()
     defer { train(wasTraining) }

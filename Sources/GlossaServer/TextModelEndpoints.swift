@@ -103,10 +103,10 @@ extension GlossaServer {
     try check(query.texts, field: "texts")
     let beam = query.beam ?? 5
     guard (1...64).contains(beam) else { throw APIError.unprocessable("must be from 1 to 64", field: "beam") }
-    // A source longer than the model reads is refused, naming the text.
+    // A source the model cannot read (empty, or longer than its limit) is refused, naming the text.
     for (i, text) in query.texts.enumerated() {
       do {
-        _ = try translator.sourceIDs(text)
+        _ = try translator.translationSource(text)
       } catch {
         throw APIError.unprocessable("\(error)", field: "texts[\(i)]")
       }

@@ -208,6 +208,10 @@ import Testing
           "model": "en-es", "texts": ["the cat", Array(repeating: "the", count: 40).joined(separator: " ")],
         ]))
       #expect(tooLong.status == 422 && tooLong.error?.field == "texts[1]", "\(tooLong.text)")
+      // Found by fuzzing: an empty text was a 500.
+      let empty = try await client.call(
+        .POST, base + "/v1/translate", json: jsonText(["model": "en-es", "texts": ["the cat", ""]]))
+      #expect(empty.status == 422 && empty.error?.field == "texts[1]", "\(empty.text)")
 
       let rows = (0..<8).map { [100 + Double($0), 1000 + 10 * Double($0)] }
       let forecast = try await client.call(
