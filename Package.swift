@@ -128,7 +128,8 @@ let package = Package(
     .testTarget(
       name: "GlossaServerTests",
       dependencies: [
-        "GlossaServer", "GlossaModels", "GlossaText", "GlossaAudio", "GlossaData", "GlossaEmbeddings",
+        "GlossaServer", "glossa-server", "GlossaModels", "GlossaText", "GlossaAudio", "GlossaData",
+        "GlossaEmbeddings",
         "TestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

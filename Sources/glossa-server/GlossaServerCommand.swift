@@ -61,12 +61,8 @@ struct GlossaServerCommand: AsyncParsableCommand {
     settings.maximumBodyBytes = Self.bytes(maxBody)!
     if let threads { settings.threads = threads }
     let logger = Logger(label: "glossa-server")
-    let served: ServedModels
-    do {
-      served = try ServedModels(folder: URL(fileURLWithPath: models)) { logger.info("\($0)") }
-    } catch {
-      throw ValidationError("\(error)")
-    }
+    // A folder that cannot be served stops the server with the file and the reason (exit 1).
+    let served = try ServedModels(folder: URL(fileURLWithPath: models)) { logger.info("\($0)") }
     if served.names.isEmpty { logger.warning("nothing to serve in \(models)") }
     let server = GlossaServer(models: served, configuration: settings)
     let application = server.application(logger: logger) { port in
