@@ -98,9 +98,7 @@ extension APIError {
     case is Int.Type, is UInt64.Type: "an integer"
     case is Double.Type, is Float.Type: "a number"
     case is Bool.Type: "true or false"
-    default:
-      String(describing: type).hasPrefix("Array")
-        ? "a list" : String(describing: type).hasPrefix("Dictionary") ? "an object" : "an object"
+    default: String(describing: type).hasPrefix("Array") ? "a list" : "an object"
     }
   }
 }

@@ -66,14 +66,12 @@ struct AnalogyResponse: Encodable, Sendable {
 }
 
 extension GlossaServer {
-  /// The vector file of a request, and the top count checked (1…1000).
+  /// The vector file of a request (404 when `name` is none).
   private func vectors(_ name: String, endpoint: String) throws -> EmbeddingFile {
-    guard case .vectors(let file) = try model(name, for: endpoint).content else {
-      throw APIError.unknownModel(name, models, endpoint: endpoint)
-    }
-    return file
+    try model(name, for: endpoint) { if case .vectors(let file) = $0.content { file } else { nil } }
   }
 
+  /// A request's `top`, or `value` when it has none: 422 outside 1…1000.
   private func checkTop(_ top: Int?, default value: Int) throws -> Int {
     let top = top ?? value
     guard (1...1000).contains(top) else {
@@ -82,7 +80,7 @@ extension GlossaServer {
     return top
   }
 
-  /// The row of a query word, or a 422 naming its field.
+  /// A 422 naming the field of a query word that has no vector.
   private func requireWord(_ word: String, in file: EmbeddingFile, field: String) throws {
     guard file.vectors.contains(word) else {
       throw APIError.unprocessable("'\(word)' has no vector in this model", field: field)

@@ -62,11 +62,9 @@ struct NextResponse: Encodable, Sendable {
 }
 
 extension GlossaServer {
+  /// The language model of a request (404 when `name` is none).
   func languageModel(_ name: String, for endpoint: String) throws -> LanguageModel {
-    guard case .model(.languageModel(let model)) = try model(name, for: endpoint).content else {
-      throw APIError.unknownModel(name, models, endpoint: endpoint)
-    }
-    return model
+    try model(name, for: endpoint) { if case .model(.languageModel(let lm)) = $0.content { lm } else { nil } }
   }
 
   /// The request's sampling settings, checked (422 naming the field).

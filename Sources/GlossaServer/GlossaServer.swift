@@ -138,9 +138,10 @@ public final class GlossaServer: Sendable {
     }
   }
 
-  /// The model named `name`, if it serves `endpoint` (404 otherwise).
-  func model(_ name: String, for endpoint: String) throws -> ServedModel {
-    guard let model = models[name], model.endpoints.contains(endpoint) else {
+  /// What `kind` takes from the model named `name` (its tokenizer, its classifier, …), if the
+  /// model serves `endpoint`: a 404 naming the models that do otherwise.
+  func model<Model>(_ name: String, for endpoint: String, _ kind: (ServedModel) -> Model?) throws -> Model {
+    guard let served = models[name], served.endpoints.contains(endpoint), let model = kind(served) else {
       throw APIError.unknownModel(name, models, endpoint: endpoint)
     }
     return model

@@ -24,9 +24,8 @@ struct JSONWriter {
       case UInt8(ascii: "\t"): raw("\\t")
       case 0..<0x20:
         raw("\\u00")
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        bytes.append(digits[Int(byte >> 4)])
-        bytes.append(digits[Int(byte & 15)])
+        // Two hex digits, 0-9 then a-f.
+        for digit in [byte >> 4, byte & 15] { bytes.append(digit < 10 ? 48 + digit : 87 + digit) }
       default: bytes.append(byte)
       }
     }

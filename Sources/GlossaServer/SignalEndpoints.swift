@@ -38,8 +38,8 @@ extension GlossaServer {
   func transcribe(_ request: Request) async throws -> Response {
     let parameters = request.uri.queryParameters
     let name = parameters["model"].map(String.init) ?? ""
-    guard case .model(.speech(let recognizer)) = try model(name, for: "/v1/transcribe").content else {
-      throw APIError.unknownModel(name, models, endpoint: "/v1/transcribe")
+    let recognizer = try model(name, for: "/v1/transcribe") {
+      if case .model(.speech(let recognizer)) = $0.content { recognizer } else { nil }
     }
     let beam = try parameters["beam"].map { text -> Int in
       guard let beam = Int(text), (1...64).contains(beam) else {
@@ -71,9 +71,8 @@ extension GlossaServer {
 
   func forecast(_ request: Request) async throws -> Response {
     let query = try await decode(ForecastRequest.self, request)
-    guard case .model(.forecaster(let forecaster)) = try model(query.model, for: "/v1/forecast").content
-    else {
-      throw APIError.unknownModel(query.model, models, endpoint: "/v1/forecast")
+    let forecaster = try model(query.model, for: "/v1/forecast") {
+      if case .model(.forecaster(let forecaster)) = $0.content { forecaster } else { nil }
     }
     let c = forecaster.configuration
     guard query.rows.count >= c.window else {

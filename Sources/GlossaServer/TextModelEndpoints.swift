@@ -55,9 +55,8 @@ struct TranslateResponse: Encodable, Sendable {
 extension GlossaServer {
   func classify(_ request: Request) async throws -> Response {
     let query = try await decode(ClassifyRequest.self, request)
-    guard case .model(.classifier(let classifier)) = try model(query.model, for: "/v1/classify").content
-    else {
-      throw APIError.unknownModel(query.model, models, endpoint: "/v1/classify")
+    let classifier = try model(query.model, for: "/v1/classify") {
+      if case .model(.classifier(let classifier)) = $0.content { classifier } else { nil }
     }
     try check(query.texts, field: "texts")
     if let top = query.top, top < 1 { throw APIError.unprocessable("must be positive", field: "top") }
@@ -74,8 +73,8 @@ extension GlossaServer {
 
   func tag(_ request: Request) async throws -> Response {
     let query = try await decode(TagRequest.self, request)
-    guard case .model(.tagger(let tagger)) = try model(query.model, for: "/v1/tag").content else {
-      throw APIError.unknownModel(query.model, models, endpoint: "/v1/tag")
+    let tagger = try model(query.model, for: "/v1/tag") {
+      if case .model(.tagger(let tagger)) = $0.content { tagger } else { nil }
     }
     guard (query.sentences == nil) != (query.texts == nil) else {
       throw APIError.badRequest(
@@ -96,9 +95,8 @@ extension GlossaServer {
 
   func translate(_ request: Request) async throws -> Response {
     let query = try await decode(TranslateRequest.self, request)
-    guard case .model(.translator(let translator)) = try model(query.model, for: "/v1/translate").content
-    else {
-      throw APIError.unknownModel(query.model, models, endpoint: "/v1/translate")
+    let translator = try model(query.model, for: "/v1/translate") {
+      if case .model(.translator(let translator)) = $0.content { translator } else { nil }
     }
     try check(query.texts, field: "texts")
     let beam = query.beam ?? 5

@@ -13,9 +13,8 @@ struct TokenizeRequest: Decodable, Sendable {
 extension GlossaServer {
   func tokenize(_ request: Request) async throws -> Response {
     let query = try await decode(TokenizeRequest.self, request)
-    let served = try model(query.model, for: "/v1/tokenize")
+    let tokenizer = try model(query.model, for: "/v1/tokenize", \.tokenizer)
     try check(query.texts, field: "texts")
-    let tokenizer = served.tokenizer!
     let answer = try await compute(tokenizer) { tokenizer in
       Self.tokenizeAnswer(model: query.model, tokenizer.encode(batch: query.texts, threads: 1))
     }

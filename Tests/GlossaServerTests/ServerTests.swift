@@ -28,6 +28,25 @@ import Testing
     }
   }
 
+  @Test func twoEntriesOfOneNameOrAnUnreadableFileAreRefusedWithThePath() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "glossa-names-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.copyItem(
+      at: ServedFixtures.folder.appendingPathComponent("toy.vec"),
+      to: folder.appendingPathComponent("toy.vec"))
+    #expect(try ServedModels(folder: folder).names == ["toy"])
+    try FileManager.default.copyItem(
+      at: ServedFixtures.folder.appendingPathComponent("words.tokenizer.json"),
+      to: folder.appendingPathComponent("toy.tokenizer.json"))
+    #expect {
+      try ServedModels(folder: folder)
+    } throws: { error in
+      "\(error)".contains("toy.vec") && "\(error)".contains("already that of")
+    }
+  }
+
   @Test func tokenizeGivesWhatTheTokenizerGives() async throws {
     guard case .tokenizer(let tokenizer) = models["words"]!.content else {
       Issue.record("no tokenizer"); return
