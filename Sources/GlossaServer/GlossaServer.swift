@@ -154,9 +154,11 @@ public final class GlossaServer: Sendable {
       throw APIError.unprocessable(
         "\(texts.count) items, more than the server's limit of \(configuration.maximumItems)", field: field)
     }
-    if let i = texts.firstIndex(where: { $0.count > configuration.maximumTextLength }) {
+    // A text has no more characters than UTF-8 bytes: only a long one is counted character by character.
+    let limit = configuration.maximumTextLength
+    if let i = texts.firstIndex(where: { $0.utf8.count > limit && $0.count > limit }) {
       throw APIError.unprocessable(
-        "\(texts[i].count) characters, more than the server's limit of \(configuration.maximumTextLength)",
+        "\(texts[i].count) characters, more than the server's limit of \(limit)",
         field: "\(field)[\(i)]")
     }
   }

@@ -122,6 +122,11 @@ import Testing
           .POST, base + "/v1/tokenize",
           json: jsonText(["model": "words", "texts": ["a", String(repeating: "b", count: 101)]])),
         422, field: "texts[1]", "too long a text")
+      // The limit counts characters, not bytes: 60 two-byte characters pass.
+      let accented = try await client.call(
+        .POST, base + "/v1/tokenize",
+        json: jsonText(["model": "words", "texts": [String(repeating: "é", count: 60)]]))
+      #expect(accented.status == 200, "\(accented.text)")
       let big = jsonText(["model": "words", "texts": [String(repeating: "a ", count: 3000)]])
       expectError(
         try await client.call(.POST, base + "/v1/tokenize", json: big), 413, field: nil, "body over the limit"
