@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Opt-in native build: GLOSSA_TARGET_CPU=znver3 (or skylake-avx512, …) swift build -c release
@@ -20,8 +20,15 @@ let package = Package(
     .library(name: "GlossaAudio", targets: ["GlossaAudio"]),
     .library(name: "GlossaModels", targets: ["GlossaModels"]),
     .library(name: "GlossaServer", targets: ["GlossaServer"]),
+    .library(name: "GlossaDistributed", targets: ["GlossaDistributed"]),
     .executable(name: "glossa", targets: ["glossa"]),
     .executable(name: "glossa-server", targets: ["glossa-server"]),
+  ],
+  traits: [
+    .trait(
+      name: "MPI",
+      description:
+        "Data-parallel training across processes over Open MPI (libopenmpi-dev; scripts/setup.sh --mpi)")
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,11 +74,16 @@ let package = Package(
         "GlossaViz", "GlossaAudio",
       ],
       swiftSettings: nativeFlags),
+    // Open MPI, only with the MPI trait: the default build neither needs nor links it.
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+    .target(
+      name: "GlossaDistributed",
+      dependencies: ["GlossaModels", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
     .executableTarget(
       name: "glossa",
       dependencies: [
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
-        "GlossaViz", "GlossaAudio",
+        "GlossaViz", "GlossaAudio", "GlossaDistributed",
         "GlossaModels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       // The demo's data: small samples of the shared datasets (Demo/DemoData/README.md).
@@ -123,7 +135,8 @@ let package = Package(
       dependencies: ["GlossaModels", "GlossaData", "GlossaNN", "GlossaText", "GlossaAudio", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "GlossaCLITests", dependencies: ["glossa", "GlossaAudio", "GlossaModels", "TestSupport"]),
+      name: "GlossaCLITests",
+      dependencies: ["glossa", "GlossaAudio", "GlossaModels", "GlossaDistributed", "TestSupport"]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz", "TestSupport"]),
     .testTarget(
       name: "GlossaServerTests",

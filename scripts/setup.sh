@@ -3,7 +3,8 @@
 # libopenblas-dev). With --browser also Chromium and chromedriver, which the tests use to check
 # the demo's report as a browser draws it, and a Python virtual environment with Selenium
 # (.build/browser-venv, from PyPI) that drives the server's playground page; with --speech espeak-ng and sox, which
-# scripts/make-speech-corpus.sh speaks a corpus with. Installs nothing already there, and nothing on macOS
+# scripts/make-speech-corpus.sh speaks a corpus with; with --mpi Open MPI (libopenmpi-dev, openmpi-bin), for
+# data-parallel training (`swift build --traits MPI`). Installs nothing already there, and nothing on macOS
 # (Accelerate; the browser checks use Chrome when GLOSSA_CHROMIUM names it).
 set -euo pipefail
 [ "$(uname -s)" = Linux ] || exit 0
@@ -17,6 +18,7 @@ for option in "$@"; do
       python3 -c 'import ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
       browser=1
       ;;
+    --mpi) dpkg -s libopenmpi-dev >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 || packages+=(libopenmpi-dev openmpi-bin) ;;
     --speech) command -v espeak-ng >/dev/null 2>&1 && command -v sox >/dev/null 2>&1 || packages+=(espeak-ng sox) ;;
   esac
 done

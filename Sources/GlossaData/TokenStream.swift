@@ -8,6 +8,13 @@
 public final class TokenStream {
   /// The number of parallel streams (the batch size).
   public let columns: Int
+  /// The columns this stream gives (all of them, or one process's share in data-parallel
+  /// training, where each process reads only the bytes of its own columns).
+  public let owned: Range<Int>
+  /// In a stream of some of the columns, read by one of several processes: agrees on a window's
+  /// length, given this stream's longest possible one, with the streams of the other columns
+  /// (their minimum), so that every process's windows have the same length.
+  public var agreeOnLength: ((Int) throws -> Int)?
   private let cursors: [LineCursor]
   private let encode: (UnsafeBufferPointer<UInt8>) -> [Int]
   /// Tokens read and not yet used, per column; `carried[c]` is the last target of the window before.
@@ -22,34 +29,38 @@ public final class TokenStream {
   /// A corpus of at most `wholeLimit` bytes is tokenized whole and cut into columns of equal
   /// numbers of tokens, exactly as PyTorch's `batchify` cuts it (the remainder left out); a
   /// larger one is streamed, each column a share of the corpus's bytes read as it is needed
-  /// (the epoch then ends when the shortest column does).
+  /// (the epoch then ends when the shortest column does). With `owned`, the stream gives only
+  /// those columns of the layout (and, streamed, reads only their bytes).
   public init(
-    corpus: Corpus, columns: Int, wholeLimit: Int = 64 << 20,
+    corpus: Corpus, columns: Int, owned: Range<Int>? = nil, wholeLimit: Int = 64 << 20,
     encode: @escaping (UnsafeBufferPointer<UInt8>) -> [Int]
   ) throws {
     precondition(columns > 0, "TokenStream: columns must be positive")
-    self.columns = columns
+    let owned = owned ?? 0..<columns
+    precondition(!owned.isEmpty && owned.upperBound <= columns, "TokenStream: owned columns out of range")
+    (self.columns, self.owned) = (columns, owned)
     self.encode = encode
-    carried = Array(repeating: nil, count: columns)
+    carried = Array(repeating: nil, count: owned.count)
     let size = try corpus.sources.reduce(0) { $0 + (try corpus.size(of: $1)) }
     if size <= wholeLimit {
       var tokens: [Int] = []
       for share in try corpus.shares(1) { try corpus.forEachLine(in: share) { tokens += encode($0) } }
       let length = tokens.count / columns
-      pending = (0..<columns).map { Array(tokens[($0 * length)..<(($0 + 1) * length)]) }
+      pending = owned.map { Array(tokens[($0 * length)..<(($0 + 1) * length)]) }
       cursors = []
     } else {
-      cursors = try corpus.shares(columns).map { LineCursor(corpus, $0) }
-      pending = Array(repeating: [], count: columns)
+      cursors = try corpus.shares(columns)[owned].map { LineCursor(corpus, $0) }
+      pending = Array(repeating: [], count: owned.count)
     }
   }
 
-  /// The next window of at most `steps` steps: inputs and targets, each `steps × columns`
-  /// time-first (`ids[t * columns + c]`), the target of each input the token after it. The
-  /// last window is shorter when the shortest column runs out; nil once a column has no
+  /// The next window of at most `steps` steps: inputs and targets, each `steps × owned`
+  /// time-first (`ids[t * owned.count + c]`), the target of each input the token after it.
+  /// The last window is shorter when the shortest column runs out; nil once a column has no
   /// token left to predict.
   public func next(steps: Int) throws -> (inputs: [Int], targets: [Int], steps: Int)? {
     precondition(steps > 0, "TokenStream: steps must be positive")
+    let columns = owned.count
     for c in 0..<columns {
       while !cursors.isEmpty, pending[c].count + (carried[c] == nil ? 0 : 1) < steps + 1,
         let line = try cursors[c].next()
@@ -58,7 +69,8 @@ public final class TokenStream {
       }
     }
     let available = (0..<columns).map { pending[$0].count + (carried[$0] == nil ? 0 : 1) - 1 }
-    let length = min(steps, available.min() ?? 0)
+    var length = min(steps, available.min() ?? 0)
+    if let agreeOnLength { length = try agreeOnLength(length) }
     guard length > 0 else { return nil }
     var inputs = [Int](repeating: 0, count: length * columns)
     var targets = inputs

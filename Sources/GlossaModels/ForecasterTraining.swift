@@ -331,6 +331,12 @@ final class ForecastTask: TrainingTask {
     (loss(ends), ends.count)
   }
 
+  /// Consecutive runs of the batch's windows, each loss's share its windows over the batch's
+  /// (the loss is a mean over windows).
+  func split(_ ends: Batch, into parts: Int) -> [(batch: Batch, share: Float)] {
+    consecutiveRuns(ends.count, parts).map { (Array(ends[$0]), Float($0.count) / Float(ends.count)) }
+  }
+
   private func loss(_ ends: [Int]) -> Tensor {
     let predicted = forecaster.raw(series, ends: ends)
     let targets = Tensor(ends.map { forecaster.target(series, end: $0) }, shape: [ends.count])

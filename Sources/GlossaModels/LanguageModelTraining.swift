@@ -28,6 +28,11 @@ public struct LanguageModelTraining {
   public var annealOnPlateau = true
   /// The seed of the initialisation and the dropout masks.
   public var seed: UInt64 = 0
+  /// A training corpus of at most this many bytes is tokenized whole and cut into columns of
+  /// equal numbers of tokens; a larger one is streamed, each column a share of its bytes (see
+  /// ``TokenStream``). Either way a process of a group reads only its own columns' bytes
+  /// when streaming, and the layout does not depend on the number of processes.
+  public var wholeCorpusLimit = 64 << 20
   /// The epochs, clipping, early stopping and logging.
   public var trainer: TrainerSettings
 
@@ -55,7 +60,8 @@ public struct LanguageModelTraining {
     } else {
       do {
         tokenizerFile = try tokenizer.tokenizerFile(
-          streaming: Corpus(files: train), special: ["<unk>", architecture.endToken])
+          streaming: Corpus(files: train), special: ["<unk>", architecture.endToken],
+          group: trainer.processGroup)
       } catch TokenizerTrainingError.emptyCorpus {
         throw DataFileError(file: train.map(\.path).joined(separator: ", "), message: "no words to train on")
       }
@@ -65,7 +71,7 @@ public struct LanguageModelTraining {
     let model = try LanguageModel(configuration: configuration, tokenizerFile: tokenizerFile, seed: seed)
     let task = LanguageModelTask(
       model: model, train: Corpus(files: train), validation: Corpus(files: validation), columns: batchSize,
-      steps: bptt, validationColumns: validationBatchSize)
+      steps: bptt, validationColumns: validationBatchSize, wholeCorpusLimit: wholeCorpusLimit)
     let optimizer = optimizer.make(model.parameters(), learningRate: learningRate)
     let schedule = annealOnPlateau ? ReduceOnPlateau(optimizer, factor: 0.25, patience: 0, threshold: 0) : nil
     let result = try runTraining(
@@ -93,26 +99,48 @@ final class LanguageModelTask: TrainingTask {
   private let columns: Int
   private let steps: Int
   private let validationColumns: Int
+  private let wholeCorpusLimit: Int
   private var state: RecurrentState?
+  /// The columns this process trains, and the group it agrees with on each window's length.
+  private var owned: Range<Int>
+  private var group: (any ProcessGroup)?
 
   init(
-    model: LanguageModel, train: Corpus, validation: Corpus, columns: Int, steps: Int, validationColumns: Int
+    model: LanguageModel, train: Corpus, validation: Corpus, columns: Int, steps: Int, validationColumns: Int,
+    wholeCorpusLimit: Int
   ) {
     (languageModel, self.train, self.validation) = (model, train, validation)
     (self.columns, self.steps, self.validationColumns) = (columns, steps, validationColumns)
+    self.wholeCorpusLimit = wholeCorpusLimit
+    owned = 0..<columns
   }
 
   func batches(epoch: Int, skipping: Int) throws -> BatchIterator<Batch> {
-    let stream = try TokenStream(corpus: train, columns: columns) { [languageModel] line in
-      languageModel.ids(line: String(decoding: line, as: UTF8.self))
+    let stream = try TokenStream(corpus: train, columns: columns, owned: owned, wholeLimit: wholeCorpusLimit)
+    {
+      [languageModel] line in languageModel.ids(line: String(decoding: line, as: UTF8.self))
     }
+    if let group { stream.agreeOnLength = { try group.minimum($0) } }
     if skipping == 0 { state = nil }  // each epoch starts from a zero state
     try stream.skip(skipping, steps: steps)
     return BatchIterator { [steps] in try stream.next(steps: steps) }
   }
 
+  /// Each process reads and trains a consecutive run of the stream's columns; its share of the
+  /// loss (a mean over the window's tokens) is its columns over all.
+  func shard(for group: any ProcessGroup) throws -> Float? {
+    guard group.size <= columns else {
+      throw DistributedError.tooManyProcesses(
+        "a language model's \(columns) stream columns (--batch-size) cannot be shared by \(group.size) processes: give at least one column each"
+      )
+    }
+    owned = consecutiveRuns(columns, group.size)[group.rank]
+    self.group = group
+    return Float(owned.count) / Float(columns)
+  }
+
   func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int) {
-    let (logits, next) = languageModel(batch.inputs, steps: batch.steps, batch: columns, state: state)
+    let (logits, next) = languageModel(batch.inputs, steps: batch.steps, batch: owned.count, state: state)
     state = next.detached()
     return (crossEntropy(logits, targets: batch.targets), batch.targets.count)
   }

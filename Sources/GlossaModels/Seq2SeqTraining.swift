@@ -248,13 +248,9 @@ final class TranslationTask: TrainingTask {
   /// Consecutive runs of the batch's pairs, each loss's share its count of target tokens (the
   /// end tokens included) over the batch's: the loss is a mean over target tokens.
   func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)] {
-    let count = batch.sources.count
     let tokens = batch.targets.reduce(0) { $0 + $1.count + 1 }
-    return (0..<min(parts, count)).map { k in
-      let range = (count * k / min(parts, count))..<(count * (k + 1) / min(parts, count))
-      let part = (
-        Array(batch.sources[range]), Array(batch.targets[range]), batch.number &* 8 &+ k
-      )
+    return consecutiveRuns(batch.sources.count, parts).enumerated().map { k, range in
+      let part = (Array(batch.sources[range]), Array(batch.targets[range]), batch.number &* 8 &+ k)
       return (part, Float(part.1.reduce(0) { $0 + $1.count + 1 }) / Float(tokens))
     }
   }

@@ -165,6 +165,18 @@ final class TaggingTask: TrainingTask {
     (tagger.loss(batch.sentences, tags: batch.tags), batch.sentences.count)
   }
 
+  /// Consecutive runs of the batch's sentences, each loss's share its sentences over the
+  /// batch's under a CRF (a mean over sentences), else its tokens (a mean over tokens).
+  func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)] {
+    let size = { (tags: ArraySlice<[Int]>) in
+      Float(self.tagger.crf == nil ? tags.reduce(0) { $0 + $1.count } : tags.count)
+    }
+    let total = size(batch.tags[...])
+    return consecutiveRuns(batch.sentences.count, parts).map { run in
+      ((Array(batch.sentences[run]), Array(batch.tags[run])), size(batch.tags[run]) / total)
+    }
+  }
+
   func validate() throws -> [String: Double] {
     let metrics = try tagger.evaluate(validation, training: training)
     let loss = withoutGradients {

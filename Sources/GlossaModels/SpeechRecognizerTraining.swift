@@ -162,11 +162,7 @@ final class SpeechTask: TrainingTask {
   /// Consecutive runs of the batch's clips, each loss's share its clips over the batch's (the
   /// mean is over clips).
   func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)] {
-    let n = min(parts, batch.count)
-    return (0..<n).map { k in
-      let part = Array(batch[(batch.count * k / n)..<(batch.count * (k + 1) / n)])
-      return (part, Float(part.count) / Float(batch.count))
-    }
+    consecutiveRuns(batch.count, parts).map { (Array(batch[$0]), Float($0.count) / Float(batch.count)) }
   }
 
   func validate() throws -> [String: Double] {

@@ -33,19 +33,27 @@ public enum TokenizerSource: Sendable, Equatable {
   }
 
   /// The tokenizer.json of this source, trained on the lines of `corpus` read as a stream (a
-  /// corpus larger than memory is never held whole).
-  func tokenizerFile(streaming corpus: Corpus, special: [String]) throws -> Data {
+  /// corpus larger than memory is never held whole). In a process group each process counts
+  /// the words of its share of the corpus and the counts are merged: every process trains the
+  /// tokenizer of the whole corpus without reading it whole.
+  func tokenizerFile(streaming corpus: Corpus, special: [String], group: (any ProcessGroup)? = nil) throws
+    -> Data
+  {
     guard case .file = self else {
       let training = settings(special)
+      let (rank, size) = (group?.rank ?? 0, group?.size ?? 1)
       let counter = WordCounter()
-      for share in try corpus.shares(1) {
-        try corpus.forEachLine(in: share) { line in
+      let words = try agreeing(group) {
+        try corpus.forEachLine(in: corpus.shares(size)[rank]) { line in
           guard training.lowercase else { return counter.add(line) }
           var lowered = String(decoding: line, as: UTF8.self).lowercased()
           lowered.withUTF8 { counter.add($0) }
         }
+        return counter.words
       }
-      return try data(training, try training.train(wordCounts: counter.words))
+      guard let group, size > 1 else { return try data(training, try training.train(wordCounts: words)) }
+      let merged = try group.allGather(WordCountCoding.encode(words)).flatMap(WordCountCoding.decode)
+      return try data(training, try training.train(wordCounts: WordCountCoding.sum(merged)))
     }
     return try tokenizerFile(training: [], special: special)
   }
@@ -230,7 +238,8 @@ public enum TrainingDataError: Error, CustomStringConvertible, Equatable {
 
 /// A text classifier's training, as the ``Trainer`` runs it.
 final class ClassificationTask: TrainingTask {
-  typealias Batch = (ids: PaddedBatch, labels: [Int])
+  /// The examples' indices.
+  typealias Batch = [Int]
 
   let classifier: TextClassifier
   var model: any Module { classifier }
@@ -266,16 +275,18 @@ final class ClassificationTask: TrainingTask {
   }
 
   func batches(epoch: Int, skipping: Int) throws -> BatchIterator<Batch> {
-    let batches = order.batches(count: examples.count, epoch: epoch).dropFirst(skipping)
-    var iterator = batches.makeIterator()
-    return BatchIterator { [examples, classifier] in
-      iterator.next().map { indices in
-        (
-          PaddedBatch(indices.map { examples[$0].ids }, paddingID: classifier.configuration.paddingID),
-          indices.map { examples[$0].label }
-        )
-      }
+    var iterator = order.batches(count: examples.count, epoch: epoch).dropFirst(skipping).makeIterator()
+    return BatchIterator { iterator.next() }
+  }
+
+  /// Consecutive runs of the batch's examples, each loss's share its examples' weight over the
+  /// batch's (the loss is a mean over examples, weighted when classes are balanced).
+  func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)] {
+    let weight = { (indices: ArraySlice<Int>) in
+      indices.reduce(Float(0)) { $0 + (self.weights?[self.examples[$1].label] ?? 1) }
     }
+    let total = weight(batch[...])
+    return consecutiveRuns(batch.count, parts).map { (Array(batch[$0]), weight(batch[$0]) / total) }
   }
 
   var batchesPerEpoch: Int? {
@@ -284,12 +295,14 @@ final class ClassificationTask: TrainingTask {
   }
 
   func loss(_ batch: Batch) throws -> (loss: Tensor, examples: Int) {
-    let logits = classifier.logits(batch.ids)
-    guard let weights else { return (crossEntropy(logits, targets: batch.labels), batch.labels.count) }
+    let logits = classifier.logits(
+      PaddedBatch(batch.map { examples[$0].ids }, paddingID: classifier.configuration.paddingID))
+    let labels = batch.map { examples[$0].label }
+    guard let weights else { return (crossEntropy(logits, targets: labels), labels.count) }
     // The weighted mean, as PyTorch's CrossEntropyLoss(weight:) takes it: Σ wᵢ lᵢ / Σ wᵢ.
-    let w = batch.labels.map { weights[$0] }
-    let losses = crossEntropy(logits, targets: batch.labels, reduction: .none)
-    return ((losses * Tensor(w, shape: [w.count])).sum() / w.reduce(0, +), batch.labels.count)
+    let w = labels.map { weights[$0] }
+    let losses = crossEntropy(logits, targets: labels, reduction: .none)
+    return ((losses * Tensor(w, shape: [w.count])).sum() / w.reduce(0, +), labels.count)
   }
 
   /// The predicted classes and the mean loss over `examples`.

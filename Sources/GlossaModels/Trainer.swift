@@ -33,6 +33,12 @@ public protocol TrainingTask: AnyObject {
   /// The batch cut into at most `parts` non-empty parts, each with its share of the batch's
   /// loss (the shares sum to 1: the batch's loss is Σ share · a part's loss).
   func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)]
+  /// For data parallelism across processes, in tasks that read only their own shard of the
+  /// data (a language model's stream columns): makes ``batches(epoch:skipping:)`` give this
+  /// process's part of each batch of the group, and returns that part's share of the batch's
+  /// loss. nil (the default): every process reads the whole batch and the trainer gives each
+  /// its part with ``split(_:into:)``.
+  func shard(for group: any ProcessGroup) throws -> Float?
 }
 
 /// The batches of an epoch, read one at a time (a stream may fail while it reads).
@@ -57,6 +63,8 @@ extension TrainingTask {
   public func replica() throws -> Self? { nil }
 
   public func split(_ batch: Batch, into parts: Int) -> [(batch: Batch, share: Float)] { [(batch, 1)] }
+
+  public func shard(for group: any ProcessGroup) throws -> Float? { nil }
 }
 
 /// How the ``Trainer`` trains.
@@ -84,6 +92,10 @@ public struct TrainerSettings: Sendable {
   /// threads. The result depends on it (each part draws its own dropout masks, and the parts'
   /// gradients are summed), not on how many threads then run the parts.
   public var parallelParts: Int? = nil
+  /// Processes that train together (data parallelism across processes or machines, e.g. over
+  /// MPI): each computes its part of every batch, the gradients are summed across them before
+  /// each step, and process 0 alone writes metrics, checkpoints and progress. nil: one process.
+  public var processGroup: (any ProcessGroup)? = nil
 
   public init() {}
 }
@@ -104,12 +116,16 @@ public struct MetricsLine: Sendable, Codable, Equatable {
   public var examplesPerSecond: Double
   /// Seconds since training began.
   public var elapsed: Double
+  /// In a process group: the share of this run's training seconds process 0 spent summing
+  /// gradients across the group (the all-reduce, and waiting there for slower processes).
+  public var communicationShare: Double?
 
   enum CodingKeys: String, CodingKey {
     case epoch, step, validation, elapsed
     case trainLoss = "train_loss"
     case learningRate = "lr"
     case examplesPerSecond = "examples_per_s"
+    case communicationShare = "communication_share"
   }
 }
 
@@ -140,8 +156,8 @@ public final class Trainer<Task: TrainingTask> {
   public let schedule: (any LearningRateSchedule)?
   /// The settings.
   public let settings: TrainerSettings
-  /// Called with the named parameters after each backward pass and before clipping: the place
-  /// where distributed training averages gradients across processes.
+  /// Called with the named parameters after each backward pass (in a process group, once their
+  /// gradients are summed across it) and before clipping.
   public var gradientHook: ((_ parameters: [(name: String, tensor: Tensor)]) throws -> Void)?
   /// Called after every epoch with its metrics line (the model in evaluation mode), e.g. to
   /// save the best model.
@@ -164,6 +180,17 @@ public final class Trainer<Task: TrainingTask> {
   private var countedBatches: Int?
   private var history: [MetricsLine] = []
   private let start = Date()
+  /// When the epoch under way began (nil between epochs).
+  private var epochStart: Date?
+  /// Seconds spent summing gradients across a process group in this run.
+  private var communicationSeconds = 0.0
+  /// Training seconds before this run resumed.
+  private var resumedSeconds = 0.0
+  /// In a process group: the gradients' sum across it, and this process's share of each
+  /// batch's loss when the task reads its own shard (nil: the trainer splits each batch).
+  private var dataParallel: (sum: GradientSum, group: any ProcessGroup, shard: Float?)?
+  /// Whether this process writes files and progress (process 0 of a group, or the only one).
+  private var isRoot: Bool { settings.processGroup?.isRoot ?? true }
 
   /// A trainer of `task` with `optimizer` (over the model's parameters, in their order).
   public init(
@@ -195,6 +222,7 @@ public final class Trainer<Task: TrainingTask> {
     try checkpoint.check(configuration: configuration)
     try checkpoint.restore(model: task.model, optimizer: optimizer)
     state = checkpoint.trainer
+    resumedSeconds = state.trainingSeconds
     history = checkpoint.history
     schedule?.state = checkpoint.trainer.schedule
     task.carriedState = checkpoint.carried
@@ -204,6 +232,7 @@ public final class Trainer<Task: TrainingTask> {
   @discardableResult
   public func train() throws -> TrainingResult {
     let named = task.model.namedParameters()
+    try joinGroup()
     while state.epoch < settings.epochs && !state.stoppedEarly {
       let epoch = state.epoch + 1
       try trainEpoch(epoch, named)
@@ -230,12 +259,26 @@ public final class Trainer<Task: TrainingTask> {
       task.model.eval()
       try afterEpoch?(line, better)
       task.model.train()
+      if let dataParallel {
+        try dataParallel.group.requireSame(dataParallel.sum.fingerprint(), "the parameters after an epoch")
+      }
       try log(line)
       try writeCheckpoint()
     }
     return TrainingResult(
       epochs: history, bestEpoch: state.bestEpoch, bestValue: state.best ?? .nan,
       stoppedEarly: state.stoppedEarly)
+  }
+
+  /// In a process group: checks that every process was given the same configuration, has the
+  /// task read its shard (or not), and starts every replica from process 0's parameters.
+  private func joinGroup() throws {
+    guard dataParallel == nil, let group = settings.processGroup, group.size > 1 else { return }
+    try group.requireSame(configuration, "the training options")
+    let shard = try group.agree { try task.shard(for: group) }
+    let sum = GradientSum(optimizer.parameters)
+    try sum.broadcastParameters(from: group)
+    dataParallel = (sum, group, shard)
   }
 
   private func trainEpoch(_ epoch: Int, _ named: [(name: String, tensor: Tensor)]) throws {
@@ -245,15 +288,23 @@ public final class Trainer<Task: TrainingTask> {
     let batches = try task.batches(epoch: epoch, skipping: state.batch)
     let expected = task.batchesPerEpoch ?? countedBatches
     let bar =
-      settings.showsProgress
+      settings.showsProgress && isRoot
       ? ProgressBar(label: "epoch \(epoch)/\(settings.epochs)", total: expected ?? 0) : nil
-    let epochStart = Date()
+    epochStart = Date()
     let firstBatch = state.batch
     var examples = 0
     while let batch = try batches.next() {
       optimizer.zeroGrad()
-      let (value, count) = try lossAndGradients(
-        batch, seed: settings.seed &+ UInt64(state.step) &* 0x2545_F491_4F6C_DD1D, epoch: epoch)
+      let seed = settings.seed &+ UInt64(state.step) &* 0x2545_F491_4F6C_DD1D
+      var (value, count) = try ownPart(of: batch).map { try lossAndGradients($0, seed: seed) } ?? (0, 0)
+      if let dataParallel {
+        let summing = Date()
+        (value, count) = try dataParallel.sum.sum(over: dataParallel.group, loss: value, count: count)
+        communicationSeconds += Date().timeIntervalSince(summing)
+      }
+      guard value.isFinite else {
+        throw TrainingError.nonFiniteLoss(epoch: epoch, update: state.step + 1, loss: value)
+      }
       try gradientHook?(named)
       if let clipNorm = settings.clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
       if settings.warmupSteps > 0 {
@@ -267,7 +318,7 @@ public final class Trainer<Task: TrainingTask> {
       state.lossCount += count
       state.examplesSeen += count
       examples += count
-      let seconds = Date().timeIntervalSince(epochStart)
+      let seconds = Date().timeIntervalSince(epochStart!)
       let rate = Double(examples) / max(seconds, 1e-9)
       var eta = ""
       if let expected, expected > state.batch {
@@ -284,32 +335,47 @@ public final class Trainer<Task: TrainingTask> {
       }
     }
     bar?.finish()
-    state.trainingSeconds += Date().timeIntervalSince(epochStart)
+    state.trainingSeconds += Date().timeIntervalSince(epochStart!)
+    epochStart = nil
     if firstBatch == 0 { countedBatches = state.batch }
   }
 
-  /// The batch's loss (forward propagation) and its gradients in the model's parameters
-  /// (backpropagation): on one thread, or in parts, one per replica, side by side. Each part's
-  /// random draws come from the seed, the step and the part alone.
-  private func lossAndGradients(_ batch: Task.Batch, seed: UInt64, epoch: Int) throws -> (Float, Int) {
-    let parts = replicas.isEmpty ? [] : task.split(batch, into: replicas.count + 1)
+  /// This process's part of a batch, with its share of the batch's loss, and the index of its
+  /// first part among the group's (from which its random draws are seeded): the whole batch in
+  /// one process, or in a task that reads its own shard; otherwise the process's run of the
+  /// batch's examples (nil when the batch has fewer examples than the group has processes).
+  private func ownPart(of batch: Task.Batch) -> (batch: Task.Batch, share: Float, part: Int)? {
+    guard let dataParallel else { return (batch, 1, 0) }
+    let (rank, size) = (dataParallel.group.rank, dataParallel.group.size)
+    let parts = max(1, replicas.count + 1)
+    if let share = dataParallel.shard { return (batch, share, rank * parts) }
+    let split = task.split(batch, into: size)
+    return rank < split.count ? (split[rank].batch, split[rank].share, rank * parts) : nil
+  }
+
+  /// The loss of this process's part of a batch (forward propagation), times its share, and its
+  /// gradients in the model's parameters (backpropagation): on one thread, or cut again into
+  /// parts, one per replica, side by side. Each part's random draws come from the seed, the
+  /// step and the part's index in the group alone.
+  private func lossAndGradients(
+    _ own: (batch: Task.Batch, share: Float, part: Int), seed: UInt64
+  ) throws -> (Float, Int) {
+    func seeded(_ part: Int) -> UInt64 { seed &+ UInt64(part) &* 0xD1B5_4A32_D192_ED03 }
+    let parts = replicas.isEmpty ? [] : task.split(own.batch, into: replicas.count + 1)
     guard parts.count > 1 else {
-      task.model.reseed(seed)
-      let (loss, count) = try task.loss(batch)
-      let value = loss.item
-      guard value.isFinite else {
-        throw TrainingError.nonFiniteLoss(epoch: epoch, update: state.step + 1, loss: value)
-      }
-      loss.backward()
-      return (value, count)
+      task.model.reseed(seeded(own.part))
+      let (loss, count) = try task.loss(own.batch)
+      let scaled = own.share == 1 ? loss : loss * own.share
+      scaled.backward()
+      return (scaled.item, count)
     }
     let results = concurrentMap(parts.count) { k -> Result<(Float, Int), any Error> in
       let worker = k == 0 ? task : replicas[k - 1].task
       if k > 0 { worker.model.zeroGrad() }
-      worker.model.reseed(seed &+ UInt64(k) &* 0xD1B5_4A32_D192_ED03)
+      worker.model.reseed(seeded(own.part + k))
       return Result {
         let (loss, count) = try worker.loss(parts[k].batch)
-        let scaled = loss * parts[k].share
+        let scaled = loss * (parts[k].share * own.share)
         scaled.backward()
         return (scaled.item, count)
       }
@@ -318,9 +384,6 @@ public final class Trainer<Task: TrainingTask> {
     for result in results {
       let (part, examples) = try result.get()
       (value, count) = (value + part, count + examples)
-    }
-    guard value.isFinite else {
-      throw TrainingError.nonFiniteLoss(epoch: epoch, update: state.step + 1, loss: value)
     }
     // The replicas' gradients join the model's, part by part in order.
     for replica in replicas.prefix(parts.count - 1) {
@@ -338,14 +401,19 @@ public final class Trainer<Task: TrainingTask> {
 
   private func metricsLine(_ epoch: Int, validation: [String: Double]?) -> MetricsLine {
     let elapsed = Date().timeIntervalSince(start)
+    // Within an epoch (a line every N updates) its seconds so far count too.
+    let training = state.trainingSeconds + (epochStart.map { Date().timeIntervalSince($0) } ?? 0)
     return MetricsLine(
       epoch: epoch, step: state.step, trainLoss: state.lossSum / Double(max(state.lossCount, 1)),
       validation: validation, learningRate: Double(optimizer.learningRate),
-      examplesPerSecond: Double(state.examplesSeen) / max(state.trainingSeconds, 1e-9), elapsed: elapsed)
+      examplesPerSecond: Double(state.examplesSeen) / max(training, 1e-9), elapsed: elapsed,
+      communicationShare: dataParallel.map { _ in communicationSeconds / max(training - resumedSeconds, 1e-9)
+      })
   }
 
   /// Appends a line to the metrics file.
   private func log(_ line: MetricsLine) throws {
+    guard isRoot else { return }
     if settings.showsProgress, let validation = line.validation {
       let shown = validation.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key, $0.value) }
       FileHandle.standardError.write(
@@ -359,6 +427,9 @@ public final class Trainer<Task: TrainingTask> {
     var data = try encoder.encode(line)
     data.append(0x0A)
     if !FileManager.default.fileExists(atPath: metricsFile.path) {
+      // The first line may come before the model directory is made (with logEvery).
+      try FileManager.default.createDirectory(
+        at: metricsFile.deletingLastPathComponent(), withIntermediateDirectories: true)
       try Data().write(to: metricsFile)
     }
     let handle = try FileHandle(forWritingTo: metricsFile)
@@ -368,10 +439,12 @@ public final class Trainer<Task: TrainingTask> {
   }
 
   private func writeCheckpoint() throws {
-    guard let checkpointDirectory else { return }
+    guard let checkpointDirectory, isRoot else { return }
     state.schedule = schedule?.state ?? [:]
+    // A process that reads its own shard carries only its shard's state: none is kept.
+    let carried = dataParallel?.shard == nil ? task.carriedState : [:]
     try Checkpoint(
-      model: task.model, optimizer: optimizer, trainer: state, history: history, carried: task.carriedState,
+      model: task.model, optimizer: optimizer, trainer: state, history: history, carried: carried,
       configuration: configuration
     ).write(to: checkpointDirectory)
   }

@@ -20,7 +20,8 @@ extension Seq2Seq: SavedTaskModel {}
 /// settings' monitored metric) is saved in `output` each time it improves, with a checkpoint
 /// in `output/checkpoint` after every epoch, the metrics in `metricsFile` and the loss curves in
 /// `output/loss.svg`; with `resume`, the run continues from that checkpoint (and its best
-/// model). On return the model holds the best epoch's weights, in evaluation mode.
+/// model). In a process group, process 0 alone writes. On return the model holds the best
+/// epoch's weights, in evaluation mode.
 func runTraining<Task: TrainingTask, Model: SavedTaskModel>(
   _ task: Task, model: Model, optimizer: any Optimizer, schedule: (any LearningRateSchedule)? = nil,
   settings: TrainerSettings, configuration: [String: String], unit: String = "examples", output: URL?,
@@ -31,22 +32,25 @@ func runTraining<Task: TrainingTask, Model: SavedTaskModel>(
   trainer.metricsFile = metricsFile
   trainer.unit = unit
   var best = model.stateDict().mapValues { $0.copy() }
+  let writes = settings.processGroup?.isRoot ?? true
   if let output {
     trainer.checkpointDirectory = output.appendingPathComponent("checkpoint")
     if resume {
-      try trainer.resume(from: output.appendingPathComponent("checkpoint"))
-      if FileManager.default.fileExists(atPath: output.appendingPathComponent("model.safetensors").path) {
-        best = try Model(contentsOf: output).stateDict().mapValues { $0.copy() }
+      try agreeing(settings.processGroup) {
+        try trainer.resume(from: output.appendingPathComponent("checkpoint"))
+        if FileManager.default.fileExists(atPath: output.appendingPathComponent("model.safetensors").path) {
+          best = try Model(contentsOf: output).stateDict().mapValues { $0.copy() }
+        }
       }
     }
   }
   trainer.afterEpoch = { _, isBest in
     guard isBest else { return }
     best = model.stateDict().mapValues { $0.copy() }
-    if let output { try model.save(to: output) }
+    if let output, writes { try model.save(to: output) }
   }
   let result = try trainer.train()
-  if let output { try trainer.lossPlot.write(to: output.appendingPathComponent("loss.svg")) }
+  if let output, writes { try trainer.lossPlot.write(to: output.appendingPathComponent("loss.svg")) }
   try model.loadStateDict(best)
   model.eval()
   return result

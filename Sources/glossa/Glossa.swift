@@ -15,4 +15,16 @@ struct Glossa: ParsableCommand {
       Predict.self, Generate.self, Next.self, Translate.self, Transcribe.self, Diagnose.self,
     ]
   )
+
+  /// Runs the command; in an MPI job, a process that finishes well ends MPI (every process
+  /// does), and one that fails exits at once with status 1, whereupon mpirun ends the others.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      Launch.group?.finalize()
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GlossaData
+import GlossaDistributed
 import GlossaModels
 import GlossaNN
 import GlossaTensor
@@ -52,8 +53,12 @@ struct Train: ParsableCommand {
     var warmup = 0
     @Option(help: "The seed of every random choice.")
     var seed: UInt64 = 0
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "BLAS threads (default: all cores; under mpirun, the cores each process is given).")
     var threads: Int?
+    @Option(
+      name: .customLong("mpi-timeout"),
+      help: "Under mpirun: end the job when a process waits this many seconds for the others.")
+    var mpiTimeout = 600.0
     @Option(help: "Where the metrics go, one JSON line per epoch (default: OUTPUT/metrics.jsonl).")
     var metrics: String?
     @Option(name: .customLong("log-every"), help: "Also write a metrics line every N updates.")
@@ -82,7 +87,15 @@ struct Train: ParsableCommand {
       settings.warmupSteps = warmup
       settings.seed = seed
       settings.logEvery = logEvery
+      settings.processGroup = Launch.group
       return settings
+    }
+
+    /// Writes a line of progress or results on standard error: in a job of several processes,
+    /// process 0 alone speaks.
+    func say(_ text: String) {
+      guard Launch.group?.isRoot ?? true else { return }
+      FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// The output directory, the metrics file, and BLAS's threads set.
@@ -91,24 +104,31 @@ struct Train: ParsableCommand {
     func trainingAndValidation<Item>(
       _ train: String, valid: String?, fraction: Double, _ read: (URL) throws -> [Item]
     ) throws -> (train: [Item], validation: [Item]) {
-      let items = try read(URL(fileURLWithPath: train))
-      if let valid { return (items, try read(URL(fileURLWithPath: valid))) }
-      let split = DataSplit.shuffled(count: items.count, validation: fraction, seed: seed)
-      return (split.train.map { items[$0] }, split.validation.map { items[$0] })
+      // Under mpirun a file one process cannot read stops every process, each naming it.
+      try agreeing(Launch.group) {
+        let items = try read(URL(fileURLWithPath: train))
+        if let valid { return (items, try read(URL(fileURLWithPath: valid))) }
+        let split = DataSplit.shuffled(count: items.count, validation: fraction, seed: seed)
+        return (split.train.map { items[$0] }, split.validation.map { items[$0] })
+      }
     }
 
     /// Prints, on standard error, the best epoch and the training rate in `unit`s per second,
     /// then `summary` (the validation figures) and where the model went.
     func report(_ result: TrainingResult, unit: String, _ summary: String, output: URL) {
       let best = result.epochs.first { $0.epoch == result.bestEpoch }
-      FileHandle.standardError.write(
-        Data(
-          (String(
-            format: "best epoch %d of %d (%.0f %@/s)\n", result.bestEpoch, result.epochs.count,
-            best?.examplesPerSecond ?? 0, unit) + summary + "\nwrote \(output.path)\n").utf8))
+      say(
+        String(
+          format: "best epoch %d of %d (%.0f %@/s)\n", result.bestEpoch, result.epochs.count,
+          best?.examplesPerSecond ?? 0, unit) + summary + "\nwrote \(output.path)\n")
     }
 
-    func prepare() -> (output: URL, metrics: URL) {
+    /// Joins the other processes when mpirun started several, sets BLAS's threads, and gives
+    /// the output directory and the metrics file.
+    func prepare() throws -> (output: URL, metrics: URL) {
+      try Launch.join(timeout: mpiTimeout)
+      try Launch.group?.requireSame(
+        CommandLine.arguments.dropFirst().joined(separator: " "), "the command lines")
       if let threads { BLAS.setThreads(threads) }
       let output = URL(fileURLWithPath: self.output)
       return (
@@ -131,3 +151,13 @@ struct Train: ParsableCommand {
 }
 
 extension OptimizerKind: ExpressibleByArgument {}
+
+/// The processes this one trains with when mpirun started several (nil: alone).
+enum Launch {
+  nonisolated(unsafe) private(set) static var group: MPICommunicator?
+
+  /// Joins the MPI job this process was started in, if any.
+  static func join(timeout: Double) throws {
+    group = try MPICommunicator.launched(timeout: timeout)
+  }
+}

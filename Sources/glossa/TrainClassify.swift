@@ -55,7 +55,7 @@ struct TrainClassify: ParsableCommand {
   }
 
   func run() throws {
-    let (output, metrics) = common.prepare()
+    let (output, metrics) = try common.prepare()
     let (examples, validation) = try common.trainingAndValidation(
       train, valid: valid, fraction: validFraction
     ) {
@@ -85,23 +85,21 @@ struct TrainClassify: ParsableCommand {
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
     if common.epochs == nil { training.trainer.epochs = 10 }
-    FileHandle.standardError.write(
-      Data("training on \(examples.count) examples, validating on \(validation.count)\n".utf8))
+    common.say("training on \(examples.count) examples, validating on \(validation.count)\n")
     let (_, report) = try training.train(
       examples, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     if let missing = report.missingPretrained {
-      FileHandle.standardError.write(Data("pretrained vectors: \(missing) tokens had none\n".utf8))
+      common.say("pretrained vectors: \(missing) tokens had none\n")
     }
     let best = report.result.epochs.first { $0.epoch == report.result.bestEpoch }
-    FileHandle.standardError.write(
-      Data(
-        String(
-          format: "best epoch %d of %d%@: validation accuracy %.4f, macro-F1 %.4f (%.0f examples/s)\n",
-          report.result.bestEpoch, report.result.epochs.count,
-          report.result.stoppedEarly ? " (stopped early)" : "",
-          report.validation.accuracy, report.validation.macroF1, best?.examplesPerSecond ?? 0
-        ).utf8))
-    FileHandle.standardError.write(Data("wrote \(output.path)\n".utf8))
+    common.say(
+      String(
+        format: "best epoch %d of %d%@: validation accuracy %.4f, macro-F1 %.4f (%.0f examples/s)\n",
+        report.result.bestEpoch, report.result.epochs.count,
+        report.result.stoppedEarly ? " (stopped early)" : "",
+        report.validation.accuracy, report.validation.macroF1, best?.examplesPerSecond ?? 0
+      ))
+    common.say("wrote \(output.path)\n")
   }
 }
 

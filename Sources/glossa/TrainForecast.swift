@@ -42,7 +42,7 @@ struct TrainForecast: ParsableCommand {
   @OptionGroup var common: Train.Common
 
   func run() throws {
-    let (output, metrics) = common.prepare()
+    let (output, metrics) = try common.prepare()
     let table = try CSVTable(contentsOf: URL(fileURLWithPath: train))
     let columns = features.map { $0.split(separator: ",").map(String.init) } ?? [target]
     var rowFilter: (String, String)?
@@ -67,11 +67,10 @@ struct TrainForecast: ParsableCommand {
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
     if common.epochs == nil { training.trainer.epochs = 30 }
-    FileHandle.standardError.write(
-      Data("\(series.count) rows, \(series.dates.first ?? "") to \(series.dates.last ?? "")\n".utf8))
+    common.say("\(series.count) rows, \(series.dates.first ?? "") to \(series.dates.last ?? "")\n")
     let (_, report) = try training.train(series, output: output, metricsFile: metrics, resume: common.resume)
-    print(ForecastCommand.table(report))
-    FileHandle.standardError.write(Data("wrote \(output.path) (predictions.csv, forecast.svg)\n".utf8))
+    if Launch.group?.isRoot ?? true { print(ForecastCommand.table(report)) }
+    common.say("wrote \(output.path) (predictions.csv, forecast.svg)\n")
   }
 }
 

@@ -35,10 +35,16 @@ struct TrainLanguageModel: ParsableCommand {
   var tieWeights = false
   @Flag(name: .customLong("no-lowercase"), help: "Keep the text's case (words are lowercased by default).")
   var keepCase = false
+  @Option(
+    name: .customLong("whole-corpus-limit"),
+    help:
+      "Training corpora up to this many MB are tokenized whole and cut into equal columns; larger ones are streamed."
+  )
+  var wholeCorpusLimit = 64
   @OptionGroup var common: Train.Common
 
   func run() throws {
-    let (output, metrics) = common.prepare()
+    let (output, metrics) = try common.prepare()
     var training = LanguageModelTraining()
     training.tokenizer =
       switch tokenizer {
@@ -54,6 +60,7 @@ struct TrainLanguageModel: ParsableCommand {
     training.architecture.tieWeights = tieWeights
     training.batchSize = common.batchSize ?? 20
     training.bptt = bptt
+    training.wholeCorpusLimit = wholeCorpusLimit << 20
     training.optimizer = common.optimizer ?? .sgd
     training.learningRate = common.learningRate ?? 20
     training.seed = common.seed
@@ -63,12 +70,11 @@ struct TrainLanguageModel: ParsableCommand {
       output: output,
       metricsFile: metrics, resume: common.resume)
     let best = result.epochs.first { $0.epoch == result.bestEpoch }
-    FileHandle.standardError.write(
-      Data(
-        String(
-          format: "best epoch %d of %d: validation perplexity %.2f (%.0f tokens/s)\nwrote %@\n",
-          result.bestEpoch,
-          result.epochs.count, result.bestValue, best?.examplesPerSecond ?? 0, output.path
-        ).utf8))
+    common.say(
+      String(
+        format: "best epoch %d of %d: validation perplexity %.2f (%.0f tokens/s)\nwrote %@\n",
+        result.bestEpoch,
+        result.epochs.count, result.bestValue, best?.examplesPerSecond ?? 0, output.path
+      ))
   }
 }

@@ -61,7 +61,7 @@ struct TrainSpeech: ParsableCommand {
   }
 
   func run() throws {
-    let (output, metrics) = common.prepare()
+    let (output, metrics) = try common.prepare()
     let (clips, validation) = try common.trainingAndValidation(train, valid: valid, fraction: validFraction) {
       try TranscribedClip.read($0)
     }
@@ -84,8 +84,7 @@ struct TrainSpeech: ParsableCommand {
     training.seed = common.seed
     training.mixDown = mixDown
     training.trainer = common.trainerSettings(training.trainer)
-    FileHandle.standardError.write(
-      Data("training on \(clips.count) clips, validating on \(validation.count)\n".utf8))
+    common.say("training on \(clips.count) clips, validating on \(validation.count)\n")
     let (_, evaluation, result) = try training.train(
       clips, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     common.report(

@@ -47,7 +47,7 @@ struct TrainTag: ParsableCommand {
   }
 
   func run() throws {
-    let (output, metrics) = common.prepare()
+    let (output, metrics) = try common.prepare()
     let (sentences, validation) = try common.trainingAndValidation(
       train, valid: valid, fraction: validFraction
     ) {
@@ -70,8 +70,7 @@ struct TrainTag: ParsableCommand {
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
     if common.epochs == nil { training.trainer.epochs = 10 }
-    FileHandle.standardError.write(
-      Data("training on \(sentences.count) sentences, validating on \(validation.count)\n".utf8))
+    common.say("training on \(sentences.count) sentences, validating on \(validation.count)\n")
     let (_, report, result) = try training.train(
       sentences, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     common.report(result, unit: "sentences", report.summary, output: output)

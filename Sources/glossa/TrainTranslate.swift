@@ -97,7 +97,7 @@ struct TrainTranslate: ParsableCommand {
   }
 
   func run() throws {
-    let (output, metrics) = common.prepare()
+    let (output, metrics) = try common.prepare()
     let (pairs, validation) = try common.trainingAndValidation(train, valid: valid, fraction: validFraction) {
       try ParallelPair.read($0, sourceColumn: sourceColumn, targetColumn: targetColumn)
     }
@@ -121,8 +121,7 @@ struct TrainTranslate: ParsableCommand {
     training.learningRate = common.learningRate ?? 1e-3
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
-    FileHandle.standardError.write(
-      Data("training on \(pairs.count) pairs, validating on \(validation.count)\n".utf8))
+    common.say("training on \(pairs.count) pairs, validating on \(validation.count)\n")
     let (_, evaluation, result) = try training.train(
       pairs, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     common.report(
