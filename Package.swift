@@ -78,7 +78,7 @@ let package = Package(
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
     .target(
       name: "GlossaDistributed",
-      dependencies: ["GlossaModels", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+      dependencies: ["GlossaData", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
     .executableTarget(
       name: "glossa",
       dependencies: [

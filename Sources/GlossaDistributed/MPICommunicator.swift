@@ -1,14 +1,15 @@
 import Foundation
-import GlossaModels
+import GlossaData
 
 #if MPI
   import CMPI
   import Synchronization
 #endif
 
-/// The processes `mpirun` started, as a ``GlossaModels/ProcessGroup``: Open MPI's world
-/// communicator. Give it to ``GlossaModels/TrainerSettings/processGroup`` and a ``Trainer``
-/// trains data-parallel: `mpirun -np 4 glossa train lm …`.
+/// The processes `mpirun` started, as a `ProcessGroup`: Open MPI's world communicator. Give it
+/// to GlossaModels' `TrainerSettings.processGroup` and a `Trainer` trains data-parallel
+/// (`mpirun -np 4 glossa train lm …`), or to `Word2Vec.processGroup` to train embeddings by
+/// model averaging.
 ///
 /// MPI is optional: the package's `MPI` trait (`swift build --traits MPI`, Open MPI installed)
 /// builds this binding; without it ``launched(timeout:)`` returns nil for a process started

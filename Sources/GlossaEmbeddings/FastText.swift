@@ -33,6 +33,10 @@ public struct FastText: Sendable {
   public var threads: Int
   /// The seed of every random choice.
   public var seed: UInt64
+  /// Processes that train together by model averaging (see ``Word2Vec/processGroup``).
+  public var processGroup: (any ProcessGroup)? = nil
+  /// About how many words a process trains on between two averagings.
+  public var averageEvery = 1_000_000
 
   /// FastText with the given settings (fastText's defaults otherwise).
   public init(
@@ -92,9 +96,12 @@ public struct FastText: Sendable {
         seed: seed),
       vocabulary: vocabulary, inputRows: vocabulary.count + bucketRows.count, unitStart: unitStart,
       units: units)
-    let loop = TrainingLoop(
+    var loop = TrainingLoop(
       epochs: epochs, threads: threads, learningRate: learningRate, minimumLearningRate: 0, decay: decay)
-    try loop.run(corpus: corpus, vocabulary: vocabulary, progress: progress) { thread in
+    (loop.processGroup, loop.averageEvery) = (processGroup, averageEvery)
+    try loop.run(
+      corpus: corpus, vocabulary: vocabulary, averaged: [model.input, model.output], progress: progress
+    ) { thread in
       PredictionTrainer(model, thread: thread)
     }
     return FastTextVectors(

@@ -52,16 +52,31 @@ struct TrainingLoop: Sendable {
   /// later epochs skip reading and tokenizing; a larger corpus is read again each epoch.
   var idLimit = defaultIDLimit
   static let defaultIDLimit = 1 << 26
+  /// Processes that train together by model averaging (nil: this one alone): the threads of
+  /// process r train shares r · threads ..< (r + 1) · threads of the corpus cut into
+  /// size · threads, and the processes' matrices are averaged after about every
+  /// ``averageEvery`` words a process trains on, and at the end.
+  var processGroup: (any ProcessGroup)?
+  var averageEvery = 1_000_000
 
+  /// Trains with a trainer per thread (`makeTrainer` gets the thread's index among every
+  /// process's threads); `averaged` are the matrices a process group averages.
   func run(
-    corpus: Corpus, vocabulary: WordCounts,
+    corpus: Corpus, vocabulary: WordCounts, averaged: [SharedMatrix] = [],
     progress: (@Sendable (TrainingProgress) -> Void)?,
     makeTrainer: @Sendable (_ thread: Int) -> any SentenceTrainer
   ) throws {
     require(epochs > 0 && threads > 0, "training needs at least one epoch and one thread")
-    let shares = try corpus.shares(threads)
-    let plannedWords = Double(vocabulary.totalCount * epochs)
-    let plannedSentences = Double(vocabulary.corpusSentences * epochs)
+    let (rank, size) = (processGroup?.rank ?? 0, processGroup?.size ?? 1)
+    let shares = Array(try corpus.shares(threads * size)[(rank * threads)..<((rank + 1) * threads)])
+    // Each process plans its share of the words and sentences.
+    let plannedWords = Double(vocabulary.totalCount * epochs) / Double(size)
+    let plannedSentences = Double(vocabulary.corpusSentences * epochs) / Double(size)
+    let averaging = processGroup.map { group in
+      ModelAveraging(
+        group: group, matrices: averaged,
+        rounds: max(1, Int((plannedWords / Double(averageEvery)).rounded(.up))))
+    }
     let bySentences = decay == .sentences && plannedSentences > 0
     let processedWords = Atomic<Int>(0)  // every thread's
     let processedSentences = Atomic<Int>(0)
@@ -79,7 +94,7 @@ struct TrainingLoop: Sendable {
     }
     let epochs = self.epochs
     // Words per second count every corpus word, as gensim and fastText do.
-    let corpusWords = Double(vocabulary.corpusWords * epochs)
+    let corpusWords = Double(vocabulary.corpusWords * epochs) / Double(size)
     @Sendable func report(_ elapsed: Double) -> TrainingProgress {
       let done = fraction()
       return TrainingProgress(
@@ -87,7 +102,7 @@ struct TrainingLoop: Sendable {
         elapsed: elapsed)
     }
     DispatchQueue.concurrentPerform(iterations: threads) { thread in
-      let trainer = makeTrainer(thread)
+      let trainer = makeTrainer(rank * threads + thread)
       var lastReport = Date()
       var (pendingWords, pendingSentences) = (0, 0)
       var alpha = rate
@@ -105,6 +120,10 @@ struct TrainingLoop: Sendable {
         processedSentences.add(pendingSentences, ordering: .relaxed)
         (pendingWords, pendingSentences) = (0, 0)
         alpha = currentRate()
+        // Thread 0 averages the processes' models each time this one passes a round's share.
+        if thread == 0, let averaging {
+          do { try averaging.catchUp(to: fraction()) } catch { failure.withLock { $0 = $0 ?? error } }
+        }
         if thread == 0, let progress, Date().timeIntervalSince(lastReport) > 0.5 {
           lastReport = Date()
           progress(report(Date().timeIntervalSince(start)))
@@ -141,6 +160,42 @@ struct TrainingLoop: Sendable {
       }
     }
     if let error = failure.withLock({ $0 }) { throw error }
+    // The rounds this process has not reached (every process makes them all), the last at the end.
+    try averaging?.catchUp(to: .infinity)
     progress?(report(Date().timeIntervalSince(start)))
+  }
+}
+
+/// Model averaging across processes: `rounds` times in a run, at even steps of a process's
+/// progress, every process's matrices are replaced by their mean (an all-reduce). Each process
+/// makes every round, so the collective calls match.
+final class ModelAveraging: @unchecked Sendable {
+  let group: any ProcessGroup
+  let matrices: [SharedMatrix]
+  let rounds: Int
+  /// Rounds made so far (thread 0's alone).
+  private var made = 0
+
+  init(group: any ProcessGroup, matrices: [SharedMatrix], rounds: Int) {
+    (self.group, self.matrices, self.rounds) = (group, matrices, rounds)
+  }
+
+  /// Makes the rounds due at `fraction` of this process's training.
+  func catchUp(to fraction: Double) throws {
+    while made < rounds && fraction >= Double(made + 1) / Double(rounds) {
+      let scale = 1 / Float(group.size)
+      for matrix in matrices {
+        let values = UnsafeMutableBufferPointer(start: matrix.base, count: matrix.rows * matrix.columns)
+        try group.allReduceSum(values)
+        for i in values.indices { values[i] *= scale }
+      }
+      made += 1
+    }
+    // After the last round every process must hold the same matrices, bit for bit.
+    if made == rounds && fraction == .infinity {
+      try group.requireSameBits(
+        matrices.map { UnsafeRawBufferPointer(start: $0.base, count: $0.rows * $0.columns * 4) },
+        "the averaged vectors")
+    }
   }
 }

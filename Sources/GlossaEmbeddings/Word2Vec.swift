@@ -50,6 +50,13 @@ public struct Word2Vec: Sendable {
   public var threads: Int
   /// The seed of every random choice.
   public var seed: UInt64
+  /// Processes that train together (e.g. under `mpirun`, GlossaDistributed's
+  /// `MPICommunicator`): each trains on its share of the corpus, and their models are averaged
+  /// after about every ``averageEvery`` words a process trains on, and at the end, so that all
+  /// end with the same vectors. nil: this process alone.
+  public var processGroup: (any ProcessGroup)? = nil
+  /// About how many words a process trains on between two averagings.
+  public var averageEvery = 1_000_000
   /// Word ids kept in memory for the epochs after the first (see ``TrainingLoop/idLimit``).
   var idLimit = TrainingLoop.defaultIDLimit
 

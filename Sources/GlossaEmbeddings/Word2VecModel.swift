@@ -36,10 +36,13 @@ public final class Word2VecModel: @unchecked Sendable {
   public func train(
     _ corpus: Corpus, epochs: Int? = nil, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws {
-    let loop = TrainingLoop(
+    var loop = TrainingLoop(
       epochs: epochs ?? settings.epochs, threads: settings.threads, learningRate: settings.learningRate,
       minimumLearningRate: settings.minimumLearningRate, decay: settings.decay, idLimit: settings.idLimit)
-    try loop.run(corpus: corpus, vocabulary: words, progress: progress) { [network] thread in
+    (loop.processGroup, loop.averageEvery) = (settings.processGroup, settings.averageEvery)
+    try loop.run(
+      corpus: corpus, vocabulary: words, averaged: [network.input, network.output], progress: progress
+    ) { [network] thread in
       PredictionTrainer(network, thread: thread)
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import GlossaData
 import GlossaNN
 import GlossaOptim
 import GlossaTensor
@@ -260,7 +261,7 @@ public final class Trainer<Task: TrainingTask> {
       try afterEpoch?(line, better)
       task.model.train()
       if let dataParallel {
-        try dataParallel.group.requireSame(dataParallel.sum.fingerprint(), "the parameters after an epoch")
+        try dataParallel.sum.requireSameParameters(in: dataParallel.group)
       }
       try log(line)
       try writeCheckpoint()

@@ -1,4 +1,5 @@
 import Foundation
+import GlossaData
 import GlossaNN
 import GlossaOptim
 import GlossaTensor

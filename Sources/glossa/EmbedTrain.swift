@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GlossaData
+import GlossaDistributed
 import GlossaEmbeddings
 import GlossaViz
 import Synchronization
@@ -31,6 +32,12 @@ struct EmbedTrain: ParsableCommand {
   var epochs = 5
   @Option(help: "Training threads (1 is deterministic).")
   var threads = 1
+  @Option(
+    name: .customLong("average-every"),
+    help:
+      "Under mpirun: each process trains on its share of the corpus, the models averaged after about every N words it trains on."
+  )
+  var averageEvery = 1_000_000
   @Option(help: "Random seed.")
   var seed: UInt64 = 1
   @Option(name: .customLong("lr"), help: "Starting learning rate (default 0.025; fasttext and glove 0.05).")
@@ -81,19 +88,29 @@ struct EmbedTrain: ParsableCommand {
     guard modelFile == nil || model != .glove else {
       throw ValidationError("--save-model is for skipgram, cbow and fasttext")
     }
+    guard averageEvery > 0 else { throw ValidationError("--average-every must be positive") }
   }
 
   func run() throws {
+    try Launch.join(timeout: 600)
+    if let group = Launch.group {
+      guard model != .glove, startModel == nil else {
+        throw ValidationError(
+          "under mpirun, skipgram, cbow and fasttext train from the start (not glove, not --from-model)")
+      }
+      try group.requireSame(CommandLine.arguments.dropFirst().joined(separator: " "), "the command lines")
+    }
     let corpus = Corpus(files: corpus.map { URL(fileURLWithPath: $0) }, lowercase: lowercase)
     if let startModel {
       return try trainFurther(try Word2VecModel(contentsOf: URL(fileURLWithPath: startModel)), corpus)
     }
     let start = Date()
-    let vocabulary = try WordCounts(counting: corpus, minimumCount: minimumCount)
-    FileHandle.standardError.write(
-      Data(
-        "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"
-          .utf8))
+    let vocabulary = try agreeing(Launch.group) {
+      try WordCounts(counting: corpus, minimumCount: minimumCount)
+    }
+    say(
+      "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"
+    )
     guard vocabulary.count > 0 else {
       throw ValidationError(
         "no word of the corpus occurs \(minimumCount) times or more (\(vocabulary.corpusWords) words read); lower --min-count"
@@ -110,8 +127,9 @@ struct EmbedTrain: ParsableCommand {
         minimumCount: minimumCount, sample: sample, epochs: epochs, threads: threads, seed: seed)
       if let learningRate { word2vec.learningRate = learningRate }
       if let decay { word2vec.decay = decay }
+      (word2vec.processGroup, word2vec.averageEvery) = (Launch.group, averageEvery)
       let trained = try word2vec.fit(corpus, vocabulary: vocabulary, progress: report)
-      if let modelFile { try trained.write(to: URL(fileURLWithPath: modelFile)) }
+      if let modelFile, writes { try trained.write(to: URL(fileURLWithPath: modelFile)) }
       vectors = trained.vectors
     case .fasttext:
       var fastText = FastText(
@@ -120,8 +138,9 @@ struct EmbedTrain: ParsableCommand {
         epochs: epochs, threads: threads, seed: seed)
       if let learningRate { fastText.learningRate = learningRate }
       if let decay { fastText.decay = decay }
+      (fastText.processGroup, fastText.averageEvery) = (Launch.group, averageEvery)
       let model = try fastText.train(corpus, vocabulary: vocabulary, progress: report)
-      if let modelFile { try model.write(to: URL(fileURLWithPath: modelFile)) }
+      if let modelFile, writes { try model.write(to: URL(fileURLWithPath: modelFile)) }
       vectors = model.keyedVectors
     case .glove:
       var glove = GloVe(
@@ -133,9 +152,17 @@ struct EmbedTrain: ParsableCommand {
       vectors = glove.fit(counts, words: vocabulary.words, progress: report)
     }
     done(model == .glove ? "co-occurrences" : "words")
+    guard writes else { return }
     try vectors.write(to: URL(fileURLWithPath: output), format: format)
-    FileHandle.standardError.write(
-      Data("wrote \(vectors.count) vectors of \(dimension) to \(output)\n".utf8))
+    say("wrote \(vectors.count) vectors of \(dimension) to \(output)\n")
+  }
+
+  /// Whether this process writes files and speaks: alone, or process 0 of an MPI job (all end
+  /// with the same vectors).
+  var writes: Bool { Launch.group?.isRoot ?? true }
+
+  func say(_ text: String) {
+    if writes { FileHandle.standardError.write(Data(text.utf8)) }
   }
 
   /// Trains a saved Word2Vec model further on `corpus`, then writes its vectors (and the
@@ -154,6 +181,7 @@ struct EmbedTrain: ParsableCommand {
   /// A progress callback that draws a bar, and what to call when training ends: it prints the
   /// time taken and the rate (in `unit`s per second).
   func progressReport(_ label: String) -> (@Sendable (TrainingProgress) -> Void, (_ unit: String) -> Void) {
+    guard writes else { return ({ _ in }, { _ in }) }
     let bar = ProgressBar(label: label, total: 1000)
     let last = Mutex<TrainingProgress?>(nil)
     let report: @Sendable (TrainingProgress) -> Void = { progress in

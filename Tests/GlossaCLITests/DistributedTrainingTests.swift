@@ -171,6 +171,38 @@ import Testing
     }
   }
 
+  /// Word2Vec and FastText train on two processes, each on its half of the corpus, their
+  /// models averaged every 5,000 words: the job writes the vectors once, for the words one
+  /// process keeps, and fails unless both processes end with the same vectors bit for bit.
+  @Test func wordVectorsAreTrainedByModelAveraging() throws {
+    guard let mpirun = try Self.mpirun() else { return }
+    let folder = try data()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for model in ["skipgram", "fasttext"] {
+      func arguments(_ output: String) -> [String] {
+        [
+          "embed", "train", "--model", model, "--dim", "12", "--min-count", "3", "--epochs", "2",
+          "--lowercase",
+          "--average-every", "5000", "--format", "text", "--output",
+          folder.appendingPathComponent(output).path,
+          folder.appendingPathComponent("austen-train.txt").path,
+        ]
+      }
+      let alone = try run(mpirun, processes: 1, arguments("\(model)-1.txt"))
+      let job = try run(mpirun, processes: 2, arguments("\(model)-2.txt"))
+      try #require(alone.status == 0 && job.status == 0, "\(alone.output)\n\(job.output)")
+      #expect(job.output.components(separatedBy: "wrote ").count == 2, "\(job.output)")
+      let (one, two) = try [1, 2].map {
+        try String(contentsOf: folder.appendingPathComponent("\(model)-\($0).txt"), encoding: .utf8)
+          .split(separator: "\n")
+      }.pair()
+      #expect(one.count == two.count && one.first == two.first && one.count > 100)
+      #expect(
+        one.dropFirst().map { $0.prefix { $0 != " " } } == two.dropFirst().map { $0.prefix { $0 != " " } })
+      #expect(one != two)
+    }
+  }
+
   /// Two epochs in one process end where one epoch by 2 processes, resumed by 4 for the second,
   /// ends.
   @Test func aRunResumesWithAnotherNumberOfProcesses() throws {
@@ -262,4 +294,9 @@ import Testing
       return arguments.first?.hasSuffix("/glossa") == true && arguments.contains(output)
     }
   }
+}
+
+extension Array {
+  /// The two elements of a two-element array.
+  fileprivate func pair() -> (Element, Element) { (self[0], self[1]) }
 }

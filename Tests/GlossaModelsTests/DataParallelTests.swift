@@ -1,5 +1,6 @@
 import Foundation
 import GlossaData
+import GlossaEmbeddings
 import GlossaTensor
 import Synchronization
 import Testing
@@ -185,6 +186,27 @@ final class ThreadGroup: Sendable {
               == Array(parts[0][k][(t * 2)..<(t * 2 + 2)]) + parts[1][k][(t * 3)..<(t * 3 + 3)])
         }
       }
+    }
+  }
+
+  @Test func word2VecAndFastTextTrainedByTwoProcessesEndWithTheSameVectors() throws {
+    let corpus = Corpus(files: [ModelFixtures.austen], lowercase: true)
+    let words = try WordCounts(counting: corpus, minimumCount: 3)
+    for fastText in [false, true] {
+      @Sendable func vectors(_ group: (any ProcessGroup)?) throws -> [Float] {
+        if fastText {
+          var settings = FastText(dimension: 8, minimumCount: 3, epochs: 1)
+          (settings.processGroup, settings.averageEvery) = (group, 3000)
+          return try settings.train(corpus, vocabulary: words).keyedVectors.vectors
+        }
+        var settings = Word2Vec(dimension: 8, minimumCount: 3, epochs: 1)
+        (settings.processGroup, settings.averageEvery) = (group, 3000)
+        return try settings.train(corpus, vocabulary: words).vectors
+      }
+      let alone = try vectors(nil)
+      let replicas = try ThreadGroup(size: 2).run { try vectors($0) }
+      #expect(replicas[0] == replicas[1] && replicas[0].count == alone.count)
+      #expect(replicas[0] != alone && replicas[0].allSatisfy(\.isFinite))
     }
   }
 
