@@ -1,25 +1,60 @@
 import Foundation
 import GlossaData
+import GlossaNN
 import GlossaTensor
 
-/// The gradients of a model's parameters summed across a ``ProcessGroup``: packed into one
-/// flat buffer with a presence flag per parameter (a parameter no process touched keeps no
-/// gradient, as in a one-process run) and the step's loss and example count, then summed
-/// bucket by bucket, so that one all-reduce carries many small tensors and none carries more
-/// than ``bucketElements``.
+/// The gradients of a model's parameters summed across a ``ProcessGroup``. The small ones
+/// are packed into one flat buffer with a presence flag per parameter (a parameter no process
+/// touched keeps no gradient, as in a one-process run) and the step's loss and example count,
+/// so that one all-reduce carries many small tensors; a large one (an embedding, an output
+/// layer) is summed where it lies, without copies; an embedding table's gradient, whose rows
+/// are zero but for the tokens a batch holds, goes as those rows alone (each process gathers
+/// every process's rows and adds them in rank order). No all-reduce carries more than
+/// ``bucketElements``.
 final class GradientSum {
   /// The largest all-reduce, in floats (DDP's default bucket: 25 MB).
   static let bucketElements = 25 << 18
+  /// Gradients of at least this many floats (1 MB) are summed in place.
+  static let inPlaceElements = 1 << 18
+
+  /// How a parameter's gradient is summed.
+  private enum Route {
+    /// In the packed buffer, at this offset.
+    case packed(Int)
+    /// Where it lies.
+    case inPlace
+    /// As its non-zero rows.
+    case rows
+  }
 
   private let parameters: [Tensor]
+  private let routes: [Route]
   private var buffer: [Float]
 
-  /// A sum over `parameters` (a tensor listed twice, as tied weights are, counts once).
-  init(_ parameters: [Tensor]) {
+  /// A sum over `parameters` (a tensor listed twice, as tied weights are, counts once), those
+  /// in `rowSparse` (embedding tables) row by row.
+  init(_ parameters: [Tensor], rowSparse: Set<ObjectIdentifier> = []) {
     var seen = Set<ObjectIdentifier>()
     self.parameters = parameters.filter { seen.insert(ObjectIdentifier($0)).inserted }
-    buffer = [Float](
-      repeating: 0, count: self.parameters.reduce(0) { $0 + $1.count } + self.parameters.count + 2)
+    var size = 0
+    routes = self.parameters.map { parameter in
+      if rowSparse.contains(ObjectIdentifier(parameter)) && parameter.shape.count == 2 { return .rows }
+      guard parameter.count < Self.inPlaceElements else { return .inPlace }
+      defer { size += parameter.count }
+      return .packed(size)
+    }
+    buffer = [Float](repeating: 0, count: size + self.parameters.count + 2)
+  }
+
+  /// The embedding tables of `model` that no other layer shares (a tied table's gradient is
+  /// dense): the row-sparse parameters.
+  static func embeddingTables(of model: any Module) -> Set<ObjectIdentifier> {
+    var uses: [ObjectIdentifier: Int] = [:]
+    for (_, tensor) in model.namedTensors() { uses[ObjectIdentifier(tensor), default: 0] += 1 }
+    return Set(
+      model.modules().compactMap { ($0 as? Embedding)?.weight }.map(ObjectIdentifier.init).filter {
+        uses[$0] == 1
+      })
   }
 
   /// Replaces each parameter's gradient by the sum of every process's, and returns the sums
@@ -27,32 +62,69 @@ final class GradientSum {
   func sum(over group: any ProcessGroup, loss: Float, count: Int) throws -> (loss: Float, count: Int) {
     let flags = buffer.count - parameters.count - 2
     try buffer.withUnsafeMutableBufferPointer { flat in
-      var offset = 0
       for (k, parameter) in parameters.enumerated() {
+        flat[flags + k] = parameter.grad == nil ? 0 : 1
+        guard case .packed(let offset) = routes[k] else { continue }
         let target = UnsafeMutableBufferPointer(rebasing: flat[offset..<(offset + parameter.count)])
         if let grad = parameter.grad {
           _ = target.update(fromContentsOf: UnsafeBufferPointer(start: grad.baseAddress, count: grad.count))
         } else {
           target.update(repeating: 0)
         }
-        flat[flags + k] = parameter.grad == nil ? 0 : 1
-        offset += parameter.count
       }
       (flat[flat.count - 2], flat[flat.count - 1]) = (loss, Float(count))
-      for start in stride(from: 0, to: flat.count, by: Self.bucketElements) {
-        try group.allReduceSum(
-          UnsafeMutableBufferPointer(rebasing: flat[start..<min(start + Self.bucketElements, flat.count)]))
-      }
-      offset = 0
-      for (k, parameter) in parameters.enumerated() {
-        defer { offset += parameter.count }
-        guard flat[flags + k] > 0 else { continue }
-        let grad = parameter.grad ?? Tensor(uninitialized: parameter.shape)
-        grad.baseAddress.update(from: flat.baseAddress! + offset, count: parameter.count)
+      try Self.allReduce(flat, group)
+      for (k, parameter) in parameters.enumerated() where flat[flags + k] > 0 {
+        let grad = parameter.grad ?? Tensor.zeros(parameter.shape)
+        let values = UnsafeMutableBufferPointer(start: grad.baseAddress, count: grad.count)
+        switch routes[k] {
+        case .packed(let offset):
+          _ = values.update(
+            fromContentsOf: UnsafeBufferPointer(rebasing: flat[offset..<(offset + grad.count)]))
+        case .inPlace: try Self.allReduce(values, group)
+        case .rows: try Self.sumRows(values, width: parameter.shape[1], group)
+        }
         parameter.grad = grad
       }
     }
     return (buffer[buffer.count - 2], Int(buffer[buffer.count - 1].rounded()))
+  }
+
+  /// Sums a table's rows across `group`: each process gives its non-zero rows (a 4-byte index,
+  /// then the row), and every process adds all of them, process by process in rank order, to a
+  /// zeroed table.
+  private static func sumRows(
+    _ table: UnsafeMutableBufferPointer<Float>, width: Int, _ group: any ProcessGroup
+  ) throws {
+    var rows: [UInt8] = []
+    for start in stride(from: 0, to: table.count, by: width) {
+      let row = UnsafeBufferPointer(rebasing: table[start..<(start + width)])
+      guard row.contains(where: { $0 != 0 }) else { continue }
+      withUnsafeBytes(of: Int32(start / width).littleEndian) { rows += $0 }
+      rows += UnsafeRawBufferPointer(row)
+    }
+    let gathered = try group.allGather(rows)
+    table.update(repeating: 0)
+    let record = 4 + width * 4
+    for bytes in gathered {
+      bytes.withUnsafeBytes { raw in
+        for offset in stride(from: 0, to: raw.count, by: record) {
+          let index = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+          for d in 0..<width {
+            table[index * width + d] += raw.loadUnaligned(fromByteOffset: offset + 4 + d * 4, as: Float.self)
+          }
+        }
+      }
+    }
+  }
+
+  /// Sums `values` across `group`, a bucket at a time.
+  private static func allReduce(_ values: UnsafeMutableBufferPointer<Float>, _ group: any ProcessGroup) throws
+  {
+    for start in stride(from: 0, to: values.count, by: bucketElements) {
+      try group.allReduceSum(
+        UnsafeMutableBufferPointer(rebasing: values[start..<min(start + bucketElements, values.count)]))
+    }
   }
 
   /// Checks that every process holds the same parameters, bit for bit.

@@ -277,7 +277,7 @@ public final class Trainer<Task: TrainingTask> {
     guard dataParallel == nil, let group = settings.processGroup, group.size > 1 else { return }
     try group.requireSame(configuration, "the training options")
     let shard = try group.agree { try task.shard(for: group) }
-    let sum = GradientSum(optimizer.parameters)
+    let sum = GradientSum(optimizer.parameters, rowSparse: GradientSum.embeddingTables(of: task.model))
     try sum.broadcastParameters(from: group)
     dataParallel = (sum, group, shard)
   }

@@ -210,6 +210,29 @@ final class ThreadGroup: Sendable {
     }
   }
 
+  @Test func gradientsAreSummedPackedOrInPlaceAndAnUntouchedParameterKeepsNone() throws {
+    let large = GradientSum.inPlaceElements + 5
+    let sums = try ThreadGroup(size: 3).run { member -> [[Float]?] in
+      // Per process: a large parameter, a small one only process 1 touches, one none touches,
+      // and a table whose row r process r touches (row 3 all touch).
+      let parameters = [Tensor.zeros([large]), Tensor.zeros([3]), Tensor.zeros([2]), Tensor.zeros([5, 2])]
+      parameters[0].grad = Tensor((0..<large).map { Float($0 % 7) * Float(member.rank + 1) })
+      if member.rank == 1 { parameters[1].grad = Tensor([1, 2, 3]) }
+      var table = [Float](repeating: 0, count: 10)
+      (table[2 * member.rank], table[2 * member.rank + 1], table[6]) = (1, Float(member.rank), 0.5)
+      parameters[3].grad = Tensor(table, shape: [5, 2])
+      let (loss, count) = try GradientSum(parameters, rowSparse: [ObjectIdentifier(parameters[3])]).sum(
+        over: member, loss: Float(member.rank), count: 10)
+      return [[loss, Float(count)]] + parameters.map { $0.grad?.scalars }
+    }
+    for sum in sums {
+      #expect(sum[0] == [3, 30])
+      #expect(sum[1] == (0..<large).map { Float($0 % 7) * 6 })
+      #expect(sum[2] == [1, 2, 3] && sum[3] == nil)
+      #expect(sum[4] == [1, 0, 1, 1, 1, 2, 1.5, 0, 0, 0])
+    }
+  }
+
   @Test func wordCountsOfSharesMergeIntoTheCorpussCountsInOrderOfFirstAppearance() {
     let shares: [[(word: String, count: Int)]] = [[("b", 2), ("a\u{0}é", 1)], [("c", 4), ("b", 1)], []]
     let decoded = shares.map { WordCountCoding.decode(WordCountCoding.encode($0)) }

@@ -17,6 +17,7 @@ import sys
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -49,7 +50,8 @@ if os.environ.get("GLOSSA_CHROMIUM"):
     options.binary_location = os.environ["GLOSSA_CHROMIUM"]
 driver = webdriver.Chrome(
     options=options, service=Service(os.environ.get("GLOSSA_CHROMEDRIVER", "/usr/bin/chromedriver")))
-wait = WebDriverWait(driver, 30)
+# The page redraws its lists as answers arrive: an element read during a redraw is retried.
+wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
 driver.get(base + "/")
 wait.until(lambda d: "models served" in d.find_element(By.ID, "status").text)
 
