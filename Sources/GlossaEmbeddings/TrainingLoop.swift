@@ -180,9 +180,11 @@ final class ModelAveraging: @unchecked Sendable {
     (self.group, self.matrices, self.rounds) = (group, matrices, rounds)
   }
 
-  /// Makes the rounds due at `fraction` of this process's training.
+  /// Makes the rounds due at `fraction` of this process's training; the last waits for the
+  /// end (`fraction` infinite), since a process's share may hold more words than it planned.
   func catchUp(to fraction: Double) throws {
-    while made < rounds && fraction >= Double(made + 1) / Double(rounds) {
+    let last = fraction == .infinity ? rounds : rounds - 1
+    while made < last && fraction >= Double(made + 1) / Double(rounds) {
       let scale = 1 / Float(group.size)
       for matrix in matrices {
         let values = UnsafeMutableBufferPointer(start: matrix.base, count: matrix.rows * matrix.columns)
