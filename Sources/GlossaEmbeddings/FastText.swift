@@ -36,7 +36,7 @@ public struct FastText: Sendable {
   /// Processes that train together by model averaging (see ``Word2Vec/processGroup``).
   public var processGroup: (any ProcessGroup)? = nil
   /// About how many words a process trains on between two averagings.
-  public var averageEvery = 1_000_000
+  public var averageEvery = 100_000
 
   /// FastText with the given settings (fastText's defaults otherwise).
   public init(

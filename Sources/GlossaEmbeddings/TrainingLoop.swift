@@ -57,7 +57,7 @@ struct TrainingLoop: Sendable {
   /// size · threads, and the processes' matrices are averaged after about every
   /// ``averageEvery`` words a process trains on, and at the end.
   var processGroup: (any ProcessGroup)?
-  var averageEvery = 1_000_000
+  var averageEvery = 100_000
 
   /// Trains with a trainer per thread (`makeTrainer` gets the thread's index among every
   /// process's threads); `averaged` are the matrices a process group averages.
@@ -167,17 +167,23 @@ struct TrainingLoop: Sendable {
 }
 
 /// Model averaging across processes: `rounds` times in a run, at even steps of a process's
-/// progress, every process's matrices are replaced by their mean (an all-reduce). Each process
-/// makes every round, so the collective calls match.
+/// progress, every process's matrices become the model of the last round plus the sum of every
+/// process's updates since (an all-reduce of the differences). A word one process moved keeps
+/// all of its move, as in one process; a plain mean of the models would halve every update of
+/// two processes (it lost a third of the analogy accuracy on the benchmark corpus). Each
+/// process makes every round, so the collective calls match.
 final class ModelAveraging: @unchecked Sendable {
   let group: any ProcessGroup
   let matrices: [SharedMatrix]
   let rounds: Int
   /// Rounds made so far (thread 0's alone).
   private var made = 0
+  /// The matrices as the last round left them (the same on every process).
+  private var synced: [[Float]]
 
   init(group: any ProcessGroup, matrices: [SharedMatrix], rounds: Int) {
     (self.group, self.matrices, self.rounds) = (group, matrices, rounds)
+    synced = matrices.map { Array(UnsafeBufferPointer(start: $0.base, count: $0.rows * $0.columns)) }
   }
 
   /// Makes the rounds due at `fraction` of this process's training; the last waits for the
@@ -185,11 +191,16 @@ final class ModelAveraging: @unchecked Sendable {
   func catchUp(to fraction: Double) throws {
     let last = fraction == .infinity ? rounds : rounds - 1
     while made < last && fraction >= Double(made + 1) / Double(rounds) {
-      let scale = 1 / Float(group.size)
-      for matrix in matrices {
+      for (k, matrix) in matrices.enumerated() {
         let values = UnsafeMutableBufferPointer(start: matrix.base, count: matrix.rows * matrix.columns)
-        try group.allReduceSum(values)
-        for i in values.indices { values[i] *= scale }
+        try synced[k].withUnsafeMutableBufferPointer { base in
+          for i in values.indices { values[i] -= base[i] }
+          try group.allReduceSum(values)
+          for i in values.indices {
+            values[i] += base[i]
+            base[i] = values[i]
+          }
+        }
       }
       made += 1
     }

@@ -56,7 +56,7 @@ public struct Word2Vec: Sendable {
   /// end with the same vectors. nil: this process alone.
   public var processGroup: (any ProcessGroup)? = nil
   /// About how many words a process trains on between two averagings.
-  public var averageEvery = 1_000_000
+  public var averageEvery = 100_000
   /// Word ids kept in memory for the epochs after the first (see ``TrainingLoop/idLimit``).
   var idLimit = TrainingLoop.defaultIDLimit
 

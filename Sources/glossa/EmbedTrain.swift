@@ -37,7 +37,7 @@ struct EmbedTrain: ParsableCommand {
     help:
       "Under mpirun: each process trains on its share of the corpus, the models averaged after about every N words it trains on."
   )
-  var averageEvery = 1_000_000
+  var averageEvery = 100_000
   @Option(help: "Random seed.")
   var seed: UInt64 = 1
   @Option(name: .customLong("lr"), help: "Starting learning rate (default 0.025; fasttext and glove 0.05).")
