@@ -35,38 +35,43 @@ import Testing
 
   /// Runs `glossa` alone (processes 1) or under mpirun; returns the exit status and the
   /// combined output. `programs` gives each of several processes arguments and a folder of its
-  /// own (mpirun's MPMD form) instead.
+  /// own (mpirun's MPMD form) instead, `arguments` then being mpirun's.
   func run(
     _ mpirun: URL, processes: Int, _ arguments: [String],
     programs: [(folder: URL, arguments: [String])]? = nil
   ) throws -> (status: Int32, output: String) {
     let glossa = try CommandLineTests().executable().path
-    let process = Process()
-    if processes == 1 && programs == nil {
-      process.executableURL = URL(fileURLWithPath: glossa)
-      process.arguments = arguments
-    } else {
-      process.executableURL = mpirun
-      let launcher = ["--oversubscribe", "--bind-to", "none"]
+    let launcher = ["--oversubscribe", "--bind-to", "none"]
+    let (process, output) =
       if let programs {
-        process.arguments =
-          launcher
-          + programs.enumerated().flatMap { k, program in
-            (k > 0 ? [":"] : []) + ["-np", "1", "-wdir", program.folder.path, glossa] + program.arguments
-          }
+        try start(
+          mpirun,
+          launcher + arguments
+            + programs.enumerated().flatMap { k, program in
+              (k > 0 ? [":"] : []) + ["-np", "1", "-wdir", program.folder.path, glossa] + program.arguments
+            })
+      } else if processes == 1 {
+        try start(URL(fileURLWithPath: glossa), arguments)
       } else {
-        process.arguments = launcher + ["-np", String(processes), glossa] + arguments
+        try start(mpirun, launcher + ["-np", String(processes), glossa] + arguments)
       }
-    }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+  }
+
+  /// Starts `executable` with `arguments` (in `folder`, if given), mpirun allowed to run as
+  /// root; its standard output and error go to the pipe.
+  func start(_ executable: URL, _ arguments: [String], in folder: URL? = nil) throws -> (Process, Pipe) {
+    let process = Process()
+    (process.executableURL, process.arguments, process.currentDirectoryURL) = (executable, arguments, folder)
     var environment = ProcessInfo.processInfo.environment
     (environment["OMPI_ALLOW_RUN_AS_ROOT"], environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"]) = ("1", "1")
     process.environment = environment
     let output = Pipe()
     (process.standardOutput, process.standardError) = (output, output)
     try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
+    return (process, output)
   }
 
   /// The largest difference between two model directories' tensors, relative to each
@@ -240,35 +245,41 @@ import Testing
       "train", "classify", "--train", "reviews-train.tsv", "--valid", "reviews-valid.tsv", "--epochs", "1",
       "--hidden", "4", "--embedding-dim", "4", "--output", folder.appendingPathComponent("faulty").path,
     ]
-    let unreadable = try run(
-      mpirun, processes: 2, [], programs: [(good, arguments), (empty, arguments)])
-    #expect(unreadable.status == 1)
-    #expect(
-      unreadable.output.components(
-        separatedBy: "process 1 of 2 failed: \(empty.path)/reviews-train.tsv: no such file"
+    // Each process's standard error goes to a file of its own (mpirun interleaves them).
+    func errors(_ name: String, _ programs: [(folder: URL, arguments: [String])]) throws -> (Int32, [String])
+    {
+      let logs = folder.appendingPathComponent(name)
+      let job = try run(mpirun, processes: 2, ["--output-filename", logs.path], programs: programs)
+      return try (
+        job.status,
+        (0..<2).map {
+          try String(contentsOf: logs.appendingPathComponent("1/rank.\($0)/stderr"), encoding: .utf8)
+        }
       )
-      .count == 3, "\(unreadable.output)")
-    let inconsistent = try run(
-      mpirun, processes: 2, [], programs: [(good, arguments), (good, arguments + ["--batch-size", "8"])])
-    #expect(inconsistent.status == 1)
-    #expect(
-      inconsistent.output.components(separatedBy: "the command lines differ between processes: process 1 has")
-        .count
-        == 3, "\(inconsistent.output)")
+    }
+    let (unreadable, unreadableErrors) = try errors("unreadable", [(good, arguments), (empty, arguments)])
+    #expect(unreadable == 1)
+    for text in unreadableErrors {
+      #expect(
+        text.contains("process 1 of 2 failed: \(empty.path)/reviews-train.tsv: no such file"), "\(text)")
+    }
+    let (inconsistent, inconsistentErrors) = try errors(
+      "inconsistent", [(good, arguments), (good, arguments + ["--batch-size", "8"])])
+    #expect(inconsistent == 1)
+    for text in inconsistentErrors {
+      #expect(
+        text.contains("the command lines differ between processes: process 1 has")
+          && text.contains("--batch-size 8, process 0 has"), "\(text)")
+    }
     // Process 1 stopped (SIGSTOP) mid-training: process 0 waits 3 s in its all-reduce, then ends.
     let hanging = folder.appendingPathComponent("hanging").path
-    let job = Process()
-    job.executableURL = mpirun
-    job.arguments =
-      ["--oversubscribe", "--bind-to", "none", "-np", "2", try CommandLineTests().executable().path]
-      + arguments.dropLast() + [hanging, "--epochs", "1000", "--mpi-timeout", "3"]
-    job.currentDirectoryURL = folder
-    var environment = ProcessInfo.processInfo.environment
-    (environment["OMPI_ALLOW_RUN_AS_ROOT"], environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"]) = ("1", "1")
-    job.environment = environment
-    let output = Pipe()
-    (job.standardOutput, job.standardError) = (output, output)
-    try job.run()
+    let (job, output) = try start(
+      mpirun,
+      [
+        "--oversubscribe", "--bind-to", "none", "--output-filename", hanging + "-logs", "-np", "2",
+        try CommandLineTests().executable().path,
+      ]
+        + arguments.dropLast() + [hanging, "--epochs", "1000", "--mpi-timeout", "3"], in: folder)
     var stopped: Int32?
     for _ in 0..<300 where stopped == nil {
       Thread.sleep(forTimeInterval: 0.1)
@@ -282,7 +293,12 @@ import Testing
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     job.waitUntilExit()
     #expect(stopped != nil && job.terminationStatus != 0)
-    #expect(text.contains("waited more than 3 s in MPI_Allreduce"), "\(text)")
+    // The process left running (either rank) says why it ended.
+    let waited = try (0..<2).map {
+      try String(contentsOfFile: hanging + "-logs/1/rank.\($0)/stderr", encoding: .utf8)
+    }
+    .joined()
+    #expect(waited.contains("waited more than 3 s in MPI_Allreduce"), "\(text)\n\(waited)")
     #expect(try trainingProcesses(writing: hanging).isEmpty)
   }
 
