@@ -170,6 +170,8 @@ public final class MPICommunicator: ProcessGroup, @unchecked Sendable {
             Data(
               ("glossa: process \(rank) of \(size) waited more than \(Int(timeout)) s in \(name) for the other "
                 + "processes (one has died or hangs); ending the job\n").utf8))
+          // mpirun forwards output as it comes: give it time before the job ends.
+          Thread.sleep(forTimeInterval: 1)
           exit(1)
         }
       }

@@ -93,12 +93,9 @@ struct EmbedTrain: ParsableCommand {
 
   func run() throws {
     try Launch.join(timeout: 600)
-    if let group = Launch.group {
-      guard model != .glove, startModel == nil else {
-        throw ValidationError(
-          "under mpirun, skipgram, cbow and fasttext train from the start (not glove, not --from-model)")
-      }
-      try group.requireSame(CommandLine.arguments.dropFirst().joined(separator: " "), "the command lines")
+    guard Launch.group == nil || (model != .glove && startModel == nil) else {
+      throw ValidationError(
+        "under mpirun, skipgram, cbow and fasttext train from the start (not glove, not --from-model)")
     }
     let corpus = Corpus(files: corpus.map { URL(fileURLWithPath: $0) }, lowercase: lowercase)
     if let startModel {
@@ -108,7 +105,7 @@ struct EmbedTrain: ParsableCommand {
     let vocabulary = try agreeing(Launch.group) {
       try WordCounts(counting: corpus, minimumCount: minimumCount)
     }
-    say(
+    Launch.say(
       "vocabulary: \(vocabulary.count) words seen \(minimumCount)+ times, of \(vocabulary.corpusWords) corpus words (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)\n"
     )
     guard vocabulary.count > 0 else {
@@ -129,7 +126,7 @@ struct EmbedTrain: ParsableCommand {
       if let decay { word2vec.decay = decay }
       (word2vec.processGroup, word2vec.averageEvery) = (Launch.group, averageEvery)
       let trained = try word2vec.fit(corpus, vocabulary: vocabulary, progress: report)
-      if let modelFile, writes { try trained.write(to: URL(fileURLWithPath: modelFile)) }
+      if let modelFile, Launch.speaks { try trained.write(to: URL(fileURLWithPath: modelFile)) }
       vectors = trained.vectors
     case .fasttext:
       var fastText = FastText(
@@ -140,7 +137,7 @@ struct EmbedTrain: ParsableCommand {
       if let decay { fastText.decay = decay }
       (fastText.processGroup, fastText.averageEvery) = (Launch.group, averageEvery)
       let model = try fastText.train(corpus, vocabulary: vocabulary, progress: report)
-      if let modelFile, writes { try model.write(to: URL(fileURLWithPath: modelFile)) }
+      if let modelFile, Launch.speaks { try model.write(to: URL(fileURLWithPath: modelFile)) }
       vectors = model.keyedVectors
     case .glove:
       var glove = GloVe(
@@ -152,17 +149,9 @@ struct EmbedTrain: ParsableCommand {
       vectors = glove.fit(counts, words: vocabulary.words, progress: report)
     }
     done(model == .glove ? "co-occurrences" : "words")
-    guard writes else { return }
+    guard Launch.speaks else { return }
     try vectors.write(to: URL(fileURLWithPath: output), format: format)
-    say("wrote \(vectors.count) vectors of \(dimension) to \(output)\n")
-  }
-
-  /// Whether this process writes files and speaks: alone, or process 0 of an MPI job (all end
-  /// with the same vectors).
-  var writes: Bool { Launch.group?.isRoot ?? true }
-
-  func say(_ text: String) {
-    if writes { FileHandle.standardError.write(Data(text.utf8)) }
+    Launch.say("wrote \(vectors.count) vectors of \(dimension) to \(output)\n")
   }
 
   /// Trains a saved Word2Vec model further on `corpus`, then writes its vectors (and the
@@ -181,7 +170,7 @@ struct EmbedTrain: ParsableCommand {
   /// A progress callback that draws a bar, and what to call when training ends: it prints the
   /// time taken and the rate (in `unit`s per second).
   func progressReport(_ label: String) -> (@Sendable (TrainingProgress) -> Void, (_ unit: String) -> Void) {
-    guard writes else { return ({ _ in }, { _ in }) }
+    guard Launch.speaks else { return ({ _ in }, { _ in }) }
     let bar = ProgressBar(label: label, total: 1000)
     let last = Mutex<TrainingProgress?>(nil)
     let report: @Sendable (TrainingProgress) -> Void = { progress in

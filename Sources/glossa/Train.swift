@@ -91,13 +91,6 @@ struct Train: ParsableCommand {
       return settings
     }
 
-    /// Writes a line of progress or results on standard error: in a job of several processes,
-    /// process 0 alone speaks.
-    func say(_ text: String) {
-      guard Launch.group?.isRoot ?? true else { return }
-      FileHandle.standardError.write(Data(text.utf8))
-    }
-
     /// The output directory, the metrics file, and BLAS's threads set.
     /// The training file's items read by `read`, and the validation items: the `valid` file's,
     /// or `fraction` of the training items in a shuffle drawn from --seed.
@@ -117,7 +110,7 @@ struct Train: ParsableCommand {
     /// then `summary` (the validation figures) and where the model went.
     func report(_ result: TrainingResult, unit: String, _ summary: String, output: URL) {
       let best = result.epochs.first { $0.epoch == result.bestEpoch }
-      say(
+      Launch.say(
         String(
           format: "best epoch %d of %d (%.0f %@/s)\n", result.bestEpoch, result.epochs.count,
           best?.examplesPerSecond ?? 0, unit) + summary + "\nwrote \(output.path)\n")
@@ -127,8 +120,6 @@ struct Train: ParsableCommand {
     /// the output directory and the metrics file.
     func prepare() throws -> (output: URL, metrics: URL) {
       try Launch.join(timeout: mpiTimeout)
-      try Launch.group?.requireSame(
-        CommandLine.arguments.dropFirst().joined(separator: " "), "the command lines")
       if let threads { BLAS.setThreads(threads) }
       let output = URL(fileURLWithPath: self.output)
       return (

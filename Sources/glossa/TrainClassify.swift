@@ -85,21 +85,21 @@ struct TrainClassify: ParsableCommand {
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
     if common.epochs == nil { training.trainer.epochs = 10 }
-    common.say("training on \(examples.count) examples, validating on \(validation.count)\n")
+    Launch.say("training on \(examples.count) examples, validating on \(validation.count)\n")
     let (_, report) = try training.train(
       examples, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     if let missing = report.missingPretrained {
-      common.say("pretrained vectors: \(missing) tokens had none\n")
+      Launch.say("pretrained vectors: \(missing) tokens had none\n")
     }
     let best = report.result.epochs.first { $0.epoch == report.result.bestEpoch }
-    common.say(
+    Launch.say(
       String(
         format: "best epoch %d of %d%@: validation accuracy %.4f, macro-F1 %.4f (%.0f examples/s)\n",
         report.result.bestEpoch, report.result.epochs.count,
         report.result.stoppedEarly ? " (stopped early)" : "",
         report.validation.accuracy, report.validation.macroF1, best?.examplesPerSecond ?? 0
       ))
-    common.say("wrote \(output.path)\n")
+    Launch.say("wrote \(output.path)\n")
   }
 }
 

@@ -67,10 +67,10 @@ struct TrainForecast: ParsableCommand {
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
     if common.epochs == nil { training.trainer.epochs = 30 }
-    common.say("\(series.count) rows, \(series.dates.first ?? "") to \(series.dates.last ?? "")\n")
+    Launch.say("\(series.count) rows, \(series.dates.first ?? "") to \(series.dates.last ?? "")\n")
     let (_, report) = try training.train(series, output: output, metricsFile: metrics, resume: common.resume)
-    if Launch.group?.isRoot ?? true { print(ForecastCommand.table(report)) }
-    common.say("wrote \(output.path) (predictions.csv, forecast.svg)\n")
+    if Launch.speaks { print(ForecastCommand.table(report)) }
+    Launch.say("wrote \(output.path) (predictions.csv, forecast.svg)\n")
   }
 }
 

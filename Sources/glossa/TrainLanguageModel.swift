@@ -70,7 +70,7 @@ struct TrainLanguageModel: ParsableCommand {
       output: output,
       metricsFile: metrics, resume: common.resume)
     let best = result.epochs.first { $0.epoch == result.bestEpoch }
-    common.say(
+    Launch.say(
       String(
         format: "best epoch %d of %d: validation perplexity %.2f (%.0f tokens/s)\nwrote %@\n",
         result.bestEpoch,

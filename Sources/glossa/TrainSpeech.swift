@@ -84,7 +84,7 @@ struct TrainSpeech: ParsableCommand {
     training.seed = common.seed
     training.mixDown = mixDown
     training.trainer = common.trainerSettings(training.trainer)
-    common.say("training on \(clips.count) clips, validating on \(validation.count)\n")
+    Launch.say("training on \(clips.count) clips, validating on \(validation.count)\n")
     let (_, evaluation, result) = try training.train(
       clips, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     common.report(

@@ -70,7 +70,7 @@ struct TrainTag: ParsableCommand {
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
     if common.epochs == nil { training.trainer.epochs = 10 }
-    common.say("training on \(sentences.count) sentences, validating on \(validation.count)\n")
+    Launch.say("training on \(sentences.count) sentences, validating on \(validation.count)\n")
     let (_, report, result) = try training.train(
       sentences, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     common.report(result, unit: "sentences", report.summary, output: output)

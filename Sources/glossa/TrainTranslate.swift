@@ -121,7 +121,7 @@ struct TrainTranslate: ParsableCommand {
     training.learningRate = common.learningRate ?? 1e-3
     training.seed = common.seed
     training.trainer = common.trainerSettings(training.trainer)
-    common.say("training on \(pairs.count) pairs, validating on \(validation.count)\n")
+    Launch.say("training on \(pairs.count) pairs, validating on \(validation.count)\n")
     let (_, evaluation, result) = try training.train(
       pairs, validation: validation, output: output, metricsFile: metrics, resume: common.resume)
     common.report(

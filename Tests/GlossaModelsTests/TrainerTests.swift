@@ -41,8 +41,10 @@ import Testing
     (settings.epochs, settings.warmupSteps, settings.logEvery, settings.showsProgress) = (3, 4, 1, false)
     let trainer = Trainer(
       task: task, optimizer: SGD(task.network.parameters(), learningRate: 0.4), settings: settings)
-    let metrics = ModelFixtures.temporary("metrics.jsonl")
-    defer { try? FileManager.default.removeItem(at: metrics) }
+    // In a folder not made yet: the first line (after one update) makes it.
+    let folder = ModelFixtures.temporary("log-every")
+    let metrics = folder.appendingPathComponent("metrics.jsonl")
+    defer { try? FileManager.default.removeItem(at: folder) }
     trainer.metricsFile = metrics
     var hooked: [[String]] = []
     trainer.gradientHook = { parameters in
@@ -59,6 +61,10 @@ import Testing
     let stepRates = lines.filter { $0.validation == nil }.map(\.learningRate)
     #expect(
       zip(stepRates, [0.1, 0.2, 0.3, 0.4, 0.4, 0.4]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(stepRates)")
+    // A step line's rate counts the epoch's seconds so far (not only finished epochs').
+    let speeds = lines.map(\.examplesPerSecond)
+    #expect(speeds.allSatisfy { $0.isFinite && $0 > 0 && $0 < 1e9 }, "\(speeds)")
+    #expect(lines.allSatisfy { $0.communicationShare == nil })
     #expect(
       result.epochs.count == 3
         && result.epochs.last!.validation!["loss"]! < result.epochs[0].validation!["loss"]!)
