@@ -50,8 +50,9 @@ if os.environ.get("GLOSSA_CHROMIUM"):
     options.binary_location = os.environ["GLOSSA_CHROMIUM"]
 driver = webdriver.Chrome(
     options=options, service=Service(os.environ.get("GLOSSA_CHROMEDRIVER", "/usr/bin/chromedriver")))
-# The page redraws its lists as answers arrive: an element read during a redraw is retried.
-wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+# The page redraws its lists as answers arrive: an element read during a redraw is retried. The
+# limit is generous: under a loaded CI a debug build generates slowly (a wait ends when it holds).
+wait = WebDriverWait(driver, 180, ignored_exceptions=(StaleElementReferenceException,))
 driver.get(base + "/")
 wait.until(lambda d: "models served" in d.find_element(By.ID, "status").text)
 
