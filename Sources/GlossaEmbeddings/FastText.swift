@@ -212,10 +212,16 @@ extension FastTextVectors {
       let maximum = file.metadata["maxn"].flatMap(Int.init),
       let bucketCount = file.metadata["buckets"].flatMap(Int.init)
     else { throw fail("the n-gram settings (minn, maxn, buckets) are missing") }
+    guard minimum >= 1, maximum >= minimum, bucketCount >= 1 else {
+      throw fail(
+        "the n-gram settings minn \(minimum), maxn \(maximum), buckets \(bucketCount): expected 1 ≤ minn ≤ maxn and buckets ≥ 1"
+      )
+    }
     guard let json = file.metadata["words"],
       let words = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
     else { throw fail("the 'words' metadata is not a JSON list of strings") }
     guard let vectors = try file.tensor("vectors"), vectors.shape.count == 2, vectors.shape[0] == words.count,
+      vectors.shape[1] > 0,
       let rows = try file.tensor("ngram_vectors"), rows.shape.count == 2, rows.shape[1] == vectors.shape[1],
       let buckets = try file.integers("ngram_buckets"), buckets.count == rows.shape[0]
     else { throw fail("expected vectors [\(words.count), d], ngram_vectors [r, d] and ngram_buckets [r]") }

@@ -33,9 +33,14 @@ extension KeyedVectors {
   /// Reads a vector file, recognising its format from its content when `format` is nil:
   /// a header line of two integers, then text or raw floats; or no header (GloVe).
   public init(contentsOf url: URL, format: VectorFileFormat? = nil) throws {
-    let data = try Data(contentsOf: url)
+    try self.init(data: try Data(contentsOf: url), format: format, file: url.path)
+  }
+
+  /// Reads a vector file's bytes (an upload, say), as ``init(contentsOf:format:)`` reads a
+  /// file; `file` names them in errors.
+  public init(data: Data, format: VectorFileFormat? = nil, file: String = "<memory>") throws {
     self = try data.withUnsafeBytes { raw in
-      var reader = VectorFileReader(bytes: raw.bindMemory(to: UInt8.self), path: url.path)
+      var reader = VectorFileReader(bytes: raw.bindMemory(to: UInt8.self), path: file)
       return try reader.read(format: format)
     }
   }
@@ -104,7 +109,9 @@ struct VectorFileReader {
     guard let header = header() else { return .glove }
     var i = header.end
     while i < bytes.count && bytes[i] != UInt8(ascii: " ") { i += 1 }
-    let sample = bytes[Swift.min(i + 1, bytes.count)..<Swift.min(i + 1 + 4 * header.dimension, bytes.count)]
+    let start = Swift.min(i + 1, bytes.count)
+    let sample = bytes[
+      start..<(start + Swift.min(bytes.count - start, 4 * Swift.min(header.dimension, bytes.count)))]
     let binary = sample.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 >= 0x80 }
     return binary ? .binary : .text
   }
@@ -134,10 +141,18 @@ struct VectorFileReader {
   }
 
   private mutating func readBinary(count: Int, dimension: Int) throws -> KeyedVectors {
+    // A record is at least a one-byte word, a space and 4·dimension bytes: the header is
+    // believed only as far as the bytes left can hold, before any memory is reserved for it.
+    let left = bytes.count - position
+    guard dimension <= left / 4, count <= left / (4 * dimension + 2) else {
+      throw failure(
+        "the header promises \(count) words of \(dimension) floats, more than the \(left) bytes "
+          + "after it hold (truncated file, or a wrong header)", byte: position)
+    }
     var words: [String] = []
     var vectors: [Float] = []
     words.reserveCapacity(count)
-    vectors.reserveCapacity(Swift.min(count, bytes.count / 4) * dimension)
+    vectors.reserveCapacity(count * dimension)
     for record in 0..<count {
       while position < bytes.count && (bytes[position] == 0x0A || bytes[position] == 0x0D) { position += 1 }
       let start = position

@@ -89,6 +89,14 @@ public final class Word2VecModel: @unchecked Sendable {
       throw fail("the metadata 'decay' is not words or sentences")
     }
     let negatives = try integer("negatives")
+    for (key, value) in [
+      ("dimension", try integer("dimension")), ("window", try integer("window")),
+      ("epochs", try integer("epochs")), ("threads", try integer("threads")),
+    ]
+    where value <= 0 {
+      throw fail("the metadata '\(key)' is \(value), expected a positive number")
+    }
+    guard negatives >= 0 else { throw fail("the metadata 'negatives' is \(negatives), expected 0 or more") }
     guard let seed = meta["seed"].flatMap(UInt64.init) else {
       throw fail("the metadata 'seed' is not an integer")
     }

@@ -157,6 +157,11 @@ public final class Forecaster: Module {
         file: file, field: "model",
         message: "expected the target among the features, a positive scale per feature, positive sizes")
     }
+    try ModelDirectory.check(
+      ModelDirectory.recurrentSizes(
+        "rnn", hidden: ("hidden", c.hidden), input: ("features", c.features.count),
+        layers: ("layers", c.layers)),
+      dropout: c.dropout, in: directory)
     self.init(configuration: c)
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()

@@ -252,6 +252,14 @@ public final class LanguageModel: Module {
           "\(saved.vocabularySize) (layers \(saved.layers), hidden \(saved.hidden)) for a tokenizer of \(vocabulary) tokens"
       )
     }
+    try ModelDirectory.check(
+      [
+        .init(field: "vocab_size", value: saved.vocabularySize, tensor: "encoder.weight", axis: 0),
+        .init(field: "embedding_dim", value: saved.embeddingDimension, tensor: "encoder.weight", axis: 1),
+      ]
+        + ModelDirectory.recurrentSizes(
+          "rnn", hidden: ("hidden", saved.hidden), layers: ("layers", saved.layers)),
+      dropout: saved.dropout, in: directory)
     try self.init(configuration: saved, tokenizerFile: file)
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()

@@ -122,6 +122,59 @@ public enum ModelDirectory {
     }
   }
 
+  /// A size a configuration gives, as its weights must have it: `value` is the length of axis
+  /// `axis` of `tensor`, or, without an axis, `tensor` must be there (the last of `layers`).
+  struct ExpectedSize {
+    let field: String, value: Int, tensor: String, axis: Int?
+  }
+
+  /// Checks a configuration against the shapes in `model.safetensors` before its model is
+  /// built: a config.json may ask for any size, and building the model would reserve the
+  /// memory it asks for. Every size must be positive and be what the weights have, and
+  /// `dropout` a probability; an error names config.json and the field.
+  static func check(_ sizes: [ExpectedSize], dropout: Float? = nil, in directory: URL) throws {
+    let config = directory.appendingPathComponent("config.json").path
+    if let dropout, !(dropout >= 0 && dropout < 1) {
+      throw ModelFileError(
+        file: config, field: "model.dropout", message: "\(dropout), expected a value in [0, 1)")
+    }
+    let weights = try SafeTensors(contentsOf: try file("model.safetensors", in: directory))
+    for size in sizes {
+      func fail(_ message: String) -> ModelFileError {
+        ModelFileError(file: config, field: "model.\(size.field)", message: "\(size.value), " + message)
+      }
+      guard size.value > 0 else { throw fail("expected a positive number") }
+      guard let shape = weights.entries[size.tensor]?.shape else {
+        throw fail("but model.safetensors has no \(size.tensor)")
+      }
+      if let axis = size.axis, !(axis < shape.count && shape[axis] == size.value) {
+        throw fail("but \(size.tensor) in model.safetensors is \(shape)")
+      }
+    }
+  }
+
+  /// The sizes of a recurrent network named `name` that a configuration gives: the hidden
+  /// units (the recurrent weights' second axis), the input size when given, and the layers.
+  static func recurrentSizes(
+    _ name: String, hidden: (field: String, value: Int), input: (field: String, value: Int)? = nil,
+    layers: (field: String, value: Int)? = nil
+  ) -> [ExpectedSize] {
+    var sizes = [
+      ExpectedSize(field: hidden.field, value: hidden.value, tensor: "\(name).weight_hh_l0", axis: 1)
+    ]
+    if let input {
+      sizes.append(
+        ExpectedSize(field: input.field, value: input.value, tensor: "\(name).weight_ih_l0", axis: 1))
+    }
+    if let layers {
+      sizes.append(
+        ExpectedSize(
+          field: layers.field, value: layers.value, tensor: "\(name).weight_hh_l\(max(layers.value - 1, 0))",
+          axis: nil))
+    }
+    return sizes
+  }
+
   /// Loads the weights of `directory` into `model`, which the configuration built: every
   /// tensor the model has must be there, as 32-bit floats of its shape, and nothing else.
   public static func loadWeights(into model: any Module, from directory: URL) throws {

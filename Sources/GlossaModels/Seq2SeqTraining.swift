@@ -183,6 +183,21 @@ extension Seq2Seq {
   /// Loads a model saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
     let saved = try ModelDirectory.architecture(Seq2SeqConfiguration.self, task: Self.task, in: directory)
+    try ModelDirectory.check(
+      [
+        .init(
+          field: "source_vocab_size", value: saved.sourceVocabularySize, tensor: "encoder.embedding.weight",
+          axis: 0),
+        .init(
+          field: "target_vocab_size", value: saved.targetVocabularySize, tensor: "decoder.embedding.weight",
+          axis: 0),
+        .init(
+          field: "embedding_dim", value: saved.embeddingDimension, tensor: "encoder.embedding.weight", axis: 1
+        ),
+      ]
+        + ModelDirectory.recurrentSizes(
+          "decoder.rnn", hidden: ("hidden", saved.hidden), layers: ("layers", saved.layers)),
+      dropout: saved.dropout, in: directory)
     let files = try Self.tokenizerNames(shared: saved.sharedTokenizer).map {
       try Data(contentsOf: try ModelDirectory.file($0, in: directory))
     }

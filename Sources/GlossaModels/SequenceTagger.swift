@@ -213,11 +213,26 @@ public final class SequenceTagger: Module {
   public convenience init(contentsOf directory: URL) throws {
     let saved = try ModelDirectory.architecture(
       SequenceTaggerConfiguration.self, task: Self.task, in: directory)
-    guard !saved.tags.isEmpty, saved.hidden > 0, saved.layers > 0 else {
+    guard !saved.tags.isEmpty, Set(saved.tags).count == saved.tags.count,
+      Set(saved.characters).count == saved.characters.count
+    else {
       throw ModelFileError(
         file: directory.appendingPathComponent("config.json").path, field: "model",
-        message: "no tags, or a size that is not positive")
+        message: "no tags, or a tag or character listed twice")
     }
+    var sizes =
+      [
+        ModelDirectory.ExpectedSize(
+          field: "embedding_dim", value: saved.embeddingDimension, tensor: "embedding.weight", axis: 1)
+      ]
+      + ModelDirectory.recurrentSizes(
+        "rnn", hidden: ("hidden", saved.hidden), layers: ("layers", saved.layers))
+    if saved.characterFeatures {
+      sizes.append(
+        .init(field: "char_dim", value: saved.characterDimension, tensor: "char_embedding.weight", axis: 1))
+      sizes += ModelDirectory.recurrentSizes("char_rnn", hidden: ("char_hidden", saved.characterHidden))
+    }
+    try ModelDirectory.check(sizes, dropout: saved.dropout, in: directory)
     let tokenizerURL = try ModelDirectory.file("tokenizer.json", in: directory)
     try self.init(configuration: saved, tokenizerFile: try Data(contentsOf: tokenizerURL))
     try ModelDirectory.loadWeights(into: self, from: directory)

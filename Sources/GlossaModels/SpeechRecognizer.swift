@@ -218,9 +218,14 @@ public final class SpeechRecognizer: Module {
 
   /// Loads a model saved by ``save(to:)``.
   public convenience init(contentsOf directory: URL) throws {
-    try self.init(
-      configuration: try ModelDirectory.architecture(
-        SpeechRecognizerConfiguration.self, task: Self.task, in: directory))
+    let saved = try ModelDirectory.architecture(
+      SpeechRecognizerConfiguration.self, task: Self.task, in: directory)
+    try ModelDirectory.check(
+      ModelDirectory.recurrentSizes(
+        "rnn", hidden: ("hidden", saved.hidden), input: ("features", saved.inputSize),
+        layers: ("layers", saved.layers)),
+      dropout: saved.dropout, in: directory)
+    try self.init(configuration: saved)
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

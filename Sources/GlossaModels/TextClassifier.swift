@@ -185,6 +185,14 @@ public final class TextClassifier: Module {
     let tokenizerURL = try ModelDirectory.file("tokenizer.json", in: directory)
     let tokenizerFile = try Data(contentsOf: tokenizerURL)
     try saved.check(against: try Tokenizer(json: tokenizerFile, file: tokenizerURL.path), in: directory)
+    try ModelDirectory.check(
+      [
+        .init(field: "vocab_size", value: saved.vocabularySize, tensor: "embedding.weight", axis: 0),
+        .init(field: "embedding_dim", value: saved.embeddingDimension, tensor: "embedding.weight", axis: 1),
+      ]
+        + ModelDirectory.recurrentSizes(
+          "rnn", hidden: ("hidden", saved.hidden), layers: ("layers", saved.layers)),
+      in: directory)
     try self.init(configuration: saved, tokenizerFile: tokenizerFile)
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()

@@ -100,10 +100,17 @@ public struct SafeTensors {
         throw fail(
           "tensor \"\(name)\" has data_offsets \(offsetValues) outside the data section (\(dataSize) bytes)")
       }
-      let expected = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue } * dtype.size
-      guard offsets[1] - offsets[0] == expected else {
+      // The shape's byte count, refused when it overflows (a shape no file can hold).
+      var expected: Int? = shape.contains(0) ? 0 : dtype.size
+      for n in shape {
+        guard let bytes = expected else { break }
+        let (product, overflow) = bytes.multipliedReportingOverflow(by: n)
+        expected = overflow ? nil : product
+      }
+      guard let expected, offsets[1] - offsets[0] == expected else {
         throw fail(
-          "tensor \"\(name)\" spans \(offsets[1] - offsets[0]) bytes, but \(dtype) \(shape) needs \(expected)"
+          "tensor \"\(name)\" spans \(offsets[1] - offsets[0]) bytes, but \(dtype) \(shape) needs "
+            + (expected.map { "\($0)" } ?? "more than any file holds")
         )
       }
       ranges.append((offsets[0], offsets[1], name))

@@ -198,21 +198,34 @@ extension Tokenizer {
   /// GPT-2's tokenizer from its `vocab.json` and `merges.txt`: byte-level pre-tokenizer
   /// (no prefix space), byte-level BPE without unknown token, byte-level decoder.
   public static func gpt2(vocabulary vocabularyURL: URL, merges mergesURL: URL) throws -> Tokenizer {
-    guard let vocabularyData = FileManager.default.contents(atPath: vocabularyURL.path) else {
+    guard let vocabulary = FileManager.default.contents(atPath: vocabularyURL.path) else {
       throw TokenizerFileError(file: vocabularyURL.path, path: "", reason: "cannot be read")
     }
-    guard let mergesData = FileManager.default.contents(atPath: mergesURL.path),
-      let mergesText = String(data: mergesData, encoding: .utf8)
-    else { throw TokenizerFileError(file: mergesURL.path, path: "", reason: "cannot be read as UTF-8") }
+    guard let merges = FileManager.default.contents(atPath: mergesURL.path) else {
+      throw TokenizerFileError(file: mergesURL.path, path: "", reason: "cannot be read")
+    }
+    return try gpt2(
+      vocabulary: vocabulary, merges: merges, files: (vocabularyURL.path, mergesURL.path))
+  }
+
+  /// GPT-2's tokenizer from the bytes of its `vocab.json` and `merges.txt`; `files` names them
+  /// in errors.
+  public static func gpt2(
+    vocabulary vocabularyData: Data, merges mergesData: Data,
+    files: (vocabulary: String, merges: String) = ("vocab.json", "merges.txt")
+  ) throws -> Tokenizer {
+    guard let mergesText = String(data: mergesData, encoding: .utf8) else {
+      throw TokenizerFileError(file: files.merges, path: "", reason: "cannot be read as UTF-8")
+    }
     let parsed = try? JSONSerialization.jsonObject(with: vocabularyData)
-    let vocabulary = try JSONNode(value: parsed ?? NSNull(), path: "", file: vocabularyURL.path).vocabulary()
+    let vocabulary = try JSONNode(value: parsed ?? NSNull(), path: "", file: files.vocabulary).vocabulary()
     var merges: [BPEModel.Merge] = []
     for (number, line) in mergesText.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       if line.hasPrefix("#version") || line.isEmpty { continue }
       let parts = line.split(separator: " ")
       guard parts.count == 2 else {
         throw TokenizerFileError(
-          file: mergesURL.path, path: "line \(number + 1)", reason: "expected two symbols")
+          file: files.merges, path: "line \(number + 1)", reason: "expected two symbols")
       }
       merges.append(BPEModel.Merge(String(parts[0]), String(parts[1])))
     }

@@ -61,6 +61,14 @@ import Testing
     #expect(e.location == "byte 47" && e.message.contains("café") && e.message.contains("truncated"))
   }
 
+  @Test func aHeaderPromisingMoreThanTheFileHoldsIsRefusedBeforeReservingMemory() throws {
+    // 10⁹ words, or 10⁹ floats a word, in a file of a few bytes: refused from the file's size.
+    for header in ["1000000000 3\n", "3 1000000000\n", "3 4611686018427387904\n"] {
+      let e = try error(Data((header + "king \u{0}\u{0}\u{80}\u{3f}").utf8))
+      #expect(e.location == "byte \(header.utf8.count)" && e.message.contains("more than the"), "\(e)")
+    }
+  }
+
   @Test func headerThatLiesAboutTheCountIsCaught() throws {
     let text = String(decoding: sample.serialized(as: .text), as: UTF8.self)
     let more = try error(Data(text.replacingOccurrences(of: "3 3\n", with: "4 3\n").utf8))

@@ -48,17 +48,38 @@ import Testing
       header.task == "text-classification" && header.format == 1 && header.glossaVersion == glossaVersion)
   }
 
-  @Test func aConfigThatDoesNotMatchTheWeightsIsNamed() throws {
+  @Test func aConfigThatDoesNotMatchTheWeightsIsNamedBeforeItsModelIsBuilt() throws {
     let (_, directory) = try saved()
     defer { try? FileManager.default.removeItem(at: directory) }
-    var object = try config(directory)
-    var model = object["model"] as! [String: Any]
-    model["hidden"] = 5
-    object["model"] = model
-    try write(object, directory)
+    let original = try config(directory)
+    // Sizes the weights do not have, up to ones no memory holds (2⁴⁰ units, 2⁶⁰ words): refused
+    // from the weights' shapes, before the model would reserve memory for them.
+    for (field, value, expected) in [
+      ("hidden", 5, "model.hidden: 5, but rnn.weight_hh_l0 in model.safetensors is [16, 4]"),
+      ("hidden", 1 << 40, "model.hidden: \(1 << 40), but rnn.weight_hh_l0 in model.safetensors is [16, 4]"),
+      ("vocab_size", 1 << 60, "model.vocab_size: \(1 << 60), but embedding.weight in model.safetensors is"),
+      ("layers", 1_000_000, "model.layers: 1000000, but model.safetensors has no rnn.weight_hh_l999999"),
+    ] as [(String, Int, String)] {
+      var object = original
+      var model = object["model"] as! [String: Any]
+      model[field] = value
+      object["model"] = model
+      try write(object, directory)
+      let text = message { _ = try TextClassifier(contentsOf: directory) }
+      #expect(text.contains("config.json: " + expected), "\(text)")
+    }
+  }
+
+  @Test func weightsThatDoNotMatchTheConfigAreNamed() throws {
+    let (model, directory) = try saved()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // The input weights of another width, with the sizes the configuration checks unchanged.
+    var state = model.stateDict()
+    state["rnn.weight_ih_l0"] = Tensor.zeros([16, 5])
+    try SafeTensors(stateDict: state).write(to: directory.appendingPathComponent("model.safetensors"))
     let text = message { _ = try TextClassifier(contentsOf: directory) }
     #expect(
-      text.contains("model.safetensors: rnn.weight_ih_l0: shape [16, 3], the configuration gives [20, 3]"),
+      text.contains("model.safetensors: rnn.weight_ih_l0: shape [16, 5], the configuration gives [16, 3]"),
       "\(text)")
   }
 

@@ -92,6 +92,17 @@ import Testing
         "overlap"
       ),
       ("missing fields", rawFile(header: #"{"a":{"dtype":"F32"}}"#), "lacks dtype, shape or data_offsets"),
+      (
+        // 2³² × 2³² elements: the byte count overflows, where it once wrapped to 0 and was believed.
+        "overflowing shape",
+        rawFile(header: #"{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#),
+        "needs more than any file holds"
+      ),
+      (
+        "nested too deep",
+        rawFile(header: String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)),
+        "not a JSON object"
+      ),
     ]
     for (name, data, expected) in cases {
       do {

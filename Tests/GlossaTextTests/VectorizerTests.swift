@@ -88,6 +88,32 @@ extension TermAnalyzer.Pattern {
     } catch let error as MatrixMarketError {
       #expect(error.description == "m.mtx:3: entry (3, 1) is outside the 2 × 2 matrix")
     }
+    // A matrix without rows (which once trapped), and a size line no memory holds, refused
+    // before anything is reserved for it; the limit is the caller's to set.
+    let header = "%%MatrixMarket matrix coordinate real general\n"
+    for (text, maximumRows, expected) in [
+      (header + "0 2 1\n1 1 1.0\n", 10, "m.mtx:3: entry (1, 1) is outside the 0 × 2 matrix"),
+      (
+        header + "1000000000000 1 0\n", SparseMatrix.defaultMaximumRows, "m.mtx:2: a 1000000000000 × 1 matrix"
+      ),
+      (
+        header + "11 1 0\n", 10,
+        "m.mtx:2: a 11 × 1 matrix is larger than this reader accepts (at most 10 rows"
+      ),
+      (header + "1 4294967296 0\n", 10, "m.mtx:2: a 1 × 4294967296 matrix"),
+    ] {
+      #expect(throws: MatrixMarketError.self) {
+        do {
+          _ = try SparseMatrix(matrixMarket: text, file: "m.mtx", maximumRows: maximumRows)
+        } catch {
+          #expect("\(error)".hasPrefix(expected), "\(error)")
+          throw error
+        }
+      }
+    }
+    #expect(
+      try SparseMatrix(matrixMarket: header + "10 1 1\n10 1 2.5\n", maximumRows: 10).row(9).first?.value
+        == 2.5)
   }
 
   @Test func matrixMarketRoundTripsAndSimilarityRanks() throws {

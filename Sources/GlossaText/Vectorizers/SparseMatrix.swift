@@ -112,8 +112,17 @@ extension SparseMatrix {
     try Data(matrixMarket.utf8).write(to: url, options: .atomic)
   }
 
+  /// The most rows ``init(matrixMarket:file:maximumRows:)`` accepts unless told otherwise: a
+  /// size line is believed only this far, since each row costs memory even when empty
+  /// (2²⁶ rows: half a gigabyte of row starts).
+  public static let defaultMaximumRows = 1 << 26
+
   /// Parses a Matrix Market coordinate file (real or integer, general); `file` names it in errors.
-  public init(matrixMarket text: String, file: String = "<memory>") throws {
+  /// A size line of more than `maximumRows` rows, or of more columns than 32-bit column
+  /// indices hold, is refused before any memory is reserved for it.
+  public init(matrixMarket text: String, file: String = "<memory>", maximumRows: Int = defaultMaximumRows)
+    throws
+  {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     func fail(_ line: Int, _ reason: String) -> MatrixMarketError {
       MatrixMarketError(file: file, line: line, reason: reason)
@@ -129,6 +138,12 @@ extension SparseMatrix {
     guard size.count == 3, size.allSatisfy({ $0 >= 0 }) else {
       throw fail(index + 1, "expected \"rows columns entries\", got \"\(lines[index])\"")
     }
+    guard size[0] <= maximumRows, size[1] <= Int(Int32.max) else {
+      throw fail(
+        index + 1,
+        "a \(size[0]) × \(size[1]) matrix is larger than this reader accepts "
+          + "(at most \(maximumRows) rows and \(Int32.max) columns)")
+    }
     var entries: [[Int: Double]] = Array(repeating: [:], count: size[0])
     var count = 0
     for k in (index + 1)..<lines.count where !lines[k].trimmingCharacters(in: .whitespaces).isEmpty {
@@ -136,7 +151,7 @@ extension SparseMatrix {
       guard parts.count == 3, let r = Int(parts[0]), let c = Int(parts[1]), let v = Double(parts[2]) else {
         throw fail(k + 1, "expected \"row column value\", got \"\(lines[k])\"")
       }
-      guard (1...size[0]).contains(r), (1...size[1]).contains(c) else {
+      guard r >= 1, r <= size[0], c >= 1, c <= size[1] else {
         throw fail(k + 1, "entry (\(r), \(c)) is outside the \(size[0]) × \(size[1]) matrix")
       }
       entries[r - 1][c - 1] = v

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Fuzz/run.sh TARGET|all [libFuzzer flags]: runs a fuzz target (Fuzz/build.sh builds them) on its
+# seeds (Fuzz/Corpus/TARGET) and the inputs of crashes found before (Fuzz/Regressions/TARGET),
+# growing a working corpus in Fuzz/.build/corpus/TARGET. A crash, a leak, a hang over 10 s or a
+# single allocation over 1 GB stops it with its input saved in Fuzz/.build/crashes/TARGET.
+# Without flags it runs for a minute; `all -runs=10000` is CI's smoke.
+set -euo pipefail
+cd "$(dirname "$0")"
+binary=.build/fuzz/release/glossa-fuzz
+[ -x "$binary" ] || { echo "Fuzz/run.sh: build the targets first (Fuzz/build.sh)" >&2; exit 2; }
+target="${1:?usage: Fuzz/run.sh TARGET|all [libFuzzer flags]}"
+shift
+flags=("$@")
+[ ${#flags[@]} -gt 0 ] || flags=(-max_total_time=60)
+if [ "$target" = all ]; then
+  targets=$(ls Corpus)
+else
+  targets="$target"
+fi
+export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export LSAN_OPTIONS="suppressions=$PWD/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+failed=()
+for name in $targets; do
+  [ -d "Corpus/$name" ] || { echo "Fuzz/run.sh: no target '$name' (see Fuzz/Corpus)" >&2; exit 2; }
+  mkdir -p ".build/corpus/$name" ".build/crashes/$name" "Regressions/$name"
+  started=$(date +%s)
+  if GLOSSA_FUZZ_TARGET="$name" "$binary" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+    -artifact_prefix=".build/crashes/$name/" -print_final_stats=1 "${flags[@]}" \
+    ".build/corpus/$name" "Corpus/$name" "Regressions/$name" > ".build/$name.log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' ".build/$name.log")
+    echo "$name: $runs executions in $(($(date +%s) - started)) s, no failure"
+  else
+    echo "$name: FAILED (log: Fuzz/.build/$name.log; input: Fuzz/.build/crashes/$name/)" >&2
+    grep -m5 -E "ERROR|property failed|Fatal error|==[0-9]+==" ".build/$name.log" >&2 || tail -5 ".build/$name.log" >&2
+    failed+=("$name")
+  fi
+done
+[ ${#failed[@]} -eq 0 ] || { echo "Fuzz/run.sh: failed: ${failed[*]}" >&2; exit 1; }
