@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Remakes the seed corpora in Fuzz/Corpus/TARGET: small valid files of every kind (made with the
-# glossa command line, from the test fixtures, or written here byte by byte) and malformed ones.
+# Remakes the seed corpora in Fuzz/Corpus/TARGET: small valid files of every kind, made with the
+# glossa command line, taken from the test fixtures or written here byte by byte (the malformed
+# seeds are the command-line tests' files, Tests/GlossaCLITests/Malformed/TARGET).
 # Usage: Fuzz/make-seeds.sh [path to a built glossa, default ../.build/release/glossa]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rm -rf "$corpus"
 mkdir -p "$corpus"/{safetensors,tokenizer-json,gpt2-bpe,matrix-market,vectors,embedding-file,labeled-text}
-mkdir -p "$corpus"/{tagged-sentences,parallel-text,csv,speech-manifest,wav,model-config,checkpoint}
+mkdir -p "$corpus"/{tagged-sentences,parallel-text,csv,speech-manifest,wav,model-config,checkpoint,text}
 head -c 6000 "$fixtures/austen.txt" > "$work/text.txt"
 
 # Tokenizers of every model, trained on a few lines.
@@ -19,9 +20,6 @@ for model in bpe byte-bpe wordpiece unigram wordlevel; do
   "$glossa" tokenizer train --model "$model" --vocab-size 120 --special '[CLS]' --special '[SEP]' \
     --output "$corpus/tokenizer-json/$model.json" "$work/text.txt" 2>/dev/null
 done
-printf '{"version":"1.0","model":{"type":"BPE","vocab":{"a":0},"merges":[]},"pre_tokenizer":{"type":"Split"}}' \
-  > "$corpus/tokenizer-json/unsupported-split.json"
-printf '{"model":{"type":"WordPiece","vocab":{"a":0}}' > "$corpus/tokenizer-json/truncated.json"
 
 # GPT-2's two files, joined by a NUL byte.
 {
@@ -38,58 +36,39 @@ head -c 300 "$corpus/vectors/text.vec" > "$corpus/vectors/truncated.vec"
   "$work/text.txt" 2>/dev/null
 "$glossa" embed train --dim 3 --min-count 8 --epochs 1 --format glove --output "$corpus/vectors/glove.txt" \
   "$work/text.txt" 2>/dev/null
-printf '2 3\nthe 0.1 0.2 0.3\nof 0.4 0.5\n' > "$corpus/vectors/short-line.vec"
-printf '1000000000 3\nthe 0.1 0.2 0.3\n' > "$corpus/vectors/huge-count.vec"
-printf '3 1000000000\nthe \x00\x00\x80\x3f' > "$corpus/vectors/huge-dimension.bin"
 "$glossa" embed train --dim 2 --min-count 20 --epochs 1 --output "$work/unused.bin" \
   --save-model "$corpus/embedding-file/word2vec.safetensors" "$work/text.txt" 2>/dev/null
 "$glossa" embed train --model fasttext --dim 2 --min-count 20 --epochs 1 --buckets 50 --output "$work/unused.bin" \
   --save-model "$corpus/embedding-file/fasttext.safetensors" "$work/text.txt" 2>/dev/null
 cp "$corpus/vectors/glove.txt" "$corpus/embedding-file/"
 
-# safetensors: the models above, written by hand, and broken ones.
+# safetensors: the models above, and one of every dtype written by hand.
 cp "$corpus/embedding-file/"*.safetensors "$corpus/safetensors/"
 header='{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"h":{"dtype":"F16","shape":[2],"data_offsets":[16,20]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[20,22]},"i":{"dtype":"I64","shape":[1],"data_offsets":[22,30]}}'
 {
   printf "$(printf '\\x%02x' $((${#header} & 255)) $((${#header} >> 8)) 0 0 0 0 0 0)"
   printf '%s' "$header"
-  head -c 30 /dev/urandom
+  head -c 30 "$work/text.txt"
 } > "$corpus/safetensors/dtypes.safetensors"
-printf '\xff\xff\xff\xff\xff\x00\x00\x00{}' > "$corpus/safetensors/huge-header.safetensors"
-header='{"x":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}'
-{
-  printf "$(printf '\\x%02x' ${#header} 0 0 0 0 0 0 0)"
-  printf '%s' "$header"
-} > "$corpus/safetensors/overflowing-shape.safetensors"
 
-# Matrix Market, from the command line, and broken ones.
+# Matrix Market, from the command line.
 printf 'the cat sat\nthe dog sat down\n' > "$work/docs.txt"
 "$glossa" vectorize --method tfidf --output "$corpus/matrix-market/tfidf.mtx" "$work/docs.txt" >/dev/null 2>&1
-printf '%%%%MatrixMarket matrix coordinate real general\n1000000000 1000000000 0\n' \
-  > "$corpus/matrix-market/huge-size.mtx"
-printf '%%%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1.0\n' > "$corpus/matrix-market/outside.mtx"
 
 # GlossaData's readers, from the test fixtures.
 head -n 12 "$fixtures/sentiment.tsv" > "$corpus/labeled-text/sentiment.tsv"
-printf 'positive\n' > "$corpus/labeled-text/no-tab.tsv"
 head -n 40 "$fixtures/pos.tsv" > "$corpus/tagged-sentences/pos.tsv"
 head -n 40 "$fixtures/ner.tsv" > "$corpus/tagged-sentences/ner.tsv"
-printf 'The\tDT\nword\n' > "$corpus/tagged-sentences/missing-tag.tsv"
-{ printf '\x00'; head -n 10 "$fixtures/en-es.tsv"; } > "$corpus/parallel-text/en-es.tsv"
+head -n 10 "$fixtures/en-es.tsv" > "$corpus/parallel-text/en-es.tsv"
 head -n 12 "$fixtures/stocks.csv" > "$corpus/csv/stocks.csv"
-printf 'date,close\n2020-01-01,"1.0\n' > "$corpus/csv/unterminated-quote.csv"
 printf 'clips/one.wav\thello world\nclips/two.wav\tgood morning\n' > "$corpus/speech-manifest/manifest.tsv"
-printf 'clips/one.wav hello\n' > "$corpus/speech-manifest/no-tab.tsv"
 
-# WAV: the audio tests' clips of every sample format, and one that claims a huge data chunk.
+# WAV: the audio tests' clips of every sample format. Text: CRLF and LF lines, a blank one, UTF-8.
 cp ../Tests/GlossaAudioTests/Fixtures/*.wav "$corpus/wav/"
-{
-  printf 'RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00\x00\x7d\x00\x00\x02\x00\x10\x00'
-  printf 'data\xf0\xff\xff\x7f\x00\x00'
-} > "$corpus/wav/huge-data.wav"
+printf 'It is a truth universally acknowledged.\r\nA second line\n\nna\xc3\xafve caf\xc3\xa9\n' > "$corpus/text/lines.txt"
 
-# Model directories' config.json (the fuzz target puts a small tokenizer and no weights
-# beside it) and checkpoints' trainer.json.
+# Small models of every task but speech (which needs audio), trained for an epoch: their
+# config.json and their checkpoint's trainer.json are seeds.
 small=(--epochs 1 --embedding-dim 4 --hidden 4 --batch-size 4)
 "$glossa" train classify "${small[@]}" --vocab-size 200 --train "$fixtures/sentiment.tsv" --output "$work/classify"
 "$glossa" train lm "${small[@]}" --layers 1 --vocab-size 200 --train "$work/text.txt" --valid "$work/text.txt" --output "$work/lm"
@@ -110,6 +89,4 @@ for command in classify:text-classification lm:language-model tag:sequence-taggi
   cp "$work/$name"/checkpoint/*.safetensors "Models/$task/checkpoint/"
   rm "Models/$task/config.json"
 done
-printf '{"task":"language-model","format":1,"glossa_version":"0.1.0","model":{"vocab_size":1000000000}}' \
-  > "$corpus/model-config/huge.json"
 echo "seeds: $(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1)" >&2

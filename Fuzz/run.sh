@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz/run.sh TARGET|all [libFuzzer flags]: runs a fuzz target (Fuzz/build.sh builds them) on its
-# seeds (Fuzz/Corpus/TARGET) and the inputs of crashes found before (Fuzz/Regressions/TARGET),
-# growing a working corpus in Fuzz/.build/corpus/TARGET. A crash, a leak, a hang over 10 s or a
+# seeds (valid files in Fuzz/Corpus/TARGET, the malformed files of the command-line tests in
+# Tests/GlossaCLITests/Malformed/TARGET) and the inputs of crashes found before
+# (Fuzz/Regressions/TARGET), growing a working corpus in Fuzz/.build/corpus/TARGET. A crash, a leak, a hang over 10 s or a
 # single allocation over 1 GB stops it with its input saved in Fuzz/.build/crashes/TARGET.
 # Without flags it runs for a minute; `all -runs=10000` is CI's smoke.
 set -euo pipefail
@@ -19,6 +20,7 @@ else
 fi
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export LSAN_OPTIONS="suppressions=$PWD/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+malformed=../Tests/GlossaCLITests/Malformed
 failed=()
 for name in $targets; do
   [ -d "Corpus/$name" ] || { echo "Fuzz/run.sh: no target '$name' (see Fuzz/Corpus)" >&2; exit 2; }
@@ -26,7 +28,8 @@ for name in $targets; do
   started=$(date +%s)
   if GLOSSA_FUZZ_TARGET="$name" "$binary" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
     -artifact_prefix=".build/crashes/$name/" -print_final_stats=1 "${flags[@]}" \
-    ".build/corpus/$name" "Corpus/$name" "Regressions/$name" > ".build/$name.log" 2>&1; then
+    ".build/corpus/$name" "Corpus/$name" "Regressions/$name" $(ls -d "$malformed/$name" 2>/dev/null) \
+    > ".build/$name.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' ".build/$name.log")
     echo "$name: $runs executions in $(($(date +%s) - started)) s, no failure"
   else

@@ -70,7 +70,7 @@ public enum WAV {
     }
     guard bytes.count >= 12, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WAVE".utf8)
     else { throw fail(0, "not a RIFF WAVE file (expected 'RIFF', a size and 'WAVE')") }
-    var format: (code: Int, channels: Int, rate: Int, bits: Int)?
+    var format: Format?
     var offset = 12
     while offset + 8 <= bytes.count {
       let id = String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self)
@@ -91,27 +91,35 @@ public enum WAV {
           }
           code = integer(body + 24, 2)
         }
-        format = (code, integer(body + 2, 2), integer(body + 4, 4), integer(body + 14, 2))
+        format = Format(
+          code: code, channels: integer(body + 2, 2), rate: integer(body + 4, 4), bits: integer(body + 14, 2),
+          offset: body)
       } else if id == "data" {
         guard let format else { throw fail(offset, "a 'data' chunk before the 'fmt ' chunk") }
         return try samples(bytes, body, size, format, fail)
       }
       offset = body + size + size % 2  // chunks are padded to an even size
     }
-    throw fail(nil, format == nil ? "no 'fmt ' chunk" : "no 'data' chunk")
+    throw fail(
+      bytes.count,
+      format == nil ? "the file ends without a 'fmt ' chunk" : "the file ends without a 'data' chunk")
+  }
+
+  /// What a 'fmt ' chunk says, and where its body starts (for errors).
+  private struct Format {
+    var code: Int, channels: Int, rate: Int, bits: Int, offset: Int
   }
 
   private static func samples(
-    _ bytes: [UInt8], _ start: Int, _ size: Int, _ format: (code: Int, channels: Int, rate: Int, bits: Int),
-    _ fail: (Int?, String) -> AudioFileError
+    _ bytes: [UInt8], _ start: Int, _ size: Int, _ format: Format, _ fail: (Int?, String) -> AudioFileError
   ) throws -> AudioClip {
-    let (code, channelCount, rate, bits) = format
-    guard channelCount > 0 else { throw fail(nil, "a format of 0 channels") }
-    guard rate > 0 else { throw fail(nil, "a sample rate of 0") }
+    let (code, channelCount, rate, bits) = (format.code, format.channels, format.rate, format.bits)
+    guard channelCount > 0 else { throw fail(format.offset + 2, "a format of 0 channels") }
+    guard rate > 0 else { throw fail(format.offset + 4, "a sample rate of 0") }
     let supported = (code == 1 && [8, 16, 24, 32].contains(bits)) || (code == 3 && bits == 32)
     guard supported else {
       throw fail(
-        nil,
+        format.offset,
         "format \(code) with \(bits)-bit samples; expected PCM (1) of 8, 16, 24 or 32 bits, or float (3) of 32"
       )
     }

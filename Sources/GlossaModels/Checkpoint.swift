@@ -108,6 +108,7 @@ public struct Checkpoint {
 
   /// Reads a checkpoint written by ``write(to:)``. Errors name the file and what is wrong.
   public init(contentsOf directory: URL) throws {
+    recoverReplacement(directory) { (try? Checkpoint(contentsOf: $0)) != nil }
     func file(_ name: String) throws -> URL {
       let url = directory.appendingPathComponent(name)
       guard FileManager.default.fileExists(atPath: url.path) else {
@@ -182,24 +183,52 @@ public struct Checkpoint {
   }
 }
 
-/// Replaces `directory` with `replacement` (both beside each other) by renames, so that one
-/// of the two complete directories is always in place.
+/// Puts `replacement` (a complete directory beside `directory`) in the place of `directory`:
+/// the old one is renamed aside, the new one renamed in, the old one removed. A process killed
+/// between the two renames leaves no `directory`; ``recoverReplacement(_:isComplete:)`` puts
+/// the newer complete one back. Leftovers of earlier interrupted writes are removed.
 func replace(_ directory: URL, with replacement: URL) throws {
   let manager = FileManager.default
-  guard manager.fileExists(atPath: directory.path) else {
+  if manager.fileExists(atPath: directory.path) {
+    let old = directory.deletingLastPathComponent().appendingPathComponent(
+      ".\(directory.lastPathComponent).old-\(UUID().uuidString)")
+    try manager.moveItem(at: directory, to: old)
+    do {
+      try manager.moveItem(at: replacement, to: directory)
+    } catch {
+      try? manager.moveItem(at: old, to: directory)
+      throw error
+    }
+  } else {
     try manager.moveItem(at: replacement, to: directory)
-    return
   }
-  let old = directory.deletingLastPathComponent().appendingPathComponent(
-    ".\(directory.lastPathComponent).old-\(UUID().uuidString)")
-  try manager.moveItem(at: directory, to: old)
-  do {
-    try manager.moveItem(at: replacement, to: directory)
-  } catch {
-    try? manager.moveItem(at: old, to: directory)
-    throw error
+  for leftover in replacementLeftovers(of: directory) { try? manager.removeItem(at: leftover) }
+}
+
+/// The directories beside `directory` that ``replace(_:with:)`` writes or renames aside: the
+/// ones being written (`.NAME.tmp-…`), newest first, then the old ones (`.NAME.old-…`).
+func replacementLeftovers(of directory: URL) -> [URL] {
+  let parent = directory.deletingLastPathComponent()
+  let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+  func modified(_ name: String) -> Date {
+    let attributes = try? FileManager.default.attributesOfItem(
+      atPath: parent.appendingPathComponent(name).path)
+    return attributes?[.modificationDate] as? Date ?? .distantPast
   }
-  try? manager.removeItem(at: old)
+  let prefix = ".\(directory.lastPathComponent)."
+  let written = names.filter { $0.hasPrefix(prefix + "tmp-") }.sorted { modified($0) > modified($1) }
+  let old = names.filter { $0.hasPrefix(prefix + "old-") }
+  return (written + old).map { parent.appendingPathComponent($0) }
+}
+
+/// When `directory` is missing because a process was killed while replacing it, renames back
+/// the newest leftover that `isComplete` accepts (the new version when it was finished, else
+/// the old one) and returns true.
+@discardableResult
+func recoverReplacement(_ directory: URL, isComplete: (URL) -> Bool) -> Bool {
+  guard !FileManager.default.fileExists(atPath: directory.path) else { return false }
+  guard let complete = replacementLeftovers(of: directory).first(where: isComplete) else { return false }
+  return (try? FileManager.default.moveItem(at: complete, to: directory)) != nil
 }
 
 /// A model directory, checkpoint or configuration that cannot be read: the file, the field
@@ -207,7 +236,8 @@ func replace(_ directory: URL, with replacement: URL) throws {
 public struct ModelFileError: Error, CustomStringConvertible, Equatable {
   /// The file.
   public let file: String
-  /// The field (a JSON key, a tensor's name), when one is at fault.
+  /// Where: the field (a JSON key, a tensor's name) at fault, or `byte N` in a file that is
+  /// not JSON.
   public let field: String?
   /// What is wrong.
   public let message: String

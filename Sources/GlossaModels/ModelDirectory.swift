@@ -115,6 +115,11 @@ public enum ModelDirectory {
     do {
       return try JSONDecoder().decode(type, from: data)
     } catch let error as DecodingError {
+      if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+        let (offset, problem) = jsonSyntaxError(in: data)
+      {
+        throw ModelFileError(file: url.path, field: "byte \(offset)", message: "not valid JSON (\(problem))")
+      }
       let (path, message) = describe(error)
       throw ModelFileError(file: url.path, field: path.isEmpty ? nil : path, message: message)
     } catch {

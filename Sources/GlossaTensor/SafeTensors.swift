@@ -4,10 +4,19 @@ import Foundation
 public struct SafeTensorsError: Error, CustomStringConvertible, Equatable {
   /// The file (or "<memory>" for in-memory data).
   public let file: String
-  /// What was wrong, with the offending name or offset.
+  /// Where: `byte N`, `header`, or `tensor "NAME"`; empty for a file that cannot be read.
+  public let location: String
+  /// What was wrong.
   public let reason: String
 
-  public var description: String { "\(file): not a valid safetensors file: \(reason)" }
+  /// An error at `location` in `file`.
+  public init(file: String, location: String = "", reason: String) {
+    (self.file, self.location, self.reason) = (file, location, reason)
+  }
+
+  public var description: String {
+    location.isEmpty ? "\(file): \(reason)" : "\(file): \(location): \(reason)"
+  }
 }
 
 /// The element types of the safetensors format that Glossa reads and writes.
@@ -45,6 +54,8 @@ public struct SafeTensors {
 
   /// The tensors by name.
   public private(set) var entries: [String: Entry] = [:]
+  /// The file it was read from, for errors ("<memory>" when made or parsed in memory).
+  public private(set) var file = "<memory>"
   /// The free-form string metadata of the header's `__metadata__`.
   public var metadata: [String: String] = [:]
 
@@ -53,21 +64,24 @@ public struct SafeTensors {
 
   /// Parses a file's contents; `file` names it in errors.
   public init(data: Data, file: String = "<memory>") throws {
-    func fail(_ reason: String) -> SafeTensorsError { SafeTensorsError(file: file, reason: reason) }
+    self.file = file
+    func fail(_ location: String, _ reason: String) -> SafeTensorsError {
+      SafeTensorsError(file: file, location: location, reason: reason)
+    }
     guard data.count >= 8 else {
-      throw fail("the file has \(data.count) bytes, fewer than the 8-byte header length")
+      throw fail("byte 0", "the file has \(data.count) bytes, fewer than the 8-byte header length")
     }
     let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) {
       $0 | UInt64($1.element) << (8 * UInt64($1.offset))
     }
     guard headerLength <= UInt64(data.count - 8) else {
       throw fail(
-        "header length \(headerLength) at offset 0 runs past the end of the file (\(data.count) bytes)")
+        "byte 0", "the header length \(headerLength) runs past the end of the file (\(data.count) bytes)")
     }
     let start = data.startIndex
     let headerData = data[(start + 8)..<(start + 8 + Int(headerLength))]
     guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
-      throw fail("the header (bytes 8..<\(8 + headerLength)) is not a JSON object")
+      throw fail("header (bytes 8..<\(8 + headerLength))", "not a JSON object")
     }
     let dataStart = start + 8 + Int(headerLength)
     let dataSize = data.count - 8 - Int(headerLength)
@@ -75,7 +89,7 @@ public struct SafeTensors {
     for (name, value) in header {
       if name == "__metadata__" {
         guard let metadata = value as? [String: String] else {
-          throw fail("__metadata__ is not an object of strings")
+          throw fail("header.__metadata__", "not an object of strings")
         }
         self.metadata = metadata
         continue
@@ -84,13 +98,13 @@ public struct SafeTensors {
         let dtypeName = info["dtype"] as? String,
         let shapeValues = info["shape"] as? [Any],
         let offsetValues = info["data_offsets"] as? [Any]
-      else { throw fail("tensor \"\(name)\" lacks dtype, shape or data_offsets") }
+      else { throw fail("tensor \"\(name)\"", "lacks dtype, shape or data_offsets") }
       guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
-        throw fail("tensor \"\(name)\" has unknown dtype \(dtypeName)")
+        throw fail("tensor \"\(name)\"", "unknown dtype \(dtypeName)")
       }
       let shape = try shapeValues.map { v -> Int in
         guard let n = (v as? NSNumber)?.intValue, n >= 0 else {
-          throw fail("tensor \"\(name)\" has an invalid shape \(shapeValues)")
+          throw fail("tensor \"\(name)\"", "an invalid shape \(shapeValues)")
         }
         return n
       }
@@ -98,7 +112,7 @@ public struct SafeTensors {
       guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize
       else {
         throw fail(
-          "tensor \"\(name)\" has data_offsets \(offsetValues) outside the data section (\(dataSize) bytes)")
+          "tensor \"\(name)\"", "data_offsets \(offsetValues) outside the data section (\(dataSize) bytes)")
       }
       // The shape's byte count, refused when it overflows (a shape no file can hold).
       var expected: Int? = shape.contains(0) ? 0 : dtype.size
@@ -109,7 +123,8 @@ public struct SafeTensors {
       }
       guard let expected, offsets[1] - offsets[0] == expected else {
         throw fail(
-          "tensor \"\(name)\" spans \(offsets[1] - offsets[0]) bytes, but \(dtype) \(shape) needs "
+          "tensor \"\(name)\"",
+          "spans \(offsets[1] - offsets[0]) bytes, but \(dtype) \(shape) needs "
             + (expected.map { "\($0)" } ?? "more than any file holds")
         )
       }
@@ -120,7 +135,8 @@ public struct SafeTensors {
     }
     ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }
     for (a, b) in zip(ranges, ranges.dropFirst()) where b.0 < a.1 {
-      throw fail("tensors \"\(a.2)\" and \"\(b.2)\" overlap (bytes \(a.0)..<\(a.1) and \(b.0)..<\(b.1))")
+      throw fail(
+        "tensor \"\(b.2)\"", "overlaps tensor \"\(a.2)\" (bytes \(b.0)..<\(b.1) and \(a.0)..<\(a.1))")
     }
   }
 
@@ -160,7 +176,7 @@ public struct SafeTensors {
           for i in 0..<count { out[i] = Float(Double(bitPattern: raw.loadLittleEndian(UInt64.self, at: i))) }
         default:
           throw SafeTensorsError(
-            file: "<tensor>", reason: "tensor \"\(name)\" is \(entry.dtype), not a float type")
+            file: file, location: "tensor \"\(name)\"", reason: "\(entry.dtype), not a float type")
         }
       }
     }
@@ -180,7 +196,7 @@ public struct SafeTensors {
       case .U8, .BOOL: (0..<count).map { Int(raw[$0]) }
       default:
         throw SafeTensorsError(
-          file: "<tensor>", reason: "tensor \"\(name)\" is \(entry.dtype), not an integer type")
+          file: file, location: "tensor \"\(name)\"", reason: "\(entry.dtype), not an integer type")
       }
     }
   }

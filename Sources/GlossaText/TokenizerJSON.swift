@@ -5,7 +5,8 @@ import Foundation
 public struct TokenizerFileError: Error, CustomStringConvertible, Equatable {
   /// The file read.
   public let file: String
-  /// The JSON path of the problem (`model.vocab`, `normalizer.normalizers[1].type`).
+  /// The JSON path of the problem (`model.vocab`, `normalizer.normalizers[1].type`), or
+  /// `byte N` in a file that is not JSON, or `line N` in GPT-2's merges.txt.
   public let path: String
   /// What was expected.
   public let reason: String
@@ -73,7 +74,8 @@ extension Tokenizer {
     do {
       parsed = try JSONSerialization.jsonObject(with: data)
     } catch {
-      throw TokenizerFileError(file: file, path: "", reason: "not valid JSON (\(error.localizedDescription))")
+      let (offset, problem) = jsonSyntaxError(in: data) ?? (0, "\(error)")
+      throw TokenizerFileError(file: file, path: "byte \(offset)", reason: "not valid JSON (\(problem))")
     }
     let root = JSONNode(value: parsed, path: "", file: file)
     guard parsed is [String: Any] else { throw root.fail("expected a JSON object") }

@@ -18,11 +18,15 @@ let dataTargets = [
     require(
       sentences.allSatisfy { $0.tokens.count == $0.tags.count }, "a sentence with more tokens than tags")
   },
-  // Parallel text: `source<TAB>target` lines, with the columns chosen by the input's first byte.
+  // Parallel text: `source<TAB>target` lines.
   FuzzTarget(name: "parallel-text") { input in
-    let columns = input.first.map { (Int($0 % 3) + 1, Int($0 / 3 % 3) + 1) } ?? (1, 2)
-    _ = try ParallelPair.parse(
-      try text(input.dropFirst()), file: inputName, sourceColumn: columns.0, targetColumn: columns.1)
+    let pairs = try ParallelPair.parse(try text(input), file: inputName)
+    require(!pairs.isEmpty, "a parallel-text file read as no pairs")
+  },
+  // Text files (a corpus, documents to vectorize): strict UTF-8 lines without their line ends.
+  FuzzTarget(name: "text") { input in
+    let lines = try readLines(of: scratchFile(inputName, input))
+    require(lines.allSatisfy { !$0.contains("\n") }, "a line with a line end in it")
   },
   // CSV tables and the time series made of their columns (forecasting).
   FuzzTarget(name: "csv") { input in
