@@ -2,9 +2,11 @@
 # Fuzz/run.sh TARGET|all [libFuzzer flags]: runs a fuzz target (Fuzz/build.sh builds them) on its
 # seeds (valid files in Fuzz/Corpus/TARGET, the malformed files of the command-line tests in
 # Tests/GlossaCLITests/Malformed/TARGET) and the inputs of crashes found before
-# (Fuzz/Regressions/TARGET), growing a working corpus in Fuzz/.build/corpus/TARGET. A crash, a leak, a hang over 10 s or a
-# single allocation over 1 GB stops it with its input saved in Fuzz/.build/crashes/TARGET.
-# Without flags it runs for a minute; `all -runs=10000` is CI's smoke.
+# (Fuzz/Regressions/TARGET), growing a working corpus in Fuzz/.build/corpus/TARGET. A crash, a
+# leak, a hang over 10 s or a single allocation over 1 GB stops it with its input saved in
+# Fuzz/.build/crashes/TARGET. Without flags it runs for a minute; `all -runs=10000` is CI's
+# smoke. Targets run side by side, one per core (JOBS sets how many); a line per target says
+# how it went.
 set -euo pipefail
 cd "$(dirname "$0")"
 binary=.build/fuzz/release/glossa-fuzz
@@ -21,9 +23,10 @@ fi
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export LSAN_OPTIONS="suppressions=$PWD/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 malformed=../Tests/GlossaCLITests/Malformed
-failed=()
-for name in $targets; do
-  [ -d "Corpus/$name" ] || { echo "Fuzz/run.sh: no target '$name' (see Fuzz/Corpus)" >&2; exit 2; }
+# One target: its summary line on standard output, its failure on standard error.
+run_one() {
+  local name="$1" started runs
+  [ -d "Corpus/$name" ] || { echo "Fuzz/run.sh: no target '$name' (see Fuzz/Corpus)" >&2; return 2; }
   mkdir -p ".build/corpus/$name" ".build/crashes/$name" "Regressions/$name"
   started=$(date +%s)
   if GLOSSA_FUZZ_TARGET="$name" "$binary" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
@@ -35,7 +38,12 @@ for name in $targets; do
   else
     echo "$name: FAILED (log: Fuzz/.build/$name.log; input: Fuzz/.build/crashes/$name/)" >&2
     grep -m5 -E "ERROR|property failed|Fatal error|==[0-9]+==" ".build/$name.log" >&2 || tail -5 ".build/$name.log" >&2
-    failed+=("$name")
+    return 1
   fi
-done
-[ ${#failed[@]} -eq 0 ] || { echo "Fuzz/run.sh: failed: ${failed[*]}" >&2; exit 1; }
+}
+export -f run_one
+export binary malformed
+export FLAGS="${flags[*]}"
+failed=$(printf '%s\n' $targets | xargs -P "${JOBS:-$(nproc 2>/dev/null || echo 2)}" -I{} \
+  bash -c 'flags=($FLAGS); run_one "$1" || echo "FAILED $1"' _ {} | tee /dev/stderr | sed -n 's/^FAILED //p')
+[ -z "$failed" ] || { echo "Fuzz/run.sh: failed: $(echo $failed)" >&2; exit 1; }

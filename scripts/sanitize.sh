@@ -20,7 +20,9 @@ arguments=(--scratch-path ".build/sanitize-$sanitizer")
 export SWIFT_BACKTRACE=enable=no
 case "$sanitizer" in
   address)
-    export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0}"
+    # Leak checking is off: a test process ends with objects still alive (fixtures, XCTest's and
+    # Foundation's own), which LeakSanitizer reports; the fuzz targets check leaks input by input.
+    export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1}"
     swift test "${arguments[@]}" --sanitize=address "$@"
     ;;
   thread)

@@ -11,7 +11,8 @@ struct NoiseDistribution: Sendable {
 
   init(counts: [Int], power: Double = 0.75) {
     let n = counts.count
-    let weights = counts.map { pow(Double($0), power) }
+    var weights = counts.map { pow(Double(max($0, 0)), power) }
+    if !(weights.reduce(0, +) > 0) { weights = Array(repeating: 1, count: n) }  // no counts: uniform
     let total = weights.reduce(0, +)
     var scaled = weights.map { $0 * Double(n) / total }
     var alias = [Int32](0..<Int32(n))

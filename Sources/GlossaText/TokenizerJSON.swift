@@ -51,7 +51,10 @@ struct JSONNode {
     guard let object = value as? [String: Any] else { throw fail("expected an object of token → id") }
     var result: [String: Int] = [:]
     for (token, id) in object {
-      guard let n = id as? NSNumber else { throw self[token].fail("expected an integer id") }
+      // Ids are stored in 32 bits.
+      guard let n = id as? NSNumber, n.doubleValue == Double(n.intValue),
+        (0..<Int(Int32.max)).contains(n.intValue)
+      else { throw self[token].fail("expected an integer id from 0 to \(Int32.max - 1)") }
       result[token] = n.intValue
     }
     return result

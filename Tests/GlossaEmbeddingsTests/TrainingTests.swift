@@ -117,6 +117,15 @@ import Testing
     }
   }
 
+  @Test func noiseOfWordsWithoutCountsIsUniform() {
+    // A model file's counts may all be 0 (once a trap: every weight was 0/0).
+    let noise = NoiseDistribution(counts: [0, 0, 0, 0])
+    var random = SeededGenerator(seed: 3)
+    var drawn = [Int](repeating: 0, count: 4)
+    for _ in 0..<40_000 { drawn[Int(noise.sample(random.next()))] += 1 }
+    #expect(drawn.allSatisfy { abs(Double($0) / 40_000 - 0.25) < 0.01 }, "\(drawn)")
+  }
+
   @Test func huffmanCodesArePrefixFreeAndShortForFrequentWords() {
     let counts = [500, 200, 100, 90, 40, 10, 5, 1]
     let tree = HuffmanTree(counts: counts)

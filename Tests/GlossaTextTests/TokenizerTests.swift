@@ -133,6 +133,15 @@ import Testing
         #"{"model": {"type": "WordLevel", "vocab": {"a": "x"}, "unk_token": "a"}}"#,
         "model.vocab.a: expected an integer id"
       ),
+      // Ids are 32-bit: one beyond (once a trap when the memo stored it) or below 0 is refused.
+      (
+        #"{"model": {"type": "WordLevel", "vocab": {"a": 0, "b": 3000000000}, "unk_token": "a"}}"#,
+        "model.vocab.b: expected an integer id from 0 to 2147483646"
+      ),
+      (
+        #"{"model": {"type": "WordLevel", "vocab": {"a": -1}, "unk_token": "a"}}"#,
+        "model.vocab.a: expected an integer id from 0 to 2147483646"
+      ),
       (
         #"{"normalizer": {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Nope"}]}, "model": {"type": "WordLevel", "vocab": {}, "unk_token": "a"}}"#,
         "normalizer.normalizers[1].type: unsupported normalizer Nope"

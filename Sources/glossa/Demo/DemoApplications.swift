@@ -87,7 +87,7 @@ extension Demo {
     let (trainFile, validationFile) = (
       folder.appendingPathComponent("train.txt"), folder.appendingPathComponent("valid.txt")
     )
-    try Data((train.joined(separator: "\n") + "\n").utf8).write(to: trainFile)
+    try Data((train.joined(separator: "\n") + "\n").utf8).write(to: trainFile, options: .atomic)
     try Data((validation.joined(separator: "\n") + "\n").utf8).write(to: validationFile)
     var training = LanguageModelTraining()
     training.tokenizer = .words(minimumFrequency: 2, vocabularySize: 6000, lowercase: true)
