@@ -31,8 +31,11 @@ case "$sanitizer" in
     ;;
   undefined)
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+    runtime=$(ls "$(dirname "$(command -v swift)")"/../lib/clang/*/lib/linux/libclang_rt.ubsan_standalone-x86_64.so \
+      2>/dev/null | head -1)
+    [ -n "$runtime" ] || { echo "scripts/sanitize.sh: no clang UBSan runtime beside swift" >&2; exit 2; }
     swift test "${arguments[@]}" -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined \
-      -Xlinker -lubsan "$@"
+      -Xlinker "$runtime" -Xlinker -rpath -Xlinker "$(dirname "$runtime")" "$@"
     ;;
   *)
     echo "scripts/sanitize.sh: unknown sanitizer '$sanitizer' (address, thread or undefined)" >&2

@@ -111,7 +111,8 @@ struct VectorFileReader {
     while i < bytes.count && bytes[i] != UInt8(ascii: " ") { i += 1 }
     let start = Swift.min(i + 1, bytes.count)
     let sample = bytes[
-      start..<(start + Swift.min(bytes.count - start, 4 * Swift.min(header.dimension, bytes.count)))]
+      start..<(start
+        + Swift.min(bytes.count - start, 4 * Swift.max(0, Swift.min(header.dimension, bytes.count))))]
     let binary = sample.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 >= 0x80 }
     return binary ? .binary : .text
   }

@@ -90,7 +90,8 @@ public final class LanguageModel: Module {
     self.tokenizerFile = tokenizerFile
     guard let end = tokenizer.model.id(of: c.endToken) else {
       throw ModelFileError(
-        file: "tokenizer.json", field: "end_token", message: "'\(c.endToken)' is not in the vocabulary")
+        file: "config.json", field: "model.end_token",
+        message: "'\(c.endToken)' is not in tokenizer.json's vocabulary")
     }
     endID = end
     guard !c.tieWeights || c.embeddingDimension == c.hidden else {
@@ -260,7 +261,9 @@ public final class LanguageModel: Module {
         + ModelDirectory.recurrentSizes(
           "rnn", hidden: ("hidden", saved.hidden), layers: ("layers", saved.layers)),
       dropout: saved.dropout, in: directory)
-    try self.init(configuration: saved, tokenizerFile: file)
+    do {
+      try self.init(configuration: saved, tokenizerFile: file)
+    } catch { throw ModelDirectory.located(error, in: directory) }
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

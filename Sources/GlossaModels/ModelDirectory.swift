@@ -127,6 +127,21 @@ public enum ModelDirectory {
     }
   }
 
+  /// `error` (from building a model of a directory's configuration, which names its files
+  /// bare: `config.json`, `tokenizer.json`) naming the files in `directory`.
+  static func located(_ error: any Error, in directory: URL) -> any Error {
+    func path(_ file: String) -> String {
+      file.contains("/") ? file : directory.appendingPathComponent(file).path
+    }
+    switch error {
+    case let error as ModelFileError:
+      return ModelFileError(file: path(error.file), field: error.field, message: error.message)
+    case let error as TokenizerFileError:
+      return TokenizerFileError(file: path(error.file), path: error.path, reason: error.reason)
+    default: return error
+    }
+  }
+
   /// A size a configuration gives, as its weights must have it: `value` is the length of axis
   /// `axis` of `tensor`, or, without an axis, `tensor` must be there (the last of `layers`).
   struct ExpectedSize {

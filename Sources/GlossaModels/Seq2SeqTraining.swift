@@ -201,8 +201,10 @@ extension Seq2Seq {
     let files = try Self.tokenizerNames(shared: saved.sharedTokenizer).map {
       try Data(contentsOf: try ModelDirectory.file($0, in: directory))
     }
-    try self.init(
-      configuration: saved, sourceTokenizer: files[0], targetTokenizer: files[files.count - 1])
+    do {
+      try self.init(
+        configuration: saved, sourceTokenizer: files[0], targetTokenizer: files[files.count - 1])
+    } catch { throw ModelDirectory.located(error, in: directory) }
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

@@ -234,7 +234,9 @@ public final class SequenceTagger: Module {
     }
     try ModelDirectory.check(sizes, dropout: saved.dropout, in: directory)
     let tokenizerURL = try ModelDirectory.file("tokenizer.json", in: directory)
-    try self.init(configuration: saved, tokenizerFile: try Data(contentsOf: tokenizerURL))
+    do {
+      try self.init(configuration: saved, tokenizerFile: try Data(contentsOf: tokenizerURL))
+    } catch { throw ModelDirectory.located(error, in: directory) }
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

@@ -225,7 +225,9 @@ public final class SpeechRecognizer: Module {
         "rnn", hidden: ("hidden", saved.hidden), input: ("features", saved.inputSize),
         layers: ("layers", saved.layers)),
       dropout: saved.dropout, in: directory)
-    try self.init(configuration: saved)
+    do {
+      try self.init(configuration: saved)
+    } catch { throw ModelDirectory.located(error, in: directory) }
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

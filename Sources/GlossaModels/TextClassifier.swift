@@ -193,7 +193,9 @@ public final class TextClassifier: Module {
         + ModelDirectory.recurrentSizes(
           "rnn", hidden: ("hidden", saved.hidden), layers: ("layers", saved.layers)),
       in: directory)
-    try self.init(configuration: saved, tokenizerFile: tokenizerFile)
+    do {
+      try self.init(configuration: saved, tokenizerFile: tokenizerFile)
+    } catch { throw ModelDirectory.located(error, in: directory) }
     try ModelDirectory.loadWeights(into: self, from: directory)
     eval()
   }

@@ -11,6 +11,11 @@ public struct TokenizerFileError: Error, CustomStringConvertible, Equatable {
   /// What was expected.
   public let reason: String
   public var description: String { "\(file): \(path): \(reason)" }
+
+  /// An error at `path` in `file`.
+  public init(file: String, path: String, reason: String) {
+    (self.file, self.path, self.reason) = (file, path, reason)
+  }
 }
 
 /// A cursor into parsed JSON that knows its path, for error messages.

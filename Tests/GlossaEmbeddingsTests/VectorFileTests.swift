@@ -67,6 +67,9 @@ import Testing
       let e = try error(Data((header + "king \u{0}\u{0}\u{80}\u{3f}").utf8))
       #expect(e.location == "byte \(header.utf8.count)" && e.message.contains("more than the"), "\(e)")
     }
+    // A negative dimension (once a trap while the format was being recognised).
+    let negative = try error(Data("2 -3\nthe \u{0}\u{0}\u{80}\u{3f}".utf8))
+    #expect(negative.message.contains("must be positive, not 2 -3"), "\(negative)")
   }
 
   @Test func headerThatLiesAboutTheCountIsCaught() throws {
