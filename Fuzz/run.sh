@@ -23,7 +23,8 @@ fi
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export LSAN_OPTIONS="suppressions=$PWD/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 malformed=../Tests/GlossaCLITests/Malformed
-# One target: its summary line on standard output, its failure on standard error.
+# One target: a line on standard error says how it went. (Standard output carries the names of
+# the targets that failed; tee to /dev/stderr would truncate a log that standard error goes to.)
 run_one() {
   local name="$1" started runs
   [ -d "Corpus/$name" ] || { echo "Fuzz/run.sh: no target '$name' (see Fuzz/Corpus)" >&2; return 2; }
@@ -34,7 +35,7 @@ run_one() {
     ".build/corpus/$name" "Corpus/$name" "Regressions/$name" $(ls -d "$malformed/$name" 2>/dev/null) \
     > ".build/$name.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' ".build/$name.log")
-    echo "$name: $runs executions in $(($(date +%s) - started)) s, no failure"
+    echo "$name: $runs executions in $(($(date +%s) - started)) s, no failure" >&2
   else
     echo "$name: FAILED (log: Fuzz/.build/$name.log; input: Fuzz/.build/crashes/$name/)" >&2
     grep -m5 -E "ERROR|property failed|Fatal error|==[0-9]+==" ".build/$name.log" >&2 || tail -5 ".build/$name.log" >&2
@@ -45,5 +46,5 @@ export -f run_one
 export binary malformed
 export FLAGS="${flags[*]}"
 failed=$(printf '%s\n' $targets | xargs -P "${JOBS:-$(nproc 2>/dev/null || echo 2)}" -I{} \
-  bash -c 'flags=($FLAGS); run_one "$1" || echo "FAILED $1"' _ {} | tee /dev/stderr | sed -n 's/^FAILED //p')
+  bash -c 'flags=($FLAGS); run_one "$1" || echo "$1"' _ {})
 [ -z "$failed" ] || { echo "Fuzz/run.sh: failed: $(echo $failed)" >&2; exit 1; }

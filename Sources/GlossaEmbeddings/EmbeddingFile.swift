@@ -62,6 +62,6 @@ public enum EmbeddingFile {
       start.count == 9, let size = try? handle.seekToEnd()
     else { return false }
     let length = start.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-    return start[start.startIndex + 8] == UInt8(ascii: "{") && length + 8 <= size
+    return start[start.startIndex + 8] == UInt8(ascii: "{") && length <= size - 8  // size ≥ 9
   }
 }

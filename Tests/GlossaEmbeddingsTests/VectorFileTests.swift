@@ -53,6 +53,13 @@ import Testing
     throw CancellationError()
   }
 
+  @Test func aHeaderLengthNearTwoToTheSixtyFourIsNotSafeTensors() throws {
+    // 8 bytes of 0xFF then `{`: adding the 8 header bytes to that length once overflowed.
+    let url = try written(Data(repeating: 0xFF, count: 8) + Data("{ 1 2\n".utf8))
+    #expect(!EmbeddingFile.isSafeTensors(url))
+    #expect(throws: VectorFileError.self) { try EmbeddingFile(contentsOf: url) }
+  }
+
   @Test func truncatedBinaryNamesTheByteOffset() throws {
     var data = sample.serialized(as: .binary)
     data.removeLast(6)
