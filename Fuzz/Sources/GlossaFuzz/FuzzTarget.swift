@@ -41,6 +41,7 @@ func sameFloat(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern ||
 let scratch: URL = {
   let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
   let url = URL(fileURLWithPath: base).appendingPathComponent("glossa-fuzz-\(getpid())")
+  try? FileManager.default.removeItem(at: url)  // an earlier process of the same id may have left it
   try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }()
