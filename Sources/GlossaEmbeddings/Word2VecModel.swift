@@ -116,12 +116,12 @@ public final class Word2VecModel: @unchecked Sendable {
       let counts = try file.integers("counts"), counts.count == list.count
     else { throw fail("expected input and output [\(list.count), \(d)] and counts [\(list.count)]") }
     // Counts are summed (for subsampling): each must be 0 or more, and their sum an Int.
-    let total = counts.reduce(Optional(0)) { sum, count in
-      sum.flatMap { count >= 0 ? $0.addingReportingOverflow(count) : nil }.flatMap {
-        $0.overflow ? nil : $0.partialValue
-      }
+    var total = 0
+    for count in counts {
+      let (sum, overflow) = total.addingReportingOverflow(count)
+      guard count >= 0, !overflow else { throw fail("the word counts are negative or sum past \(Int.max)") }
+      total = sum
     }
-    guard total != nil else { throw fail("the word counts are negative or sum past \(Int.max)") }
     guard Set(list).count == list.count else { throw fail("the 'words' metadata lists a word twice") }
     let words = WordCounts(
       words: list, counts: counts, corpusWords: try integer("corpus_words"),

@@ -131,7 +131,7 @@ public struct SafeTensors {
       ranges.append((offsets[0], offsets[1], name))
       entries[name] = Entry(
         dtype: dtype, shape: shape,
-        bytes: Data(data[(dataStart + offsets[0])..<(dataStart + offsets[1])]))
+        bytes: data[(dataStart + offsets[0])..<(dataStart + offsets[1])])
     }
     ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }
     for (a, b) in zip(ranges, ranges.dropFirst()) where b.0 < a.1 {

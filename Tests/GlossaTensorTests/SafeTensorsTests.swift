@@ -63,6 +63,16 @@ import Testing
     return data
   }
 
+  @Test func aTensorReadAsTheWrongKindNamesTheFileAndTheTensor() throws {
+    var file = SafeTensors()
+    file.set("w", Tensor([1, 2]))
+    let read = try SafeTensors(data: try file.serialized(), file: "model.safetensors")
+    #expect(
+      throws: SafeTensorsError(
+        file: "model.safetensors", location: "tensor \"w\"", reason: "F32, not an integer type")
+    ) { try read.integers("w") }
+  }
+
   @Test func malformedFilesGiveClearErrors() {
     let cases: [(String, Data, String)] = [
       ("too short", Data([1, 2, 3]), "fewer than the 8-byte header length"),

@@ -125,7 +125,7 @@ import Testing
 
   @Test func malformedTokenizerFilesNameTheJSONPath() {
     let cases: [(String, String)] = [
-      ("{", "not valid JSON"),
+      ("{", "tok.json: byte 1: not valid JSON (the text ends inside a value)"),
       ("[]", "expected a JSON object"),
       (#"{"model": null}"#, "model: a tokenizer needs a model"),
       (#"{"model": {"type": "Magic"}}"#, "model.type: unsupported model Magic"),

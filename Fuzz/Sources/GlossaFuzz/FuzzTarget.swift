@@ -32,9 +32,11 @@ func requireNamesTheFile(_ error: any Error, _ file: String = inputName) {
   require(text.contains(file), "an error that does not name the file: \(text)")
 }
 
-/// Two floats read back from a file: the same bits, or both NaN (a text file writes every NaN
+/// Two numbers read back from a file: equal with the same sign, or both NaN (a text file writes every NaN
 /// as `nan`).
-func sameFloat(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+func sameFloat<T: BinaryFloatingPoint>(_ a: T, _ b: T) -> Bool {
+  (a == b && a.sign == b.sign) || (a.isNaN && b.isNaN)
+}
 
 /// A scratch folder for loaders that read paths, one per process (libFuzzer's `-fork` and
 /// `-jobs` run several).

@@ -44,9 +44,7 @@ let textTargets = [
       let (a, b) = (matrix.row(r), again.row(r))
       require(a.map(\.column) == b.map(\.column), "row \(r)'s columns changed in a round trip")
       require(
-        zip(a, b).allSatisfy {
-          $0.value.bitPattern == $1.value.bitPattern || ($0.value.isNaN && $1.value.isNaN)
-        },
+        zip(a, b).allSatisfy { sameFloat($0.value, $1.value) },
         "row \(r)'s values changed in a round trip")
     }
   },
