@@ -49,13 +49,13 @@ import Testing
       "5. Applications",
     ]
     for part in parts { #expect(output.contains("\n\(part)\n")) }
-    #expect(!output.contains("FAILED") && output.contains("15 of 15 checks passed"))
+    #expect(!output.contains("FAILED") && output.contains("16 of 16 checks passed"))
     // The trained models are saved for glossa-server, each loading as its kind.
     let models = folder.appendingPathComponent("models")
     #expect(
       Set(try FileManager.default.contentsOfDirectory(atPath: models.path))
-        == ["austen.vec", "sentiment", "austen-lm", "pos", "aapl", "en-es"])
-    for name in ["sentiment", "austen-lm", "pos", "aapl", "en-es"] {
+        == ["austen.vec", "sentiment", "austen-lm", "pos", "aapl", "en-es", "digits"])
+    for name in ["sentiment", "austen-lm", "pos", "aapl", "en-es", "digits"] {
       #expect(throws: Never.self, "\(name)") {
         try SavedModel(contentsOf: models.appendingPathComponent(name))
       }
@@ -65,7 +65,7 @@ import Testing
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
       $0.hasSuffix(".svg")
     }
-    #expect(outline.pictures.count == files.count && files.count == 9)
+    #expect(outline.pictures.count == files.count && files.count == 10)
     // Every picture draws something: marks (lines, dots, cells; the first rect is the
     // background), not only axes and labels.
     for picture in outline.pictures {

@@ -16,14 +16,14 @@ struct Demo: ParsableCommand {
       4. Recurrent networks: how far back the gradient reaches in an RNN, an LSTM and a GRU.
       5. Applications, each trained on its own data and scored on text it never saw: \
       sentiment, a language model writing, a part-of-speech tagger, a stock forecast, an \
-      English-to-Spanish translator with attention and without.
+      English-to-Spanish translator with attention and without, a speech recogniser writing \
+      down numbers spoken by voices it never heard.
 
       The data ships with glossa (samples of public-domain and openly licensed datasets). \
       The report (index.html and each plot as SVG) goes to --output. Every part checks its \
       own numbers (XOR solved, the lecture's merges, an analogy answered, the LSTM's gradient \
       outliving the RNN's, each application above its baseline, attention helping the \
-      translator); the command fails when \
-      one does not hold. --quick runs the same steps on less data in under a minute.
+      translator, the recogniser hearing digits); the command fails when one does not hold. --quick runs the same steps on less data in under a minute.
       """)
 
   @Flag(help: "The short run: less data, fewer epochs, the same checks.")

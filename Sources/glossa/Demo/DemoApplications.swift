@@ -14,8 +14,7 @@ extension Demo {
     try tagging(run)
     try forecasting(run)
     try translation(run)
-    run.heading("Speech recognition")
-    run.say("Not built yet: the bidirectional RNN with CTC (issue 21) joins the demo when it lands.")
+    try speech(run)
   }
 
   /// Settings every demo training shares: quiet on a pipe, a progress bar on a terminal.
