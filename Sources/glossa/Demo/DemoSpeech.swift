@@ -28,7 +28,7 @@ extension Demo {
         return TranscribedClip(audio: file, transcript: digits)
       }
     }
-    let train = try clips(run.quick ? 500 : 1500, voices: trainVoices, name: "train")
+    let train = try clips(run.quick ? 500 : 1000, voices: trainVoices, name: "train")
     let validation = try clips(100, voices: heldVoices, name: "valid")
     var training = SpeechRecognizerTraining()
     training.architecture.features.sampleRate = SpokenDigits.sampleRate
@@ -36,7 +36,7 @@ extension Demo {
     (training.architecture.layers, training.architecture.hidden) = (1, 96)
     training.learningRate = 3e-3
     training.seed = seed
-    training.trainer = trainerSettings(training.trainer, epochs: run.quick ? 8 : 15)
+    training.trainer = trainerSettings(training.trainer, epochs: run.quick ? 8 : 12)
     let (model, evaluation, result) = try training.train(train, validation: validation)
     run.keep("digits", save: model.save(to:))
     let guess = SpokenDigits.guess(train.map(\.transcript), validation.map(\.transcript))
