@@ -62,10 +62,8 @@ extension Demo {
       run.say(
         "  \"\(review)\" → \(prediction.label) (\((Double(prediction.probability) * 100).formatted(0))%)")
     }
-    var lossPlot = report.result.lossPlot
-    lossPlot.title = "Sentiment classifier: loss by epoch"
-    run.figure(
-      "sentiment-loss.svg", lossPlot,
+    run.lossFigure(
+      "sentiment-loss.svg", report.result, title: "Sentiment classifier: loss by epoch",
       caption: "The sentiment classifier's training and validation loss by epoch.")
     run.check(
       "sentiment above chance", report.validation.accuracy * 100 > Double(majority) + 2,
@@ -114,10 +112,8 @@ extension Demo {
       let generation = model.generate(from: prompt, sampling: sampling)
       run.say("  \(prompt) … \(generation.text.replacingOccurrences(of: "\n", with: " / "))")
     }
-    var lossPlot = result.lossPlot
-    lossPlot.title = "Language model: loss by epoch"
-    run.figure(
-      "language-model-loss.svg", lossPlot,
+    run.lossFigure(
+      "language-model-loss.svg", result, title: "Language model: loss by epoch",
       caption: "The language model's loss (nats per token) by epoch.")
     run.check(
       "the language model beats word frequencies", perplexity < unigram,

@@ -1,4 +1,5 @@
 import Foundation
+import GlossaModels
 import GlossaViz
 
 /// What one run of `glossa demo` has shown so far: every line it printed, under its section,
@@ -57,6 +58,13 @@ final class DemoRun {
     figures.append((file, picture.svg))
     report.figure(picture, caption: caption)
     say("(figure: \(file))")
+  }
+
+  /// A training run's loss by epoch (training and validation), as a figure titled `title`.
+  func lossFigure(_ file: String, _ result: TrainingResult, title: String, caption: String) {
+    var plot = result.lossPlot
+    plot.title = title
+    figure(file, plot, caption: caption)
   }
 
   /// Records whether a result is what the lecture says it should be.

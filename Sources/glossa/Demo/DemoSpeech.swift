@@ -54,10 +54,8 @@ extension Demo {
     for (clip, transcript) in zip(shown, try model.transcribe(shown.map { try WAV.read($0.audio) })) {
       run.say("  heard \(transcript.text.isEmpty ? "nothing" : transcript.text)   (said: \(clip.transcript))")
     }
-    var lossPlot = result.lossPlot
-    lossPlot.title = "Speech recogniser: CTC loss by epoch"
-    run.figure(
-      "speech-loss.svg", lossPlot,
+    run.lossFigure(
+      "speech-loss.svg", result, title: "Speech recogniser: CTC loss by epoch",
       caption: "The speech recogniser's CTC loss by epoch, in training and on held-out voices.")
     run.check(
       "the recogniser hears digits", evaluation.cer.rate < guess.rate / 2,
