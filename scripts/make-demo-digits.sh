@@ -4,12 +4,13 @@
 # 16-bit (no dither: a second run makes the same bytes), the silence before and after trimmed
 # by sox; and the manifest digits.tsv (path<TAB>digit). `glossa demo` strings these words into
 # numbers. Needs espeak-ng and sox (scripts/setup.sh --speech installs them).
+# (`en-gb+VARIANT` would ignore its variant: British English with a variant is `en+VARIANT`.)
 set -euo pipefail
 out=${1:-$(dirname "$0")/../Sources/glossa/Demo/DemoData}
 for tool in espeak-ng sox; do
   command -v $tool >/dev/null || { echo "make-demo-digits: $tool is missing (scripts/setup.sh --speech)" >&2; exit 1; }
 done
-voices=(en-us+m1 en-us+f2 en-gb+m3 en-gb+f1 en-gb-scotland+m2 en-gb-x-rp+f3 en-029+m4 en-us-nyc+f4
+voices=(en-us+m1 en-us+f2 en+m3 en+f1 en-gb-scotland+m2 en-gb-x-rp+f3 en-029+m4 en-us-nyc+f4
   en-gb-x-gbcwmd+m7 en-gb-x-gbclan+m5 en-us+f5 en-gb-x-rp+m6)
 words=(zero one two three four five six seven eight nine)
 mkdir -p "$out/digits"
