@@ -47,22 +47,25 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"])]
     ),
     .target(name: "CGlossaKernels"),
+    .target(name: "GlossaLock"),
     .target(
       name: "GlossaTensor",
-      dependencies: ["CGlossaKernels", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+      dependencies: [
+        "CGlossaKernels", "GlossaLock", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+      ],
       swiftSettings: nativeFlags,
       linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
     ),
     .target(name: "GlossaNN", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
     .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
-    .target(name: "GlossaText", swiftSettings: nativeFlags),
+    .target(name: "GlossaText", dependencies: ["GlossaLock"], swiftSettings: nativeFlags),
     .target(
       name: "GlossaData", dependencies: ["GlossaTensor", "GlossaText", "GlossaOptim"],
       swiftSettings: nativeFlags),
     .target(
       name: "GlossaEmbeddings",
       dependencies: [
-        "GlossaTensor", "GlossaText", "GlossaData", "CGlossaKernels",
+        "GlossaTensor", "GlossaText", "GlossaData", "CGlossaKernels", "GlossaLock",
       ],
       swiftSettings: nativeFlags),
     .target(name: "GlossaViz"),
@@ -78,12 +81,12 @@ let package = Package(
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
     .target(
       name: "GlossaDistributed",
-      dependencies: ["GlossaData", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+      dependencies: ["GlossaData", "GlossaLock", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
     .executableTarget(
       name: "glossa",
       dependencies: [
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
-        "GlossaViz", "GlossaAudio", "GlossaDistributed",
+        "GlossaViz", "GlossaAudio", "GlossaDistributed", "GlossaLock",
         "GlossaModels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       // The demo's data: small samples of the shared datasets (Demo/DemoData/README.md).
@@ -119,7 +122,7 @@ let package = Package(
       swiftSettings: nativeFlags
     ),
     .target(name: "TestSupport", dependencies: ["GlossaTensor", "GlossaAudio"], path: "Tests/TestSupport"),
-    .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "TestSupport"]),
+    .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "GlossaLock", "TestSupport"]),
     .testTarget(name: "GlossaNNTests", dependencies: ["GlossaNN", "GlossaOptim", "TestSupport"]),
     .testTarget(
       name: "GlossaOptimTests",

@@ -3,6 +3,7 @@ import GlossaData
 
 #if MPI
   import CMPI
+  import GlossaLock
   import Synchronization
 #endif
 
@@ -52,12 +53,12 @@ public final class MPICommunicator: ProcessGroup, @unchecked Sendable {
   }
 
   #if MPI
-    private static let joined = Mutex<MPICommunicator?>(nil)
+    private static let joined = Locked<MPICommunicator?>(nil)
     private let world = glossa_mpi_comm_world()
     /// When the collective call under way must end (nanoseconds of the monotonic clock; 0:
     /// no call), watched by a thread of its own.
     private let deadline = Atomic<UInt64>(0)
-    private let operation = Mutex("")
+    private let operation = Locked("")
   #endif
 
   /// The world communicator when `mpirun` (or another MPI launcher) started this process as

@@ -1,5 +1,6 @@
 import Foundation
 import GlossaData
+import GlossaLock
 import GlossaTensor
 import Synchronization
 
@@ -80,7 +81,7 @@ struct TrainingLoop: Sendable {
     let bySentences = decay == .sentences && plannedSentences > 0
     let processedWords = Atomic<Int>(0)  // every thread's
     let processedSentences = Atomic<Int>(0)
-    let failure = Mutex<(any Error)?>(nil)
+    let failure = Locked<(any Error)?>(nil)
     let start = Date()
     let (rate, floor) = (learningRate, minimumLearningRate)
     @Sendable func fraction() -> Double {

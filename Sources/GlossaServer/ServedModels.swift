@@ -143,7 +143,7 @@ public struct ServedModels: Sendable {
   /// The name and the loader of the entry at `url`, or nil when it is not a model.
   private static func loader(for url: URL, entry: String) -> (String, () throws -> ServedModel.Content)? {
     var isFolder: ObjCBool = false
-    FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return nil }
     if isFolder.boolValue {
       guard FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) else {
         return nil

@@ -1,4 +1,4 @@
-import Synchronization
+import GlossaLock
 
 #if canImport(Accelerate)
   import Accelerate
@@ -101,13 +101,13 @@ public enum BLAS {
   static var configuredThreads: Int { maximumThreads.withLock { $0 } }
 
   /// How many ``withSingleThread(_:)`` calls are under way.
-  private static let singleThreadedWork = Mutex(0)
+  private static let singleThreadedWork = Locked(0)
 
   /// The smallest product (m · n · k multiply-adds) that OpenBLAS may split across threads.
   public static let parallelThreshold = 1 << 23
 
   #if canImport(Accelerate)
-    private static let maximumThreads = Mutex(1)
+    private static let maximumThreads = Locked(1)
     @inline(__always) private static func useThreads(for work: Int) {}
     @inline(__always) private static func prepare() {}
   #else
@@ -128,7 +128,7 @@ public enum BLAS {
     /// Whether the processor has the AVX-512 instructions OpenBLAS's SkylakeX kernels use.
     static var processorHasAVX512: Bool { glossa_processor_has_avx512() != 0 }
 
-    private static let maximumThreads = Mutex(Int(openblas_get_num_threads()))
+    private static let maximumThreads = Locked(Int(openblas_get_num_threads()))
 
     /// Switches OpenBLAS between one thread and the maximum as the product's size asks.
     @inline(__always) private static func useThreads(for work: Int) {

@@ -1,4 +1,4 @@
-import Synchronization
+import GlossaLock
 
 /// A 64-byte aligned block of `Float`s owned by one or more tensors.
 ///
@@ -36,7 +36,7 @@ final class StoragePool: Sendable {
     var free: [Int: [UInt]] = [:]  // addresses, by element count
     var idleBytes = 0
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   func take(_ count: Int) -> UnsafeMutablePointer<Float> {
     if count >= Self.minimumCount {

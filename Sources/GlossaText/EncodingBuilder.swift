@@ -68,11 +68,11 @@ struct EncodingBuilder {
       let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
       return spans.withUnsafeBufferPointer { spans in
         @inline(__always) func array<T>(_ element: (PieceMemo.Token, Int) -> T) -> [T] {
-          Array(unsafeUninitializedCapacity: spans.count) { buffer, count in
+          Array(capacity: spans.count) { buffer in
             for (i, span) in spans.enumerated() {
               buffer.initializeElement(at: i, to: element(token(span.token), Int(span.piece)))
             }
-            count = spans.count
+            return spans.count
           }
         }
         var encoding = Encoding(tokensNamedBy: names)

@@ -1,4 +1,4 @@
-import Synchronization
+import GlossaLock
 
 /// Pieces already encoded and their tokens, shared by every thread that encodes with one
 /// tokenizer (the model is deterministic, and words repeat). A piece is found by its UTF-8
@@ -47,7 +47,7 @@ final class PieceMemo: @unchecked Sendable {
   private static let chunkBits = 12
   private static let chunkSize = 1 << chunkBits
   /// The tokens stored so far, and the lock that adding takes.
-  private let adding = Mutex(0)
+  private let adding = Locked(0)
 
   /// A memo of at most `capacity` pieces and `tokenCapacity` tokens.
   init(names: TokenNames, capacity: Int = 1 << 17, tokenCapacity: Int = 1 << 20) {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GlossaLock
 import Synchronization
 
 /// What a tokenizer makes of a text: token ids, the tokens, and where each came from.
@@ -180,7 +181,7 @@ public struct Tokenizer: Sendable {
   /// Encodes one text. Distinct pieces are encoded once and remembered; texts encoded from
   /// several threads at once take turns: use ``encode(batch:threads:)`` to use every core.
   public func encode(_ text: String) -> Encoding {
-    var encoding = memo.slots[0].builder.withLock { encode(text, into: &$0) }
+    var encoding = memo.builders[0].withLock { encode(text, into: &$0) }
     postProcessing.apply(&encoding)
     return encoding
   }
@@ -190,7 +191,7 @@ public struct Tokenizer: Sendable {
   /// ``postProcessing`` asks.
   public func encode(batch texts: [String], threads: Int? = nil) -> [Encoding] {
     nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: texts.count)
-    let workers = max(1, min(texts.count, threads ?? memo.slots.count, memo.slots.count))
+    let workers = max(1, min(texts.count, threads ?? memo.builders.count, memo.builders.count))
     results.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let slots = buffer
       // Workers take chunks of texts in turn, so that one slowed down (a thread of its own
@@ -198,7 +199,7 @@ public struct Tokenizer: Sendable {
       let chunk = 64
       let nextChunk = Atomic(0)
       @Sendable func work(_ w: Int) {
-        memo.slots[w].builder.withLock { builder in
+        memo.builders[w].withLock { builder in
           while case let start = nextChunk.add(chunk, ordering: .relaxed).oldValue, start < texts.count {
             for i in start..<min(start + chunk, texts.count) {
               slots[i] = encode(texts[i], into: &builder)
@@ -286,18 +287,16 @@ public struct Tokenizer: Sendable {
 /// per core, each behind its own lock (batch encoding gives worker w builder w; single texts
 /// use builder 0).
 final class SharedMemo: Sendable {
-  final class Slot: Sendable {
-    let builder: Mutex<EncodingBuilder>
-    init(_ memo: PieceMemo) { builder = Mutex(EncodingBuilder(memo: memo)) }
-  }
   let pieces: PieceMemo
-  let slots: [Slot]
+  let builders: [Locked<EncodingBuilder>]
   /// The model's tokens by id.
   var names: TokenNames { pieces.names }
 
   init(_ names: TokenNames) {
     pieces = PieceMemo(names: names)
-    slots = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { [pieces] _ in Slot(pieces) }
+    builders = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { [pieces] _ in
+      Locked(EncodingBuilder(memo: pieces))
+    }
   }
 }
 

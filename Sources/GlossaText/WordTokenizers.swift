@@ -123,15 +123,12 @@ func collectRuns<Element>(
     guard mostRuns > bufferedRunsLimit else {
       return withUnsafeTemporaryAllocation(of: Element.self, capacity: mostRuns) { made in
         let found = makeRuns(into: made)
-        return [Element](unsafeUninitializedCapacity: found) { elements, count in
-          count = elements.moveInitialize(fromContentsOf: made[..<found])
-        }
+        return [Element](capacity: found) { $0.moveInitialize(fromContentsOf: made[..<found]) }
       }
     }
     var runs = 0
     forEachRun(in: bytes, ascii: ascii, where: belongs) { _, _, _ in runs += 1 }
-    return [Element](unsafeUninitializedCapacity: runs) { elements, count in count = makeRuns(into: elements)
-    }
+    return [Element](capacity: runs, filledBy: makeRuns(into:))
   }
 }
 

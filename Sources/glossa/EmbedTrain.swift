@@ -3,14 +3,28 @@ import Foundation
 import GlossaData
 import GlossaDistributed
 import GlossaEmbeddings
+import GlossaLock
 import GlossaViz
-import Synchronization
 
 /// `glossa embed train`: word vectors from text files.
 struct EmbedTrain: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train word vectors on text files (one sentence per line, words are \\b\\w+\\b).")
+    abstract: "Train word vectors on text files (one sentence per line, words are \\b\\w+\\b).",
+    discussion: """
+      Writes the vectors in word2vec's binary or text format, which gensim, word2vec and \
+      fastText read. --threads above 1 update shared vectors without locks, as word2vec \
+      does: faster, but two runs differ slightly; one thread gives the same vectors for the \
+      same seed. Under mpirun (a build with --traits MPI), each process trains on its share \
+      of the corpus and the models are averaged.
+
+      Examples:
+        glossa embed train --dim 100 --epochs 5 --output austen.bin austen.txt
+        glossa embed train --model fasttext --save-model ft.safetensors \\
+          --output ft.bin a.txt
+        glossa embed train --model glove --window 10 --format text --output g.txt \\
+          a.txt
+      """)
 
   enum Model: String, ExpressibleByArgument, CaseIterable { case skipgram, cbow, fasttext, glove }
 
@@ -172,7 +186,7 @@ struct EmbedTrain: ParsableCommand {
   func progressReport(_ label: String) -> (@Sendable (TrainingProgress) -> Void, (_ unit: String) -> Void) {
     guard Launch.speaks else { return ({ _ in }, { _ in }) }
     let bar = ProgressBar(label: label, total: 1000)
-    let last = Mutex<TrainingProgress?>(nil)
+    let last = Locked<TrainingProgress?>(nil)
     let report: @Sendable (TrainingProgress) -> Void = { progress in
       last.withLock { $0 = progress }
       bar.update(Int(progress.fraction * 1000), detail: progress.summary)

@@ -77,7 +77,7 @@ final class ThreadGroup: Sendable {
 
     func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) throws {
       let all = group.exchange(rank, rank == root ? Array(UnsafeRawBufferPointer(values)) : [])
-      _ = all[root].withUnsafeBytes { UnsafeMutableRawBufferPointer(values).copyMemory(from: $0) }
+      all[root].withUnsafeBytes { UnsafeMutableRawBufferPointer(values).copyMemory(from: $0) }
     }
   }
 }
