@@ -31,7 +31,8 @@ struct DiagnoseGradients: ParsableCommand {
       among the file's first 1,000.
 
       Examples:
-        glossa diagnose gradients --cell rnn --cell lstm --steps 100 --output gradients.svg
+        glossa diagnose gradients --cell rnn --cell lstm --steps 100 \\
+          --output gradients.svg
         glossa diagnose gradients --model lm --data valid.txt --steps 200
       """)
 

@@ -6,7 +6,17 @@ struct EmbedAnalogy: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "analogy",
     abstract:
-      "Analogies: the words nearest to the positive words minus the negative ones (king − man + woman).")
+      "Analogies: the words nearest to the positive words minus the negative ones (king − man + woman).",
+    discussion: """
+      Answers "man is to king as woman is to ?" with the words nearest to \
+      king − man + woman (3CosAdd), or by 3CosMul, which weighs the three similarities \
+      instead of adding the vectors; the question's own words are left out of the answers.
+
+      Examples:
+        glossa embed analogy --vectors news.bin --positive king,woman --negative man
+        glossa embed analogy --vectors news.bin --positive paris,italy \\
+          --negative france
+      """)
   @OptionGroup var source: Embed.VectorsOption
   @Option(help: "Comma-separated words to add (e.g. king,woman).")
   var positive: String

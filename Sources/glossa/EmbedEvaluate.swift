@@ -7,7 +7,18 @@ struct EmbedEvaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
     abstract:
-      "Analogy accuracy (questions-words file) and word-similarity correlation (word1 word2 score file).")
+      "Analogy accuracy (questions-words file) and word-similarity correlation (word1 word2 score file).",
+    discussion: """
+      The analogy benchmark (Mikolov's questions-words.txt) is scored by section and in \
+      total, as gensim's evaluate_word_analogies scores it; the similarity benchmark \
+      (WordSim-353, SimLex-999) by the Spearman and Pearson correlations between the \
+      cosine similarities and the human scores, with the share of pairs left out because a \
+      word has no vector.
+
+      Examples:
+        glossa embed evaluate --vectors news.bin --analogies questions-words.txt
+        glossa embed evaluate --vectors news.bin --similarity wordsim353.tsv --json
+      """)
   @OptionGroup var source: Embed.VectorsOption
   @Option(help: "A questions-words file: ': section' lines, then 'a b c d' per line.")
   var analogies: String?

@@ -6,7 +6,17 @@ import GlossaViz
 /// `glossa embed project`: words drawn in 2-D.
 struct EmbedProject: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "project", abstract: "Draw words in 2-D (PCA or t-SNE) as an SVG scatter plot.")
+    commandName: "project", abstract: "Draw words in 2-D (PCA or t-SNE) as an SVG scatter plot.",
+    discussion: """
+      PCA keeps the two directions along which the vectors vary most; t-SNE places the \
+      words so that neighbours stay neighbours, which shows clusters better but not \
+      distances between them. The plot labels every word.
+
+      Examples:
+        glossa embed project --vectors austen.bin --top 60 --output words.svg
+        glossa embed project --vectors austen.bin --method tsne --output tsne.svg \\
+          --words mother,father,sister,brother,monday,tuesday,london,bath
+      """)
   @OptionGroup var source: Embed.VectorsOption
   @Option(help: "pca or tsne.")
   var method: ProjectionMethod = .pca

@@ -4,7 +4,15 @@ import ArgumentParser
 struct EmbedSimilar: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "similar", abstract: "The words nearest to a word, by cosine similarity.",
-    discussion: "A FastText model also answers for a word it never saw, from its character n-grams.")
+    discussion: """
+      Prints the --top words whose vectors have the largest cosine similarity with the \
+      word's, one per line with the similarity. A FastText model saved with --save-model \
+      also answers for a word it never saw, from its character n-grams.
+
+      Examples:
+        glossa embed similar --vectors austen.bin --top 5 mother
+        glossa embed similar --vectors austen.safetensors kingdoms
+      """)
   @OptionGroup var source: Embed.VectorsOption
   @Option(help: "How many words.")
   var top = 10

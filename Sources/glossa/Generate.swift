@@ -14,7 +14,8 @@ struct Generate: ParsableCommand {
       text.
 
       Examples:
-        glossa generate --model lm --prompt "it is a truth" --tokens 40 --top-k 20 --seed 1 --suppress "<unk>"
+        glossa generate --model lm --prompt "it is a truth" --tokens 40 --top-k 20 \\
+          --seed 1 --suppress "<unk>"
         glossa generate --model lm --prompt "she said" --temperature 0 --stop "."
       """)
 

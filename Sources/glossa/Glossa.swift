@@ -6,8 +6,16 @@ struct Glossa: ParsableCommand {
     commandName: "glossa",
     abstract: "Learning from text and sequences: tokenizers, embeddings and neural networks.",
     discussion: """
-      Glossa implements the lecture's neural networks, text representations, tokenizers,
-      word embeddings and recurrent networks. Start with `glossa demo`.
+      Glossa implements the lecture's neural networks, text representations, tokenizers, \
+      word embeddings and recurrent networks, and trains its applications on your data. \
+      Start with glossa demo; glossa help SUBCOMMAND shows a subcommand's options and \
+      examples.
+
+      Examples:
+        glossa demo --quick
+        glossa tokenize "Don't stop believing."
+        glossa train classify --train reviews.tsv --output sentiment
+        glossa predict --model sentiment "A warm, funny film."
       """,
     version: "0.1.0",
     subcommands: [

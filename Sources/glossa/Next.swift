@@ -10,7 +10,7 @@ struct Next: ParsableCommand {
       The lecture's next-word prediction: after TEXT, the --top most likely tokens and the \
       probability the model gives each, most likely first.
 
-      Example:
+      Examples:
         glossa next --model lm "it is a truth universally"
       """)
 

@@ -18,10 +18,12 @@ struct Predict: ParsableCommand {
       window's forecast by date (--plot draws them).
 
       Examples:
-        glossa predict --model sentiment "A warm, funny film." "Dull and far too long."
+        glossa predict --model sentiment "A warm, funny film." \\
+          "Dull and far too long."
         glossa predict --model pos "The old man the boats ."
         glossa predict --model ner --conll < tokens.txt
-        glossa predict --model aapl --data stocks.csv --filter Ticker=AAPL --plot aapl.svg
+        glossa predict --model aapl --data stocks.csv --filter Ticker=AAPL \\
+          --plot aapl.svg
       """)
 
   @Option(help: "The model directory.")

@@ -8,9 +8,15 @@ struct Tokenize: ParsableCommand {
     abstract:
       "Split text into tokens: words (whitespace, the regex \\b\\w+\\b or Treebank rules) or characters.",
     discussion: """
-      Tokenizes each TEXT argument, or each line of standard input when there is none, and
-      prints one line per input line: the tokens separated by single spaces (an empty line
-      for an empty input line).
+      Tokenizes each TEXT argument, or each line of standard input when there is none, and \
+      prints one line per input line: the tokens separated by single spaces (an empty line \
+      for an empty input line). With --tokenizer, a tokenizer.json (trained by glossa \
+      tokenizer train, or a pretrained model's) encodes the text instead.
+
+      Examples:
+        glossa tokenize "The cat sat on the mat."
+        glossa tokenize --method treebank < reviews.txt
+        glossa tokenize --tokenizer bpe.json --ids < corpus.txt > ids.txt
       """)
 
   @Option(

@@ -6,7 +6,15 @@ import GlossaText
 struct TokenizerInfo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
-    abstract: "Describe a tokenizer.json: model, vocabulary size, special tokens, first merges.")
+    abstract: "Describe a tokenizer.json: model, vocabulary size, special tokens, first merges.",
+    discussion: """
+      Reads a tokenizer.json in HuggingFace's format, trained by glossa tokenizer train or \
+      a pretrained model's, and prints its model, its vocabulary size, its special tokens \
+      and, for BPE, its first merges in the order they were learnt.
+
+      Examples:
+        glossa tokenizer info bpe.json
+      """)
 
   @Argument(help: "The tokenizer.json file.")
   var file: String

@@ -9,11 +9,17 @@ struct TokenizerTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train a BPE, byte-level BPE, WordPiece, Unigram or word-level tokenizer on text files.",
     discussion: """
-      Words are runs of word characters or of other symbols (HuggingFace's Whitespace
-      pre-tokenizer, \\w+|[^\\w\\s]+). Each is split into characters plus an end-of-word
-      marker; the most frequent adjacent pair is merged, again and again, until --merges
-      merges or --vocab-size symbols. --verbose prints each merge with its count, as in
-      the lecture's walk-through (merge 1: e + s -> es (9)).
+      Words are runs of word characters or of other symbols (HuggingFace's Whitespace \
+      pre-tokenizer, \\w+|[^\\w\\s]+). Each is split into characters plus an end-of-word \
+      marker; the most frequent adjacent pair is merged, again and again, until --merges \
+      merges or --vocab-size symbols. --verbose prints each merge with its count, as in \
+      the lecture's walk-through (merge 1: e + s -> es (9)). The tokenizer.json written \
+      loads in HuggingFace's tokenizers and in glossa tokenize --tokenizer.
+
+      Examples:
+        glossa tokenizer train --model bpe --merges 5 --verbose --output b.json a.txt
+        glossa tokenizer train --model wordpiece --vocab-size 30000 \\
+          --output wp.json *.txt
       """)
 
   @Option(help: "The model to train: bpe, byte-bpe, wordpiece, unigram or wordlevel.")

@@ -16,6 +16,10 @@ struct Train: ParsableCommand {
       directory (config.json, tokenizer.json, model.safetensors) that glossa evaluate, \
       predict, generate and next read, with a checkpoint to resume from, the metrics of every \
       epoch as JSON Lines and the loss curves as an SVG.
+
+      Examples:
+        glossa train classify --train reviews.tsv --output sentiment
+        glossa train lm --train austen.txt --epochs 2 --output austen-lm
       """,
     subcommands: [
       TrainClassify.self, TrainLanguageModel.self, TrainTag.self, TrainForecast.self, TrainTranslate.self,

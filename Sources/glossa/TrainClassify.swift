@@ -16,8 +16,10 @@ struct TrainClassify: ParsableCommand {
       validation accuracy is kept in --output.
 
       Examples:
-        glossa train classify --train reviews.tsv --valid-fraction 0.1 --bidirectional --output sentiment
-        glossa train classify --train train.tsv --valid valid.tsv --pretrained vectors.vec --freeze --output m
+        glossa train classify --train reviews.tsv --valid-fraction 0.1 \\
+          --bidirectional --output sentiment
+        glossa train classify --train train.tsv --valid valid.tsv \\
+          --pretrained vectors.vec --freeze --output m
         glossa train classify --train train.tsv --output m --resume --epochs 20
       """)
 

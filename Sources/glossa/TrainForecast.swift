@@ -17,8 +17,10 @@ struct TrainForecast: ParsableCommand {
       autoregression, written to --output/predictions.csv and drawn in forecast.svg.
 
       Examples:
-        glossa train forecast --train stocks.csv --filter Ticker=AAPL --target Close --output aapl
-        glossa train forecast --train sp500.csv --target Close --predict direction --window 20 --output sp
+        glossa train forecast --train stocks.csv --filter Ticker=AAPL \\
+          --target Close --output aapl
+        glossa train forecast --train sp500.csv --target Close --predict direction \\
+          --window 20 --output sp
       """)
 
   @Option(help: "The CSV file (a header row).")

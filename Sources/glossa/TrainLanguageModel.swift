@@ -15,8 +15,10 @@ struct TrainLanguageModel: ParsableCommand {
       improve. The epoch with the lowest validation perplexity is kept in --output.
 
       Examples:
-        glossa train lm --train train.txt --valid valid.txt --layers 2 --hidden 200 --output lm
-        glossa train lm --train a.txt --train b.txt --valid v.txt --tie-weights --epochs 6 --output lm
+        glossa train lm --train train.txt --valid valid.txt --layers 2 --hidden 200 \\
+          --output lm
+        glossa train lm --train a.txt --train b.txt --valid v.txt --tie-weights \\
+          --epochs 6 --output lm
       """)
 
   @Option(help: "Training text files (give --train for each).")

@@ -20,8 +20,10 @@ struct TrainSpeech: ParsableCommand {
       corpus with espeak-ng.
 
       Examples:
-        glossa train speech --train digits/train.tsv --valid digits/valid.tsv --output digits-asr
-        glossa train speech --train clips.tsv --valid-fraction 0.1 --features mfcc --deltas --unidirectional --output asr
+        glossa train speech --train digits/train.tsv --valid digits/valid.tsv \\
+          --output digits-asr
+        glossa train speech --train clips.tsv --valid-fraction 0.1 --features mfcc \\
+          --deltas --unidirectional --output asr
       """)
 
   @Option(help: "The training manifest: path<TAB>transcript per line.")

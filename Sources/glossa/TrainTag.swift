@@ -17,8 +17,10 @@ struct TrainTag: ParsableCommand {
       epoch with the best validation accuracy (entity F1 for B-/I- tags) is kept in --output.
 
       Examples:
-        glossa train tag --train wsj.tsv --valid-fraction 0.1 --char-features --output pos
-        glossa train tag --train ner.tsv --valid-fraction 0.1 --crf --epochs 20 --output ner
+        glossa train tag --train wsj.tsv --valid-fraction 0.1 --char-features \\
+          --output pos
+        glossa train tag --train ner.tsv --valid-fraction 0.1 --crf --epochs 20 \\
+          --output ner
       """)
 
   @Option(help: "The training sentences (token<TAB>tag lines, or CoNLL-U).")

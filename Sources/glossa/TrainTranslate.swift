@@ -19,7 +19,8 @@ struct TrainTranslate: ParsableCommand {
 
       Examples:
         glossa train translate --train en-es.tsv --valid-fraction 0.1 --output en-es
-        glossa train translate --train pairs.tsv --source-column 2 --target-column 1 --attention luong-general --output es-en
+        glossa train translate --train pairs.tsv --source-column 2 \\
+          --target-column 1 --attention luong-general --output es-en
         glossa train translate --train en-es.tsv --attention none --output en-es-plain
       """)
 

@@ -17,7 +17,8 @@ struct Translate: ParsableCommand {
       Examples:
         glossa translate --model en-es "And God said, Let there be light."
         glossa translate --model en-es --beam 1 < english.txt > spanish.txt
-        glossa translate --model en-es --attention-plot attention.svg "In the beginning was the Word."
+        glossa translate --model en-es --attention-plot attention.svg \\
+          "In the beginning was the Word."
       """)
 
   @Option(help: "The model directory.")

@@ -8,9 +8,9 @@ struct Vectorize: ParsableCommand {
     abstract: "Turn documents (one per line) into one-hot, bag-of-words or TF-IDF vectors.",
     subcommands: [VectorizeMatrix.self, VectorizeSearch.self], defaultSubcommand: VectorizeMatrix.self)
 
-  enum Method: String, ExpressibleByArgument { case onehot, bow, tfidf }
-  enum ColumnOrder: String, ExpressibleByArgument { case alphabetical, first }
-  enum AnalyzerUnit: String, ExpressibleByArgument { case word, char }
+  enum Method: String, ExpressibleByArgument, CaseIterable { case onehot, bow, tfidf }
+  enum ColumnOrder: String, ExpressibleByArgument, CaseIterable { case alphabetical, first }
+  enum AnalyzerUnit: String, ExpressibleByArgument, CaseIterable { case word, char }
 
   /// The options every vectorize command shares.
   struct Options: ParsableArguments {

@@ -9,10 +9,15 @@ struct VectorizeMatrix: ParsableCommand {
     abstract:
       "Print the vectors (a header of terms, then one row per document), or write them as Matrix Market.",
     discussion: """
-      With --output FILE.mtx the matrix goes to FILE.mtx (Matrix Market, which scipy and R
-      read) and its vocabulary to FILE.vocab, one term per line in column order. Without it,
-      a tab-separated header line lists the vocabulary and each document's row follows.
+      With --output FILE.mtx the matrix goes to FILE.mtx (Matrix Market, which scipy and R \
+      read) and its vocabulary to FILE.vocab, one term per line in column order. Without it, \
+      a tab-separated header line lists the vocabulary and each document's row follows. \
       onehot gives one row per token of the documents.
+
+      Examples:
+        glossa vectorize --method bow --order first lecture.txt
+        glossa vectorize --method tfidf --idf lecture --norm none lecture.txt
+        glossa vectorize --ngram 1,2 --min-df 2 --output reviews.mtx reviews.txt
       """)
 
   @OptionGroup var options: Vectorize.Options

@@ -6,7 +6,15 @@ import GlossaText
 struct VectorizeSearch: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "search",
-    abstract: "The documents most similar (cosine of TF-IDF vectors) to a query.")
+    abstract: "The documents most similar (cosine of TF-IDF vectors) to a query.",
+    discussion: """
+      Fits the vectorizer on the documents, turns the query into a vector with the same \
+      vocabulary and weights, and prints the --top documents by cosine similarity: the \
+      score, the line number and the document, tab-separated.
+
+      Examples:
+        glossa vectorize search --query "a warm and funny film" reviews.txt
+      """)
 
   @OptionGroup var options: Vectorize.Options
   @Option(help: "The query text.")

@@ -24,6 +24,10 @@ struct Demo: ParsableCommand {
       own numbers (XOR solved, the lecture's merges, an analogy answered, the LSTM's gradient \
       outliving the RNN's, each application above its baseline, attention helping the \
       translator, the recogniser hearing digits); the command fails when one does not hold. --quick runs the same steps on less data in under a minute.
+
+      Examples:
+        glossa demo --quick
+        glossa demo --output report --seed 7
       """)
 
   @Flag(help: "The short run: less data, fewer epochs, the same checks.")
