@@ -94,8 +94,17 @@ final class GenerationScheduler: @unchecked Sendable {
         batch.remove(number)
         running[number] = nil
       }
-      let joining = Array(waiting.prefix(max(0, maximumStreams - running.count)))
-      waiting.removeFirst(joining.count)
+      // The streams that join take their entries out of `waiting`: all of them by swapping
+      // arrays, so that no array buffer is shared between this thread and the requests'
+      // (ThreadSanitizer cannot see the reference count that orders a shared buffer's copy).
+      let room = max(0, maximumStreams - running.count)
+      var joining: [Waiting] = []
+      if waiting.count <= room {
+        swap(&joining, &waiting)
+      } else {
+        joining.append(contentsOf: waiting[..<room])
+        waiting.removeFirst(room)
+      }
       condition.unlock()
 
       for entry in joining {
