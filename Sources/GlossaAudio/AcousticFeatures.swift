@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a speech model hears of a clip: a feature vector every 10 ms. The power spectrogram of
-/// 25 ms frames (``Spectrogram``), summed into mel bands (``MelScale/filterbank``); then either
+/// 25 ms frames (``Spectrogram``), summed into mel bands (``MelScale/filterbank(bins:bands:sampleRate:low:high:)``); then either
 /// the log of each band's energy (log-mel filterbank) or the first cepstral coefficients
 /// (MFCC: the bands in decibels, floored 80 dB below the clip's loudest, through the
 /// orthonormal DCT-II, as torchaudio's `MFCC`). Optionally the deltas and delta-deltas (the

@@ -63,7 +63,7 @@ public final class MPICommunicator: ProcessGroup, @unchecked Sendable {
 
   /// The world communicator when `mpirun` (or another MPI launcher) started this process as
   /// one of several, initialising MPI once; nil for a process started alone. A build without
-  /// the `MPI` trait throws ``MPIError/notBuilt`` for a process of several.
+  /// the `MPI` trait throws ``MPIError/notBuilt(size:)`` for a process of several.
   public static func launched(timeout: Double = 600) throws -> MPICommunicator? {
     guard let launch, launch.size > 1 else { return nil }
     #if MPI

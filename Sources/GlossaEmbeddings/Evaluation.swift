@@ -106,8 +106,8 @@ public struct SimilarityEvaluation: Sendable, Equatable, Codable {
   }
 }
 
-/// The results of ``KeyedVectors/evaluateAnalogies(_:limit:method:)`` and
-/// ``KeyedVectors/evaluateSimilarity(_:limit:)`` together, as one JSON object.
+/// The results of ``KeyedVectors/evaluateAnalogies(_:limit:caseInsensitive:method:)`` and
+/// ``KeyedVectors/evaluateSimilarity(_:limit:caseInsensitive:)`` together, as one JSON object.
 public struct EmbeddingEvaluation: Sendable, Encodable {
   /// Analogy accuracy, when asked.
   public var analogies: AnalogyEvaluation?

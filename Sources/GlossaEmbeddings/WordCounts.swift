@@ -2,7 +2,7 @@ import GlossaData
 import GlossaTensor
 import GlossaText
 
-/// The words of a corpus counted for training embeddings: the ``Vocabulary`` of every word
+/// The words of a corpus counted for training embeddings: the `Vocabulary` of every word
 /// seen at least `minimumCount` times, most frequent first (ties in order of first
 /// appearance) with its count, so that a word's id is its rank; and the corpus's size, which
 /// the learning rate's decay and the progress report follow (as gensim keeps `corpus_count`

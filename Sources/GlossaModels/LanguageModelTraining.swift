@@ -30,7 +30,7 @@ public struct LanguageModelTraining {
   public var seed: UInt64 = 0
   /// A training corpus of at most this many bytes is tokenized whole and cut into columns of
   /// equal numbers of tokens; a larger one is streamed, each column a share of its bytes (see
-  /// ``TokenStream``). Either way a process of a group reads only its own columns' bytes
+  /// `TokenStream`). Either way a process of a group reads only its own columns' bytes
   /// when streaming, and the layout does not depend on the number of processes.
   public var wholeCorpusLimit = 64 << 20
   /// The epochs, clipping, early stopping and logging.

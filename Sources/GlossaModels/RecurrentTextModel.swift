@@ -16,7 +16,7 @@ public protocol RecurrentTextModel: AnyObject {
 extension RecurrentTextModel {
   /// ‖∂loss/∂h_t‖ at every step t of the first layer (its forward direction) reading the
   /// first `steps` tokens of `text` (all of them when nil), where the loss is the sum of the
-  /// layer's final hidden state (see ``GradientFlow``); empty when the text has no tokens.
+  /// layer's final hidden state (see GlossaNN's `GradientFlow`); empty when the text has no tokens.
   public func hiddenStateGradients(_ text: String, steps: Int? = nil) -> [Double] {
     guard var inputs = withoutGradients({ recurrentInputs(text) }) else { return [] }
     if let steps, steps < inputs.shape[0] { inputs = inputs.slice(axis: 0, range: 0..<max(steps, 1)) }

@@ -46,7 +46,7 @@ public struct SequenceTaggerConfiguration: Codable, Sendable, Equatable {
 /// The lecture's many-to-many network, aligned: a sentence's tokens → word embeddings (and
 /// character features) → a bidirectional RNN / LSTM / GRU, so that each token's tag sees its
 /// right-hand context too → a linear layer per token → each token's tag, or the best whole
-/// sequence under a ``CRF``. Part-of-speech tagging and named entities (BIO / IOB2 / BIOES).
+/// sequence under a `CRF`. Part-of-speech tagging and named entities (BIO / IOB2 / BIOES).
 public final class SequenceTagger: Module {
   /// The architecture.
   public let configuration: SequenceTaggerConfiguration

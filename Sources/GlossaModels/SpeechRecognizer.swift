@@ -201,7 +201,7 @@ public final class SpeechRecognizer: Module {
   }
 
   /// The transcripts of clips (mixed down to one channel when `mixDown`; see
-  /// ``transcribe(features:beam:)`` for `beam`).
+  /// ``transcribe(features:beam:fusion:)`` for `beam`).
   public func transcribe(_ clips: [AudioClip], mixDown: Bool = false, beam: Int = 1) throws -> [Transcript] {
     try transcribe(features: clips.map { try features($0, mixDown: mixDown) }, beam: beam)
   }

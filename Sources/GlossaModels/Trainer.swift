@@ -28,7 +28,7 @@ public protocol TrainingTask: AnyObject {
   /// checkpoint; setting them restores them.
   var carriedState: [String: Tensor] { get set }
   /// For data parallelism within a batch: a copy of the task whose model shares this model's
-  /// tensors (``Module/shareTensors(of:)``) with gradients, dropout and buffers of its own, to
+  /// tensors (`Module.shareTensors(of:)`) with gradients, dropout and buffers of its own, to
   /// run on another thread; nil where the task trains on one thread.
   func replica() throws -> Self?
   /// The batch cut into at most `parts` non-empty parts, each with its share of the batch's

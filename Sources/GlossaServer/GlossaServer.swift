@@ -35,7 +35,7 @@ public struct ServerConfiguration: Sendable {
 /// streaming generation, Prometheus metrics, an OpenAPI document and a playground page.
 ///
 /// One instance holds the models, a pool of threads that run them, and a generation
-/// scheduler per language model; ``application(onServerRunning:)`` assembles the Hummingbird
+/// scheduler per language model; ``application(logger:onServerRunning:)`` assembles the Hummingbird
 /// application over them. Call ``shutdown()`` when the application has stopped.
 public final class GlossaServer: Sendable {
   /// What is served.

@@ -10,6 +10,7 @@ import Dispatch
 ///   - rows: How many rows.
 ///   - elementsPerRow: The work of one row, in elements.
 ///   - threads: The most threads to use (by default, as many as BLAS may use).
+///   - body: What to do for a range of rows.
 public func forEachRowRange(
   rows: Int, elementsPerRow: Int, threads: Int = BLAS.threads, _ body: (Range<Int>) -> Void
 ) {

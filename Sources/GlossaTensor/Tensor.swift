@@ -3,7 +3,7 @@
 ///
 /// A tensor is a reference type, as in PyTorch: a parameter updated in place by an
 /// optimizer is the same object the model reads. A tensor that requires gradients records
-/// the operation that made it (its ``gradientFunction``), so that ``backward()`` can apply
+/// the operation that made it (its ``gradientFunction``), so that ``backward(_:)`` can apply
 /// the chain rule from a scalar loss back to every leaf.
 public final class Tensor: @unchecked Sendable {
   /// The size of each axis; `[]` for a scalar.
@@ -11,7 +11,7 @@ public final class Tensor: @unchecked Sendable {
   private(set) var storage: Storage
   /// Whether operations on this tensor are recorded for backpropagation.
   public var requiresGrad: Bool
-  /// The accumulated gradient ∂loss/∂self of a leaf tensor, after ``backward()``.
+  /// The accumulated gradient ∂loss/∂self of a leaf tensor, after ``backward(_:)``.
   public var grad: Tensor?
   /// How this tensor was computed, when it was computed from tensors that require gradients.
   public internal(set) var gradientFunction: GradientFunction?

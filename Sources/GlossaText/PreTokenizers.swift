@@ -6,7 +6,7 @@ public protocol PreTokenizer: Sendable {
   /// rewrite each piece with ``prepare(_:)``); nil when the text itself must change first.
   /// Lets a tokenizer without normalizer skip building alignments for the whole text.
   func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]?
-  /// Rewrites one piece cut by ``pieceRanges(_:)`` before the model sees it.
+  /// Rewrites one piece cut by ``PreTokenizer/pieceRanges(_:)`` before the model sees it.
   func prepare(_ piece: NormalizedText) -> NormalizedText
 }
 

@@ -430,7 +430,8 @@ public struct TreebankTokenizer: WordTokenizer {
   }
 
   /// The tokens with their scalar offsets, each found in the text after the one before;
-  /// `` and '' stand for the text's double quotes (", `` or ''), taken in order.
+  /// the tokens ` `` ` and `''` stand for the text's double quotes (`"`, ` `` ` or `''`), taken
+  /// in order.
   public func tokenize(_ text: String) -> [Token] {
     let scalars = Array(text.unicodeScalars)
     var quotes = Self.doubleQuotes(in: scalars)

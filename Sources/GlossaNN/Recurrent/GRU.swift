@@ -21,6 +21,14 @@ public struct GRUUnit: RecurrentUnit {
   public var keepsRecurrentProjectionApart: Bool { true }
   public var savedVectorsPerStep: Int { 1 }
 
+  /// The GRU's step as PyTorch computes it: r = σ(xw_r + hw_r), z = σ(xw_z + hw_z),
+  /// n = tanh(xw_n + r ⊙ hw_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.
+  ///
+  /// - Parameters:
+  ///   - xw: x_t W_ihᵀ + b_ih, the three gates' input parts side by side.
+  ///   - hw: h_{t−1} W_hhᵀ + b_hh, kept apart from `xw` because the reset gate scales its
+  ///     n part only.
+  ///   - state: h_{t−1}, `[batch, hidden]`.
   public func referenceStep(
     inputProjection xw: Tensor, recurrentProjection hw: Tensor, state: RecurrentState
   ) -> RecurrentState {
