@@ -42,20 +42,7 @@ final class OutputBuffer {
   }
 
   /// An integer in decimal, without going through `String`.
-  func append(_ value: Int) {
-    if value < 0 { bytes.append(UInt8(ascii: "-")) }
-    var magnitude = value.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-    withUnsafeMutableBytes(of: &digits) { raw in
-      var start = raw.count
-      repeat {
-        start -= 1
-        raw[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-        magnitude /= 10
-      } while magnitude > 0
-      bytes.append(contentsOf: raw[start...])
-    }
-  }
+  func append(_ value: Int) { bytes.appendDecimal(value) }
 
   /// Writes what is buffered to standard output.
   func flush() {

@@ -121,6 +121,11 @@ extension TermAnalyzer.Pattern {
     let docs = ["the cat sat", "the dog sat", "a cat and a dog", "stock prices fell"]
     let matrix = try vectorizer.fitTransform(docs)
     #expect(try SparseMatrix(matrixMarket: matrix.matrixMarket) == matrix)
+    let small = SparseMatrix(
+      rows: 3, columns: 3, rowStart: [0, 1, 1, 3], columnIndex: [1, 0, 2], values: [0.1, -2.5, 1e-7])
+    #expect(
+      small.matrixMarket
+        == "%%MatrixMarket matrix coordinate real general\n3 3 3\n1 2 0.1\n3 1 -2.5\n3 3 1e-07\n")
     #expect(abs(matrix.cosine(0, 0) - 1) < 1e-12)
     #expect(matrix.cosine(0, 3) == 0)
     let best = matrix.mostSimilar(to: try vectorizer.transform(["cat"]), top: 2)

@@ -99,17 +99,35 @@ public struct MatrixMarketError: Error, CustomStringConvertible, Equatable {
 extension SparseMatrix {
   /// The Matrix Market coordinate format (`%%MatrixMarket matrix coordinate real general`,
   /// 1-based indices), which scipy.io.mmread and R's Matrix::readMM read.
-  public var matrixMarket: String {
-    var lines = ["%%MatrixMarket matrix coordinate real general", "\(rows) \(columns) \(nonZeros)"]
-    for r in 0..<rows {
-      for (c, v) in row(r) { lines.append("\(r + 1) \(c + 1) \(v)") }
-    }
-    return lines.joined(separator: "\n") + "\n"
-  }
+  public var matrixMarket: String { String(decoding: matrixMarketBytes(), as: UTF8.self) }
 
   /// Writes the Matrix Market text through a temporary file and a rename.
   public func write(matrixMarketTo url: URL) throws {
-    try Data(matrixMarket.utf8).write(to: url, options: .atomic)
+    try Data(matrixMarketBytes()).write(to: url, options: .atomic)
+  }
+
+  /// The Matrix Market text as UTF-8, a line per stored value, each value in the shortest
+  /// form that reads back as the same `Double`.
+  func matrixMarketBytes() -> [UInt8] {
+    var bytes = Array("%%MatrixMarket matrix coordinate real general\n".utf8)
+    bytes.reserveCapacity(bytes.count + 32 * nonZeros + 32)
+    for number in [rows, columns] {
+      bytes.appendDecimal(number)
+      bytes.append(UInt8(ascii: " "))
+    }
+    bytes.appendDecimal(nonZeros)
+    bytes.append(UInt8(ascii: "\n"))
+    for r in 0..<rows {
+      for k in rowStart[r]..<rowStart[r + 1] {
+        bytes.appendDecimal(r + 1)
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendDecimal(Int(columnIndex[k]) + 1)
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendDecimal(values[k])
+        bytes.append(UInt8(ascii: "\n"))
+      }
+    }
+    return bytes
   }
 
   /// The most rows ``init(matrixMarket:file:maximumRows:)`` accepts unless told otherwise: a
