@@ -39,6 +39,27 @@ import Testing
     for command in ["demo", "tokenize", "tokenizer"] { #expect(help.contains(command)) }
   }
 
+  /// An executable copied without its resource bundle (the demo's data) says what is missing
+  /// instead of stopping with a fatal error.
+  @Test func theDemoWithoutItsDataSaysWhatIsMissing() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-alone-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let alone = folder.appendingPathComponent("glossa")
+    try FileManager.default.copyItem(at: try executable(), to: alone)
+    let process = Process()
+    process.executableURL = alone
+    process.arguments = ["demo", "--quick", "--output", folder.appendingPathComponent("report").path]
+    let stderr = Pipe()
+    process.standardError = stderr
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let error = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus != 0)
+    #expect(error.contains("the demo's data is missing") && error.contains("--data DIR"), "\(error)")
+  }
+
   @Test func theQuickDemoPassesItsChecksAndWritesAWellFormedReport() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-demo-\(UUID())")
     defer { try? FileManager.default.removeItem(at: folder) }

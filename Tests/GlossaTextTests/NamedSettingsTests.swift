@@ -41,6 +41,14 @@ import Testing
     defer { try? FileManager.default.removeItem(at: url) }
     try Data("first\r\nsecond\n\nlast".utf8).write(to: url)
     #expect(try readLines(of: url) == ["first", "second", "", "last"])
+    // A lone "\r" is no line end; a final line end adds no line, an empty line before it does.
+    for (text, lines) in [
+      ("", []), ("\n", [""]), ("a\r", ["a\r"]), ("a\rb\n\n", ["a\rb", ""]),
+      ("é\r\n\u{301}x", ["é", "\u{301}x"]),
+    ] {
+      try Data(text.utf8).write(to: url)
+      #expect(try readLines(of: url) == lines, "\(text.debugDescription)")
+    }
     let vocabulary = Vocabulary(["[PAD]", "hello", "wörld"], unknownToken: nil)
     try vocabulary.write(linesTo: url)
     #expect(try Vocabulary(linesOf: url) == vocabulary)

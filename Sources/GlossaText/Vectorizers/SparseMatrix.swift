@@ -103,7 +103,12 @@ extension SparseMatrix {
 
   /// Writes the Matrix Market text through a temporary file and a rename.
   public func write(matrixMarketTo url: URL) throws {
-    try Data(matrixMarketBytes()).write(to: url, options: .atomic)
+    var bytes = matrixMarketBytes()
+    try bytes.withUnsafeMutableBytes { buffer in
+      // Written from the array's own memory: no copy of what may be hundreds of megabytes.
+      guard let base = buffer.baseAddress else { return }
+      try Data(bytesNoCopy: base, count: buffer.count, deallocator: .none).write(to: url, options: .atomic)
+    }
   }
 
   /// The Matrix Market text as UTF-8, a line per stored value, each value in the shortest

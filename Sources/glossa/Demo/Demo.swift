@@ -66,10 +66,20 @@ struct Demo: ParsableCommand {
     }
   }
 
-  /// The data folder that ships inside glossa's resource bundle.
+  /// The data folder that ships inside glossa's resource bundle, which stays beside the
+  /// executable (SwiftPM's `Bundle.module` would stop the process with a fatal error when the
+  /// bundle is missing, as when the executable was copied without it).
   static func bundledData() throws -> URL {
-    guard let url = Bundle.module.url(forResource: "DemoData", withExtension: nil) else {
-      throw ValidationError("the demo's data files are missing from glossa's resources; give --data DIR")
+    let folder = Bundle.main.bundleURL
+    let bundles = ["Glossa_glossa.resources", "Glossa_glossa.bundle"].map {
+      folder.appendingPathComponent($0)
+    }
+    guard
+      let url = bundles.lazy.compactMap({ Bundle(url: $0)?.url(forResource: "DemoData", withExtension: nil) })
+        .first
+    else {
+      throw ValidationError(
+        "the demo's data is missing: \(bundles[0].path) should be beside glossa (or give --data DIR)")
     }
     return url
   }
