@@ -114,4 +114,71 @@ import Testing
         + "every run equal to the uninterrupted one")
     #expect(unreadable == 0 && lost == 0 && runs >= 1)
   }
+
+  /// Commands that write one file, killed at random moments while a file saved earlier sits
+  /// under the same name: afterwards the name holds the earlier file or the whole new one,
+  /// never a part (each is written to a temporary name beside it and renamed).
+  @Test(arguments: [
+    ["embed", "train", "--dim", "300", "--min-count", "1", "--epochs", "1", "--format", "binary"],
+    [
+      "embed", "train", "--model", "glove", "--dim", "200", "--min-count", "1", "--epochs", "2", "--format",
+      "text",
+    ],
+    ["tokenizer", "train", "--model", "bpe", "--vocab-size", "3000"],
+  ])
+  func killedWritesLeaveTheEarlierFileOrTheNewOneWhole(_ command: [String]) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-kill-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let corpus = ModelCommandTests.fixtures.appendingPathComponent("austen.txt").path
+    let output = folder.appendingPathComponent("out")
+    let arguments = command + ["--output", output.path, corpus]
+    let started = Date()
+    let (status, _, error) = try cli.glossa(arguments)
+    try #require(status == 0, "\(error)")
+    let runTime = Date().timeIntervalSince(started)
+    let written = try Data(contentsOf: output)
+    let earlier = Data("a file saved before\n".utf8)
+    var generator = SeededGenerator(seed: 11)
+    var (kills, replaced, inWrites) = (0, 0, 0)
+    func temporaryFiles() -> Set<String> {
+      Set((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).subtracting(["out"])
+    }
+    for round in 0..<12 {
+      try earlier.write(to: output)
+      let before = temporaryFiles()
+      let process = Process()
+      process.executableURL = try cli.executable()
+      process.arguments = arguments
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      if round % 2 == 0 {
+        // At a moment late in the run, where the file is written.
+        let deadline = Date().addingTimeInterval(runTime * Double.random(in: 0.5...1.1, using: &generator))
+        while process.isRunning && Date() < deadline { usleep(500) }
+      } else {
+        // Once the write has begun (a temporary file beside the output), within 3 ms.
+        while process.isRunning && temporaryFiles() == before { usleep(100) }
+        usleep(UInt32.random(in: 0...3_000, using: &generator))
+      }
+      if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+        kills += 1
+      }
+      process.waitUntilExit()
+      if process.terminationReason == .uncaughtSignal && temporaryFiles() != before { inWrites += 1 }
+      let now = try Data(contentsOf: output)
+      if process.terminationReason == .exit {
+        #expect(process.terminationStatus == 0 && now == written)
+      } else {
+        #expect(now == earlier || now == written, "a kill left \(now.count) bytes under the final name")
+      }
+      if now == written { replaced += 1 }
+    }
+    print(
+      "\(command.prefix(2).joined(separator: " ")): \(kills) kills (\(inWrites) inside the write), "
+        + "\(replaced) of 12 runs left the new file, none a part of it")
+    #expect(kills > 0)
+  }
 }
