@@ -129,7 +129,7 @@ let package = Package(
     .testTarget(
       name: "GlossaOptimTests",
       dependencies: ["GlossaOptim", "GlossaNN", "GlossaData", "GlossaModels", "TestSupport"]),
-    .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"]),
+    .testTarget(name: "GlossaTextTests", dependencies: ["GlossaText", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "GlossaEmbeddingsTests",
       dependencies: ["GlossaEmbeddings", "GlossaData", "GlossaTensor", "TestSupport"],

@@ -22,11 +22,10 @@ struct EncodingBuilder {
   /// found in the memo or made by `encode`.
   @inline(__always)
   mutating func append(
-    utf8 piece: UnsafeBufferPointer<UInt8>, at position: Int, specialIDs: Set<Int>,
-    _ encode: ([Unicode.Scalar]) -> [ModelToken]
+    utf8 piece: UnsafeBufferPointer<UInt8>, at position: Int, _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) {
     let at = Int32(truncatingIfNeeded: position)
-    switch memo.tokens(ofUTF8: piece, specialIDs: specialIDs, encode) {
+    switch memo.tokens(ofUTF8: piece, encode) {
     case .stored(let range):
       for k in range { spans.append((Int32(truncatingIfNeeded: k), at)) }
     case .unstored(let tokens):
@@ -37,13 +36,12 @@ struct EncodingBuilder {
     }
   }
 
-  /// ``append(utf8:at:specialIDs:_:)`` for a piece given as scalars.
+  /// ``append(utf8:at:_:)`` for a piece given as scalars.
   mutating func append(
-    scalars piece: ArraySlice<Unicode.Scalar>, at position: Int, specialIDs: Set<Int>,
-    _ encode: ([Unicode.Scalar]) -> [ModelToken]
+    scalars piece: ArraySlice<Unicode.Scalar>, at position: Int, _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) {
     var utf8 = string(piece)
-    utf8.withUTF8 { append(utf8: $0, at: position, specialIDs: specialIDs, encode) }
+    utf8.withUTF8 { append(utf8: $0, at: position, encode) }
   }
 
   /// The encoding of the tokens gathered since ``startText()``. `offsets(range, piece)` gives
@@ -58,13 +56,9 @@ struct EncodingBuilder {
       @inline(__always) func token(_ k: Int32) -> PieceMemo.Token {
         k >= 0 ? memo.token(Int(k)) : unstored[Int(-1 - k)]
       }
-      // Whether any token is special, or renamed, in one pass.
-      var (anySpecial, anyRenamed) = (false, false)
-      for span in spans {
-        let token = token(span.token)
-        anySpecial = anySpecial || token.special
-        anyRenamed = anyRenamed || token.renamed != nil
-      }
+      // Whether any token is renamed, in one pass.
+      var anyRenamed = false
+      for span in spans { anyRenamed = anyRenamed || token(span.token).renamed != nil }
       let (zeros, ones) = (filled(0, count: spans.count), filled(1, count: spans.count))
       return spans.withUnsafeBufferPointer { spans in
         @inline(__always) func array<T>(_ element: (PieceMemo.Token, Int) -> T) -> [T] {
@@ -86,7 +80,9 @@ struct EncodingBuilder {
           }
         }
         encoding.byteOffsets = byteOffsets.map { encoding.offsets.map($0) } ?? encoding.offsets
-        encoding.specialTokensMask = anySpecial ? array { token, _ in token.special ? 1 : 0 } : zeros
+        // As HuggingFace's: the text's own tokens are never special (not even its unknown
+        // token); the post-processing marks the ones it adds.
+        encoding.specialTokensMask = zeros
         encoding.attentionMask = ones
         return encoding
       }

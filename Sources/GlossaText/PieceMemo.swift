@@ -12,15 +12,14 @@ final class PieceMemo: @unchecked Sendable {
   /// One remembered token, packed in 32 bytes so that more of them share a cache line.
   struct Token {
     private let id32: Int32
-    let special: Bool
     private let start: Int32, end: Int32
     /// Its text when that is not the vocabulary's token for its id (a Unigram model's
     /// unknown stretch keeps its own text), else nil.
     let renamed: String?
 
-    init(id: Int, renamed: String?, range: Range<Int>, special: Bool) {
-      (id32, self.special, start, end, self.renamed) = (
-        Int32(id), special, Int32(range.lowerBound), Int32(range.upperBound), renamed
+    init(id: Int, renamed: String?, range: Range<Int>) {
+      (id32, start, end, self.renamed) = (
+        Int32(id), Int32(range.lowerBound), Int32(range.upperBound), renamed
       )
     }
 
@@ -74,16 +73,14 @@ final class PieceMemo: @unchecked Sendable {
   }
 
   /// The tokens of the piece with these UTF-8 bytes: found, or made by `encode` and stored if
-  /// there is room; tokens whose id is in `specialIDs` are marked special.
+  /// there is room.
   @inline(__always)
-  func tokens(
-    ofUTF8 piece: UnsafeBufferPointer<UInt8>, specialIDs: Set<Int>,
-    _ encode: ([Unicode.Scalar]) -> [ModelToken]
-  ) -> Tokens {
+  func tokens(ofUTF8 piece: UnsafeBufferPointer<UInt8>, _ encode: ([Unicode.Scalar]) -> [ModelToken])
+    -> Tokens
+  {
     let position = pieces.locate(piece)
     if position.found { return .stored(Self.tokenRange(pieces.value(at: position))) }
-    return add(
-      piece, encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars)), specialIDs: specialIDs)
+    return add(piece, encode(Array(String(decoding: piece, as: UTF8.self).unicodeScalars)))
   }
 
   /// The range of tokens a piece's value stands for: start in the high half, count in the low.
@@ -94,13 +91,9 @@ final class PieceMemo: @unchecked Sendable {
 
   /// Stores a piece's tokens, unless another thread stored the piece first (then its tokens
   /// are those) or there is no room (then they are given back).
-  private func add(_ piece: UnsafeBufferPointer<UInt8>, _ encoded: [ModelToken], specialIDs: Set<Int>)
-    -> Tokens
-  {
+  private func add(_ piece: UnsafeBufferPointer<UInt8>, _ encoded: [ModelToken]) -> Tokens {
     let tokens = encoded.map {
-      Token(
-        id: $0.id, renamed: $0.text == names.token($0.id) ? nil : $0.text, range: $0.range,
-        special: specialIDs.contains($0.id))
+      Token(id: $0.id, renamed: $0.text == names.token($0.id) ? nil : $0.text, range: $0.range)
     }
     return adding.withLock { stored in
       let position = pieces.locate(piece)
@@ -117,7 +110,7 @@ final class PieceMemo: @unchecked Sendable {
       if chunks[chunk] == nil {
         let memory = UnsafeMutablePointer<Token>.allocate(capacity: Self.chunkSize)
         memory.initialize(
-          repeating: Token(id: 0, renamed: nil, range: 0..<0, special: false), count: Self.chunkSize)
+          repeating: Token(id: 0, renamed: nil, range: 0..<0), count: Self.chunkSize)
         chunks[chunk] = memory
       }
       let base = chunks[chunk]! + (start & (Self.chunkSize - 1))

@@ -156,7 +156,7 @@ public struct Tokenizer: Sendable {
   /// Turns tokens back into text.
   public var decoder: any TokenDecoder
   /// Ids of special tokens (dropped when decoding with `skipSpecialTokens`).
-  public var specialTokenIDs: Set<Int> { didSet { memo = SharedMemo(memo.names) } }
+  public var specialTokenIDs: Set<Int>
   /// Special tokens around each text, truncation and padding.
   public var postProcessing = PostProcessing()
   /// Pieces already encoded (the model is deterministic, and words repeat); a new one
@@ -231,7 +231,7 @@ public struct Tokenizer: Sendable {
         // A run splitter leaves its pieces as they are: the model sees them directly.
         // (A closure, not `model.tokenize`, which would copy the model for every piece.)
         builder.append(
-          utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound, specialIDs: specialTokenIDs
+          utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound
         ) { model.tokenize($0) }
       }
       classes.withUnsafeBufferPointer { classes in
@@ -255,7 +255,7 @@ public struct Tokenizer: Sendable {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens remembered with ranges relative to the piece.
       for piece in pieces {
-        builder.append(scalars: scalars[piece], at: piece.lowerBound, specialIDs: specialTokenIDs) {
+        builder.append(scalars: scalars[piece], at: piece.lowerBound) {
           scalars in
           let prepared = pre.prepare(NormalizedText(string(scalars)))
           return model.tokenize(prepared.scalars).map { token in
@@ -270,7 +270,7 @@ public struct Tokenizer: Sendable {
     normalizer?.normalize(&normalized)
     let pieces = preTokenizer?.split(normalized) ?? [normalized]
     for (p, piece) in pieces.enumerated() {
-      builder.append(scalars: piece.scalars[...], at: p, specialIDs: specialTokenIDs) { model.tokenize($0) }
+      builder.append(scalars: piece.scalars[...], at: p) { model.tokenize($0) }
     }
     return builder.encoding(
       offsets: { pieces[$1].originalRange(of: $0) }, byteOffsets: { bytes.range(of: $0) })

@@ -98,6 +98,68 @@ extension Tokenizer {
       preTokenizer: try Self.preTokenizer(root["pre_tokenizer"]),
       model: try Self.model(root["model"]), decoder: try Self.decoder(root["decoder"]) ?? SpaceJoinDecoder(),
       specialTokenIDs: special)
+    postProcessing = try Self.postProcessing(root["post_processor"])
+  }
+
+  /// The special tokens a `post_processor` puts around a single text, as HuggingFace's
+  /// `encode` adds them by default: BERT's `[CLS] … [SEP]`, RoBERTa's `<s> … </s>`, or a
+  /// template of at most one special token before the text and one after. ByteLevel's
+  /// post-processor adds no token and is accepted (its offset trimming is not applied, and
+  /// neither is RoBERTa's: ids and tokens agree with HuggingFace, offsets may not).
+  static func postProcessing(_ node: JSONNode) throws -> PostProcessing {
+    var result = PostProcessing()
+    if node.isNull { return result }
+    func tokenAndID(_ pair: JSONNode) throws -> (token: String, id: Int) {
+      let items = try pair.array()
+      guard items.count == 2 else { throw pair.fail("expected [token, id]") }
+      return (try items[0].string(), try items[1].int())
+    }
+    switch try node.type() {
+    case "BertProcessing", "RobertaProcessing":
+      result.begin = try tokenAndID(node["cls"])
+      result.end = try tokenAndID(node["sep"])
+    case "TemplateProcessing":
+      let single = node["single"]
+      var before: [JSONNode] = []
+      var after: [JSONNode] = []
+      var sawText = false
+      for piece in try single.array() {
+        if !piece["Sequence"].isNull {
+          guard try piece["Sequence"]["id"].string() == "A", !sawText else {
+            throw piece.fail("a single text's template has one sequence, A")
+          }
+          sawText = true
+        } else if !piece["SpecialToken"].isNull {
+          sawText ? after.append(piece["SpecialToken"]) : before.append(piece["SpecialToken"])
+        } else {
+          throw piece.fail("expected a Sequence or a SpecialToken")
+        }
+      }
+      guard sawText, before.count <= 1, after.count <= 1 else {
+        throw single.fail(
+          "only templates of at most one special token before the text and one after are supported")
+      }
+      func special(_ piece: JSONNode) throws -> (token: String, id: Int) {
+        let name = try piece["id"].string()
+        let entry = node["special_tokens"][name]
+        let ids = try entry["ids"].array()
+        let tokens = try entry["tokens"].array()
+        guard ids.count == 1, tokens.count == 1 else { throw entry.fail("expected one token and one id") }
+        return (try tokens[0].string(), try ids[0].int())
+      }
+      result.begin = try before.first.map(special)
+      result.end = try after.first.map(special)
+    case "ByteLevel":
+      break
+    case "Sequence":
+      for processor in try node["processors"].array() {
+        let part = try postProcessing(processor)
+        result.begin = part.begin ?? result.begin
+        result.end = part.end ?? result.end
+      }
+    case let other: throw node["type"].fail("unsupported post-processor \(other)")
+    }
+    return result
   }
 
   static func normalizer(_ node: JSONNode) throws -> (any Normalizer)? {

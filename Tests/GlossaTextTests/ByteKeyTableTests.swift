@@ -71,7 +71,7 @@ import Testing
     var start = 0
     for piece in pieces {
       var piece = piece
-      piece.withUTF8 { builder.append(utf8: $0, at: start, specialIDs: [], encode) }
+      piece.withUTF8 { builder.append(utf8: $0, at: start, encode) }
       start += piece.utf8.count + 1
     }
     return builder.encoding()

@@ -16,7 +16,8 @@ import Testing
     #expect(encoding.tokens == ["naïve", "café", "ok", "[UNK]"])
     #expect(encoding.offsets == [0..<5, 6..<10, 11..<13, 13..<14])
     #expect(encoding.byteOffsets == [0..<6, 7..<12, 13..<15, 15..<16])  // ï and É take two bytes
-    #expect(encoding.specialTokensMask == [0, 0, 0, 1])
+    // As HuggingFace's: the text's own tokens are not special, its unknown token included.
+    #expect(encoding.specialTokensMask == [0, 0, 0, 0])
     #expect(encoding.attentionMask == [1, 1, 1, 1])
   }
 
@@ -29,7 +30,7 @@ import Testing
     #expect(encoding.tokens == ["naïve", "café", "ok", "[UNK]"])
     #expect(encoding.offsets == [0..<5, 6..<10, 11..<13, 13..<14])
     #expect(encoding.byteOffsets == [0..<6, 7..<12, 13..<15, 15..<16])
-    #expect(encoding.specialTokensMask == [0, 0, 0, 1])
+    #expect(encoding.specialTokensMask == [0, 0, 0, 0])
   }
 
   /// Masks of one value are shared between encodings of the same length: changing one
@@ -44,7 +45,7 @@ import Testing
     #expect(first.attentionMask == [0, 1] && first.specialTokensMask == [0, 1])
     #expect(second.attentionMask == [1, 1] && second.specialTokensMask == [0, 0])
     #expect(tokenizer.encode("ok ok").attentionMask == [1, 1])
-    #expect(tokenizer.encode("ok zz").specialTokensMask == [0, 1])  // [UNK] is special
+    #expect(tokenizer.encode("ok zz").specialTokensMask == [0, 0])  // [UNK] is not special
   }
 
   @Test func postProcessingFramesTruncatesAndPads() {
