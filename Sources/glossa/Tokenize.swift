@@ -11,7 +11,8 @@ struct Tokenize: ParsableCommand {
       Tokenizes each TEXT argument, or each line of standard input when there is none, and \
       prints one line per input line: the tokens separated by single spaces (an empty line \
       for an empty input line). With --tokenizer, a tokenizer.json (trained by glossa \
-      tokenizer train, or a pretrained model's) encodes the text instead.
+      tokenizer train, or a pretrained model's) encodes the text instead, adding the special \
+      tokens of its post-processor as HuggingFace does (--no-special-tokens: without them).
 
       Examples:
         glossa tokenize "The cat sat on the mat."
@@ -31,6 +32,11 @@ struct Tokenize: ParsableCommand {
   @Flag(help: "Print token ids instead of tokens (needs --tokenizer).")
   var ids = false
 
+  @Flag(
+    name: .customLong("no-special-tokens"),
+    help: "Leave out the special tokens the tokenizer.json's post-processor adds ([CLS], [SEP], <s>, …).")
+  var noSpecialTokens = false
+
   @Flag(help: "Print each token as TEXT[START,END) with Unicode-scalar offsets.")
   var offsets = false
 
@@ -42,6 +48,9 @@ struct Tokenize: ParsableCommand {
 
   func validate() throws {
     if ids && tokenizer == nil { throw ValidationError("--ids needs --tokenizer FILE") }
+    if noSpecialTokens && tokenizer == nil {
+      throw ValidationError("--no-special-tokens needs --tokenizer FILE")
+    }
   }
 
   func run() throws {
@@ -127,8 +136,9 @@ struct Tokenize: ParsableCommand {
   /// method line by line.
   func encoder() throws -> ([String]) -> [[Shown]] {
     if let tokenizer {
-      let loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
-      return { lines in
+      var loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
+      if noSpecialTokens { (loaded.postProcessing.begin, loaded.postProcessing.end) = (nil, nil) }
+      return { [loaded] lines in
         loaded.encode(batch: lines).map { encoding in
           let tokens = ids ? [] : encoding.tokens
           return encoding.ids.indices.map {

@@ -128,6 +128,29 @@ import Testing
     #expect(wrong.0 != 0 && wrong.2.contains("--model and --data go together"))
   }
 
+  /// A tokenizer.json's post-processor adds its special tokens, as HuggingFace's encode does;
+  /// --no-special-tokens leaves them out.
+  @Test func tokenizeAddsThePostProcessorsSpecialTokensUnlessTold() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-bert-\(UUID()).json")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let json: [String: Any] = [
+      "model": [
+        "type": "WordLevel", "vocab": ["[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "hello": 3], "unk_token": "[UNK]",
+      ],
+      "pre_tokenizer": ["type": "WhitespaceSplit"],
+      "post_processor": ["type": "BertProcessing", "cls": ["[CLS]", 1], "sep": ["[SEP]", 2]],
+    ]
+    try JSONSerialization.data(withJSONObject: json).write(to: file)
+    #expect(try glossa(["tokenize", "--tokenizer", file.path, "--ids", "hello there"]).1 == "1 3 0 2\n")
+    #expect(try glossa(["tokenize", "--tokenizer", file.path, "hello"]).1 == "[CLS] hello [SEP]\n")
+    let plain = try glossa([
+      "tokenize", "--tokenizer", file.path, "--ids", "--no-special-tokens", "hello there",
+    ])
+    #expect(plain.1 == "3 0\n")
+    let refused = try glossa(["tokenize", "--no-special-tokens", "hello"])
+    #expect(refused.0 != 0 && refused.2.contains("--no-special-tokens needs --tokenizer FILE"))
+  }
+
   @Test func tokenizeArgumentsAndLines() throws {
     let sentence = "Hello, world! This is an example of word tokenization."
     #expect(try glossa(["tokenize", sentence]).1 == "Hello world This is an example of word tokenization\n")
