@@ -1,11 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Opt-in native build: GLOSSA_TARGET_CPU=znver3 (or skylake-avx512, …) swift build -c release
-// generates code for that CPU. The default build stays portable (no CPU-specific flags).
-let nativeFlags: [SwiftSetting] =
-  Context.environment["GLOSSA_TARGET_CPU"].map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
-
 let package = Package(
   name: "Glossa",
   platforms: [.macOS(.v15)],
@@ -55,30 +50,26 @@ let package = Package(
       dependencies: [
         "CGlossaKernels", "GlossaLock", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
       ],
-      swiftSettings: nativeFlags,
       linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
     ),
-    .target(name: "GlossaNN", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
-    .target(name: "GlossaOptim", dependencies: ["GlossaTensor"], swiftSettings: nativeFlags),
-    .target(name: "GlossaText", dependencies: ["GlossaLock"], swiftSettings: nativeFlags),
+    .target(name: "GlossaNN", dependencies: ["GlossaTensor"]),
+    .target(name: "GlossaOptim", dependencies: ["GlossaTensor"]),
+    .target(name: "GlossaText", dependencies: ["GlossaLock"]),
     .target(
-      name: "GlossaData", dependencies: ["GlossaTensor", "GlossaText", "GlossaOptim"],
-      swiftSettings: nativeFlags),
+      name: "GlossaData", dependencies: ["GlossaTensor", "GlossaText", "GlossaOptim"]),
     .target(
       name: "GlossaEmbeddings",
       dependencies: [
         "GlossaTensor", "GlossaText", "GlossaData", "CGlossaKernels", "GlossaLock",
-      ],
-      swiftSettings: nativeFlags),
+      ]),
     .target(name: "GlossaViz"),
-    .target(name: "GlossaAudio", swiftSettings: nativeFlags),
+    .target(name: "GlossaAudio"),
     .target(
       name: "GlossaModels",
       dependencies: [
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
         "GlossaViz", "GlossaAudio",
-      ],
-      swiftSettings: nativeFlags),
+      ]),
     // Open MPI, only with the MPI trait: the default build neither needs nor links it.
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
     .target(
@@ -120,8 +111,7 @@ let package = Package(
       dependencies: [
         "GlossaTensor", "GlossaNN", "GlossaOptim", "GlossaText", "GlossaData", "GlossaEmbeddings",
         "GlossaModels", "GlossaAudio",
-      ],
-      swiftSettings: nativeFlags
+      ]
     ),
     .target(name: "TestSupport", dependencies: ["GlossaTensor", "GlossaAudio"], path: "Tests/TestSupport"),
     .testTarget(name: "GlossaTensorTests", dependencies: ["GlossaTensor", "GlossaLock", "TestSupport"]),
@@ -159,12 +149,22 @@ let package = Package(
   swiftLanguageModes: [.v6]
 )
 
-// GLOSSA_OPTIMIZE=1 swift test: Glossa's own targets (not its dependencies) compiled optimised
-// in the debug build, so that the tests that train models run about ten times faster. Opt-in,
-// since a package depended on by version may not carry unsafe flags.
-if Context.environment["GLOSSA_OPTIMIZE"] == "1" {
-  for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"], .when(configuration: .debug))]
-    target.cSettings = (target.cSettings ?? []) + [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+// Unsafe flags, each behind an environment variable that only a build of Glossa's own checkout
+// sets (a package that depends on Glossa by version gets none: SwiftPM would refuse it), applied
+// here in one place to Glossa's own targets, never to its dependencies:
+// - GLOSSA_OPTIMIZE=1 swift test: compiled optimised in the debug build, so that the tests that
+//   train models run about ten times faster;
+// - GLOSSA_TARGET_CPU=znver3 (or skylake-avx512, …) swift build -c release: code for that CPU
+//   (the default build stays portable).
+let environment = Context.environment
+for target in package.targets where target.type != .system {
+  var swift: [SwiftSetting] = []
+  var c: [CSetting] = []
+  if environment["GLOSSA_OPTIMIZE"] == "1" {
+    swift.append(.unsafeFlags(["-O"], .when(configuration: .debug)))
+    c.append(.unsafeFlags(["-O2"], .when(configuration: .debug)))
   }
+  if let cpu = environment["GLOSSA_TARGET_CPU"] { swift.append(.unsafeFlags(["-target-cpu", cpu])) }
+  if !swift.isEmpty { target.swiftSettings = (target.swiftSettings ?? []) + swift }
+  if !c.isEmpty { target.cSettings = (target.cSettings ?? []) + c }
 }
