@@ -53,14 +53,31 @@ public func readLines(of url: URL) throws -> [String] {
   // `glossa vectorize`'s time once).
   var lines: [String] = []
   text.withUTF8 { bytes in
-    var start = 0
-    while start < bytes.count {
-      let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-      var stop = end
-      if end < bytes.count && stop > start && bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
-      lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self))
-      start = end + 1
+    forEachLine(in: bytes) { line in
+      var line = line
+      // A "\r" before a "\n" belongs to the line end; one at the very end of the file does not.
+      let ended = line.baseAddress.map { $0 + line.count < bytes.baseAddress! + bytes.count } ?? false
+      if ended, line.last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+      lines.append(String(decoding: line, as: UTF8.self))
     }
   }
   return lines
+}
+
+/// Calls `body` with each line of `block`, found with `memchr`: without its `\n`, a `\r`
+/// before it kept (the command line's tokenizers treat it as white space); a last line without
+/// `\n` counts, a final `\n` adds no empty line.
+public func forEachLine(in block: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+  var start = 0
+  while start < block.count {
+    let rest = UnsafeRawPointer(block.baseAddress! + start)
+    if let found = memchr(rest, 0x0A, block.count - start) {
+      let end = rest.distance(to: UnsafeRawPointer(found)) + start
+      body(UnsafeBufferPointer(rebasing: block[start..<end]))
+      start = end + 1
+    } else {
+      body(UnsafeBufferPointer(rebasing: block[start...]))
+      return
+    }
+  }
 }

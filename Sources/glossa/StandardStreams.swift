@@ -138,20 +138,3 @@ struct ValidationErrorMessage: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
 }
-
-/// Calls `body` with each line of `block` (without its `\n`; a final `\r` is kept for the
-/// tokenizer to treat as white space).
-func forEachLine(in block: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-  var start = 0
-  while start < block.count {
-    let rest = UnsafeRawPointer(block.baseAddress! + start)
-    if let found = memchr(rest, 0x0A, block.count - start) {
-      let end = rest.distance(to: UnsafeRawPointer(found)) + start
-      body(UnsafeBufferPointer(rebasing: block[start..<end]))
-      start = end + 1
-    } else {
-      body(UnsafeBufferPointer(rebasing: block[start...]))
-      return
-    }
-  }
-}

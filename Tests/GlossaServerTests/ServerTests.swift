@@ -265,11 +265,16 @@ import Testing
     }
   }
 
-  @Test func generationMatchesTheModelAloneEvenWhenBatched() async throws {
+  /// With room for every stream, and with room for 3 of the 8 (the rest wait and join as
+  /// streams finish).
+  @Test(arguments: [64, 3])
+  func generationMatchesTheModelAloneEvenWhenBatched(maximumStreams: Int) async throws {
     guard case .model(.languageModel(let model)) = models["lm"]!.content else {
       Issue.record("no lm"); return
     }
-    try await withServer { base, client, _ in
+    var configuration = ServerConfiguration()
+    configuration.maximumStreams = maximumStreams
+    try await withServer(configuration) { base, client, _ in
       // Eight requests at once share the batch; each text is the one its seed gives alone.
       let answers = try await withThrowingTaskGroup(of: (UInt64, Answer).self) { group in
         for seed in UInt64(1)...8 {

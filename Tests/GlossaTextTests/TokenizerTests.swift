@@ -33,6 +33,15 @@ import Testing
     #expect(encoding.specialTokensMask == [0, 0, 0, 0])
   }
 
+  /// Empty texts give empty results, on several threads at once too (an empty array once was
+  /// made by writing into the standard library's shared empty-array storage, a data race).
+  @Test func emptyTextsGiveNoTokens() {
+    #expect(RegexWordTokenizer().words("").isEmpty && RegexWordTokenizer().tokenize("  ").isEmpty)
+    #expect(WhitespaceTokenizer().words(" \n ").isEmpty)
+    let encodings = wordLevel().encode(batch: Array(repeating: "", count: 256), threads: 2)
+    #expect(encodings.count == 256 && encodings.allSatisfy { $0.ids.isEmpty && $0.specialTokensMask.isEmpty })
+  }
+
   /// Masks of one value are shared between encodings of the same length: changing one
   /// encoding's mask leaves the others as they were.
   @Test func sharedMasksStayApart() {
