@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a speech model hears of a clip: a feature vector every 10 ms. The power spectrogram of
-/// 25 ms frames (``Spectrogram``), summed into mel bands (``MelScale/filterbank(bins:bands:sampleRate:low:high:)``); then either
+/// 25 ms frames summed into mel bands (``MelSpectrogram``); then either
 /// the log of each band's energy (log-mel filterbank) or the first cepstral coefficients
 /// (MFCC: the bands in decibels, floored 80 dB below the clip's loudest, through the
 /// orthonormal DCT-II, as torchaudio's `MFCC`). Optionally the deltas and delta-deltas (the
@@ -61,17 +61,13 @@ public struct AcousticFeatures: Sendable, Codable, Equatable {
     return normalizes ? Self.normalized(values) : values
   }
 
-  /// The mel bands' energies of each frame, `[frames][bands]`: the power spectrogram summed
-  /// under each triangular filter, over the bins where the filter is not zero.
-  public func melEnergies(_ samples: [Float]) throws -> [[Double]] {
-    let power = try Spectrogram(windowLength: windowLength, hop: hop)(samples)
-    let bank = melScale.filterbank(bins: windowLength / 2 + 1, bands: bands, sampleRate: sampleRate)
-    let spans = bank.map { filter in
-      (filter.firstIndex { $0 > 0 } ?? 0)..<((filter.lastIndex { $0 > 0 } ?? -1) + 1)
-    }
-    return power.map { frame in
-      zip(bank, spans).map { filter, span in span.reduce(0) { $0 + filter[$1] * frame[$1] } }
-    }
+  /// The mel bands' energies of each frame, `[frames][bands]` (``melSpectrogram``'s).
+  public func melEnergies(_ samples: [Float]) throws -> [[Double]] { try melSpectrogram(samples) }
+
+  /// The mel spectrogram these settings describe (make it once to featurize many clips).
+  public var melSpectrogram: MelSpectrogram {
+    MelSpectrogram(
+      sampleRate: sampleRate, windowLength: windowLength, hop: hop, bands: bands, scale: melScale)
   }
 
   /// Samples per frame and between frames.

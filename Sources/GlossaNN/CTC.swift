@@ -48,10 +48,11 @@ public func ctcLoss(
   let gradients = Tensor.zeros(logProbabilities.shape)
   let losses = withExtendedLifetime((logProbabilities, gradients)) {
     concurrentMap(batch) { b in
-      CTCLattice(
+      let lattice = CTCLattice(
         logProbabilities.baseAddress, steps: inputLengths[b], batch: batch, classes: classes, sequence: b,
-        target: targets[b], blank: blank
-      ).lossAndGradient(into: gradients.baseAddress, zeroInfinity: zeroInfinity)
+        target: targets[b], blank: blank)
+      return lattice.scaledLossAndGradient(into: gradients.baseAddress)
+        ?? lattice.lossAndGradient(into: gradients.baseAddress, zeroInfinity: zeroInfinity)
     }
   }
   // The weight of each sequence's loss in the reduced loss.
@@ -202,6 +203,106 @@ private struct CTCLattice {
 
   /// Whether a path may skip from state s − 2 to s: s is a symbol unlike the symbol two back.
   func canSkip(_ s: Int) -> Bool { s >= 2 && labels[s] != labels[0] && labels[s] != labels[s - 2] }
+
+  /// The loss and gradient of ``lossAndGradient(into:zeroInfinity:)``, computed with
+  /// probabilities instead of their logs, each step's α and β divided by their sum (Rabiner's
+  /// scaling) so that they stay in range: α̂_t(s) = (α̂_(t−1)(s) + α̂_(t−1)(s − 1)
+  /// [+ α̂_(t−1)(s − 2) where s may skip]) p_t(l′_s) / c_t, and log p = Σ_t log c_t. The
+  /// backward pass keeps β′_t(s) = β_t(s) / p_t(l′_s) (the paths after step t), so that
+  /// Σ_s α_t(s) β′_t(s) = p at every step and the gradient is a ratio in which the scales cancel:
+  /// −Σ_(s: l′_s = c) α̂_t(s) β̂′_t(s) / Σ_s α̂_t(s) β̂′_t(s). Multiplications and additions
+  /// replace a log-add (an exp and a log1p) per transition. Nil when a step's sum leaves the
+  /// range of a `Double` (a target that cannot be reached, or probabilities below 10⁻³⁰⁰),
+  /// where only the log-space lattice is exact; nothing has been written then.
+  func scaledLossAndGradient(into gradient: UnsafeMutablePointer<Float>) -> Float? {
+    let states = labels.count
+    guard steps > 0 else { return nil }
+    // Two zeros before each step's states stand for α̂_(t−1)(−1) and α̂_(t−1)(−2), and two
+    // after them for β̂′_(t+1)(S) and β̂′_(t+1)(S + 1): the recursions read them without a branch.
+    let width = states + 4
+    let tiny = 1e-290
+    // p_t(l′_s), and two zeros after the last step's for the backward recursion's reads.
+    var probability = [Double](repeating: 0, count: steps * states + 2)
+    var alpha = [Double](repeating: 0, count: steps * width)
+    var beta = [Double](repeating: 0, count: 2 * width)
+    // Each step's gradient, kept apart until every step's sums are known to be in range.
+    var shares = [Double](repeating: 0, count: steps * classes)
+    // 1 where state s may be reached by a skip from s − 2, else 0; and the same for s + 2.
+    let skips = (0..<(states + 2)).map { $0 < states && canSkip($0) ? 1.0 : 0 }
+    let logLikelihood = probability.withUnsafeMutableBufferPointer { p -> Double? in
+      alpha.withUnsafeMutableBufferPointer { alpha -> Double? in
+        beta.withUnsafeMutableBufferPointer { beta -> Double? in
+          shares.withUnsafeMutableBufferPointer { shares -> Double? in
+            skips.withUnsafeBufferPointer { skips -> Double? in
+              labels.withUnsafeBufferPointer { labels -> Double? in
+                for t in 0..<steps {
+                  let row = logProbabilities + (t * batch + sequence) * classes
+                  for s in 0..<states { p[t * states + s] = exp(Double(row[labels[s]])) }
+                }
+                // Forward.
+                var logLikelihood = 0.0
+                for t in 0..<steps {
+                  let (current, y) = (alpha.baseAddress! + t * width + 2, p.baseAddress! + t * states)
+                  if t == 0 {
+                    current[0] = y[0]
+                    if states > 1 { current[1] = y[1] }
+                  } else {
+                    let previous = current - width
+                    for s in 0..<states {
+                      current[s] = (previous[s] + previous[s - 1] + skips[s] * previous[s - 2]) * y[s]
+                    }
+                  }
+                  var sum = 0.0
+                  for s in 0..<states { sum += current[s] }
+                  guard sum > tiny && sum.isFinite else { return nil }
+                  for s in 0..<states { current[s] /= sum }
+                  logLikelihood += log(sum)
+                }
+                let end = alpha.baseAddress! + (steps - 1) * width + 2
+                let ending = states > 1 ? end[states - 1] + end[states - 2] : end[0]
+                guard ending > tiny else { return nil }
+                // Backward, each step's gradient as soon as its β̂′ is known.
+                var (next, current) = (beta.baseAddress! + 2, beta.baseAddress! + width + 2)
+                current[states - 1] = 1
+                if states > 1 { current[states - 2] = 1 }
+                for t in stride(from: steps - 1, through: 0, by: -1) {
+                  if t < steps - 1 {
+                    swap(&next, &current)
+                    // β′_t(s) = y_(t+1)(s) β′_(t+1)(s) + y_(t+1)(s + 1) β′_(t+1)(s + 1)
+                    // [+ y_(t+1)(s + 2) β′_(t+1)(s + 2) where s + 2 may skip].
+                    let y = p.baseAddress! + (t + 1) * states
+                    var sum = 0.0
+                    for s in 0..<states {
+                      current[s] =
+                        next[s] * y[s] + next[s + 1] * y[s + 1] + skips[s + 2] * next[s + 2] * y[s + 2]
+                      sum += current[s]
+                    }
+                    guard sum > tiny && sum.isFinite else { return nil }
+                    for s in 0..<states { current[s] /= sum }
+                  }
+                  let a = alpha.baseAddress! + t * width + 2
+                  var total = 0.0
+                  for s in 0..<states { total += a[s] * current[s] }
+                  guard total > tiny else { return nil }
+                  let share = shares.baseAddress! + t * classes
+                  for s in 0..<states { share[labels[s]] -= a[s] * current[s] / total }
+                }
+                return logLikelihood + log(ending)
+              }
+            }
+          }
+        }
+      }
+    }
+    guard let logLikelihood else { return nil }
+    for t in 0..<steps {
+      let row = (t * batch + sequence) * classes
+      for c in 0..<classes where shares[t * classes + c] != 0 {
+        gradient[row + c] = Float(shares[t * classes + c])
+      }
+    }
+    return Float(-logLikelihood)
+  }
 
   /// The loss −log p(target) and, added into `gradient`, its derivative in each of the
   /// sequence's log-probabilities: −Σ_{s: l′_s = c} α_t(s) β_t(s) / (p · p_t(c)), with α and β

@@ -75,6 +75,36 @@ import Testing
     }
   }
 
+  /// The spectrogram transforms 16 frames at once (two per complex transform, in SIMD lanes):
+  /// each frame's power is the plain transform's of the frame alone, windowed, for whole and
+  /// partial blocks, windows of every kind of factor, and signals that end mid-frame.
+  @Test func theSpectrogramsBlocksAreThePlainTransformFrameByFrame() throws {
+    for (length, hop, samples) in [(400, 160, 5_001), (400, 160, 2_419), (256, 100, 700), (30, 7, 16)] {
+      let signal = (0..<samples).map { i -> Float in
+        let (slow, fast): (Double, Double) = (sin(Double(i) * 0.013), cos(Double(i * i % 977)))
+        return Float(slow + 0.3 * fast)
+      }
+      let spectrogram = Spectrogram(windowLength: length, hop: hop)
+      let power = try spectrogram(signal)
+      let half = length / 2
+      #expect(power.count == 1 + samples / hop && power[0].count == half + 1)
+      let fft = FFT(size: length)
+      for (t, row) in power.enumerated() {
+        let frame = (0..<length).map { j -> Float in
+          var i = t * hop + j - half
+          if i < 0 { i = -i }
+          if i >= samples { i = 2 * (samples - 1) - i }
+          let angle: Double = 2 * Double.pi * Double(j) / Double(length)
+          return signal[i] * Float(0.5 - 0.5 * cos(angle))
+        }
+        let expected = fft.powerSpectrum(frame)
+        let scale = max(Double(expected.max()!), 1)
+        let error = zip(row, expected).map { abs($0 - Double($1)) }.max()!
+        #expect(error < 1e-5 * scale, "window \(length), \(samples) samples, frame \(t): \(error)")
+      }
+    }
+  }
+
   @Test func mfccsAndDeltasAreTorchaudios() throws {
     var features = AcousticFeatures()
     (features.kind, features.normalizes) = (.mfcc, false)

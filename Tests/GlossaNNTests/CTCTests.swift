@@ -148,6 +148,36 @@ import Testing
     }
   }
 
+  /// The lattice runs in probabilities, rescaled each step, and falls back to log space for a
+  /// sequence whose probabilities leave a Double's range. Lowering every log-probability of one
+  /// step by 700 (e^−700 ≈ 10⁻³⁰⁴) forces the fallback; the loss rises by exactly the shift
+  /// and the gradient stays the same, so the two lattices must agree (to the log-space one's
+  /// Float precision at −700).
+  @Test func theScaledLatticeAndTheLogSpaceOneAgree() throws {
+    let (steps, batch, classes) = (40, 3, 6)
+    let logProbabilities = logits([steps, batch, classes], seed: 21).logSoftmax(axis: 2)
+    let targets = [[1, 2, 2, 3, 5], [4], [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 1]]
+    let lengths = [40, 31, 40]
+    let shifted = Tensor(
+      logProbabilities.scalars.enumerated().map { i, x in i / (batch * classes) == 3 ? x - 700 : x },
+      shape: logProbabilities.shape)
+    func lossesAndGradient(_ input: Tensor) throws -> ([Float], [Float]) {
+      input.requiresGrad = true
+      let losses = ctcLoss(input, targets: targets, inputLengths: lengths, reduction: .none)
+      losses.sum().backward()
+      return (losses.scalars, try #require(input.grad).scalars)
+    }
+    let (reference, referenceGradient) = try lossesAndGradient(logProbabilities)
+    let (losses, gradient) = try lossesAndGradient(shifted)
+    for b in 0..<batch {
+      let expected = reference[b] + 700
+      #expect(abs(losses[b] - expected) < 1e-5 * expected, "sequence \(b): \(losses[b]) vs \(expected)")
+    }
+    let error = zip(gradient, referenceGradient).map { abs($0 - $1) }.max()!
+    #expect(error < 2e-4, "gradient \(error)")
+    #expect(referenceGradient.contains { $0 != 0 })
+  }
+
   @Test func anUnreachableTargetIsInfiniteOrZeroWithItsGradient() {
     // "a a" needs a blank between its symbols: three steps, not two.
     let x = logits([4, 2, 3], seed: 4)
