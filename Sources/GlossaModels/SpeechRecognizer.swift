@@ -138,8 +138,9 @@ public final class SpeechRecognizer: Module {
 
   /// The transcripts of feature sequences in evaluation mode: decoded greedily, each with its
   /// words' times from the best path's alignment, or with a `beam` above 1 by prefix beam
-  /// search (the most likely text, summed over its paths; its words then have no times),
-  /// helped by a character language model when `fusion` is given.
+  /// search (the most likely text, summed over its paths), helped by a character language
+  /// model when `fusion` is given, its words' times from the text's forced alignment (the most
+  /// likely path that spells it).
   public func transcribe(features batch: [[[Float]]], beam: Int = 1, fusion: ShallowFusion? = nil)
     -> [Transcript]
   {
@@ -161,30 +162,39 @@ public final class SpeechRecognizer: Module {
                 + fusion.reward)
           }
         }
-        return ctcPrefixBeamSearch(logProbabilities, inputLengths: lengths, beam: beam, bonus: bonus).map {
-          ids in
-          Transcript(text: ids.map { configuration.alphabet[$0 - 1] }.joined(), words: [])
+        let texts = ctcPrefixBeamSearch(logProbabilities, inputLengths: lengths, beam: beam, bonus: bonus)
+        let alignments = ctcForcedAlignment(logProbabilities, targets: texts, inputLengths: lengths)
+        // A text the beam found has a path, so it has an alignment; without one, no times.
+        return zip(texts, alignments).map { text, aligned in
+          aligned.map { transcript($0, seconds: seconds) }
+            ?? Transcript(text: text.map { configuration.alphabet[$0 - 1] }.joined(), words: [])
         }
       }
-      return ctcGreedyAlignment(logProbabilities, inputLengths: lengths).map { aligned in
-        var words: [Transcript.Word] = []
-        var current: (text: String, first: Int, last: Int)?
-        for (symbol, first, last) in aligned {
-          let character = configuration.alphabet[symbol - 1]
-          if character == " " {
-            if let word = current { words.append(Transcript.Word(word.text, word.first, word.last, seconds)) }
-            current = nil
-          } else if current == nil {
-            current = (character, first, last)
-          } else {
-            current!.text += character
-            current!.last = last
-          }
-        }
-        if let word = current { words.append(Transcript.Word(word.text, word.first, word.last, seconds)) }
-        return Transcript(text: aligned.map { configuration.alphabet[$0.symbol - 1] }.joined(), words: words)
+      return ctcGreedyAlignment(logProbabilities, inputLengths: lengths).map {
+        transcript($0, seconds: seconds)
       }
     }
+  }
+
+  /// The transcript of aligned symbols, each with the first and last step that wrote it; a
+  /// word spans its letters' steps, `seconds` a step.
+  private func transcript(_ aligned: [(symbol: Int, first: Int, last: Int)], seconds: Double) -> Transcript {
+    var words: [Transcript.Word] = []
+    var current: (text: String, first: Int, last: Int)?
+    for (symbol, first, last) in aligned {
+      let character = configuration.alphabet[symbol - 1]
+      if character == " " {
+        if let word = current { words.append(Transcript.Word(word.text, word.first, word.last, seconds)) }
+        current = nil
+      } else if current == nil {
+        current = (character, first, last)
+      } else {
+        current!.text += character
+        current!.last = last
+      }
+    }
+    if let word = current { words.append(Transcript.Word(word.text, word.first, word.last, seconds)) }
+    return Transcript(text: aligned.map { configuration.alphabet[$0.symbol - 1] }.joined(), words: words)
   }
 
   /// log P(transcript | clip): the log of the summed probability of every path that spells the

@@ -183,7 +183,7 @@ private func decodingShape(_ scores: Tensor, _ inputLengths: [Int], _ op: String
 
 /// One sequence's CTC lattice: the target with blanks around and between its symbols
 /// (l′ = blank, l₁, blank, l₂, …, blank), over its steps.
-private struct CTCLattice {
+struct CTCLattice {
   let logProbabilities: UnsafeMutablePointer<Float>
   let steps: Int, batch: Int, classes: Int, sequence: Int
   let labels: [Int]

@@ -11,8 +11,9 @@ struct Transcribe: ParsableCommand {
       One line per file, in the order given: path<TAB>transcript (greedy decoding: the most \
       likely character at each step, repeats merged, blanks dropped). With --json, one JSON \
       object per file with each word's start and end in seconds, from the steps that wrote its \
-      letters. A clip at another sample rate is resampled; a stereo clip is mixed down with \
-      --mix-down, and refused without it.
+      letters (with --beam, on the most likely path that spells the text found). A clip at \
+      another sample rate is resampled; a stereo clip is mixed down with --mix-down, and \
+      refused without it.
 
       Examples:
         glossa transcribe --model digits-asr clip1.wav clip2.wav
@@ -27,7 +28,7 @@ struct Transcribe: ParsableCommand {
   var json = false
   @Flag(name: .customLong("mix-down"), help: "Read a clip of several channels as their mean.")
   var mixDown = false
-  @Option(help: "Prefix beam search with this many prefixes (1: greedy decoding, with word times).")
+  @Option(help: "Prefix beam search with this many prefixes (1: greedy decoding).")
   var beam = 1
   @OptionGroup var languageModel: SpeechLanguageModelFlags
 

@@ -671,6 +671,15 @@ import Testing
     #expect(
       object?["path"] as? String == files[0] && transcript?["text"] is String && transcript?["words"] is [Any]
     )
+    // With --beam, the words are timed too (on the forced alignment of the beam's text).
+    let beamJSON = try cli.glossa(["transcribe", "--model", model, "--beam", "4", "--json", files[0]])
+    let beamTranscript =
+      (try JSONSerialization.jsonObject(with: Data(beamJSON.1.utf8)) as? [String: Any])?["transcript"]
+      as? [String: Any]
+    let beamText = beamTranscript?["text"] as? String ?? ""
+    #expect(
+      (beamTranscript?["words"] as? [[String: Any]])?.compactMap { $0["word"] as? String }
+        == beamText.split(separator: " ").map(String.init), "\(beamJSON)")
     let scored = try cli.glossa(["evaluate", "--model", model, "--data", valid.path])
     let report = scored.1.split(separator: "\n")
     #expect(

@@ -96,6 +96,17 @@ import Testing
         == transcript.text.split(separator: " ").joined(separator: " "))
     for (a, b) in zip(transcript.words, transcript.words.dropFirst()) { #expect(a.end <= b.start) }
     for word in transcript.words { #expect(word.start < word.end && word.end <= clip.duration + 0.1) }
+    // The beam's words are timed too, on the forced alignment of its text: the greedy path
+    // itself when the two texts agree.
+    let features = try valid.map { try model.features(try WAV.read($0.audio)) }
+    for (byBeam, byGreedy) in zip(
+      model.transcribe(features: features, beam: 8), model.transcribe(features: features))
+    {
+      #expect(
+        byBeam.words.map(\.word).joined(separator: " ")
+          == byBeam.text.split(separator: " ").joined(separator: " "))
+      if byBeam.text == byGreedy.text { #expect(byBeam.words == byGreedy.words) }
+    }
   }
 
   @Test func badClipsAndTranscriptsAreNamed() throws {

@@ -178,6 +178,48 @@ import Testing
     #expect(referenceGradient.contains { $0 != 0 })
   }
 
+  /// The forced alignment is the most likely path that spells the target: its score is the
+  /// brute-force maximum over every such path, and for the greedy text it is the greedy path.
+  @Test(arguments: [[1, 2], [2, 2], [1], [], [1, 1, 2]])
+  func theForcedAlignmentIsTheBestPathToTheTarget(target: [Int]) throws {
+    let (steps, classes) = (6, 3)
+    let logProbabilities = logits([steps, 1, classes], seed: UInt64(7 + target.count)).logSoftmax(axis: 2)
+    let p = logProbabilities.scalars
+    let runs = try #require(
+      ctcForcedAlignment(logProbabilities, targets: [target], inputLengths: [steps])[0])
+    #expect(runs.map(\.symbol) == target)
+    var path = [Int](repeating: 0, count: steps)
+    for run in runs { for t in run.first...run.last { path[t] = run.symbol } }
+    let score = path.enumerated().reduce(0.0) { $0 + Double(p[$1.0 * classes + $1.1]) }
+    // Every path of the lattice, by brute force.
+    var best = -Double.infinity
+    for code in 0..<Int(pow(Double(classes), Double(steps))) {
+      let candidate = (0..<steps).map { code / Int(pow(Double(classes), Double($0))) % classes }
+      let collapsed = candidate.enumerated().filter { t, c in c != 0 && (t == 0 || candidate[t - 1] != c) }
+        .map(\.1)
+      guard collapsed == target else { continue }
+      best = max(best, candidate.enumerated().reduce(0.0) { $0 + Double(p[$1.0 * classes + $1.1]) })
+    }
+    #expect(abs(score - best) < 1e-5, "\(target): \(score) vs \(best)")
+  }
+
+  @Test func theForcedAlignmentOfTheGreedyTextIsTheGreedyPath() {
+    let (steps, batch, classes) = (50, 4, 7)
+    let logProbabilities = logits([steps, batch, classes], seed: 31).logSoftmax(axis: 2)
+    let lengths = [50, 37, 12, 1]
+    let greedy = ctcGreedyAlignment(logProbabilities, inputLengths: lengths)
+    let forced = ctcForcedAlignment(
+      logProbabilities, targets: greedy.map { $0.map(\.symbol) }, inputLengths: lengths)
+    for b in 0..<batch {
+      #expect(
+        forced[b]?.map { [$0.symbol, $0.first, $0.last] } == greedy[b].map { [$0.symbol, $0.first, $0.last] })
+    }
+    // "a a" needs three steps; two cannot spell it.
+    #expect(
+      ctcForcedAlignment(logProbabilities, targets: [[1, 1], [], [], []], inputLengths: [2, 0, 3, 1])
+        .map { $0?.count } == [nil, 0, 0, 0])
+  }
+
   @Test func anUnreachableTargetIsInfiniteOrZeroWithItsGradient() {
     // "a a" needs a blank between its symbols: three steps, not two.
     let x = logits([4, 2, 3], seed: 4)
