@@ -192,7 +192,8 @@ extension Seq2Seq {
       alive = kept.map { before[$0] }
       previous = alive.map { results[$0].ids.last! }
       state = next.selecting(kept)
-      memory = fullMemory?.selecting(alive)
+      // The memory is copied again only for another set of sentences.
+      if alive != before { memory = fullMemory?.selecting(alive) }
     }
     for i in results.indices {
       let length = results[i].ids.count + (results[i].ids.count < maximumLength(sources[i], options) ? 1 : 0)
@@ -226,7 +227,7 @@ extension Seq2Seq {
     var live = sources.indices.map { [Live(ids: [], logProbability: 0, attention: [], row: $0)] }
     var alive = Array(sources.indices)
     var state = initial
-    var memory = fullMemory
+    var (memory, memoryRows) = (fullMemory, Array(sources.indices))
     let vocabulary = configuration.targetVocabularySize
     while !alive.isEmpty {
       let previous = alive.flatMap { live[$0].map { $0.ids.last ?? startID } }
@@ -294,8 +295,13 @@ extension Seq2Seq {
       }
       alive = stillAlive
       state = next.selecting(parents)
+      // Each row's sentence: the memory is copied again only when they change (at the first
+      // step, when beams open, and when a sentence is done), not for every step.
       let sentenceRows = alive.flatMap { sentence in live[sentence].map { _ in sentence } }
-      memory = fullMemory?.selecting(sentenceRows)
+      if sentenceRows != memoryRows {
+        memory = fullMemory?.selecting(sentenceRows)
+        memoryRows = sentenceRows
+      }
       var row = 0
       for sentence in alive {
         for k in live[sentence].indices {
