@@ -95,17 +95,16 @@ struct Train: ParsableCommand {
       return settings
     }
 
-    /// The output directory, the metrics file, and BLAS's threads set.
-    /// The training file's items read by `read`, and the validation items: the `valid` file's,
-    /// or `fraction` of the training items in a shuffle drawn from --seed.
+    /// The training file's items read by `read`, and the validation items: the --valid file's,
+    /// or --valid-fraction of the training items in a shuffle drawn from --seed.
     func trainingAndValidation<Item>(
-      _ train: String, valid: String?, fraction: Double, _ read: (URL) throws -> [Item]
+      _ train: String, _ validation: Validation, _ read: (URL) throws -> [Item]
     ) throws -> (train: [Item], validation: [Item]) {
       // Under mpirun a file one process cannot read stops every process, each naming it.
       try agreeing(Launch.group) {
         let items = try read(URL(fileURLWithPath: train))
-        if let valid { return (items, try read(URL(fileURLWithPath: valid))) }
-        let split = DataSplit.shuffled(count: items.count, validation: fraction, seed: seed)
+        if let valid = validation.valid { return (items, try read(URL(fileURLWithPath: valid))) }
+        let split = DataSplit.shuffled(count: items.count, validation: validation.fraction, seed: seed)
         return (split.train.map { items[$0] }, split.validation.map { items[$0] })
       }
     }
@@ -129,6 +128,21 @@ struct Train: ParsableCommand {
       return (
         output, metrics.map(URL.init(fileURLWithPath:)) ?? output.appendingPathComponent("metrics.jsonl")
       )
+    }
+  }
+
+  /// Where the validation examples come from, for the commands that read one training file
+  /// (classify, tag, translate, speech): a file of the training file's kind, or a share of the
+  /// training file's examples.
+  struct Validation: ParsableArguments {
+    @Option(help: "Validation examples, a file like the training file (default: --valid-fraction of it).")
+    var valid: String?
+    @Option(
+      name: .customLong("valid-fraction"), help: "The share of the training examples kept for validation.")
+    var fraction = 0.1
+
+    func validate() throws {
+      guard fraction > 0 && fraction < 1 else { throw ValidationError("--valid-fraction must be in (0, 1)") }
     }
   }
 

@@ -25,10 +25,7 @@ struct TrainClassify: ParsableCommand {
 
   @Option(help: "The training examples, label<TAB>text per line.")
   var train: String
-  @Option(help: "Validation examples (default: --valid-fraction of the training file).")
-  var valid: String?
-  @Option(name: .customLong("valid-fraction"), help: "The share of the training file kept for validation.")
-  var validFraction = 0.1
+  @OptionGroup var validation: Train.Validation
   @Option(help: "word, bpe, or a tokenizer.json file.")
   var tokenizer = "word"
   @Option(name: .customLong("vocab-size"), help: "The tokenizer's vocabulary size (bpe: 8000 by default).")
@@ -50,17 +47,12 @@ struct TrainClassify: ParsableCommand {
   @OptionGroup var common: Train.Common
 
   func validate() throws {
-    guard validFraction > 0 && validFraction < 1 else {
-      throw ValidationError("--valid-fraction must be in (0, 1)")
-    }
     if freeze && pretrained == nil { throw ValidationError("--freeze needs --pretrained FILE") }
   }
 
   func run() throws {
     let (output, metrics) = try common.prepare()
-    let (examples, validation) = try common.trainingAndValidation(
-      train, valid: valid, fraction: validFraction
-    ) {
+    let (examples, validation) = try common.trainingAndValidation(train, self.validation) {
       try LabeledText.read($0)
     }
     var training = TextClassifierTraining()

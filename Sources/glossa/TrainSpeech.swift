@@ -28,10 +28,7 @@ struct TrainSpeech: ParsableCommand {
 
   @Option(help: "The training manifest: path<TAB>transcript per line.")
   var train: String
-  @Option(help: "The validation manifest (default: --valid-fraction of the training clips).")
-  var valid: String?
-  @Option(name: .customLong("valid-fraction"), help: "The share of the training clips kept for validation.")
-  var validFraction = 0.1
+  @OptionGroup var validation: Train.Validation
   @Option(help: "The characters transcripts may hold (default: a to z, apostrophe and space).")
   var alphabet = "abcdefghijklmnopqrstuvwxyz' "
   @Option(help: "Acoustic features: log-mel or mfcc.")
@@ -54,9 +51,6 @@ struct TrainSpeech: ParsableCommand {
   @OptionGroup var common: Train.Common
 
   func validate() throws {
-    guard validFraction > 0 && validFraction < 1 else {
-      throw ValidationError("--valid-fraction must be in (0, 1)")
-    }
     guard stack > 0, bands > 0, coefficients > 0 else {
       throw ValidationError("--stack, --bands and --coefficients must be positive")
     }
@@ -64,7 +58,7 @@ struct TrainSpeech: ParsableCommand {
 
   func run() throws {
     let (output, metrics) = try common.prepare()
-    let (clips, validation) = try common.trainingAndValidation(train, valid: valid, fraction: validFraction) {
+    let (clips, validation) = try common.trainingAndValidation(train, self.validation) {
       try TranscribedClip.read($0)
     }
     var training = SpeechRecognizerTraining()

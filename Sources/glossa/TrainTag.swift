@@ -25,11 +25,7 @@ struct TrainTag: ParsableCommand {
 
   @Option(help: "The training sentences (token<TAB>tag lines, or CoNLL-U).")
   var train: String
-  @Option(help: "Validation sentences (default: --valid-fraction of the training file).")
-  var valid: String?
-  @Option(
-    name: .customLong("valid-fraction"), help: "The share of the training sentences kept for validation.")
-  var validFraction = 0.1
+  @OptionGroup var validation: Train.Validation
   @Flag(help: "Score whole tag sequences with a CRF.")
   var crf = false
   @Flag(name: .customLong("char-features"), help: "Add a character LSTM's features to each word.")
@@ -42,17 +38,9 @@ struct TrainTag: ParsableCommand {
   var pretrained: String?
   @OptionGroup var common: Train.Common
 
-  func validate() throws {
-    guard validFraction > 0 && validFraction < 1 else {
-      throw ValidationError("--valid-fraction must be in (0, 1)")
-    }
-  }
-
   func run() throws {
     let (output, metrics) = try common.prepare()
-    let (sentences, validation) = try common.trainingAndValidation(
-      train, valid: valid, fraction: validFraction
-    ) {
+    let (sentences, validation) = try common.trainingAndValidation(train, self.validation) {
       try TaggedSentence.read($0)
     }
     var training = SequenceTaggerTraining()

@@ -26,10 +26,7 @@ struct TrainTranslate: ParsableCommand {
 
   @Option(help: "The training pairs, source<TAB>target per line (more fields are allowed).")
   var train: String
-  @Option(help: "Validation pairs (default: --valid-fraction of the training file).")
-  var valid: String?
-  @Option(name: .customLong("valid-fraction"), help: "The share of the training pairs kept for validation.")
-  var validFraction = 0.1
+  @OptionGroup var validation: Train.Validation
   @Option(name: .customLong("source-column"), help: "The field (from 1) that holds the source sentence.")
   var sourceColumn = 1
   @Option(name: .customLong("target-column"), help: "The field (from 1) that holds the target sentence.")
@@ -67,9 +64,6 @@ struct TrainTranslate: ParsableCommand {
   @OptionGroup var common: Train.Common
 
   func validate() throws {
-    guard validFraction > 0 && validFraction < 1 else {
-      throw ValidationError("--valid-fraction must be in (0, 1)")
-    }
     guard teacherForcing >= 0 && teacherForcing <= 1 else {
       throw ValidationError("--teacher-forcing must be in [0, 1]")
     }
@@ -99,7 +93,7 @@ struct TrainTranslate: ParsableCommand {
 
   func run() throws {
     let (output, metrics) = try common.prepare()
-    let (pairs, validation) = try common.trainingAndValidation(train, valid: valid, fraction: validFraction) {
+    let (pairs, validation) = try common.trainingAndValidation(train, self.validation) {
       try ParallelPair.read($0, sourceColumn: sourceColumn, targetColumn: targetColumn)
     }
     var training = Seq2SeqTraining()

@@ -427,6 +427,14 @@ import Testing
       "train", "classify", "--train", empty.path, "--output", folder.appendingPathComponent("y").path,
     ])
     #expect(nothing.0 == 1 && nothing.2.contains("empty.tsv: no examples"))
+    // The validation options every one-file training command shares are checked for each.
+    for command in ["classify", "tag", "translate", "speech"] {
+      let share = try cli.glossa([
+        "train", command, "--train", data, "--valid-fraction", "1.5", "--output",
+        folder.appendingPathComponent("z").path,
+      ])
+      #expect(share.0 != 0 && share.2.contains("--valid-fraction must be in (0, 1)"), "\(command): \(share)")
+    }
     // Resuming with another architecture is refused, and the saved run stays as it was.
     let saved = try Data(contentsOf: URL(fileURLWithPath: model + "/checkpoint/model.safetensors"))
     let other = try cli.glossa([
