@@ -54,6 +54,12 @@ public struct BPEModel: TokenizerModel {
   public let endOfWord: EndOfWord
   /// What symbols outside the vocabulary become (nil for byte-level models, which have none).
   public let unknownToken: String?
+  /// Whether a character outside the vocabulary becomes the tokens of its UTF-8 bytes,
+  /// `<0x00>` … `<0xFF>`, when the vocabulary has them all (sentencepiece's byte fallback, as
+  /// Llama-2 and Mistral use it), rather than the unknown token.
+  public let byteFallback: Bool
+  /// Whether consecutive characters outside the vocabulary make one unknown token.
+  public let fusesUnknown: Bool
   /// Each merge by the ids of its two symbols: its rank (the earliest, if learned twice) and
   /// the id of its result. Merges of symbols outside the vocabulary are left out, as
   /// HuggingFace refuses them.
@@ -61,14 +67,24 @@ public struct BPEModel: TokenizerModel {
   private let unknownID: Int32?
   /// The id of each ASCII character as a symbol of its own (−1: not in the vocabulary).
   private let asciiIDs: [Int32]
+  /// The id of each byte's token `<0xXX>` for byte fallback (−1: not in the vocabulary).
+  private let byteIDs: [Int32]
 
-  /// A model from its vocabulary (token → id) and merges.
-  public init(vocabulary: [String: Int], merges: [Merge], endOfWord: EndOfWord, unknownToken: String?) {
+  /// A model from its vocabulary (token → id) and merges, with sentencepiece's byte fallback
+  /// and fused unknown tokens when asked.
+  public init(
+    vocabulary: [String: Int], merges: [Merge], endOfWord: EndOfWord, unknownToken: String?,
+    byteFallback: Bool = false, fusesUnknown: Bool = false
+  ) {
     let table = Vocabulary(ids: vocabulary, unknownToken: unknownToken)
     self.vocabulary = table
     self.merges = merges
     self.endOfWord = endOfWord
     self.unknownToken = unknownToken
+    (self.byteFallback, self.fusesUnknown) = (byteFallback, fusesUnknown)
+    byteIDs = (0..<256).map { byte in
+      byteFallback ? table.id(of: Self.byteToken(UInt8(byte))).map(Int32.init) ?? -1 : -1
+    }
     unknownID = table.unknownID.map(Int32.init)
     var pairs = IntegerKeyTable(capacity: merges.count, filler: MergeRule(rank: -1, result: 0))
     for (rank, merge) in merges.enumerated() {
@@ -96,7 +112,14 @@ public struct BPEModel: TokenizerModel {
   public var tokens: [String] { vocabulary.tokens }
 
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
-    withUnsafeTemporaryAllocation(of: Symbol.self, capacity: piece.count + 1) { symbols in
+    // Byte fallback may give up to four symbols a scalar, and the marker's bytes.
+    let marker: Int =
+      switch endOfWord {
+      case .suffix(let text), .symbol(let text): text.utf8.count
+      case .none: 0
+      }
+    let capacity = byteFallback ? 4 * piece.count + marker + 1 : piece.count + 1
+    return withUnsafeTemporaryAllocation(of: Symbol.self, capacity: capacity) { symbols in
       let count = merge(symbols, count: initialSymbols(of: piece, into: symbols))
       return symbols[..<count].map { symbol in
         ModelToken(
@@ -116,31 +139,56 @@ public struct BPEModel: TokenizerModel {
     var source: Int32 = -1
   }
 
+  /// The token that stands for a byte in byte fallback: `<0x41>` for 65.
+  static func byteToken(_ byte: UInt8) -> String {
+    let digits = Array("0123456789ABCDEF")
+    return "<0x\(digits[Int(byte >> 4)])\(digits[Int(byte & 15)])>"
+  }
+
   /// Writes the symbols of `piece` (its scalars as ids, marked at the end) and returns how
-  /// many: a symbol outside the vocabulary becomes the unknown token, or is dropped when there
-  /// is none (as HuggingFace does).
+  /// many. A symbol outside the vocabulary becomes its bytes' tokens with byte fallback (each
+  /// standing for the whole character), else the unknown token (one for a run of them when
+  /// fusing), or is dropped when there is none (as HuggingFace does). `symbols` has room for
+  /// four per scalar.
   private func initialSymbols(of piece: [Unicode.Scalar], into symbols: UnsafeMutableBufferPointer<Symbol>)
     -> Int
   {
     var count = 0
-    func add(_ id: Int32?, _ offset: Int, length: Int32 = 1) {
-      guard let id = id ?? unknownID else { return }
+    func append(_ id: Int32, _ offset: Int, length: Int32 = 1) {
       symbols.initializeElement(
         at: count, to: Symbol(id: id, start: Int32(offset), end: Int32(offset) + length))
       count += 1
     }
+    func add(_ id: Int32?, _ offset: Int, _ text: @autoclosure () -> String, length: Int32 = 1) {
+      if let id { return append(id, offset, length: length) }
+      if byteFallback {
+        let text = text()
+        if text.utf8.allSatisfy({ byteIDs[Int($0)] >= 0 }) {
+          for byte in text.utf8 { append(byteIDs[Int(byte)], offset, length: length) }
+          return
+        }
+      }
+      guard let unknownID else { return }
+      if fusesUnknown, count > 0, symbols[count - 1].id == unknownID, symbols[count - 1].end == Int32(offset)
+      {
+        symbols[count - 1].end = Int32(offset) + length
+      } else {
+        append(unknownID, offset, length: length)
+      }
+    }
     for (offset, scalar) in piece.enumerated() {
       if case .suffix(let suffix) = endOfWord, offset == piece.count - 1 {
-        add(vocabulary.id(of: String(scalar) + suffix).map(Int32.init), offset)
+        let text = String(scalar) + suffix
+        add(vocabulary.id(of: text).map(Int32.init), offset, text)
       } else if scalar.isASCII {
         let id = asciiIDs[Int(scalar.value)]
-        add(id >= 0 ? id : nil, offset)
+        add(id >= 0 ? id : nil, offset, String(scalar))
       } else {
-        add(vocabulary.id(of: String(scalar)).map(Int32.init), offset)
+        add(vocabulary.id(of: String(scalar)).map(Int32.init), offset, String(scalar))
       }
     }
     if case .symbol(let marker) = endOfWord {
-      add(vocabulary.id(of: marker).map(Int32.init), piece.count, length: 0)
+      add(vocabulary.id(of: marker).map(Int32.init), piece.count, marker, length: 0)
     }
     return count
   }

@@ -1,6 +1,102 @@
-/// The last stage of a tokenizer: turns tokens back into text.
+/// The last stage of a tokenizer: turns tokens back into text. In a ``DecoderSequence`` each
+/// decoder passes a list of strings to the next (``decodeChain(_:)``, HuggingFace's
+/// `decode_chain`), and the last list is joined.
 public protocol TokenDecoder: Sendable {
   func decode(_ tokens: [String]) -> String
+  /// The tokens rewritten, for the next decoder of a sequence.
+  func decodeChain(_ tokens: [String]) -> [String]
+}
+
+extension TokenDecoder {
+  /// By default the whole text as one string.
+  public func decodeChain(_ tokens: [String]) -> [String] { [decode(tokens)] }
+}
+
+/// A decoder that works token by token: its text is its rewritten tokens joined.
+public protocol ChainDecoder: TokenDecoder {}
+
+extension ChainDecoder {
+  public func decode(_ tokens: [String]) -> String { decodeChain(tokens).joined() }
+}
+
+/// Decoders applied one after another, each to the strings the one before gave.
+public struct DecoderSequence: ChainDecoder {
+  /// The decoders, first to last.
+  public let decoders: [any TokenDecoder]
+  public init(_ decoders: [any TokenDecoder]) { self.decoders = decoders }
+  public func decodeChain(_ tokens: [String]) -> [String] {
+    decoders.reduce(tokens) { $1.decodeChain($0) }
+  }
+}
+
+/// Replaces `pattern` by `content` in every token (Llama-2's `▁` → space).
+public struct ReplaceDecoder: ChainDecoder {
+  /// What is replaced, and by what.
+  public let pattern: String, content: String
+  public init(_ pattern: String, with content: String) { (self.pattern, self.content) = (pattern, content) }
+  public func decodeChain(_ tokens: [String]) -> [String] {
+    tokens.map { $0.replacingOccurrences(of: pattern, with: content) }
+  }
+}
+
+/// Byte fallback's tokens back to text: each run of `<0xXX>` tokens becomes the string its
+/// bytes spell in UTF-8, or one U+FFFD per byte when they are not valid UTF-8.
+public struct ByteFallbackDecoder: ChainDecoder {
+  public init() {}
+  public func decodeChain(_ tokens: [String]) -> [String] {
+    var result: [String] = []
+    var bytes: [UInt8] = []
+    func flush() {
+      guard !bytes.isEmpty else { return }
+      if let text = String(validating: bytes, as: UTF8.self) {
+        result.append(text)
+      } else {
+        result += repeatElement("\u{FFFD}", count: bytes.count)
+      }
+      bytes = []
+    }
+    for token in tokens {
+      let utf8 = Array(token.utf8)
+      if utf8.count == 6, token.hasPrefix("<0x"), utf8[5] == UInt8(ascii: ">"),
+        let byte = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16)
+      {
+        bytes.append(byte)
+      } else {
+        flush()
+        result.append(token)
+      }
+    }
+    flush()
+    return result
+  }
+}
+
+/// All the tokens as one string.
+public struct FuseDecoder: ChainDecoder {
+  public init() {}
+  public func decodeChain(_ tokens: [String]) -> [String] { [tokens.joined()] }
+}
+
+/// Removes from each token up to `start` leading and `stop` trailing `content` characters
+/// (Llama-2 drops the space its `▁` prefix became).
+public struct StripDecoder: ChainDecoder {
+  /// The character removed.
+  public let content: Character
+  /// How many may go from the start and from the end.
+  public let start: Int, stop: Int
+  public init(_ content: Character, start: Int, stop: Int) {
+    (self.content, self.start, self.stop) = (content, start, stop)
+  }
+  public func decodeChain(_ tokens: [String]) -> [String] {
+    tokens.map { token in
+      let characters = Array(token)
+      var first = 0
+      while first < min(start, characters.count), characters[first] == content { first += 1 }
+      var end = characters.count
+      while characters.count - end < stop, end > first, characters[end - 1] == content { end -= 1 }
+      return String(characters[first..<end])
+    }
+  }
 }
 
 /// No decoder: tokens joined by spaces.

@@ -127,3 +127,52 @@ public struct NormalizerSequence: Normalizer {
     for normalizer in normalizers { normalizer.normalize(&text) }
   }
 }
+
+/// Puts `prefix` in front of a text that is not empty (sentencepiece's `▁`, as Llama-2 and
+/// Mistral files prepend it); its scalars stand for the text's first scalar.
+public struct Prepend: Normalizer {
+  /// What goes in front.
+  public let prefix: String
+  public init(_ prefix: String) { self.prefix = prefix }
+  public func normalize(_ text: inout NormalizedText) {
+    guard let first = text.origins.first else { return }
+    let added = Array(prefix.unicodeScalars)
+    text.scalars.insert(contentsOf: added, at: 0)
+    text.origins.insert(contentsOf: repeatElement(first, count: added.count), at: 0)
+  }
+}
+
+/// Replaces every occurrence of `pattern` (a string, left to right, without overlaps) by
+/// `content`; the k-th new scalar stands for the k-th scalar it replaces (the last one when
+/// there are more), as HuggingFace aligns them.
+public struct Replace: Normalizer {
+  /// What is replaced, and by what.
+  public let pattern: String, content: String
+  public init(_ pattern: String, with content: String) {
+    precondition(!pattern.isEmpty, "Replace: an empty pattern")
+    (self.pattern, self.content) = (pattern, content)
+  }
+  public func normalize(_ text: inout NormalizedText) {
+    let (pattern, content) = (Array(pattern.unicodeScalars), Array(content.unicodeScalars))
+    var (scalars, origins) = ([Unicode.Scalar](), [Range<Int>]())
+    scalars.reserveCapacity(text.scalars.count)
+    origins.reserveCapacity(text.scalars.count)
+    var i = 0
+    while i < text.scalars.count {
+      guard i + pattern.count <= text.scalars.count,
+        text.scalars[i..<(i + pattern.count)].elementsEqual(pattern)
+      else {
+        scalars.append(text.scalars[i])
+        origins.append(text.origins[i])
+        i += 1
+        continue
+      }
+      for (k, scalar) in content.enumerated() {
+        scalars.append(scalar)
+        origins.append(text.origins[i + min(k, pattern.count - 1)])
+      }
+      i += pattern.count
+    }
+    (text.scalars, text.origins) = (scalars, origins)
+  }
+}

@@ -162,6 +162,15 @@ extension Tokenizer {
     return result
   }
 
+  /// A `Replace` component's pattern: `{"String": s}` (a regular expression, `{"Regex": r}`,
+  /// is refused), never empty.
+  static func stringPattern(_ node: JSONNode) throws -> String {
+    if !node["Regex"].isNull { throw node["Regex"].fail("a regular-expression pattern is not supported yet") }
+    let pattern = try node["String"].string()
+    guard !pattern.isEmpty else { throw node["String"].fail("an empty pattern") }
+    return pattern
+  }
+
   static func normalizer(_ node: JSONNode) throws -> (any Normalizer)? {
     if node.isNull { return nil }
     switch try node.type() {
@@ -177,6 +186,8 @@ extension Tokenizer {
         handleChineseCharacters: try node["handle_chinese_chars"].bool(default: true),
         stripAccents: node["strip_accents"].isNull ? nil : try node["strip_accents"].bool(default: true),
         lowercase: try node["lowercase"].bool(default: true))
+    case "Prepend": return Prepend(try node["prepend"].string())
+    case "Replace": return Replace(try stringPattern(node["pattern"]), with: try node["content"].string())
     case "Sequence":
       return NormalizerSequence(try node["normalizers"].array().compactMap(normalizer))
     case let other: throw node["type"].fail("unsupported normalizer \(other)")
@@ -235,9 +246,17 @@ extension Tokenizer {
           .suffix(suffix)
         } else if let symbol = try node["glossa_end_of_word_symbol"].optionalString() { .symbol(symbol) } else
         { .none }
+      if try node["ignore_merges"].bool(default: false) {
+        throw node["ignore_merges"].fail("ignore_merges is not supported yet")
+      }
+      if !node["dropout"].isNull, (node["dropout"].value as? NSNumber)?.doubleValue != 0 {
+        throw node["dropout"].fail("BPE dropout is not supported (encodings would be random)")
+      }
       return BPEModel(
         vocabulary: try node["vocab"].vocabulary(), merges: merges, endOfWord: endOfWord,
-        unknownToken: try node["unk_token"].optionalString())
+        unknownToken: try node["unk_token"].optionalString(),
+        byteFallback: try node["byte_fallback"].bool(default: false),
+        fusesUnknown: try node["fuse_unk"].bool(default: false))
     case "Unigram":
       let pieces = try node["vocab"].array().map { item -> (String, Double) in
         let pair = try item.array()
@@ -245,6 +264,9 @@ extension Tokenizer {
           throw item.fail("expected [piece, score]")
         }
         return (try pair[0].string(), score)
+      }
+      if try node["byte_fallback"].bool(default: false) {
+        throw node["byte_fallback"].fail("a Unigram model's byte fallback is not supported yet")
       }
       return UnigramModel(pieces: pieces, unknownID: node["unk_id"].isNull ? 0 : try node["unk_id"].int())
     case let other: throw node["type"].fail("unsupported model \(other)")
@@ -263,6 +285,19 @@ extension Tokenizer {
         replacement: try node["replacement"].optionalString() ?? "▁",
         prependAlways: (try node["prepend_scheme"].optionalString() ?? "always") == "always")
     case "ByteLevel": return ByteLevelDecoder()
+    case "Replace":
+      return ReplaceDecoder(try stringPattern(node["pattern"]), with: try node["content"].string())
+    case "ByteFallback": return ByteFallbackDecoder()
+    case "Fuse": return FuseDecoder()
+    case "Strip":
+      let content = try node["content"].string()
+      guard content.count == 1, let character = content.first else {
+        throw node["content"].fail("expected one character")
+      }
+      let (start, stop) = (try node["start"].int(), try node["stop"].int())
+      guard start >= 0, stop >= 0 else { throw node.fail("start and stop must not be negative") }
+      return StripDecoder(character, start: start, stop: stop)
+    case "Sequence": return DecoderSequence(try node["decoders"].array().compactMap(decoder))
     case let other: throw node["type"].fail("unsupported decoder \(other)")
     }
   }
