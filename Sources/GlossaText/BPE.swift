@@ -60,6 +60,9 @@ public struct BPEModel: TokenizerModel {
   public let byteFallback: Bool
   /// Whether consecutive characters outside the vocabulary make one unknown token.
   public let fusesUnknown: Bool
+  /// Whether a piece that is a token of the vocabulary as a whole is that token, without
+  /// merging (Llama-3's `ignore_merges`).
+  public let ignoresMerges: Bool
   /// Each merge by the ids of its two symbols: its rank (the earliest, if learned twice) and
   /// the id of its result. Merges of symbols outside the vocabulary are left out, as
   /// HuggingFace refuses them.
@@ -74,14 +77,14 @@ public struct BPEModel: TokenizerModel {
   /// and fused unknown tokens when asked.
   public init(
     vocabulary: [String: Int], merges: [Merge], endOfWord: EndOfWord, unknownToken: String?,
-    byteFallback: Bool = false, fusesUnknown: Bool = false
+    byteFallback: Bool = false, fusesUnknown: Bool = false, ignoresMerges: Bool = false
   ) {
     let table = Vocabulary(ids: vocabulary, unknownToken: unknownToken)
     self.vocabulary = table
     self.merges = merges
     self.endOfWord = endOfWord
     self.unknownToken = unknownToken
-    (self.byteFallback, self.fusesUnknown) = (byteFallback, fusesUnknown)
+    (self.byteFallback, self.fusesUnknown, self.ignoresMerges) = (byteFallback, fusesUnknown, ignoresMerges)
     byteIDs = (0..<256).map { byte in
       byteFallback ? table.id(of: Self.byteToken(UInt8(byte))).map(Int32.init) ?? -1 : -1
     }
@@ -112,6 +115,12 @@ public struct BPEModel: TokenizerModel {
   public var tokens: [String] { vocabulary.tokens }
 
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
+    if ignoresMerges, endOfWord == .none {
+      var view = String.UnicodeScalarView()
+      view.append(contentsOf: piece)
+      let text = String(view)
+      if let id = vocabulary.id(of: text) { return [ModelToken(id: id, text: text, range: 0..<piece.count)] }
+    }
     // Byte fallback may give up to four symbols a scalar, and the marker's bytes.
     let marker: Int =
       switch endOfWord {

@@ -5,8 +5,13 @@
 public struct ByteLevel: PreTokenizer {
   /// Whether a space is put before the text, so its first word is cut like the others.
   public let addPrefixSpace: Bool
-  /// A byte-level pre-tokenizer (GPT-2 uses no prefix space).
-  public init(addPrefixSpace: Bool = false) { self.addPrefixSpace = addPrefixSpace }
+  /// Whether the text is cut with GPT-2's pattern; without, it is one piece (a `Split` before
+  /// it cuts it, as Llama-3's files do).
+  public let usesRegex: Bool
+  /// A byte-level pre-tokenizer (GPT-2 uses no prefix space, and its pattern).
+  public init(addPrefixSpace: Bool = false, usesRegex: Bool = true) {
+    (self.addPrefixSpace, self.usesRegex) = (addPrefixSpace, usesRegex)
+  }
 
   /// GPT-2's byte → character table: printable Latin-1 bytes stand for themselves, the
   /// others are shifted to U+0100 and up.
@@ -32,11 +37,16 @@ public struct ByteLevel: PreTokenizer {
       text.scalars.insert(" ", at: 0)
       text.origins.insert(text.origins[0].lowerBound..<text.origins[0].lowerBound, at: 0)
     }
-    return Self.pieces(text.scalars).map { prepare(text.slice($0)) }
+    return cut(text.scalars).map { prepare(text.slice($0)) }
   }
 
   public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? {
-    addPrefixSpace ? nil : Self.pieces(scalars)
+    addPrefixSpace ? nil : cut(scalars)
+  }
+
+  /// The pieces: GPT-2's, or the whole text.
+  private func cut(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+    usesRegex ? Self.pieces(scalars) : (scalars.isEmpty ? [] : [0..<scalars.count])
   }
 
   /// Writes each UTF-8 byte of the piece as its printable stand-in.

@@ -23,7 +23,7 @@ public enum TokenizerFile {
       modelJSON = [
         "type": "BPE", "dropout": NSNull(), "unk_token": bpe.unknownToken ?? NSNull(),
         "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": bpe.fusesUnknown,
-        "byte_fallback": bpe.byteFallback, "ignore_merges": false, "vocab": bpe.vocabulary.ids,
+        "byte_fallback": bpe.byteFallback, "ignore_merges": bpe.ignoresMerges, "vocab": bpe.vocabulary.ids,
         "merges": bpe.merges.map { [$0.left, $0.right] },
       ]
       switch bpe.endOfWord {

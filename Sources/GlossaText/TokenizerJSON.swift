@@ -212,7 +212,26 @@ extension Tokenizer {
       return Metaspace(
         replacement: scalar, prependAlways: scheme == "always", splits: try node["split"].bool(default: true))
     case "ByteLevel":
-      return ByteLevel(addPrefixSpace: try node["add_prefix_space"].bool(default: false))
+      return ByteLevel(
+        addPrefixSpace: try node["add_prefix_space"].bool(default: false),
+        usesRegex: try node["use_regex"].bool(default: true))
+    case "Split":
+      let pattern = node["pattern"]
+      let isRegularExpression = !pattern["Regex"].isNull
+      let text = try (isRegularExpression ? pattern["Regex"] : pattern["String"]).string()
+      let behaviorName = try node["behavior"].string()
+      guard let behavior = Split.Behavior(rawValue: behaviorName) else {
+        throw node["behavior"].fail("unknown behavior \(behaviorName)")
+      }
+      do {
+        return try Split(
+          pattern: text, isRegularExpression: isRegularExpression, behavior: behavior,
+          invert: try node["invert"].bool(default: false))
+      } catch let error as TokenizerFileError {
+        throw error
+      } catch {
+        throw pattern["Regex"].fail("the regular expression does not compile: \(error)")
+      }
     case "Sequence":
       return PreTokenizerSequence(try node["pretokenizers"].array().compactMap(preTokenizer))
     case let other: throw node["type"].fail("unsupported pre-tokenizer \(other)")
@@ -246,9 +265,6 @@ extension Tokenizer {
           .suffix(suffix)
         } else if let symbol = try node["glossa_end_of_word_symbol"].optionalString() { .symbol(symbol) } else
         { .none }
-      if try node["ignore_merges"].bool(default: false) {
-        throw node["ignore_merges"].fail("ignore_merges is not supported yet")
-      }
       if !node["dropout"].isNull, (node["dropout"].value as? NSNumber)?.doubleValue != 0 {
         throw node["dropout"].fail("BPE dropout is not supported (encodings would be random)")
       }
@@ -256,7 +272,8 @@ extension Tokenizer {
         vocabulary: try node["vocab"].vocabulary(), merges: merges, endOfWord: endOfWord,
         unknownToken: try node["unk_token"].optionalString(),
         byteFallback: try node["byte_fallback"].bool(default: false),
-        fusesUnknown: try node["fuse_unk"].bool(default: false))
+        fusesUnknown: try node["fuse_unk"].bool(default: false),
+        ignoresMerges: try node["ignore_merges"].bool(default: false))
     case "Unigram":
       let pieces = try node["vocab"].array().map { item -> (String, Double) in
         let pair = try item.array()

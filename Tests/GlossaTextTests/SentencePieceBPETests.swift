@@ -74,7 +74,6 @@ import Testing
         "normalizer.pattern.String"
       ),
       (["decoder": ["type": "Strip", "content": "ab", "start": 1, "stop": 0]], "decoder.content"),
-      (["model": model.merging(["ignore_merges": true]) { $1 }], "model.ignore_merges"),
       (["model": model.merging(["dropout": 0.1]) { $1 }], "model.dropout"),
     ] as [([String: Any], String)] {
       let file = ["model": model].merging(change) { $1 }

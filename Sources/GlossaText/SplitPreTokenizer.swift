@@ -1,0 +1,104 @@
+import Foundation
+
+/// HuggingFace's `Split`: cuts the text at the matches of a pattern (a regular expression, or
+/// a plain string), and keeps the matches as the behaviour says: on their own (`isolated`),
+/// not at all (`removed`), joined to the piece before or after, or runs of adjacent matches as
+/// one piece (`contiguous`). With `invert` the pieces between the matches are what the
+/// behaviour applies to. Llama-3's and GPT-4's files cut their text this way before the
+/// byte-level step. The pattern runs on Foundation's `NSRegularExpression` (ICU), whose
+/// `\p{L}`, `\s`, look-ahead and `(?i:…)` read as the Oniguruma patterns HuggingFace's files
+/// carry.
+public struct Split: PreTokenizer {
+  /// What becomes of the matches.
+  public enum Behavior: String, Sendable, CaseIterable {
+    case removed = "Removed", isolated = "Isolated", mergedWithPrevious = "MergedWithPrevious"
+    case mergedWithNext = "MergedWithNext", contiguous = "Contiguous"
+  }
+
+  /// The pattern as written: a regular expression, or a string matched as it is.
+  public let pattern: String
+  /// Whether ``pattern`` is a regular expression.
+  public let isRegularExpression: Bool
+  /// What becomes of the matches.
+  public let behavior: Behavior
+  /// Whether the pieces between the matches take the matches' part.
+  public let invert: Bool
+  private let expression: Expression
+
+  /// The compiled pattern; `NSRegularExpression` is immutable and may match on several
+  /// threads at once.
+  private final class Expression: @unchecked Sendable {
+    let regex: NSRegularExpression
+    init(_ regex: NSRegularExpression) { self.regex = regex }
+  }
+
+  /// A split at `pattern` (a regular expression when `isRegularExpression`, else a string);
+  /// throws when the expression does not compile.
+  public init(pattern: String, isRegularExpression: Bool, behavior: Behavior, invert: Bool = false) throws {
+    (self.pattern, self.isRegularExpression, self.behavior, self.invert) = (
+      pattern, isRegularExpression, behavior, invert
+    )
+    expression = Expression(
+      try NSRegularExpression(
+        pattern: isRegularExpression ? pattern : NSRegularExpression.escapedPattern(for: pattern)))
+  }
+
+  public func split(_ text: NormalizedText) -> [NormalizedText] { ranges(text.scalars).map(text.slice) }
+
+  public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? { ranges(scalars) }
+
+  /// The pieces the behaviour keeps, as ranges of `scalars`.
+  private func ranges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+    guard !scalars.isEmpty else { return [] }
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars)
+    let text = String(view)
+    // The scalar at each UTF-16 offset (and one past the end), to read the matches' ranges.
+    var scalarAt = [Int](repeating: 0, count: text.utf16.count + 1)
+    var offset = 0
+    for (index, scalar) in scalars.enumerated() {
+      for k in 0..<UTF16.width(scalar) { scalarAt[offset + k] = index }
+      offset += UTF16.width(scalar)
+    }
+    scalarAt[offset] = scalars.count
+    // The text as alternating parts, each a match or not (HuggingFace's find_matches).
+    var parts: [(range: Range<Int>, isMatch: Bool)] = []
+    var previous = 0
+    let whole = NSRange(location: 0, length: offset)
+    for match in expression.regex.matches(in: text, range: whole) {
+      let (start, end) = (scalarAt[match.range.location], scalarAt[match.range.location + match.range.length])
+      if previous != start { parts.append((previous..<start, invert)) }
+      parts.append((start..<end, !invert))
+      previous = end
+    }
+    if previous != scalars.count { parts.append((previous..<scalars.count, invert)) }
+    // The pieces the behaviour keeps (empty ones dropped).
+    var pieces: [Range<Int>] = []
+    var previousWasMatch = false
+    switch behavior {
+    case .isolated: pieces = parts.map(\.range)
+    case .removed: pieces = parts.filter { !$0.isMatch }.map(\.range)
+    case .contiguous, .mergedWithPrevious:
+      for (range, isMatch) in parts {
+        let joins = behavior == .contiguous ? isMatch == previousWasMatch : isMatch && !previousWasMatch
+        if joins, let last = pieces.last {
+          pieces[pieces.count - 1] = last.lowerBound..<range.upperBound
+        } else {
+          pieces.append(range)
+        }
+        previousWasMatch = isMatch
+      }
+    case .mergedWithNext:
+      for (range, isMatch) in parts.reversed() {
+        if isMatch && !previousWasMatch, let last = pieces.last {
+          pieces[pieces.count - 1] = range.lowerBound..<last.upperBound
+        } else {
+          pieces.append(range)
+        }
+        previousWasMatch = isMatch
+      }
+      pieces.reverse()
+    }
+    return pieces.filter { !$0.isEmpty }
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GlossaText
+import Testing
+
+/// The `Split` pre-tokenizer against HuggingFace's (each behaviour, inverted or not, regular
+/// expressions and a string), and a tokenizer built as Llama-3's files are (Split with the
+/// GPT-4 pattern, ByteLevel without its own pattern, BPE with ignore_merges) against
+/// HuggingFace's `encode` and `decode`: Fixtures/split_cases.json, made by make_split_cases.py.
+@Suite struct SplitTests {
+  struct Cases: Decodable {
+    struct Encoding: Decodable {
+      let text: String
+      let ids: [Int]
+      let tokens: [String]
+      let offsets: [[Int]]
+      let decoded: String
+    }
+    struct Llama3: Decodable { let encodings: [Encoding] }
+    let texts: [String]
+    let llama3: Llama3
+  }
+
+  static let data = try! Data(
+    contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/split_cases.json"))
+  /// The fixture as JSON objects (the tokenizers and pre-tokenizers, as HuggingFace wrote them).
+  var raw: [String: Any] { try! JSONSerialization.jsonObject(with: Self.data) as! [String: Any] }
+
+  /// A tokenizer.json with this pre-tokenizer around a one-word model.
+  func tokenizer(_ preTokenizer: Any) throws -> Tokenizer {
+    let file: [String: Any] = [
+      "model": ["type": "WordLevel", "vocab": ["x": 0], "unk_token": "x"], "pre_tokenizer": preTokenizer,
+    ]
+    return try Tokenizer(json: try JSONSerialization.data(withJSONObject: file), file: "split.json")
+  }
+
+  @Test func piecesAndOffsetsAreHuggingFaces() throws {
+    let texts = try JSONDecoder().decode(Cases.self, from: Self.data).texts
+    let splits = try #require(raw["splits"] as? [[String: Any]])
+    #expect(splits.count == 40)
+    for split in splits {
+      let description = "\(split["pre_tokenizer"]!)"
+      let file = try #require(split["pre_tokenizer"])
+      let preTokenizer = try #require(try tokenizer(file).preTokenizer)
+      let expected = try #require(split["pieces"] as? [[[Any]]])
+      for (text, pieces) in zip(texts, expected) {
+        let got = preTokenizer.split(NormalizedText(text)).map { piece -> [String] in
+          let range = piece.originalRange(of: 0..<piece.scalars.count)
+          return [piece.text, "\(range.lowerBound)", "\(range.upperBound)"]
+        }
+        let want = pieces.map { piece -> [String] in
+          let span = piece[1] as! [Int]
+          return [piece[0] as! String, "\(span[0])", "\(span[1])"]
+        }
+        #expect(got == want, "\(description): \(text.debugDescription)")
+      }
+    }
+  }
+
+  @Test func aLlama3LikeTokenizerEncodesAndDecodesAsHuggingFace() throws {
+    let cases = try JSONDecoder().decode(Cases.self, from: Self.data)
+    let llama = try #require(raw["llama3"] as? [String: Any])
+    let json = try JSONSerialization.data(withJSONObject: try #require(llama["tokenizer"]))
+    let tokenizer = try Tokenizer(json: json, file: "llama3.json")
+    #expect((tokenizer.model as? BPEModel)?.ignoresMerges == true)
+    for encoding in cases.llama3.encodings {
+      let got = tokenizer.encode(encoding.text)
+      let label = encoding.text.debugDescription
+      #expect(got.ids == encoding.ids, "\(label)")
+      #expect(got.tokens == encoding.tokens, "\(label)")
+      #expect(got.offsets.map { [$0.lowerBound, $0.upperBound] } == encoding.offsets, "\(label)")
+      #expect(tokenizer.decode(got.ids) == encoding.decoded, "\(label)")
+    }
+  }
+
+  @Test func aBadSplitIsRefusedByItsPath() throws {
+    for (preTokenizer, path) in [
+      (
+        ["type": "Split", "pattern": ["Regex": "(unclosed"], "behavior": "Isolated"],
+        "pre_tokenizer.pattern.Regex"
+      ),
+      (["type": "Split", "pattern": ["String": "-"], "behavior": "Sideways"], "pre_tokenizer.behavior"),
+      (
+        ["type": "Split", "pattern": [:] as [String: Any], "behavior": "Isolated"],
+        "pre_tokenizer.pattern.String"
+      ),
+    ] as [([String: Any], String)] {
+      #expect {
+        try tokenizer(preTokenizer)
+      } throws: { error in
+        "\(error)".hasPrefix("split.json: \(path): ")
+      }
+    }
+  }
+}
