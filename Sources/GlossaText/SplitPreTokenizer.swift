@@ -7,7 +7,9 @@ import Foundation
 /// behaviour applies to. Llama-3's and GPT-4's files cut their text this way before the
 /// byte-level step. The pattern runs on Foundation's `NSRegularExpression` (ICU), whose
 /// `\p{L}`, `\s`, look-ahead and `(?i:…)` read as the Oniguruma patterns HuggingFace's files
-/// carry.
+/// carry. HuggingFace's `Digits`, `Punctuation` and `CharDelimiterSplit` are splits whose
+/// matches are single characters of a class (``digits(individually:)``,
+/// ``punctuation(_:)``, ``delimiter(_:)``).
 public struct Split: PreTokenizer {
   /// What becomes of the matches.
   public enum Behavior: String, Sendable, CaseIterable {
@@ -15,15 +17,20 @@ public struct Split: PreTokenizer {
     case mergedWithNext = "MergedWithNext", contiguous = "Contiguous"
   }
 
-  /// The pattern as written: a regular expression, or a string matched as it is.
-  public let pattern: String
-  /// Whether ``pattern`` is a regular expression.
-  public let isRegularExpression: Bool
+  /// What matches: a pattern as written (a regular expression, or a string matched as it is),
+  /// or any one character of a class.
+  public enum Pattern: Sendable, Equatable {
+    case regularExpression(String), string(String)
+    case digit, punctuation, character(Unicode.Scalar)
+  }
+
+  /// What matches.
+  public let pattern: Pattern
   /// What becomes of the matches.
   public let behavior: Behavior
   /// Whether the pieces between the matches take the matches' part.
   public let invert: Bool
-  private let expression: Expression
+  private let expression: Expression?
 
   /// The compiled pattern; `NSRegularExpression` is immutable and may match on several
   /// threads at once.
@@ -32,15 +39,32 @@ public struct Split: PreTokenizer {
     init(_ regex: NSRegularExpression) { self.regex = regex }
   }
 
-  /// A split at `pattern` (a regular expression when `isRegularExpression`, else a string);
-  /// throws when the expression does not compile.
-  public init(pattern: String, isRegularExpression: Bool, behavior: Behavior, invert: Bool = false) throws {
-    (self.pattern, self.isRegularExpression, self.behavior, self.invert) = (
-      pattern, isRegularExpression, behavior, invert
-    )
-    expression = Expression(
-      try NSRegularExpression(
-        pattern: isRegularExpression ? pattern : NSRegularExpression.escapedPattern(for: pattern)))
+  /// A split at `pattern`; throws when a regular expression does not compile.
+  public init(_ pattern: Pattern, behavior: Behavior, invert: Bool = false) throws {
+    (self.pattern, self.behavior, self.invert) = (pattern, behavior, invert)
+    switch pattern {
+    case .regularExpression(let text): expression = Expression(try NSRegularExpression(pattern: text))
+    case .string(let text):
+      expression = Expression(try NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: text)))
+    case .digit, .punctuation, .character: expression = nil
+    }
+  }
+
+  /// HuggingFace's `Digits`: runs of numeric characters (each digit alone when
+  /// `individually`) cut from the rest.
+  public static func digits(individually: Bool) -> Split {
+    try! Split(.digit, behavior: individually ? .isolated : .contiguous)
+  }
+
+  /// HuggingFace's `Punctuation`: each punctuation mark (ASCII symbols and every Unicode
+  /// punctuation category) treated as `behavior` says.
+  public static func punctuation(_ behavior: Behavior = .isolated) -> Split {
+    try! Split(.punctuation, behavior: behavior)
+  }
+
+  /// HuggingFace's `CharDelimiterSplit`: cut at each `delimiter`, which is dropped.
+  public static func delimiter(_ delimiter: Unicode.Scalar) -> Split {
+    try! Split(.character(delimiter), behavior: .removed)
   }
 
   public func split(_ text: NormalizedText) -> [NormalizedText] { ranges(text.scalars).map(text.slice) }
@@ -50,26 +74,38 @@ public struct Split: PreTokenizer {
   /// The pieces the behaviour keeps, as ranges of `scalars`.
   private func ranges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
     guard !scalars.isEmpty else { return [] }
-    var view = String.UnicodeScalarView()
-    view.append(contentsOf: scalars)
-    let text = String(view)
-    // The scalar at each UTF-16 offset (and one past the end), to read the matches' ranges.
-    var scalarAt = [Int](repeating: 0, count: text.utf16.count + 1)
-    var offset = 0
-    for (index, scalar) in scalars.enumerated() {
-      for k in 0..<UTF16.width(scalar) { scalarAt[offset + k] = index }
-      offset += UTF16.width(scalar)
-    }
-    scalarAt[offset] = scalars.count
     // The text as alternating parts, each a match or not (HuggingFace's find_matches).
     var parts: [(range: Range<Int>, isMatch: Bool)] = []
     var previous = 0
-    let whole = NSRange(location: 0, length: offset)
-    for match in expression.regex.matches(in: text, range: whole) {
-      let (start, end) = (scalarAt[match.range.location], scalarAt[match.range.location + match.range.length])
-      if previous != start { parts.append((previous..<start, invert)) }
-      parts.append((start..<end, !invert))
-      previous = end
+    func found(_ match: Range<Int>) {
+      if previous != match.lowerBound { parts.append((previous..<match.lowerBound, invert)) }
+      parts.append((match, !invert))
+      previous = match.upperBound
+    }
+    if let expression {
+      var view = String.UnicodeScalarView()
+      view.append(contentsOf: scalars)
+      let text = String(view)
+      // The scalar at each UTF-16 offset (and one past the end), to read the matches' ranges.
+      var scalarAt = [Int](repeating: 0, count: text.utf16.count + 1)
+      var offset = 0
+      for (index, scalar) in scalars.enumerated() {
+        for k in 0..<UTF16.width(scalar) { scalarAt[offset + k] = index }
+        offset += UTF16.width(scalar)
+      }
+      scalarAt[offset] = scalars.count
+      for match in expression.regex.matches(in: text, range: NSRange(location: 0, length: offset)) {
+        found(scalarAt[match.range.location]..<scalarAt[match.range.location + match.range.length])
+      }
+    } else {
+      let matches: (Unicode.Scalar) -> Bool =
+        switch pattern {
+        case .digit: ScalarClass.isNumber
+        case .punctuation: ScalarClass.isPunctuation
+        case .character(let delimiter): { $0 == delimiter }
+        case .regularExpression, .string: { _ in false }
+        }
+      for (index, scalar) in scalars.enumerated() where matches(scalar) { found(index..<(index + 1)) }
     }
     if previous != scalars.count { parts.append((previous..<scalars.count, invert)) }
     // The pieces the behaviour keeps (empty ones dropped).

@@ -194,6 +194,13 @@ extension Tokenizer {
     }
   }
 
+  /// A `Split` or `Punctuation` behaviour by its name.
+  static func behavior(_ node: JSONNode) throws -> Split.Behavior {
+    let name = try node.string()
+    guard let behavior = Split.Behavior(rawValue: name) else { throw node.fail("unknown behavior \(name)") }
+    return behavior
+  }
+
   static func preTokenizer(_ node: JSONNode) throws -> (any PreTokenizer)? {
     if node.isNull { return nil }
     switch try node.type() {
@@ -219,19 +226,25 @@ extension Tokenizer {
       let pattern = node["pattern"]
       let isRegularExpression = !pattern["Regex"].isNull
       let text = try (isRegularExpression ? pattern["Regex"] : pattern["String"]).string()
-      let behaviorName = try node["behavior"].string()
-      guard let behavior = Split.Behavior(rawValue: behaviorName) else {
-        throw node["behavior"].fail("unknown behavior \(behaviorName)")
-      }
       do {
         return try Split(
-          pattern: text, isRegularExpression: isRegularExpression, behavior: behavior,
+          isRegularExpression ? .regularExpression(text) : .string(text),
+          behavior: try behavior(node["behavior"]),
           invert: try node["invert"].bool(default: false))
       } catch let error as TokenizerFileError {
         throw error
       } catch {
         throw pattern["Regex"].fail("the regular expression does not compile: \(error)")
       }
+    case "Digits": return Split.digits(individually: try node["individual_digits"].bool(default: false))
+    case "Punctuation":
+      return Split.punctuation(node["behavior"].isNull ? .isolated : try behavior(node["behavior"]))
+    case "CharDelimiterSplit":
+      let delimiter = try node["delimiter"].string()
+      guard let scalar = delimiter.unicodeScalars.first, delimiter.unicodeScalars.count == 1 else {
+        throw node["delimiter"].fail("expected one character")
+      }
+      return Split.delimiter(scalar)
     case "Sequence":
       return PreTokenizerSequence(try node["pretokenizers"].array().compactMap(preTokenizer))
     case let other: throw node["type"].fail("unsupported pre-tokenizer \(other)")

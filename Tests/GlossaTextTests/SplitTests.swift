@@ -3,7 +3,7 @@ import GlossaText
 import Testing
 
 /// The `Split` pre-tokenizer against HuggingFace's (each behaviour, inverted or not, regular
-/// expressions and a string), and a tokenizer built as Llama-3's files are (Split with the
+/// expressions and a string; `Digits`, `Punctuation` and `CharDelimiterSplit`), and a tokenizer built as Llama-3's files are (Split with the
 /// GPT-4 pattern, ByteLevel without its own pattern, BPE with ignore_merges) against
 /// HuggingFace's `encode` and `decode`: Fixtures/split_cases.json, made by make_split_cases.py.
 @Suite struct SplitTests {
@@ -37,7 +37,7 @@ import Testing
   @Test func piecesAndOffsetsAreHuggingFaces() throws {
     let texts = try JSONDecoder().decode(Cases.self, from: Self.data).texts
     let splits = try #require(raw["splits"] as? [[String: Any]])
-    #expect(splits.count == 40)
+    #expect(splits.count == 48)
     for split in splits {
       let description = "\(split["pre_tokenizer"]!)"
       let file = try #require(split["pre_tokenizer"])

@@ -1,5 +1,6 @@
 """Makes split_cases.json: what HuggingFace's `Split` pre-tokenizer gives (pieces and their
-offsets) for each behaviour, inverted or not, with a regular expression and with a string; and
+offsets) for each behaviour, inverted or not, with a regular expression and with a string, and
+what `Digits`, `Punctuation` (each behaviour) and `CharDelimiterSplit` give; and
 a tokenizer built the way Llama-3 files are (Split with the GPT-4 pattern, ByteLevel without
 its own regex, BPE with ignore_merges, "<|begin_of_text|> $A") with what its `encode` and
 `decode` give. Run with HuggingFace tokenizers installed (0.23.3 made the committed file):
@@ -35,15 +36,21 @@ def serialized(pre_tokenizer):
     return json.loads(tokenizer.to_str())["pre_tokenizer"]
 
 
-splits = []
-for p in PATTERNS:
-    for behaviour in BEHAVIOURS:
-        for invert in (False, True):
-            split = pre_tokenizers.Split(pattern_of(p), behaviour, invert=invert)
-            splits.append({
-                "pre_tokenizer": serialized(split),
-                "pieces": [[[piece, list(span)] for piece, span in split.pre_tokenize_str(t)] for t in TEXTS],
-            })
+def pieces(pre_tokenizer):
+    return {
+        "pre_tokenizer": serialized(pre_tokenizer),
+        "pieces": [[[piece, list(span)] for piece, span in pre_tokenizer.pre_tokenize_str(t)] for t in TEXTS],
+    }
+
+
+splits = [
+    pieces(pre_tokenizers.Split(pattern_of(p), behaviour, invert=invert))
+    for p in PATTERNS for behaviour in BEHAVIOURS for invert in (False, True)
+]
+# The splits whose matches are single characters of a class.
+splits += [pieces(pre_tokenizers.Digits(individual_digits=individual)) for individual in (False, True)]
+splits += [pieces(pre_tokenizers.Punctuation(behaviour)) for behaviour in BEHAVIOURS]
+splits += [pieces(pre_tokenizers.CharDelimiterSplit("-"))]
 
 
 def llama3():
