@@ -176,3 +176,23 @@ public struct Replace: Normalizer {
     (text.scalars, text.origins) = (scalars, origins)
   }
 }
+
+/// Removes whitespace from the start and the end of the text (HuggingFace's `Strip`).
+public struct Strip: Normalizer {
+  /// Which ends are stripped.
+  public let left: Bool, right: Bool
+  public init(left: Bool = true, right: Bool = true) { (self.left, self.right) = (left, right) }
+  public func normalize(_ text: inout NormalizedText) {
+    var (start, end) = (0, text.scalars.count)
+    while left, start < end, text.scalars[start].properties.isWhitespace { start += 1 }
+    while right, end > start, text.scalars[end - 1].properties.isWhitespace { end -= 1 }
+    if start > 0 || end < text.scalars.count { text = text.slice(start..<end) }
+  }
+}
+
+/// Each scalar's UTF-8 bytes written as GPT-2's printable stand-ins, each standing for the
+/// scalar (HuggingFace's `ByteLevel` normalizer; ``ByteLevel`` the pre-tokenizer also cuts).
+public struct ByteLevelNormalizer: Normalizer {
+  public init() {}
+  public func normalize(_ text: inout NormalizedText) { text = ByteLevel().prepare(text) }
+}

@@ -187,6 +187,10 @@ extension Tokenizer {
         stripAccents: node["strip_accents"].isNull ? nil : try node["strip_accents"].bool(default: true),
         lowercase: try node["lowercase"].bool(default: true))
     case "Prepend": return Prepend(try node["prepend"].string())
+    case "Strip":
+      return Strip(
+        left: try node["strip_left"].bool(default: true), right: try node["strip_right"].bool(default: true))
+    case "ByteLevel": return ByteLevelNormalizer()
     case "Replace": return Replace(try stringPattern(node["pattern"]), with: try node["content"].string())
     case "Sequence":
       return NormalizerSequence(try node["normalizers"].array().compactMap(normalizer))
