@@ -6,14 +6,6 @@ import Testing
 /// Parity with HuggingFace tokenizers: every `hf/<kind>.expected.jsonl` of the text
 /// fixtures, encoded with `hf/<kind>.tokenizer.json` (ids, tokens, offsets, decoded text).
 @Suite struct HuggingFaceParityTests {
-  struct Expected: Decodable {
-    let text: String
-    let ids: [Int]
-    let tokens: [String]
-    let offsets: [[Int]]
-    let decoded: String
-  }
-
   var folder: URL { Fixtures.folder.appendingPathComponent("text/hf") }
 
   func families() throws -> [String]? {
@@ -25,31 +17,19 @@ import Testing
     }.sorted()
   }
 
-  func expectations(_ family: String) throws -> [Expected] {
+  func expectations(_ family: String) throws -> [HuggingFaceEncoding] {
     let text = try String(
       contentsOf: folder.appendingPathComponent("\(family).expected.jsonl"), encoding: .utf8)
     return try text.split(separator: "\n").map {
-      try JSONDecoder().decode(Expected.self, from: Data($0.utf8))
+      try JSONDecoder().decode(HuggingFaceEncoding.self, from: Data($0.utf8))
     }
   }
 
   /// Compares every probe; records the first few differences of a family.
-  func check(_ tokenizer: Tokenizer, _ family: String, _ cases: [Expected]) {
+  func check(_ tokenizer: Tokenizer, _ family: String, _ cases: [HuggingFaceEncoding]) {
     var mismatches = Mismatches()
     for probe in cases {
-      let encoding = tokenizer.encode(probe.text)
-      let offsets = encoding.offsets.map { [$0.lowerBound, $0.upperBound] }
-      let decoded = tokenizer.decode(encoding.ids)
-      let problem: String? =
-        if encoding.tokens != probe.tokens {
-          "tokens \(encoding.tokens) expected \(probe.tokens)"
-        } else if encoding.ids != probe.ids {
-          "ids \(encoding.ids) expected \(probe.ids)"
-        } else if offsets != probe.offsets {
-          "offsets \(offsets) expected \(probe.offsets)"
-        } else if decoded != probe.decoded {
-          "decoded \(decoded.debugDescription) expected \(probe.decoded.debugDescription)"
-        } else { nil }
+      let problem = probe.difference(tokenizer)
       mismatches.note(problem.map { "\(family): \(probe.text.debugDescription): \($0)" })
     }
     mismatches.expectNone(of: cases.count, "\(family) probes")
