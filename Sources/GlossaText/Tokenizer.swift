@@ -91,6 +91,12 @@ public struct PostProcessing: Sendable {
   public var maximumLength: Int?
   /// How batches are padded.
   public var padding: Padding?
+  /// Whether each token's offsets leave out the spaces at its ends (`Ġ` or whitespace), as
+  /// RoBERTa's and ByteLevel's post-processors do with `trim_offsets`.
+  public var trimsOffsets = false
+  /// Whether trimming keeps the single space before the first token (`add_prefix_space`: the
+  /// space was added, not cut).
+  public var keepsPrefixSpace = false
 
   /// Padding: to a fixed length, or to the longest encoding of the batch.
   public enum Padding: Sendable {
@@ -108,8 +114,9 @@ public struct PostProcessing: Sendable {
     self.padding = padding
   }
 
-  /// Truncates, then adds the begin and end tokens.
+  /// Trims the offsets, truncates, then adds the begin and end tokens.
   func apply(_ encoding: inout Encoding) {
+    if trimsOffsets { trimOffsets(&encoding) }
     if let maximumLength {
       encoding.truncate(to: max(0, maximumLength - (begin == nil ? 0 : 1) - (end == nil ? 0 : 1)))
     }
@@ -119,6 +126,38 @@ public struct PostProcessing: Sendable {
     }
     if let end {
       encoding.insert(id: end.id, token: end.token, offset: 0..<0, byteOffset: 0..<0, special: true)
+    }
+  }
+
+  /// HuggingFace's `process_offsets`: a token's leading spaces move its start forward and its
+  /// trailing spaces its end back (never past each other); the first token keeps a single
+  /// leading space when ``keepsPrefixSpace``.
+  private func trimOffsets(_ encoding: inout Encoding) {
+    func isSpace(_ c: Character) -> Bool { c == "\u{120}" || c.isWhitespace }
+    for (i, token) in encoding.tokens.enumerated() {
+      let characters = Array(token)
+      let leading = characters.prefix { isSpace($0) }
+      let trailing = characters.reversed().prefix { isSpace($0) }
+      guard !leading.isEmpty || !trailing.isEmpty else { continue }
+      // Each trimmed character stands for one original scalar; `Ġ` for one byte.
+      func bytes(_ trimmed: some Sequence<Character>) -> Int {
+        trimmed.reduce(0) { $0 + ($1 == "\u{120}" ? 1 : $1.utf8.count) }
+      }
+      var (offset, byteOffset) = (encoding.offsets[i], encoding.byteOffsets[i])
+      var (scalars, leadingBytes) = (leading.count, bytes(leading))
+      if keepsPrefixSpace, i == 0 || offset.lowerBound == 0, scalars == 1 { (scalars, leadingBytes) = (0, 0) }
+      if scalars > 0 {
+        offset = min(offset.lowerBound + scalars, offset.upperBound)..<offset.upperBound
+        byteOffset = min(byteOffset.lowerBound + leadingBytes, byteOffset.upperBound)..<byteOffset.upperBound
+      }
+      if !trailing.isEmpty, offset.upperBound >= trailing.count {
+        offset = offset.lowerBound..<max(offset.upperBound - trailing.count, offset.lowerBound)
+      }
+      let trailingBytes = bytes(trailing)
+      if !trailing.isEmpty, byteOffset.upperBound >= trailingBytes {
+        byteOffset = byteOffset.lowerBound..<max(byteOffset.upperBound - trailingBytes, byteOffset.lowerBound)
+      }
+      (encoding.offsets[i], encoding.byteOffsets[i]) = (offset, byteOffset)
     }
   }
 

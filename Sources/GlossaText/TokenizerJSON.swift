@@ -103,9 +103,8 @@ extension Tokenizer {
 
   /// The special tokens a `post_processor` puts around a single text, as HuggingFace's
   /// `encode` adds them by default: BERT's `[CLS] … [SEP]`, RoBERTa's `<s> … </s>`, or a
-  /// template of at most one special token before the text and one after. ByteLevel's
-  /// post-processor adds no token and is accepted (its offset trimming is not applied, and
-  /// neither is RoBERTa's: ids and tokens agree with HuggingFace, offsets may not).
+  /// template of at most one special token before the text and one after; and RoBERTa's and
+  /// ByteLevel's offset trimming (`trim_offsets`, `add_prefix_space`).
   static func postProcessing(_ node: JSONNode) throws -> PostProcessing {
     var result = PostProcessing()
     if node.isNull { return result }
@@ -115,9 +114,14 @@ extension Tokenizer {
       return (try items[0].string(), try items[1].int())
     }
     switch try node.type() {
-    case "BertProcessing", "RobertaProcessing":
+    case "BertProcessing":
       result.begin = try tokenAndID(node["cls"])
       result.end = try tokenAndID(node["sep"])
+    case "RobertaProcessing":
+      result.begin = try tokenAndID(node["cls"])
+      result.end = try tokenAndID(node["sep"])
+      result.trimsOffsets = try node["trim_offsets"].bool(default: true)
+      result.keepsPrefixSpace = try node["add_prefix_space"].bool(default: true)
     case "TemplateProcessing":
       let single = node["single"]
       var before: [JSONNode] = []
@@ -150,12 +154,15 @@ extension Tokenizer {
       result.begin = try before.first.map(special)
       result.end = try after.first.map(special)
     case "ByteLevel":
-      break
+      result.trimsOffsets = try node["trim_offsets"].bool(default: true)
+      result.keepsPrefixSpace = try node["add_prefix_space"].bool(default: true)
     case "Sequence":
       for processor in try node["processors"].array() {
         let part = try postProcessing(processor)
         result.begin = part.begin ?? result.begin
         result.end = part.end ?? result.end
+        result.trimsOffsets = result.trimsOffsets || part.trimsOffsets
+        result.keepsPrefixSpace = result.keepsPrefixSpace || part.keepsPrefixSpace
       }
     case let other: throw node["type"].fail("unsupported post-processor \(other)")
     }

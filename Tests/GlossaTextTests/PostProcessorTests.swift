@@ -7,7 +7,7 @@ import Testing
 @Suite struct PostProcessorTests {
   @Test func specialTokensAreAddedAsHuggingFaceAddsThem() throws {
     let cases = try HuggingFaceCase.load("post_processor_cases.json")
-    #expect(cases.count == 6)
+    #expect(cases.count == 8)
     for expected in cases {
       let tokenizer = try expected.tokenizer()
       for encoding in expected.encodings {

@@ -14,7 +14,8 @@ CORPUS = [
     "Tokenizers turn text into ids; embeddings turn ids into vectors.",
     "low lower newest widest, and the newest of them all.",
 ] * 20
-TEXTS = ["The newest networks turn text into vectors.", "", "lowest ids, widest embeddings!"]
+TEXTS = ["The newest networks turn text into vectors.", "", "lowest ids, widest embeddings!",
+         "  two  spaces,  then one "]
 
 
 def wordpiece():
@@ -70,6 +71,14 @@ roberta.post_processor = processors.Sequence([
 cases.append(case("Sequence of ByteLevel and TemplateProcessing", roberta))
 roberta.post_processor = processors.ByteLevel(trim_offsets=False)
 cases.append(case("ByteLevel", roberta))
+# Offsets trimmed of the spaces at each token's ends (RoBERTa's defaults, and ByteLevel's).
+roberta.post_processor = processors.RobertaProcessing(("</s>", eos), ("<s>", bos))
+cases.append(case("RobertaProcessing, offsets trimmed", roberta))
+roberta.post_processor = processors.Sequence([
+    processors.ByteLevel(trim_offsets=True, add_prefix_space=False),
+    processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", bos)]),
+])
+cases.append(case("Sequence of ByteLevel trimming offsets and TemplateProcessing", roberta))
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "post_processor_cases.json")
 with open(path, "w", encoding="utf-8") as f:
