@@ -132,15 +132,43 @@ public struct WordPieceDecoder: TokenDecoder {
     var text = tokens.enumerated().map { i, token in
       token.hasPrefix(prefix) ? String(token.dropFirst(prefix.count)) : (i == 0 ? token : " " + token)
     }.joined()
-    if cleanup {
-      for (from, to) in [
-        (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" n't", "n't"), (" 'm", "'m"),
-        (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
-      ] {
-        text = text.replacingOccurrences(of: from, with: to)
-      }
+    if cleanup { text = Self.cleanedUp(text) }
+    return text
+  }
+
+  /// The text without the spaces tokenization put before punctuation and contractions.
+  static func cleanedUp(_ text: String) -> String {
+    var text = text
+    for (from, to) in [
+      (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" n't", "n't"), (" 'm", "'m"),
+      (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
+    ] {
+      text = text.replacingOccurrences(of: from, with: to)
     }
     return text
+  }
+}
+
+/// CTC's output (a speech model's characters, as wav2vec2's tokenizer.json decodes them):
+/// repeated tokens merged, the padding (blank) token dropped, and with `cleanup` the spaces
+/// before punctuation removed and the word delimiter made a space.
+public struct CTCDecoder: ChainDecoder {
+  /// The blank, and the token between words.
+  public let padToken: String, wordDelimiter: String
+  /// Whether punctuation spacing is cleaned up and the delimiter becomes a space.
+  public let cleanup: Bool
+  public init(padToken: String = "<pad>", wordDelimiter: String = "|", cleanup: Bool = true) {
+    (self.padToken, self.wordDelimiter, self.cleanup) = (padToken, wordDelimiter, cleanup)
+  }
+  public func decodeChain(_ tokens: [String]) -> [String] {
+    tokens.enumerated().compactMap { i, token in
+      guard i == 0 || tokens[i - 1] != token else { return nil }
+      var text = token.replacingOccurrences(of: padToken, with: "")
+      if cleanup {
+        text = WordPieceDecoder.cleanedUp(text).replacingOccurrences(of: wordDelimiter, with: " ")
+      }
+      return text.isEmpty ? nil : text
+    }
   }
 }
 

@@ -338,6 +338,11 @@ extension Tokenizer {
       let (start, stop) = (try node["start"].int(), try node["stop"].int())
       guard start >= 0, stop >= 0 else { throw node.fail("start and stop must not be negative") }
       return StripDecoder(character, start: start, stop: stop)
+    case "CTC":
+      return CTCDecoder(
+        padToken: try node["pad_token"].optionalString() ?? "<pad>",
+        wordDelimiter: try node["word_delimiter_token"].optionalString() ?? "|",
+        cleanup: try node["cleanup"].bool(default: true))
     case "Sequence": return DecoderSequence(try node["decoders"].array().compactMap(decoder))
     case let other: throw node["type"].fail("unsupported decoder \(other)")
     }

@@ -58,6 +58,29 @@ import Testing
     }
   }
 
+  /// wav2vec2's decoder, read from its JSON; the expected texts are what HuggingFace
+  /// tokenizers 0.23.3's `decoders.CTC` gives for the same tokens.
+  @Test func theCTCDecoderIsHuggingFaces() throws {
+    func decoder(_ json: [String: Any]) throws -> any TokenDecoder {
+      let file: [String: Any] = [
+        "model": ["type": "WordLevel", "vocab": ["x": 0], "unk_token": "x"], "decoder": json,
+      ]
+      return try Tokenizer(json: try JSONSerialization.data(withJSONObject: file), file: "ctc.json").decoder
+    }
+    let ctc = try decoder([
+      "type": "CTC", "pad_token": "<pad>", "word_delimiter_token": "|", "cleanup": true,
+    ])
+    #expect(
+      ctc.decode(["<pad>", "h", "h", "e", "l", "l", "<pad>", "l", "o", "|", "w", "o", "r", "l", "d"])
+        == "hello world")
+    #expect(ctc.decode(["a", "|", "|", "b", " .", "<pad>"]) == "a b.")
+    #expect(ctc.decode(["i", "|", "'m", "|", "ok", " ,", "|", "you", "?"]) == "i 'm ok, you?")
+    let plain = try decoder([
+      "type": "CTC", "pad_token": "[PAD]", "word_delimiter_token": "_", "cleanup": false,
+    ])
+    #expect(plain.decode(["[PAD]", "a", "a", "_", "b"]) == "a_b")
+  }
+
   @Test func decodersChainAsHuggingFacesDo() {
     let llama = DecoderSequence([
       ReplaceDecoder("▁", with: " "), ByteFallbackDecoder(), FuseDecoder(),
