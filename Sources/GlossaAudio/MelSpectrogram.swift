@@ -48,8 +48,7 @@ public struct MelSpectrogram: Sendable {
               (energies[2 * band], energies[2 * band + 1], start) = (x, y, end)
             }
             for frame in 0..<count {
-              let (half, lane) = (frame / Spectrogram.lanes, frame % Spectrogram.lanes)
-              rows.append((0..<bands).map { Double(energies[2 * $0 + half][lane]) })
+              rows.append(Spectrogram.row(frame, of: UnsafeBufferPointer(energies), width: bands))
             }
           }
         }

@@ -32,11 +32,16 @@ public struct Spectrogram: Sendable {
   public func callAsFunction(_ samples: [Float]) throws -> [[Double]] {
     var rows = [[Double]]()
     try forEachBlock(of: samples) { _, count, power in
-      for frame in 0..<count {
-        rows.append((0..<bins).map { Double(power[2 * $0 + frame / Self.lanes][frame % Self.lanes]) })
-      }
+      for frame in 0..<count { rows.append(Self.row(frame, of: power, width: bins)) }
     }
     return rows
+  }
+
+  /// Frame `frame`'s `width` values from a block laid out as ``forEachBlock(of:_:)`` hands
+  /// them on: value k in lane frame % lanes of `values[2k + frame / lanes]`.
+  static func row(_ frame: Int, of values: UnsafeBufferPointer<Lanes>, width: Int) -> [Double] {
+    let (half, lane) = (frame / lanes, frame % lanes)
+    return (0..<width).map { Double(values[2 * $0 + half][lane]) }
   }
 
   /// Frames computed at once: a SIMD vector's lanes, each lane a frame.

@@ -237,13 +237,10 @@ extension Tokenizer {
       let pattern = node["pattern"]
       let isRegularExpression = !pattern["Regex"].isNull
       let text = try (isRegularExpression ? pattern["Regex"] : pattern["String"]).string()
+      let (behavior, invert) = (try behavior(node["behavior"]), try node["invert"].bool(default: false))
       do {
         return try Split(
-          isRegularExpression ? .regularExpression(text) : .string(text),
-          behavior: try behavior(node["behavior"]),
-          invert: try node["invert"].bool(default: false))
-      } catch let error as TokenizerFileError {
-        throw error
+          isRegularExpression ? .regularExpression(text) : .string(text), behavior: behavior, invert: invert)
       } catch {
         throw pattern["Regex"].fail("the regular expression does not compile: \(error)")
       }

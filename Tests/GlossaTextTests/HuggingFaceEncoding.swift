@@ -1,5 +1,6 @@
 import Foundation
 import GlossaText
+import Testing
 
 /// One text as HuggingFace's tokenizers encoded it, as the parity fixtures keep it: ids, tokens,
 /// character offsets, and, where the fixture has them, the special-tokens mask and the text
@@ -56,4 +57,12 @@ struct HuggingFaceCase: Decodable {
 
   /// The tokenizer, read as Glossa reads tokenizer.json files.
   func tokenizer() throws -> Tokenizer { try Tokenizer(json: json, file: name) }
+
+  /// Expects the tokenizer to encode (and decode) every text as HuggingFace did.
+  func expectEncodingsAreHuggingFaces() throws {
+    let tokenizer = try tokenizer()
+    for encoding in encodings {
+      #expect(encoding.difference(tokenizer) == nil, "\(name): \(encoding.text.debugDescription)")
+    }
+  }
 }
