@@ -36,6 +36,13 @@ struct EncodingBuilder {
     }
   }
 
+  /// Adds one token of its own (an added token found in the text): its id, its text when that
+  /// is not the vocabulary's, the scalars of its piece it covers (all `length` of them).
+  mutating func append(token id: Int, renamed: String?, length: Int, at position: Int) {
+    spans.append((-1 - Int32(unstored.count), Int32(truncatingIfNeeded: position)))
+    unstored.append(PieceMemo.Token(id: id, renamed: renamed, range: 0..<length))
+  }
+
   /// ``append(utf8:at:_:)`` for a piece given as scalars.
   mutating func append(
     scalars piece: ArraySlice<Unicode.Scalar>, at position: Int, _ encode: ([Unicode.Scalar]) -> [ModelToken]
@@ -83,6 +90,7 @@ struct EncodingBuilder {
         // As HuggingFace's: the text's own tokens are never special (not even its unknown
         // token); the post-processing marks the ones it adds.
         encoding.specialTokensMask = zeros
+        encoding.typeIDs = zeros
         encoding.attentionMask = ones
         return encoding
       }

@@ -3,186 +3,17 @@ import Foundation
 import GlossaLock
 import Synchronization
 
-/// What a tokenizer makes of a text: token ids, the tokens, and where each came from.
-public struct Encoding: Sendable, Equatable {
-  /// Token ids.
-  public var ids: [Int] = []
-  /// Token strings. An encoding whose tokens are the vocabulary's own for their ids (nearly
-  /// all) keeps only the ids and makes this array when it is read, as HuggingFace's Python
-  /// `Encoding.tokens` does: keep it in a local when reading it token by token.
-  public var tokens: [String] {
-    get { names.map { names in ids.map(names.token) } ?? storedTokens }
-    set {
-      storedTokens = newValue
-      names = nil
-    }
-  }
-  /// Each token's scalar range in the original text (Python string indices), end exclusive;
-  /// empty at 0 for tokens the post-processor added.
-  public var offsets: [Range<Int>] = []
-  /// The same ranges in UTF-8 bytes.
-  public var byteOffsets: [Range<Int>] = []
-  /// 1 for a special token (an added token such as `[UNK]`, or BOS/EOS/padding), else 0.
-  public var specialTokensMask: [Int] = []
-  /// 1 for a real token, 0 for padding.
-  public var attentionMask: [Int] = []
-  /// Where the tokens come from: the vocabulary, by id (nil: `storedTokens`).
-  private var names: TokenNames?
-  private var storedTokens: [String] = []
-
-  init() {}
-
-  /// An encoding whose tokens are `names`' tokens of its ids.
-  init(tokensNamedBy names: TokenNames) { self.names = names }
-
-  /// Adds a token at the end, or at `index`.
-  mutating func insert(
-    id: Int, token: String, offset: Range<Int>, byteOffset: Range<Int>, special: Bool, attended: Bool = true,
-    at index: Int? = nil
-  ) {
-    if let names, names.token(id) != token { keepTokens() }
-    let index = index ?? ids.count
-    ids.insert(id, at: index)
-    if names == nil { storedTokens.insert(token, at: index) }
-    offsets.insert(offset, at: index)
-    byteOffsets.insert(byteOffset, at: index)
-    specialTokensMask.insert(special ? 1 : 0, at: index)
-    attentionMask.insert(attended ? 1 : 0, at: index)
-  }
-
-  /// Stops naming the tokens by the vocabulary: they are kept as an array from here on.
-  private mutating func keepTokens() {
-    guard let names else { return }
-    storedTokens = ids.map(names.token)
-    self.names = nil
-  }
-
-  /// Keeps the first `length` tokens.
-  mutating func truncate(to length: Int) {
-    guard ids.count > length else { return }
-    if names == nil { storedTokens.removeLast(storedTokens.count - length) }
-    ids.removeLast(ids.count - length)
-    offsets.removeLast(offsets.count - length)
-    byteOffsets.removeLast(byteOffsets.count - length)
-    specialTokensMask.removeLast(specialTokensMask.count - length)
-    attentionMask.removeLast(attentionMask.count - length)
-  }
-
-  public static func == (a: Encoding, b: Encoding) -> Bool {
-    a.ids == b.ids && a.tokens == b.tokens && a.offsets == b.offsets && a.byteOffsets == b.byteOffsets
-      && a.specialTokensMask == b.specialTokensMask && a.attentionMask == b.attentionMask
-  }
-}
-
-/// A model's tokens by id, shared by the encodings that keep only ids.
-final class TokenNames: Sendable {
-  private let model: any TokenizerModel
-  init(_ model: any TokenizerModel) { self.model = model }
-  func token(_ id: Int) -> String { model.token(for: id) ?? "" }
-}
-
-/// What happens after the model: special tokens around the text, a length limit, padding.
-public struct PostProcessing: Sendable {
-  /// A token put before the text (`<bos>`, `[CLS]`), with its id.
-  public var begin: (token: String, id: Int)?
-  /// A token put after the text (`<eos>`, `[SEP]`), with its id.
-  public var end: (token: String, id: Int)?
-  /// The most tokens an encoding may have, special tokens included (cut at the end).
-  public var maximumLength: Int?
-  /// How batches are padded.
-  public var padding: Padding?
-  /// Whether each token's offsets leave out the spaces at its ends (`Ġ` or whitespace), as
-  /// RoBERTa's and ByteLevel's post-processors do with `trim_offsets`.
-  public var trimsOffsets = false
-  /// Whether trimming keeps the single space before the first token (`add_prefix_space`: the
-  /// space was added, not cut).
-  public var keepsPrefixSpace = false
-
-  /// Padding: to a fixed length, or to the longest encoding of the batch.
-  public enum Padding: Sendable {
-    case toLength(Int, token: String, id: Int)
-    case toLongest(token: String, id: Int)
-  }
-
-  public init(
-    begin: (token: String, id: Int)? = nil, end: (token: String, id: Int)? = nil, maximumLength: Int? = nil,
-    padding: Padding? = nil
-  ) {
-    self.begin = begin
-    self.end = end
-    self.maximumLength = maximumLength
-    self.padding = padding
-  }
-
-  /// Trims the offsets, truncates, then adds the begin and end tokens.
-  func apply(_ encoding: inout Encoding) {
-    if trimsOffsets { trimOffsets(&encoding) }
-    if let maximumLength {
-      encoding.truncate(to: max(0, maximumLength - (begin == nil ? 0 : 1) - (end == nil ? 0 : 1)))
-    }
-    if let begin {
-      encoding.insert(
-        id: begin.id, token: begin.token, offset: 0..<0, byteOffset: 0..<0, special: true, at: 0)
-    }
-    if let end {
-      encoding.insert(id: end.id, token: end.token, offset: 0..<0, byteOffset: 0..<0, special: true)
-    }
-  }
-
-  /// HuggingFace's `process_offsets`: a token's leading spaces move its start forward and its
-  /// trailing spaces its end back (never past each other); the first token keeps a single
-  /// leading space when ``keepsPrefixSpace``.
-  private func trimOffsets(_ encoding: inout Encoding) {
-    func isSpace(_ c: Character) -> Bool { c == "\u{120}" || c.isWhitespace }
-    for (i, token) in encoding.tokens.enumerated() {
-      let characters = Array(token)
-      let leading = characters.prefix { isSpace($0) }
-      let trailing = characters.reversed().prefix { isSpace($0) }
-      guard !leading.isEmpty || !trailing.isEmpty else { continue }
-      // Each trimmed character stands for one original scalar; `Ġ` for one byte.
-      func bytes(_ trimmed: some Sequence<Character>) -> Int {
-        trimmed.reduce(0) { $0 + ($1 == "\u{120}" ? 1 : $1.utf8.count) }
-      }
-      var (offset, byteOffset) = (encoding.offsets[i], encoding.byteOffsets[i])
-      var (scalars, leadingBytes) = (leading.count, bytes(leading))
-      if keepsPrefixSpace, i == 0 || offset.lowerBound == 0, scalars == 1 { (scalars, leadingBytes) = (0, 0) }
-      if scalars > 0 {
-        offset = min(offset.lowerBound + scalars, offset.upperBound)..<offset.upperBound
-        byteOffset = min(byteOffset.lowerBound + leadingBytes, byteOffset.upperBound)..<byteOffset.upperBound
-      }
-      if !trailing.isEmpty, offset.upperBound >= trailing.count {
-        offset = offset.lowerBound..<max(offset.upperBound - trailing.count, offset.lowerBound)
-      }
-      let trailingBytes = bytes(trailing)
-      if !trailing.isEmpty, byteOffset.upperBound >= trailingBytes {
-        byteOffset = byteOffset.lowerBound..<max(byteOffset.upperBound - trailingBytes, byteOffset.lowerBound)
-      }
-      (encoding.offsets[i], encoding.byteOffsets[i]) = (offset, byteOffset)
-    }
-  }
-
-  /// Pads every encoding of a batch (at the end, attention 0).
-  func pad(_ batch: inout [Encoding]) {
-    guard let padding else { return }
-    let (length, token, id): (Int, String, Int) =
-      switch padding {
-      case .toLength(let n, let token, let id): (n, token, id)
-      case .toLongest(let token, let id): (batch.map(\.ids.count).max() ?? 0, token, id)
-      }
-    for i in batch.indices {
-      while batch[i].ids.count < length {
-        batch[i].insert(
-          id: id, token: token, offset: 0..<0, byteOffset: 0..<0, special: true, attended: false)
-      }
-    }
-  }
-}
-
-/// A complete tokenizer in HuggingFace's shape: normalizer → pre-tokenizer → model, and a
-/// decoder back to text. Added special tokens are recognised by id for decoding.
+/// A complete tokenizer in HuggingFace's shape: added tokens found first, then normalizer →
+/// pre-tokenizer → model for the text between them, then truncation, the post-processor and
+/// padding; and a decoder back to text.
 public struct Tokenizer: Sendable {
   /// Rewrites the text first (nil: none).
-  public var normalizer: (any Normalizer)? { didSet { memo = SharedMemo(memo.names) } }
+  public var normalizer: (any Normalizer)? {
+    didSet {
+      added = AddedVocabulary(added.tokens, normalizer: normalizer)
+      memo = SharedMemo(memo.names)
+    }
+  }
   /// Cuts the text into pieces (nil: the whole text is one piece).
   public var preTokenizer: (any PreTokenizer)? {
     didSet {
@@ -191,13 +22,20 @@ public struct Tokenizer: Sendable {
     }
   }
   /// Turns each piece into tokens.
-  public var model: any TokenizerModel { didSet { memo = SharedMemo(TokenNames(model)) } }
+  public var model: any TokenizerModel { didSet { memo = SharedMemo(TokenNames(model, added: added.names)) } }
   /// Turns tokens back into text.
   public var decoder: any TokenDecoder
   /// Ids of special tokens (dropped when decoding with `skipSpecialTokens`).
   public var specialTokenIDs: Set<Int>
-  /// Special tokens around each text, truncation and padding.
-  public var postProcessing = PostProcessing()
+  /// Special tokens around each text or pair, their type ids (nil: none, and a pair's second
+  /// text is of type 1).
+  public var postProcessor: (any PostProcessor)?
+  /// How encodings that are too long are cut (nil: they are not).
+  public var truncation: Truncation?
+  /// How encodings are padded (nil: they are not).
+  public var padding: Padding?
+  /// Tokens found in the text before anything else, and their ids.
+  private var added = AddedVocabulary()
   /// Pieces already encoded (the model is deterministic, and words repeat); a new one
   /// whenever a stage changes.
   private var memo: SharedMemo
@@ -217,40 +55,165 @@ public struct Tokenizer: Sendable {
     self.specialTokenIDs = specialTokenIDs
   }
 
-  /// Encodes one text. Distinct pieces are encoded once and remembered; texts encoded from
-  /// several threads at once take turns: use ``encode(batch:threads:)`` to use every core.
+  /// The added tokens and their ids, in the order they were added.
+  public var addedTokens: [(token: AddedToken, id: Int)] { added.tokens }
+
+  /// Adds tokens found whole in texts before anything else (HuggingFace's `add_tokens`):
+  /// a token of the model's vocabulary keeps its id, another gets the next free id after the
+  /// vocabulary and the tokens added before; special ones join ``specialTokenIDs``. A token
+  /// already added with the same settings, or empty, is skipped. Returns how many were added.
+  @discardableResult
+  public mutating func add(_ tokens: [AddedToken]) -> Int {
+    var list = added.tokens
+    var next = max(model.vocabularySize, (list.map(\.id).max() ?? -1) + 1)
+    var count = 0
+    for token in tokens where !token.content.isEmpty && !list.contains(where: { $0.token == token }) {
+      let id: Int
+      if let known = model.id(of: token.content)
+        ?? list.first(where: { $0.token.content == token.content })?.id
+      {
+        id = known
+      } else {
+        id = next
+        next += 1
+      }
+      list.removeAll { $0.token.content == token.content }
+      list.append((token, id))
+      if token.isSpecial { specialTokenIDs.insert(id) }
+      count += 1
+    }
+    setAddedTokens(list)
+    return count
+  }
+
+  /// Sets the added tokens with the ids they have (a tokenizer.json's `added_tokens`).
+  mutating func setAddedTokens(_ tokens: [(token: AddedToken, id: Int)]) {
+    added = AddedVocabulary(tokens, normalizer: normalizer)
+    memo = SharedMemo(TokenNames(model, added: added.names))
+  }
+
+  /// Encodes one text as HuggingFace's `encode` does, with the special tokens of the
+  /// ``postProcessor``, ``truncation`` and ``padding``. A text that truncation cannot cut as
+  /// it asks (`onlySecond` without a second text, a stride too long) is left whole:
+  /// ``encode(_:pair:addingSpecialTokens:)`` reports it. Distinct pieces are encoded once and
+  /// remembered; texts encoded from several threads at once take turns: use
+  /// ``encode(batch:threads:addingSpecialTokens:)`` to use every core.
   public func encode(_ text: String) -> Encoding {
-    var encoding = memo.builders[0].withLock { encode(text, into: &$0) }
-    postProcessing.apply(&encoding)
+    memo.builders[0].withLock { encode(text, nil, addingSpecialTokens: true, into: &$0).encoding }
+  }
+
+  /// Encodes a text, or a pair of texts (a question and its context, two sentences), as
+  /// HuggingFace's `encode(text, pair, add_special_tokens)` does: each text's tokens (the
+  /// second's offsets count from its own start), truncated together, laid out by the
+  /// ``postProcessor`` with their type ids, padded. Throws when truncation cannot cut them as
+  /// it asks.
+  public func encode(_ text: String, pair: String?, addingSpecialTokens: Bool = true) throws(TruncationError)
+    -> Encoding
+  {
+    let (encoding, failure) = memo.builders[0].withLock {
+      encode(text, pair, addingSpecialTokens: addingSpecialTokens, into: &$0)
+    }
+    if let failure { throw failure }
     return encoding
   }
 
   /// Encodes many texts on `threads` cores (all by default), which share one memo of pieces
-  /// (so that a new piece is encoded once, not once per thread), then pads them as
-  /// ``postProcessing`` asks.
-  public func encode(batch texts: [String], threads: Int? = nil) -> [Encoding] {
-    nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: texts.count)
-    let workers = max(1, min(texts.count, threads ?? memo.builders.count, memo.builders.count))
-    results.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let slots = buffer
-      // Workers take chunks of texts in turn, so that one slowed down (a thread of its own
-      // allocates from a heap of its own, which costs more here) does not hold up the rest.
-      let chunk = 64
-      let nextChunk = Atomic(0)
-      @Sendable func work(_ w: Int) {
-        memo.builders[w].withLock { builder in
-          while case let start = nextChunk.add(chunk, ordering: .relaxed).oldValue, start < texts.count {
-            for i in start..<min(start + chunk, texts.count) {
-              slots[i] = encode(texts[i], into: &builder)
-              postProcessing.apply(&slots[i])
+  /// (so that a new piece is encoded once, not once per thread), then pads them together as
+  /// ``padding`` asks (to the longest of the batch, or to a fixed length). A text truncation
+  /// cannot cut is left whole, as in ``encode(_:)``.
+  public func encode(batch texts: [String], threads: Int? = nil, addingSpecialTokens: Bool = true)
+    -> [Encoding]
+  {
+    encode(count: texts.count, threads: threads) { i, builder in
+      encode(texts[i], nil, addingSpecialTokens: addingSpecialTokens, into: &builder)
+    }.encodings
+  }
+
+  /// Encodes pairs of texts on `threads` cores, as ``encode(_:pair:addingSpecialTokens:)``
+  /// each, padded together. Throws the first truncation error.
+  public func encode(pairs: [(String, String)], threads: Int? = nil, addingSpecialTokens: Bool = true)
+    throws(TruncationError) -> [Encoding]
+  {
+    let (encodings, failure) = encode(count: pairs.count, threads: threads) { i, builder in
+      encode(pairs[i].0, pairs[i].1, addingSpecialTokens: addingSpecialTokens, into: &builder)
+    }
+    if let failure { throw failure }
+    return encodings
+  }
+
+  /// Encodes `count` inputs, input i by `encodeInput(i, builder)`, on `threads` cores, then
+  /// pads them together; and the first input's truncation error, if any.
+  private func encode(
+    count: Int, threads: Int?, _ encodeInput: (Int, inout EncodingBuilder) -> (Encoding, TruncationError?)
+  ) -> (encodings: [Encoding], failure: TruncationError?) {
+    nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: count)
+    let failure = Locked<TruncationError?>(nil)
+    let workers = max(1, min(count, threads ?? memo.builders.count, memo.builders.count))
+    withoutActuallyEscaping(encodeInput) { encodeInput in
+      nonisolated(unsafe) let encodeInput = encodeInput
+      results.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let slots = buffer
+        // Workers take chunks of texts in turn, so that one slowed down (a thread of its own
+        // allocates from a heap of its own, which costs more here) does not hold up the rest.
+        let chunk = 64
+        let nextChunk = Atomic(0)
+        @Sendable func work(_ w: Int) {
+          memo.builders[w].withLock { builder in
+            while case let start = nextChunk.add(chunk, ordering: .relaxed).oldValue, start < count {
+              for i in start..<min(start + chunk, count) {
+                let error: TruncationError?
+                (slots[i], error) = encodeInput(i, &builder)
+                if let error { failure.withLock { $0 = $0 ?? error } }
+              }
             }
           }
         }
+        if workers == 1 {
+          work(0)
+        } else {
+          DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+        }
       }
-      if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
     }
-    postProcessing.pad(&results)
-    return results
+    padding?.apply(to: &results)
+    return (results, failure.withLock { $0 })
+  }
+
+  /// One text or pair, post-processed (HuggingFace's `encode` then `post_process`): truncated
+  /// to leave room for the special tokens, processed and joined, padded alone (a batch is
+  /// padded again together). A text truncation cannot cut is left whole, and the reason given.
+  private func encode(
+    _ text: String, _ pair: String?, addingSpecialTokens: Bool, into builder: inout EncodingBuilder
+  ) -> (encoding: Encoding, failure: TruncationError?) {
+    var failure: TruncationError?
+    var first = encode(text, into: &builder)
+    var second = pair.map { pair in
+      var encoding = encode(pair, into: &builder)
+      encoding.setTypeIDs(1)
+      return encoding
+    }
+    if let truncation {
+      let special = addingSpecialTokens ? postProcessor?.addedTokenCount(pair: pair != nil) ?? 0 : 0
+      let (keptFirst, keptSecond) = (first, second)
+      do throws(TruncationError) {
+        guard truncation.maximumLength >= special else {
+          throw .tooShortForSpecialTokens(maximum: truncation.maximumLength, special: special)
+        }
+        try truncation.apply(to: &first, pair: &second, length: truncation.maximumLength - special)
+      } catch {
+        failure = error
+        (first, second) = (keptFirst, keptSecond)
+      }
+    }
+    let parts = [first] + (second.map { [$0] } ?? [])
+    let processed = postProcessor?.process(parts, addingSpecialTokens: addingSpecialTokens) ?? parts
+    var encoding = processed.count == 1 ? processed[0] : processed.reduce(into: Encoding()) { $0.append($1) }
+    if let padding {
+      var single = [encoding]
+      padding.apply(to: &single)
+      encoding = single[0]
+    }
+    return (encoding, failure)
   }
 
   private static func asciiClasses(of preTokenizer: (any PreTokenizer)?) -> [RunClass]? {
@@ -283,6 +246,7 @@ public struct Tokenizer: Sendable {
   /// The encoding of one text before post-processing, made with `builder`.
   private func encode(_ text: String, into builder: inout EncodingBuilder) -> Encoding {
     builder.startText()
+    if added.mayOccur(in: text) { return encodeAroundAddedTokens(text, into: &builder) }
     if normalizer == nil, let classes = asciiClasses,
       let encoding = encodeASCII(text, classes, into: &builder)
     {
@@ -315,10 +279,50 @@ public struct Tokenizer: Sendable {
       offsets: { pieces[$1].originalRange(of: $0) }, byteOffsets: { bytes.range(of: $0) })
   }
 
+  /// The encoding of a text that may hold added tokens, before post-processing: the added
+  /// tokens as they are in the text cut out first, each stretch between them normalized, the
+  /// normalized added tokens cut out of it, and the rest pre-tokenized and given to the model
+  /// (so that each stretch is normalized and pre-tokenized on its own, as in HuggingFace).
+  private func encodeAroundAddedTokens(_ text: String, into builder: inout EncodingBuilder) -> Encoding {
+    let scalars = Array(text.unicodeScalars)
+    var bytes = ByteOffsets(scalars)
+    let names = memo.names
+    var pieces: [NormalizedText] = []
+    func addToken(_ id: Int, _ piece: NormalizedText) {
+      let content = string(piece.scalars)
+      pieces.append(piece)
+      builder.append(
+        token: id, renamed: content == names.token(id) ? nil : content, length: piece.scalars.count,
+        at: pieces.count - 1)
+    }
+    for (stretch, id) in added.split(scalars, normalizedTokens: false) {
+      let original = NormalizedText(scalars: Array(scalars[stretch]), origins: stretch.map { $0..<($0 + 1) })
+      if let id {
+        addToken(id, original)
+        continue
+      }
+      var normalized = original
+      normalizer?.normalize(&normalized)
+      for (part, id) in added.split(normalized.scalars, normalizedTokens: true) {
+        let piece = normalized.slice(part)
+        if let id {
+          addToken(id, piece)
+          continue
+        }
+        for piece in preTokenizer?.split(piece) ?? [piece] {
+          pieces.append(piece)
+          builder.append(scalars: piece.scalars[...], at: pieces.count - 1) { model.tokenize($0) }
+        }
+      }
+    }
+    return builder.encoding(
+      offsets: { pieces[$1].originalRange(of: $0) }, byteOffsets: { bytes.range(of: $0) })
+  }
+
   /// The text of token ids, without special tokens unless `skipSpecialTokens` is false.
   public func decode(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
     let kept = skipSpecialTokens ? ids.filter { !specialTokenIDs.contains($0) } : ids
-    return decoder.decode(kept.compactMap { model.token(for: $0) })
+    return decoder.decode(kept.compactMap { memo.names.knownToken($0) })
   }
 }
 

@@ -48,6 +48,23 @@ struct JSONNode {
     guard let n = value as? NSNumber else { throw fail("expected an integer") }
     return n.intValue
   }
+  /// An id or a length: an integer from 0 to 2³² − 1 (HuggingFace keeps them in 32 bits).
+  func id() throws -> Int {
+    guard let n = value as? NSNumber, n.doubleValue == n.doubleValue.rounded(),
+      (0...Double(UInt32.max)).contains(n.doubleValue)
+    else { throw fail("expected an integer from 0 to \(UInt32.max)") }
+    return n.intValue
+  }
+  /// One of an enumeration's raw names (HuggingFace's `"LongestFirst"`, `"Left"`, …), or
+  /// `fallback` when absent.
+  func named<T: RawRepresentable & CaseIterable>(default fallback: T) throws -> T where T.RawValue == String {
+    if isNull { return fallback }
+    let name = try string()
+    guard let value = T(rawValue: name) else {
+      throw fail("unknown value \(name) (expected \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    return value
+  }
   func array() throws -> [JSONNode] {
     guard let items = value as? [Any] else { throw fail("expected an array") }
     return items.enumerated().map { JSONNode(value: $0.element, path: "\(path)[\($0.offset)]", file: file) }
@@ -87,84 +104,145 @@ extension Tokenizer {
     }
     let root = JSONNode(value: parsed, path: "", file: file)
     guard parsed is [String: Any] else { throw root.fail("expected a JSON object") }
-    var special = Set<Int>()
-    if !root["added_tokens"].isNull {
-      for token in try root["added_tokens"].array() where try token["special"].bool(default: false) {
-        special.insert(try token["id"].int())
-      }
+    if !root["version"].isNull, try root["version"].string() != "1.0" {
+      throw root["version"].fail("unknown tokenizer.json version (expected 1.0)")
     }
+    let model = try Self.model(root["model"])
+    let added = try Self.addedTokens(root["added_tokens"], model: model)
     self.init(
       normalizer: try Self.normalizer(root["normalizer"]),
-      preTokenizer: try Self.preTokenizer(root["pre_tokenizer"]),
-      model: try Self.model(root["model"]), decoder: try Self.decoder(root["decoder"]) ?? SpaceJoinDecoder(),
-      specialTokenIDs: special)
-    postProcessing = try Self.postProcessing(root["post_processor"])
+      preTokenizer: try Self.preTokenizer(root["pre_tokenizer"]), model: model,
+      decoder: try Self.decoder(root["decoder"]) ?? SpaceJoinDecoder(),
+      specialTokenIDs: Set(added.filter(\.token.isSpecial).map(\.id)))
+    setAddedTokens(added)
+    postProcessor = try Self.postProcessor(root["post_processor"])
+    truncation = try Self.truncation(root["truncation"])
+    padding = try Self.padding(root["padding"])
   }
 
-  /// The special tokens a `post_processor` puts around a single text, as HuggingFace's
-  /// `encode` adds them by default: BERT's `[CLS] … [SEP]`, RoBERTa's `<s> … </s>`, or a
-  /// template of at most one special token before the text and one after; and RoBERTa's and
-  /// ByteLevel's offset trimming (`trim_offsets`, `add_prefix_space`).
-  static func postProcessing(_ node: JSONNode) throws -> PostProcessing {
-    var result = PostProcessing()
-    if node.isNull { return result }
+  /// A `post_processor`: `BertProcessing`, `RobertaProcessing`, `TemplateProcessing`,
+  /// `ByteLevel` or a `Sequence` of them.
+  static func postProcessor(_ node: JSONNode) throws -> (any PostProcessor)? {
+    if node.isNull { return nil }
     func tokenAndID(_ pair: JSONNode) throws -> (token: String, id: Int) {
       let items = try pair.array()
       guard items.count == 2 else { throw pair.fail("expected [token, id]") }
-      return (try items[0].string(), try items[1].int())
+      return (try items[0].string(), try items[1].id())
+    }
+    func trimming() throws -> OffsetTrimming {
+      OffsetTrimming(
+        try node["trim_offsets"].bool(default: true),
+        keepsPrefixSpace: try node["add_prefix_space"].bool(default: true))
     }
     switch try node.type() {
     case "BertProcessing":
-      result.begin = try tokenAndID(node["cls"])
-      result.end = try tokenAndID(node["sep"])
+      return BertProcessing(
+        classification: try tokenAndID(node["cls"]), separator: try tokenAndID(node["sep"]))
     case "RobertaProcessing":
-      result.begin = try tokenAndID(node["cls"])
-      result.end = try tokenAndID(node["sep"])
-      result.trimsOffsets = try node["trim_offsets"].bool(default: true)
-      result.keepsPrefixSpace = try node["add_prefix_space"].bool(default: true)
+      return RobertaProcessing(
+        classification: try tokenAndID(node["cls"]), separator: try tokenAndID(node["sep"]),
+        offsets: try trimming())
     case "TemplateProcessing":
-      let single = node["single"]
-      var before: [JSONNode] = []
-      var after: [JSONNode] = []
-      var sawText = false
-      for piece in try single.array() {
-        if !piece["Sequence"].isNull {
-          guard try piece["Sequence"]["id"].string() == "A", !sawText else {
-            throw piece.fail("a single text's template has one sequence, A")
+      func template(_ list: JSONNode) throws -> [TemplateProcessing.Piece] {
+        try list.array().map { piece in
+          if !piece["Sequence"].isNull {
+            let name = try piece["Sequence"]["id"].string()
+            guard name == "A" || name == "B" else { throw piece["Sequence"]["id"].fail("expected A or B") }
+            return .text(name == "A" ? 0 : 1, typeID: try piece["Sequence"]["type_id"].id())
           }
-          sawText = true
-        } else if !piece["SpecialToken"].isNull {
-          sawText ? after.append(piece["SpecialToken"]) : before.append(piece["SpecialToken"])
-        } else {
-          throw piece.fail("expected a Sequence or a SpecialToken")
+          guard !piece["SpecialToken"].isNull else {
+            throw piece.fail("expected a Sequence or a SpecialToken")
+          }
+          return .special(
+            try piece["SpecialToken"]["id"].string(), typeID: try piece["SpecialToken"]["type_id"].id())
         }
       }
-      guard sawText, before.count <= 1, after.count <= 1 else {
-        throw single.fail(
-          "only templates of at most one special token before the text and one after are supported")
+      var specialTokens: [String: [(token: String, id: Int)]] = [:]
+      if !node["special_tokens"].isNull {
+        guard let names = node["special_tokens"].value as? [String: Any] else {
+          throw node["special_tokens"].fail("expected an object of special tokens by name")
+        }
+        for name in names.keys.sorted() {
+          let entry = node["special_tokens"][name]
+          let (ids, tokens) = (try entry["ids"].array(), try entry["tokens"].array())
+          guard ids.count == tokens.count else { throw entry.fail("ids and tokens must be as many") }
+          specialTokens[name] = try zip(tokens, ids).map { (try $0.string(), try $1.id()) }
+        }
       }
-      func special(_ piece: JSONNode) throws -> (token: String, id: Int) {
-        let name = try piece["id"].string()
-        let entry = node["special_tokens"][name]
-        let ids = try entry["ids"].array()
-        let tokens = try entry["tokens"].array()
-        guard ids.count == 1, tokens.count == 1 else { throw entry.fail("expected one token and one id") }
-        return (try tokens[0].string(), try ids[0].int())
+      let pair =
+        node["pair"].isNull ? [.text(0, typeID: 0), .text(1, typeID: 1)] : try template(node["pair"])
+      do {
+        return try TemplateProcessing(
+          single: try template(node["single"]), pair: pair, specialTokens: specialTokens)
+      } catch let error as TemplateProcessing.TemplateError {
+        throw node.fail(error.description)
       }
-      result.begin = try before.first.map(special)
-      result.end = try after.first.map(special)
-    case "ByteLevel":
-      result.trimsOffsets = try node["trim_offsets"].bool(default: true)
-      result.keepsPrefixSpace = try node["add_prefix_space"].bool(default: true)
-    case "Sequence":
-      for processor in try node["processors"].array() {
-        let part = try postProcessing(processor)
-        result.begin = part.begin ?? result.begin
-        result.end = part.end ?? result.end
-        result.trimsOffsets = result.trimsOffsets || part.trimsOffsets
-        result.keepsPrefixSpace = result.keepsPrefixSpace || part.keepsPrefixSpace
-      }
+    case "ByteLevel": return ByteLevelPostProcessor(try trimming())
+    case "Sequence": return PostProcessorSequence(try node["processors"].array().compactMap(postProcessor))
     case let other: throw node["type"].fail("unsupported post-processor \(other)")
+    }
+  }
+
+  /// The `truncation` settings.
+  static func truncation(_ node: JSONNode) throws -> Truncation? {
+    if node.isNull { return nil }
+    return Truncation(
+      maximumLength: try node["max_length"].id(),
+      strategy: try node["strategy"].named(default: .longestFirst),
+      stride: node["stride"].isNull ? 0 : try node["stride"].id(),
+      side: try node["direction"].named(default: .right))
+  }
+
+  /// The `padding` settings.
+  static func padding(_ node: JSONNode) throws -> Padding? {
+    if node.isNull { return nil }
+    let strategy = node["strategy"]
+    let length: Padding.Length
+    if (strategy.value as? String) == "BatchLongest" {
+      length = .longest
+    } else if !strategy["Fixed"].isNull {
+      length = .fixed(try strategy["Fixed"].id())
+    } else {
+      throw strategy.fail("expected \"BatchLongest\" or {\"Fixed\": length}")
+    }
+    return Padding(
+      length, token: try node["pad_token"].optionalString() ?? "[PAD]",
+      id: node["pad_id"].isNull ? 0 : try node["pad_id"].id(),
+      typeID: node["pad_type_id"].isNull ? 0 : try node["pad_type_id"].id(),
+      side: try node["direction"].named(default: .right),
+      multiple: node["pad_to_multiple_of"].isNull ? nil : try node["pad_to_multiple_of"].id())
+  }
+
+  /// The `added_tokens`, each with its id. An id must be its content's id in the model's
+  /// vocabulary, if the vocabulary has it, and no other vocabulary token's; no two added
+  /// tokens share an id.
+  static func addedTokens(_ node: JSONNode, model: any TokenizerModel) throws -> [(
+    token: AddedToken, id: Int
+  )] {
+    if node.isNull { return [] }
+    var result: [(token: AddedToken, id: Int)] = []
+    var byID: [Int: String] = [:]
+    for entry in try node.array() {
+      let (content, id) = (try entry["content"].string(), try entry["id"].id())
+      if let known = model.id(of: content), known != id {
+        throw entry["id"].fail("\(content) is id \(known) in the model's vocabulary, not \(id)")
+      }
+      if let other = model.token(for: id), other != content {
+        throw entry["id"].fail("id \(id) of \(content) is the vocabulary's \(other)")
+      }
+      if let other = byID[id], other != content {
+        throw entry["id"].fail("id \(id) is given to both \(other) and \(content)")
+      }
+      byID[id] = content
+      let special = try entry["special"].bool(default: false)
+      result.append(
+        (
+          AddedToken(
+            content, special: special, singleWord: try entry["single_word"].bool(default: false),
+            stripsLeft: try entry["lstrip"].bool(default: false),
+            stripsRight: try entry["rstrip"].bool(default: false),
+            normalized: try entry["normalized"].bool(default: true)), id
+        ))
     }
     return result
   }

@@ -136,10 +136,9 @@ struct Tokenize: ParsableCommand {
   /// method line by line.
   func encoder() throws -> ([String]) -> [[Shown]] {
     if let tokenizer {
-      var loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
-      if noSpecialTokens { (loaded.postProcessing.begin, loaded.postProcessing.end) = (nil, nil) }
-      return { [loaded] lines in
-        loaded.encode(batch: lines).map { encoding in
+      let loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
+      return { [loaded, noSpecialTokens] lines in
+        loaded.encode(batch: lines, addingSpecialTokens: !noSpecialTokens).map { encoding in
           let tokens = ids ? [] : encoding.tokens
           return encoding.ids.indices.map {
             (

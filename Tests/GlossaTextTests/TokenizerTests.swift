@@ -57,10 +57,13 @@ import Testing
     #expect(tokenizer.encode("ok zz").specialTokensMask == [0, 0])  // [UNK] is not special
   }
 
-  @Test func postProcessingFramesTruncatesAndPads() {
+  @Test func postProcessingFramesTruncatesAndPads() throws {
     var tokenizer = wordLevel()
-    tokenizer.postProcessing = PostProcessing(
-      begin: ("<s>", 2), end: ("</s>", 3), maximumLength: 4, padding: .toLongest(token: "[PAD]", id: 1))
+    tokenizer.postProcessor = try TemplateProcessing(
+      single: [.special("<s>", typeID: 0), .text(0, typeID: 0), .special("</s>", typeID: 0)], pair: [],
+      specialTokens: ["<s>": [("<s>", 2)], "</s>": [("</s>", 3)]])
+    tokenizer.truncation = Truncation(maximumLength: 4)
+    tokenizer.padding = Padding(token: "[PAD]", id: 1)
     let batch = tokenizer.encode(batch: ["ok ok ok ok", "ok"])
     #expect(batch[0].ids == [2, 6, 6, 3])  // cut to 4 with the specials
     #expect(batch[1].ids == [2, 6, 3, 1])
@@ -69,7 +72,7 @@ import Testing
     #expect(batch[0].offsets[0] == 0..<0)
     #expect(batch[0].tokens == ["<s>", "ok", "ok", "</s>"])
     #expect(batch[1].tokens == ["<s>", "ok", "</s>", "[PAD]"])
-    tokenizer.postProcessing.padding = .toLength(6, token: "[PAD]", id: 1)
+    tokenizer.padding = Padding(.fixed(6), token: "[PAD]", id: 1)
     #expect(tokenizer.encode(batch: ["ok"])[0].ids == [2, 6, 3, 1, 1, 1])
     #expect(tokenizer.decode([2, 6, 3, 1]) == "ok")
     #expect(tokenizer.decode([2, 6, 3], skipSpecialTokens: false) == "<s> ok </s>")
@@ -77,13 +80,18 @@ import Testing
 
   /// Encodings keep ids and name their tokens by the vocabulary, unless a token is not the
   /// vocabulary's for its id: then they keep the tokens themselves.
-  @Test func tokensAreTheVocabularysUnlessGivenOthers() {
+  @Test func tokensAreTheVocabularysUnlessGivenOthers() throws {
     var tokenizer = wordLevel()
-    tokenizer.postProcessing = PostProcessing(
-      begin: ("<bos>", 2), padding: .toLength(4, token: "<pad>", id: 1))
+    tokenizer.postProcessor = try TemplateProcessing(
+      single: [.special("<bos>", typeID: 0), .text(0, typeID: 0)], pair: [],
+      specialTokens: ["<bos>": [("<bos>", 2)]])
+    tokenizer.padding = Padding(.fixed(4), token: "<pad>", id: 1)
     let batch = tokenizer.encode(batch: ["ok ok", "ok café ok"])
     #expect(batch[0].tokens == ["<bos>", "ok", "ok", "<pad>"])
     #expect(batch[1].tokens == ["<bos>", "ok", "café", "ok"])
+    // A fixed length pads single texts too.
+    #expect(tokenizer.encode("ok").tokens == ["<bos>", "ok", "<pad>", "<pad>"])
+    tokenizer.padding = nil
     var renamed = tokenizer.encode("ok")
     #expect(renamed.tokens == ["<bos>", "ok"])
     renamed.tokens[1] = "OK"
@@ -98,7 +106,8 @@ import Testing
     #expect(encoding.ids == [1, 2, 0, 2, 1])
     // Kept tokens are cut and padded with the ids.
     var framed = unigram
-    framed.postProcessing = PostProcessing(maximumLength: 3, padding: .toLength(4, token: "<unk>", id: 0))
+    framed.truncation = Truncation(maximumLength: 3)
+    framed.padding = Padding(.fixed(4), token: "<unk>", id: 0)
     let cut = framed.encode(batch: ["ab xyz ba"])[0]
     #expect(cut.tokens == ["a", "b", "xyz", "<unk>"] && cut.ids == [1, 2, 0, 0])
     #expect(cut.attentionMask == [1, 1, 1, 0])

@@ -1,0 +1,118 @@
+import Foundation
+import GlossaText
+import Testing
+
+/// Added tokens from the API, and the tokenizer.json settings read strictly (the HuggingFace
+/// parity of both is PipelineParityTests').
+@Suite struct AddedTokenTests {
+  func wordLevel() -> Tokenizer {
+    Tokenizer(
+      normalizer: Lowercase(), preTokenizer: WhitespacePreTokenizer(),
+      model: WordLevelModel(vocabulary: ["[UNK]": 0, "ok": 1, "mask": 2], unknownToken: "[UNK]"))
+  }
+
+  @Test func addedTokensTakeTheNextIdsAndAreFoundWhole() {
+    var tokenizer = wordLevel()
+    #expect(tokenizer.add([AddedToken("[MASK]", special: true), AddedToken("ok"), AddedToken("")]) == 2)
+    #expect(tokenizer.add([AddedToken("[MASK]", special: true)]) == 0)  // already there
+    tokenizer.add([AddedToken("<sep>", special: true, stripsLeft: true)])
+    // "ok" keeps its vocabulary id; the others follow the vocabulary.
+    #expect(tokenizer.addedTokens.map(\.id) == [3, 1, 4])
+    #expect(tokenizer.specialTokenIDs == [3, 4])
+    let encoding = tokenizer.encode("OK [MASK]ok   <sep>mask")
+    #expect(encoding.tokens == ["ok", "[MASK]", "ok", "   <sep>", "mask"])
+    #expect(encoding.ids == [1, 3, 1, 4, 2])
+    #expect(encoding.offsets == [0..<2, 3..<9, 9..<11, 11..<19, 19..<23])
+    #expect(tokenizer.decode(encoding.ids) == "ok ok mask")
+    #expect(tokenizer.decode(encoding.ids, skipSpecialTokens: false) == "ok [MASK] ok <sep> mask")
+    // Not normalized: "[mask]" is the text's, split and lowercased by the pipeline.
+    #expect(tokenizer.encode("[mask]").ids == [0, 2, 0])
+  }
+
+  @Test func aSingleWordTokenNeedsNoWordBesideIt() {
+    var tokenizer = wordLevel()
+    tokenizer.add([AddedToken("day", singleWord: true)])
+    #expect(
+      tokenizer.encode("day monday Day today!day").tokens == ["day", "[UNK]", "day", "[UNK]", "[UNK]", "day"])
+  }
+
+  @Test func truncationKeepsWindowsThatRepeatTheStride() throws {
+    var tokenizer = wordLevel()
+    tokenizer.truncation = Truncation(maximumLength: 3, stride: 1)
+    let encoding = tokenizer.encode("ok mask ok mask ok mask")
+    #expect(encoding.ids == [1, 2, 1])
+    #expect(encoding.overflowing.map(\.ids) == [[1, 2, 1], [1, 2]])
+    #expect(encoding.overflowing.last?.offsets == [16..<18, 19..<23])
+    tokenizer.truncation = Truncation(maximumLength: 3, side: .left)
+    #expect(tokenizer.encode("ok mask ok ok").ids == [2, 1, 1])
+    // A pair: the longer text is cut first.
+    tokenizer.truncation = Truncation(maximumLength: 4)
+    let pair = try tokenizer.encode("ok ok ok ok ok", pair: "mask")
+    #expect(pair.ids == [1, 1, 1, 2] && pair.typeIDs == [0, 0, 0, 1])
+    tokenizer.truncation = Truncation(maximumLength: 2, strategy: .onlySecond)
+    #expect(throws: TruncationError.noSecondText) { try tokenizer.encode("ok ok ok", pair: nil) }
+    #expect(tokenizer.encode("ok ok ok").ids == [1, 1, 1])  // left whole
+    tokenizer.truncation = Truncation(maximumLength: 2, stride: 2)
+    #expect(throws: TruncationError.strideTooLong(stride: 2, length: 2)) {
+      try tokenizer.encode("ok ok ok", pair: nil)
+    }
+  }
+
+  @Test func paddingGoesToEitherSideAndToAMultiple() {
+    var tokenizer = wordLevel()
+    tokenizer.padding = Padding(token: "[UNK]", id: 0, typeID: 1, side: .left, multiple: 4)
+    let batch = tokenizer.encode(batch: ["ok", "ok ok ok ok mask"])
+    #expect(batch.map(\.ids) == [[0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 1, 1, 1, 1, 2]])
+    #expect(
+      batch[0].attentionMask == [0, 0, 0, 0, 0, 0, 0, 1] && batch[0].typeIDs == [1, 1, 1, 1, 1, 1, 1, 0])
+    #expect(batch[0].specialTokensMask == [1, 1, 1, 1, 1, 1, 1, 0])
+    #expect(tokenizer.encode("ok").ids == [0, 0, 0, 1])  // alone: its own length, to a multiple
+  }
+
+  /// Settings HuggingFace would refuse, or that are certainly broken, name their JSON path.
+  @Test func brokenSettingsAreRefusedByTheirPath() throws {
+    let model: [String: Any] = ["type": "WordLevel", "vocab": ["[UNK]": 0, "ok": 1], "unk_token": "[UNK]"]
+    func added(_ content: String, _ id: Any) -> [String: Any] {
+      ["content": content, "id": id, "special": true]
+    }
+    let cases: [([String: Any], String, String)] = [
+      (
+        ["added_tokens": [added("ok", 5)]], "added_tokens[0].id",
+        "ok is id 1 in the model's vocabulary, not 5"
+      ),
+      (["added_tokens": [added("[X]", 1)]], "added_tokens[0].id", "id 1 of [X] is the vocabulary's ok"),
+      (
+        ["added_tokens": [added("[X]", 2), added("[Y]", 2)]], "added_tokens[1].id",
+        "id 2 is given to both [X] and [Y]"
+      ),
+      (
+        ["added_tokens": [added("[X]", -2)]], "added_tokens[0].id", "expected an integer from 0 to 4294967295"
+      ),
+      (
+        ["added_tokens": [added("[X]", 2.5)]], "added_tokens[0].id",
+        "expected an integer from 0 to 4294967295"
+      ),
+      (
+        ["truncation": ["max_length": 4, "strategy": "Shortest"]], "truncation.strategy",
+        "unknown value Shortest (expected LongestFirst, OnlyFirst, OnlySecond)"
+      ),
+      (
+        ["padding": ["strategy": "Longest"]], "padding.strategy",
+        "expected \"BatchLongest\" or {\"Fixed\": length}"
+      ),
+      (
+        ["padding": ["strategy": ["Fixed": 4], "direction": "Up"]], "padding.direction",
+        "unknown value Up (expected Left, Right)"
+      ),
+      (["version": "2.0"], "version", "unknown tokenizer.json version (expected 1.0)"),
+    ]
+    for (settings, path, reason) in cases {
+      let file = settings.merging(["model": model]) { $1 }
+      #expect {
+        try Tokenizer(json: try JSONSerialization.data(withJSONObject: file), file: "t.json")
+      } throws: { error in
+        (error as? TokenizerFileError) == TokenizerFileError(file: "t.json", path: path, reason: reason)
+      }
+    }
+  }
+}
