@@ -131,7 +131,9 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(
       name: "GlossaCLITests",
-      dependencies: ["glossa", "GlossaAudio", "GlossaModels", "GlossaDistributed", "TestSupport"]),
+      dependencies: [
+        "glossa", "GlossaAudio", "GlossaModels", "GlossaText", "GlossaDistributed", "TestSupport",
+      ]),
     .testTarget(name: "GlossaVizTests", dependencies: ["GlossaViz", "TestSupport"]),
     .testTarget(
       name: "GlossaServerTests",

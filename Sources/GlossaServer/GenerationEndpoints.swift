@@ -1,5 +1,6 @@
 import Foundation
 import GlossaModels
+import GlossaText
 import Hummingbird
 
 /// `POST /v1/generate`: `{"model": "lm", "prompt": "the", "max_tokens": 50, "temperature": 0.8,

@@ -119,35 +119,42 @@ public struct Tokenizer: Sendable {
 
   /// Encodes many texts on `threads` cores (all by default), which share one memo of pieces
   /// (so that a new piece is encoded once, not once per thread), then pads them together as
-  /// ``padding`` asks (to the longest of the batch, or to a fixed length). A text truncation
-  /// cannot cut is left whole, as in ``encode(_:)``.
+  /// ``padding`` asks (to the longest of the batch, or to a fixed length), as HuggingFace's
+  /// `encode_batch` does. A text truncation cannot cut is left whole, as in ``encode(_:)``.
   public func encode(batch texts: [String], threads: Int? = nil, addingSpecialTokens: Bool = true)
     -> [Encoding]
   {
-    encode(count: texts.count, threads: threads) { i, builder in
+    encode(count: texts.count, threads: threads, padsTogether: true) { i, builder in
       encode(texts[i], nil, addingSpecialTokens: addingSpecialTokens, into: &builder)
     }.encodings
   }
 
-  /// Encodes pairs of texts on `threads` cores, as ``encode(_:pair:addingSpecialTokens:)``
-  /// each, padded together. Throws the first truncation error.
-  public func encode(pairs: [(String, String)], threads: Int? = nil, addingSpecialTokens: Bool = true)
-    throws(TruncationError) -> [Encoding]
-  {
-    let (encodings, failure) = encode(count: pairs.count, threads: threads) { i, builder in
-      encode(pairs[i].0, pairs[i].1, addingSpecialTokens: addingSpecialTokens, into: &builder)
+  /// Encodes many texts, each with its pair when `pairs` is given (text i with `pairs[i]`), on
+  /// `threads` cores, as ``encode(_:pair:addingSpecialTokens:)`` each; then pads them
+  /// together (HuggingFace's `encode_batch`), or each alone when `padsTogether` is false (as
+  /// `encode` would, one by one: the lines of a stream). Throws for the first input that
+  /// truncation cannot cut, naming it.
+  public func encode(
+    batch texts: [String], pairs: [String]?, threads: Int? = nil, addingSpecialTokens: Bool = true,
+    padsTogether: Bool = true
+  ) throws(BatchTruncationError) -> [Encoding] {
+    precondition(pairs == nil || pairs!.count == texts.count, "a pair for each text")
+    let (encodings, failure) = encode(count: texts.count, threads: threads, padsTogether: padsTogether) {
+      i, builder in
+      encode(texts[i], pairs?[i], addingSpecialTokens: addingSpecialTokens, into: &builder)
     }
     if let failure { throw failure }
     return encodings
   }
 
   /// Encodes `count` inputs, input i by `encodeInput(i, builder)`, on `threads` cores, then
-  /// pads them together; and the first input's truncation error, if any.
+  /// pads them together if asked; and the first input's truncation error, if any.
   private func encode(
-    count: Int, threads: Int?, _ encodeInput: (Int, inout EncodingBuilder) -> (Encoding, TruncationError?)
-  ) -> (encodings: [Encoding], failure: TruncationError?) {
+    count: Int, threads: Int?, padsTogether: Bool,
+    _ encodeInput: (Int, inout EncodingBuilder) -> (Encoding, TruncationError?)
+  ) -> (encodings: [Encoding], failure: BatchTruncationError?) {
     nonisolated(unsafe) var results = [Encoding](repeating: Encoding(), count: count)
-    let failure = Locked<TruncationError?>(nil)
+    let failure = Locked<BatchTruncationError?>(nil)
     let workers = max(1, min(count, threads ?? memo.builders.count, memo.builders.count))
     withoutActuallyEscaping(encodeInput) { encodeInput in
       nonisolated(unsafe) let encodeInput = encodeInput
@@ -163,7 +170,12 @@ public struct Tokenizer: Sendable {
               for i in start..<min(start + chunk, count) {
                 let error: TruncationError?
                 (slots[i], error) = encodeInput(i, &builder)
-                if let error { failure.withLock { $0 = $0 ?? error } }
+                guard let error else { continue }
+                failure.withLock { first in
+                  if first.map({ $0.index > i }) ?? true {
+                    first = BatchTruncationError(index: i, reason: error)
+                  }
+                }
               }
             }
           }
@@ -175,7 +187,7 @@ public struct Tokenizer: Sendable {
         }
       }
     }
-    padding?.apply(to: &results)
+    if padsTogether { padding?.apply(to: &results) }
     return (results, failure.withLock { $0 })
   }
 

@@ -103,3 +103,13 @@ public enum TruncationError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+/// Why an input of a batch could not be truncated: its index and the reason.
+public struct BatchTruncationError: Error, Equatable, CustomStringConvertible {
+  /// The input's index in the batch.
+  public let index: Int
+  /// Why.
+  public let reason: TruncationError
+
+  public var description: String { "input \(index + 1): \(reason)" }
+}

@@ -11,13 +11,21 @@ struct Tokenize: ParsableCommand {
       Tokenizes each TEXT argument, or each line of standard input when there is none, and \
       prints one line per input line: the tokens separated by single spaces (an empty line \
       for an empty input line). With --tokenizer, a tokenizer.json (trained by glossa \
-      tokenizer train, or a pretrained model's) encodes the text instead, adding the special \
-      tokens of its post-processor as HuggingFace does (--no-special-tokens: without them).
+      tokenizer train, or a pretrained model's) encodes the text instead as HuggingFace's \
+      encode does: its added tokens, the special tokens of its post-processor \
+      (--no-special-tokens: without them), its truncation and padding (each line padded \
+      alone). --pair gives every input a second text (BERT's question and context: type ids \
+      0 then 1), --max-length cuts each encoding to N tokens (the file's truncation \
+      strategy, or the longer text first), --pad pads it to N, and --json prints each line's \
+      whole encoding (ids, tokens, offsets, type ids, masks, and the overflowing windows \
+      truncation cut off) as one JSON object.
 
       Examples:
         glossa tokenize "The cat sat on the mat."
         glossa tokenize --method treebank < reviews.txt
         glossa tokenize --tokenizer bpe.json --ids < corpus.txt > ids.txt
+        glossa tokenize --tokenizer bert.json --pair "Who sat?" --max-length 16 \\
+            --pad --json "The cat sat on the mat."
       """)
 
   @Option(
@@ -40,6 +48,18 @@ struct Tokenize: ParsableCommand {
   @Flag(help: "Print each token as TEXT[START,END) with Unicode-scalar offsets.")
   var offsets = false
 
+  @Option(help: "A second text to encode with every input, as a pair (needs --tokenizer).")
+  var pair: String?
+
+  @Option(help: "Cut each encoding to at most N tokens, special tokens included (needs --tokenizer).")
+  var maxLength: Int?
+
+  @Flag(help: "Pad each encoding to --max-length tokens.")
+  var pad = false
+
+  @Flag(help: "Print each line's encoding as a JSON object (needs --tokenizer).")
+  var json = false
+
   @Flag(help: "Read invalid UTF-8 as U+FFFD instead of stopping with an error.")
   var replaceInvalid = false
 
@@ -48,21 +68,28 @@ struct Tokenize: ParsableCommand {
 
   func validate() throws {
     if ids && tokenizer == nil { throw ValidationError("--ids needs --tokenizer FILE") }
-    if noSpecialTokens && tokenizer == nil {
-      throw ValidationError("--no-special-tokens needs --tokenizer FILE")
+    for (given, name) in [
+      (noSpecialTokens, "--no-special-tokens"), (pair != nil, "--pair"), (maxLength != nil, "--max-length"),
+      (json, "--json"),
+    ] where given && tokenizer == nil {
+      throw ValidationError("\(name) needs --tokenizer FILE")
     }
+    if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
+    if pad && maxLength == nil { throw ValidationError("--pad needs --max-length N") }
+    if json && (ids || offsets) { throw ValidationError("--json prints ids and offsets already") }
   }
 
   func run() throws {
     let output = OutputBuffer()
     defer { output.flush() }
-    let encode = try encoder()
+    if let tokenizer { return try encode(with: tokenizer, to: output) }
+    let encode = method.tokenizer
     if !texts.isEmpty {
-      for text in texts { write(encode([text])[0], to: output) }
+      for text in texts { write(encode.tokenize(text), to: output) }
       return
     }
     let input = LineBlocks(replacingInvalid: replaceInvalid)
-    if tokenizer == nil && method == .regex && !offsets {
+    if method == .regex && !offsets {
       // The lecture's words straight from the bytes, a part of each block per core.
       try input.forEach {
         Self.writeWords(of: $0, to: output, parts: ProcessInfo.processInfo.activeProcessorCount)
@@ -70,10 +97,67 @@ struct Tokenize: ParsableCommand {
       return
     }
     try input.forEach { block in
+      forEachLine(in: block) { write(encode.tokenize(String(decoding: $0, as: UTF8.self)), to: output) }
+    }
+  }
+
+  /// Encodes each TEXT argument, or each line of standard input (a block of lines at a time on
+  /// every core), with a tokenizer.json, and prints each encoding: its ids or tokens (with
+  /// offsets if asked), or all of it as JSON. An input the truncation cannot cut stops the
+  /// command, naming its line.
+  func encode(with file: String, to output: OutputBuffer) throws {
+    var loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
+    if let maxLength {
+      var truncation = loaded.truncation ?? Truncation(maximumLength: maxLength)
+      truncation.maximumLength = maxLength
+      loaded.truncation = truncation
+    }
+    if pad, let maxLength {
+      let padID = loaded.padding?.id ?? 0
+      let token = loaded.padding?.token ?? loaded.model.token(for: padID) ?? ""
+      loaded.padding = Padding(
+        .fixed(maxLength), token: token, id: padID, side: loaded.padding?.side ?? .right)
+    }
+    var linesBefore = 0
+    func encodeAll(_ lines: [String]) throws {
+      let encodings: [Encoding]
+      do {
+        encodings = try loaded.encode(
+          batch: lines, pairs: pair.map { Array(repeating: $0, count: lines.count) },
+          addingSpecialTokens: !noSpecialTokens, padsTogether: false)
+      } catch {
+        let place = texts.isEmpty ? "line \(linesBefore + error.index + 1)" : "text \(error.index + 1)"
+        throw ValidationErrorMessage("\(place): \(error.reason)")
+      }
+      linesBefore += lines.count
+      for encoding in encodings { write(encoding, to: output) }
+    }
+    if !texts.isEmpty { return try encodeAll(texts) }
+    try LineBlocks(replacingInvalid: replaceInvalid).forEach { block in
       var lines: [String] = []
       forEachLine(in: block) { lines.append(String(decoding: $0, as: UTF8.self)) }
-      for tokens in encode(lines) { write(tokens, to: output) }
+      try encodeAll(lines)
     }
+  }
+
+  /// One line of output for an encoding: its JSON object, or its ids or tokens (with offsets
+  /// if asked) separated by spaces.
+  func write(_ encoding: Encoding, to output: OutputBuffer) {
+    if json {
+      var writer = JSONWriter(capacity: 64 * encoding.count)
+      writer.encoding(encoding)
+      writer.bytes.withUnsafeBufferPointer { output.append($0) }
+      output.append(UInt8(ascii: "\n"))
+      return
+    }
+    let tokens = ids ? [] : encoding.tokens
+    write(
+      encoding.ids.indices.map {
+        (
+          encoding.ids[$0], ids ? "" : tokens[$0], encoding.offsets[$0].lowerBound,
+          encoding.offsets[$0].upperBound
+        )
+      }, to: output)
   }
 
   /// One line of output: the tokens (or ids, with offsets if asked) separated by spaces.
@@ -90,6 +174,11 @@ struct Tokenize: ParsableCommand {
       }
     }
     output.append(UInt8(ascii: "\n"))
+  }
+
+  /// A word method's tokens of a text, shown.
+  func write(_ words: [Token], to output: OutputBuffer) {
+    write(words.map { (0, $0.text, $0.start, $0.end) }, to: output)
   }
 
   /// The `\b\w+\b` words of each line of `block`, a line of output per line, the block cut
@@ -131,27 +220,6 @@ struct Tokenize: ParsableCommand {
 
   /// A token with its id (0 for word methods) and scalar offsets.
   typealias Shown = (id: Int, text: String, start: Int, end: Int)
-
-  /// Encodes a batch of lines: a tokenizer.json's batch encoding (on all cores), or a word
-  /// method line by line.
-  func encoder() throws -> ([String]) -> [[Shown]] {
-    if let tokenizer {
-      let loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
-      return { [loaded, noSpecialTokens] lines in
-        loaded.encode(batch: lines, addingSpecialTokens: !noSpecialTokens).map { encoding in
-          let tokens = ids ? [] : encoding.tokens
-          return encoding.ids.indices.map {
-            (
-              encoding.ids[$0], ids ? "" : tokens[$0], encoding.offsets[$0].lowerBound,
-              encoding.offsets[$0].upperBound
-            )
-          }
-        }
-      }
-    }
-    let words = method.tokenizer
-    return { lines in lines.map { words.tokenize($0).map { (0, $0.text, $0.start, $0.end) } } }
-  }
 }
 
 extension WordTokenization: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import Foundation
 import GlossaAudio
 import GlossaModels
+import GlossaText
 import TestSupport
 import Testing
 
@@ -149,6 +150,59 @@ import Testing
     #expect(plain.1 == "3 0\n")
     let refused = try glossa(["tokenize", "--no-special-tokens", "hello"])
     #expect(refused.0 != 0 && refused.2.contains("--no-special-tokens needs --tokenizer FILE"))
+  }
+
+  /// Pairs, --max-length, --pad and --json: each line's whole encoding, as the library makes it.
+  @Test func tokenizePairsCutsPadsAndPrintsJSON() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-pair-\(UUID()).json")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let json: [String: Any] = [
+      "model": [
+        "type": "WordLevel", "vocab": ["[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "a": 4, "b": 5],
+        "unk_token": "[UNK]",
+      ],
+      "pre_tokenizer": ["type": "WhitespaceSplit"],
+      "post_processor": ["type": "BertProcessing", "cls": ["[CLS]", 2], "sep": ["[SEP]", 3]],
+      "truncation": ["max_length": 64, "strategy": "OnlySecond", "stride": 0, "direction": "Right"],
+    ]
+    try JSONSerialization.data(withJSONObject: json).write(to: file)
+    let tokenizer = try Tokenizer(contentsOf: file)
+    #expect(
+      try glossa(["tokenize", "--tokenizer", file.path, "--ids", "--pair", "b a", "a"]).1 == "2 4 3 5 4 3\n")
+    // Lines, each cut to 6 (the second text only, as the file says) and padded to 7.
+    let (status, output, _) = try glossa(
+      ["tokenize", "--tokenizer", file.path, "--pair", "b b b b", "--max-length", "6", "--json"],
+      input: "a\na a\n")
+    #expect(status == 0)
+    let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+    var tokenizerCut = tokenizer
+    tokenizerCut.truncation?.maximumLength = 6
+    for (line, text) in zip(lines, ["a", "a a"]) {
+      let object = line as? [String: Any]
+      let expected = try tokenizerCut.encode(text, pair: "b b b b")
+      #expect(object?["ids"] as? [Int] == expected.ids && object?["type_ids"] as? [Int] == expected.typeIDs)
+      #expect((object?["overflowing"] as? [[String: Any]])?.count == expected.overflowing.count)
+    }
+    #expect((lines[1] as? [String: Any])?["ids"] as? [Int] == [2, 4, 4, 3, 5, 3])
+    let padded = try glossa(
+      ["tokenize", "--tokenizer", file.path, "--ids", "--max-length", "5", "--pad", "--pair", "b", "a"])
+    #expect(padded.1 == "2 4 3 5 3\n")
+    let longer = try glossa([
+      "tokenize", "--tokenizer", file.path, "--ids", "--max-length", "7", "--pad", "a",
+    ])
+    #expect(longer.1 == "2 4 3 0 0 0 0\n")
+    // A line the truncation cannot cut (only the second text, but there is none) is named.
+    let uncut = try glossa(["tokenize", "--tokenizer", file.path, "--max-length", "3"], input: "a\na a\n")
+    #expect(uncut.0 == 1 && uncut.2.contains("line 2: truncation only_second needs a second text"))
+    for (arguments, message) in [
+      (["--pad", "a"], "--pad needs --max-length N"),
+      (["--json", "--ids", "a"], "--json prints ids and offsets"),
+      (["--max-length", "0", "a"], "--max-length must be at least 1"),
+    ] {
+      let refused = try glossa(["tokenize", "--tokenizer", file.path] + arguments)
+      #expect(refused.0 != 0 && refused.2.contains(message), "\(arguments)")
+    }
+    #expect(try glossa(["tokenize", "--pair", "b", "a"]).2.contains("--pair needs --tokenizer FILE"))
   }
 
   @Test func tokenizeArgumentsAndLines() throws {

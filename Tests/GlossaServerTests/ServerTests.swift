@@ -74,12 +74,40 @@ import Testing
     }
   }
 
+  @Test func pairsGetTheirTypeIDsAndBadOnesA422() async throws {
+    guard case .tokenizer(let tokenizer) = models["words"]!.content else {
+      Issue.record("no tokenizer"); return
+    }
+    try await withServer { base, client, _ in
+      let pairs = [["The cat sat.", "On the mat"], ["a film", ""]]
+      let answer = try await client.call(
+        .POST, base + "/v1/tokenize", json: jsonText(["model": "words", "pairs": pairs]))
+      #expect(answer.status == 200)
+      let encodings = answer.json["encodings"] as? [[String: Any]] ?? []
+      #expect(encodings.count == 2)
+      for (encoding, pair) in zip(encodings, pairs) {
+        let expected = try tokenizer.encode(pair[0], pair: pair[1])
+        #expect(encoding["ids"] as? [Int] == expected.ids)
+        #expect(encoding["type_ids"] as? [Int] == expected.typeIDs)
+        #expect(encoding["offsets"] as? [[Int]] == expected.offsets.map { [$0.lowerBound, $0.upperBound] })
+      }
+      #expect(encodings[0]["type_ids"] as? [Int] == [0, 0, 0, 0, 1, 1, 1])
+      for (body, field) in [
+        (["model": "words"] as [String: Any], "texts"),
+        (["model": "words", "texts": ["a"], "pairs": [["a", "b"]]], "texts"),
+        (["model": "words", "pairs": [["a", "b"], ["a", "b", "c"]]], "pairs[1]"),
+      ] {
+        let answer = try await client.call(.POST, base + "/v1/tokenize", json: jsonText(body))
+        #expect(answer.status == 422 && answer.error?.field == field, "\(body): \(answer.text)")
+      }
+    }
+  }
+
   @Test func malformedRequestsGet400NamingTheField() async throws {
     try await withServer { base, client, _ in
       let url = base + "/v1/tokenize"
       let cases: [(String, String?)] = [
         ("{\"model\": \"words\", \"texts\": [\"a\", 3]}", "texts[1]"),
-        ("{\"model\": \"words\"}", "texts"),
         ("{\"model\": 7, \"texts\": []}", "model"),
         ("{\"model\": \"words\", \"texts\": [\"a\"", nil),
         ("not json", nil),

@@ -147,12 +147,15 @@ struct HuggingFaceCase: Decodable {
       let result: [Encoding]
       switch batch.inputs {
       case .texts(let texts):
-        // A batch of single texts HuggingFace refuses is checked text by text above.
-        guard batch.error == nil else { continue }
+        guard batch.error == nil else {
+          #expect(throws: BatchTruncationError.self) { try tokenizer.encode(batch: texts, pairs: nil) }
+          continue
+        }
         result = tokenizer.encode(batch: texts)
+        #expect(try tokenizer.encode(batch: texts, pairs: nil) == result)
       case .pairs(let pairs):
         do {
-          result = try tokenizer.encode(pairs: pairs.map { ($0[0], $0[1]) })
+          result = try tokenizer.encode(batch: pairs.map { $0[0] }, pairs: pairs.map { $0[1] })
           #expect(batch.error == nil, "\(name): batch \(b) encoded, expected \(batch.error ?? "")")
         } catch {
           #expect(batch.error != nil, "\(name): batch \(b): \(error)")

@@ -30,7 +30,7 @@ public struct PostProcessorSequence: PostProcessor {
 }
 
 /// Byte-level BPE's post-processor (HuggingFace's `ByteLevel`): adds no token, and with
-/// ``trimsOffsets`` moves each token's offsets off the spaces at its ends.
+/// ``offsets`` trimming moves each token's offsets off the spaces at its ends.
 public struct ByteLevelPostProcessor: PostProcessor {
   /// The offset trimming.
   public let offsets: OffsetTrimming
