@@ -8,11 +8,15 @@ public protocol PreTokenizer: Sendable {
   func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]?
   /// Rewrites one piece cut by ``PreTokenizer/pieceRanges(_:)`` before the model sees it.
   func prepare(_ piece: NormalizedText) -> NormalizedText
+  /// Whether ``PreTokenizer/prepare(_:)`` leaves every piece as it is (the pre-tokenizer only
+  /// cuts), so that another may cut its pieces further without building alignments.
+  var onlyCuts: Bool { get }
 }
 
 extension PreTokenizer {
   public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? { nil }
   public func prepare(_ piece: NormalizedText) -> NormalizedText { piece }
+  public var onlyCuts: Bool { false }
 }
 
 /// Scalar classes the hand-written scanners share.
@@ -122,6 +126,7 @@ extension RunSplitter {
     runRanges(text.scalars, classify).map(text.slice)
   }
   public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? { runRanges(scalars, classify) }
+  public var onlyCuts: Bool { true }
 }
 
 /// HuggingFace's `Whitespace`: the pattern `\w+|[^\w\s]+`.
@@ -188,4 +193,30 @@ public struct PreTokenizerSequence: PreTokenizer {
   public func split(_ text: NormalizedText) -> [NormalizedText] {
     preTokenizers.reduce([text]) { pieces, pre in pieces.flatMap { pre.split($0) } }
   }
+
+  /// Each pre-tokenizer's cuts of the pieces of the one before, when all but the last only
+  /// cut (Llama-3's `Split` then `ByteLevel`): the last one prepares the pieces.
+  public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? {
+    guard preTokenizers.dropLast().allSatisfy(\.onlyCuts) else { return nil }
+    var ranges = scalars.isEmpty ? [] : [0..<scalars.count]
+    for pre in preTokenizers {
+      var cut: [Range<Int>] = []
+      cut.reserveCapacity(ranges.count)
+      for range in ranges {
+        let piece = range == scalars.indices ? scalars : Array(scalars[range])
+        guard let parts = pre.pieceRanges(piece) else { return nil }
+        for part in parts {
+          cut.append((part.lowerBound + range.lowerBound)..<(part.upperBound + range.lowerBound))
+        }
+      }
+      ranges = cut
+    }
+    return ranges
+  }
+
+  public func prepare(_ piece: NormalizedText) -> NormalizedText {
+    preTokenizers.last.map { $0.prepare(piece) } ?? piece
+  }
+
+  public var onlyCuts: Bool { preTokenizers.allSatisfy(\.onlyCuts) }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// not at all (`removed`), joined to the piece before or after, or runs of adjacent matches as
 /// one piece (`contiguous`). With `invert` the pieces between the matches are what the
 /// behaviour applies to. Llama-3's and GPT-4's files cut their text this way before the
-/// byte-level step. The pattern runs on Foundation's `NSRegularExpression` (ICU), whose
+/// byte-level step. GPT-4's pattern (Llama-3's, and Qwen2's variant) runs on a hand-written
+/// scanner (``GPT4Pattern``); any other on Foundation's `NSRegularExpression` (ICU), whose
 /// `\p{L}`, `\s`, look-ahead and `(?i:…)` read as the Oniguruma patterns HuggingFace's files
 /// carry. HuggingFace's `Digits`, `Punctuation` and `CharDelimiterSplit` are splits whose
 /// matches are single characters of a class (``digits(individually:)``,
@@ -31,6 +32,8 @@ public struct Split: PreTokenizer {
   /// Whether the pieces between the matches take the matches' part.
   public let invert: Bool
   private let expression: Expression?
+  /// GPT-4's pattern (and Qwen2's), run by hand instead of by `expression`.
+  private let scanner: GPT4Pattern?
 
   /// The compiled pattern; `NSRegularExpression` is immutable and may match on several
   /// threads at once.
@@ -42,7 +45,9 @@ public struct Split: PreTokenizer {
   /// A split at `pattern`; throws when a regular expression does not compile.
   public init(_ pattern: Pattern, behavior: Behavior, invert: Bool = false) throws {
     (self.pattern, self.behavior, self.invert) = (pattern, behavior, invert)
+    scanner = if case .regularExpression(let text) = pattern { GPT4Pattern.patterns[text] } else { nil }
     switch pattern {
+    case .regularExpression where scanner != nil: expression = nil
     case .regularExpression(let text): expression = Expression(try NSRegularExpression(pattern: text))
     case .string(let text):
       expression = Expression(try NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: text)))
@@ -71,6 +76,8 @@ public struct Split: PreTokenizer {
 
   public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? { ranges(scalars) }
 
+  public var onlyCuts: Bool { true }
+
   /// The pieces the behaviour keeps, as ranges of `scalars`.
   private func ranges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
     guard !scalars.isEmpty else { return [] }
@@ -82,7 +89,9 @@ public struct Split: PreTokenizer {
       parts.append((match, !invert))
       previous = match.upperBound
     }
-    if let expression {
+    if let scanner {
+      scanner.matches(scalars, found)
+    } else if let expression {
       var view = String.UnicodeScalarView()
       view.append(contentsOf: scalars)
       let text = String(view)

@@ -264,23 +264,38 @@ public struct Tokenizer: Sendable {
     {
       return encoding
     }
-    let scalars = Array(text.unicodeScalars)
-    var bytes = ByteOffsets(scalars)
-    if normalizer == nil, let pre = preTokenizer, let pieces = pre.pieceRanges(scalars) {
+    if normalizer == nil, let pre = preTokenizer {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens remembered with ranges relative to the piece.
-      for piece in pieces {
-        builder.append(scalars: scalars[piece], at: piece.lowerBound) {
-          scalars in
-          let prepared = pre.prepare(NormalizedText(string(scalars)))
-          return model.tokenize(prepared.scalars).map { token in
-            ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
-          }
+      func encodePiece(_ scalars: [Unicode.Scalar]) -> [ModelToken] {
+        let prepared = pre.prepare(NormalizedText(string(scalars)))
+        return model.tokenize(prepared.scalars).map { token in
+          ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
         }
       }
-      return builder.encoding(byteOffsets: { bytes.range(of: $0) })
+      var text = text
+      if text.withUTF8(isASCII) {
+        // An ASCII text's pieces are looked up by their bytes, whose offsets are the scalars'.
+        let encoding = text.withUTF8 { bytes -> Encoding? in
+          guard let pieces = pre.pieceRanges(bytes.map { Unicode.Scalar($0) }) else { return nil }
+          for piece in pieces {
+            builder.append(
+              utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound, encodePiece)
+          }
+          return builder.encoding()
+        }
+        if let encoding { return encoding }
+      } else {
+        let scalars = Array(text.unicodeScalars)
+        if let pieces = pre.pieceRanges(scalars) {
+          var bytes = ByteOffsets(scalars)
+          for piece in pieces { builder.append(scalars: scalars[piece], at: piece.lowerBound, encodePiece) }
+          return builder.encoding(byteOffsets: { bytes.range(of: $0) })
+        }
+      }
     }
     // A normalized text: each piece's tokens mapped back through the normalization.
+    var bytes = ByteOffsets(Array(text.unicodeScalars))
     var normalized = NormalizedText(text)
     normalizer?.normalize(&normalized)
     let pieces = preTokenizer?.split(normalized) ?? [normalized]

@@ -59,9 +59,9 @@ import Testing
   @Test mutating func asciiPathAndMemoEqualTheGeneralPath() throws {
     let model = try BPETrainer(merges: 60).train(words: words(2000))
     let fast = Tokenizer(normalizer: nil, preTokenizer: WhitespacePreTokenizer(), model: model)
-    // A sequence of one pre-tokenizer cuts the same pieces through the general path.
+    // A normalizer that changes nothing sends texts through the general path.
     let general = Tokenizer(
-      normalizer: nil, preTokenizer: PreTokenizerSequence([WhitespacePreTokenizer()]), model: model)
+      normalizer: NormalizerSequence([]), preTokenizer: WhitespacePreTokenizer(), model: model)
     let texts = (0..<300).map { i in
       words(12).joined(separator: [" ", ", ", "  ", "!", " é "][i % 5])
     }

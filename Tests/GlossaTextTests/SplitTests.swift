@@ -60,6 +60,13 @@ import Testing
       #expect(encoding.decoded != nil)
       #expect(encoding.difference(tokenizer) == nil, "\(encoding.text.debugDescription)")
     }
+    // The sequence's shortcut (Split's cuts, then ByteLevel's bytes for each piece) gives what
+    // the general path (alignments built, forced by an empty normalizer) gives.
+    var general = tokenizer
+    general.normalizer = NormalizerSequence([])
+    for text in cases.texts + cases.llama3.encodings.map(\.text) {
+      #expect(tokenizer.encode(text) == general.encode(text), "\(text.debugDescription)")
+    }
   }
 
   @Test func aBadSplitIsRefusedByItsPath() throws {

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import GlossaText
+
+/// The hand-written scanner of GPT-4's split pattern (and Qwen2's) against HuggingFace's
+/// `Split` (Oniguruma) on random texts of tricky characters (Fixtures/scanner_cases.json, made
+/// by make_scanner_cases.py), and against the same pattern on `NSRegularExpression`.
+@Suite struct GPT4PatternTests {
+  struct Case: Decodable {
+    let name: String
+    let pattern: String
+    let texts: [Text]
+    struct Text: Decodable {
+      let text: String
+      let pieces: [[Int]]
+    }
+  }
+
+  @Test func piecesAreHuggingFaces() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/scanner_cases.json")
+    let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: url))
+    #expect(cases.count == 2)
+    for expected in cases {
+      let scanner = try #require(GPT4Pattern.patterns[expected.pattern], "\(expected.name) is not recognised")
+      let split = try Split(.regularExpression(expected.pattern), behavior: .isolated)
+      #expect(expected.texts.count > 400)
+      for text in expected.texts {
+        var pieces: [[Int]] = []
+        scanner.matches(Array(text.text.unicodeScalars)) { pieces.append([$0.lowerBound, $0.upperBound]) }
+        #expect(pieces == text.pieces, "\(expected.name): \(text.text.debugDescription)")
+        let viaSplit = split.pieceRanges(Array(text.text.unicodeScalars))?.map {
+          [$0.lowerBound, $0.upperBound]
+        }
+        #expect(viaSplit == text.pieces)
+      }
+    }
+  }
+
+  /// The scanner and the regular-expression engine agree on longer random texts too.
+  @Test func piecesAreTheRegularExpressions() throws {
+    let pattern = GPT4Pattern.patterns.keys.first { $0.contains("{1,3}") }!
+    let regex = try NSRegularExpression(pattern: pattern)
+    let alphabet =
+      Array("ab Zé東 0123 ٣½ \t\n\r\n  .,!?'s'T're'LL 🙂\u{301}\u{A0}\u{3000}x").map(String.init) + ["'d"]
+    // A fixed sequence (a linear congruential generator), so that a failure can be seen again.
+    var state: UInt64 = 7
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33) % bound
+    }
+    for _ in 0..<300 {
+      let text = (0...next(80)).map { _ in alphabet[next(alphabet.count)] }.joined()
+      var fromScanner: [String] = []
+      let scalars = Array(text.unicodeScalars)
+      GPT4Pattern(maximumDigits: 3).matches(scalars) { fromScanner.append(string(scalars[$0])) }
+      let ns = text as NSString
+      let fromRegex = regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
+        ns.substring(with: $0.range)
+      }
+      #expect(fromScanner == fromRegex, "\(text.debugDescription)")
+    }
+  }
+}
