@@ -5,6 +5,8 @@ public protocol TokenDecoder: Sendable {
   func decode(_ tokens: [String]) -> String
   /// The tokens rewritten, for the next decoder of a sequence.
   func decodeChain(_ tokens: [String]) -> [String]
+  /// Its object in a tokenizer.json; nil for a decoder HuggingFace has no form of.
+  var json: [String: Any]? { get }
 }
 
 extension TokenDecoder {

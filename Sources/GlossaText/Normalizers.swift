@@ -4,6 +4,8 @@ import Foundation
 /// control characters) while keeping every scalar's origin.
 public protocol Normalizer: Sendable {
   func normalize(_ text: inout NormalizedText)
+  /// Its object in a tokenizer.json; nil for a normalizer HuggingFace has no form of.
+  var json: [String: Any]? { get }
 }
 
 /// Lowercases every scalar (full Unicode case mapping).

@@ -11,6 +11,8 @@ public protocol PreTokenizer: Sendable {
   /// Whether ``PreTokenizer/prepare(_:)`` leaves every piece as it is (the pre-tokenizer only
   /// cuts), so that another may cut its pieces further without building alignments.
   var onlyCuts: Bool { get }
+  /// Its object in a tokenizer.json; nil for a pre-tokenizer HuggingFace has no form of.
+  var json: [String: Any]? { get }
 }
 
 extension PreTokenizer {

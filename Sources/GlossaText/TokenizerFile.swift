@@ -10,50 +10,57 @@ public enum TokenizerFile {
   /// The normalizer, pre-tokenizer and decoder around a model.
   public enum Pipeline: Sendable { case words, byteLevel, bert, metaspace }
 
-  /// The JSON object of a tokenizer.
-  public static func json(
-    for model: any TokenizerModel, pipeline: Pipeline = .words, lowercase: Bool, specialTokens: [String] = []
-  ) throws -> [String: Any] {
-    var decoder: Any = NSNull()
-    var unknown: String? = nil
-    var modelJSON: [String: Any] = [:]
+  /// A model's object in a tokenizer.json.
+  public static func json(for model: any TokenizerModel) throws -> [String: Any] {
     switch model {
     case let bpe as BPEModel:
-      unknown = bpe.unknownToken
-      modelJSON = [
+      var json: [String: Any] = [
         "type": "BPE", "dropout": NSNull(), "unk_token": bpe.unknownToken ?? NSNull(),
         "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": bpe.fusesUnknown,
         "byte_fallback": bpe.byteFallback, "ignore_merges": bpe.ignoresMerges, "vocab": bpe.vocabulary.ids,
         "merges": bpe.merges.map { [$0.left, $0.right] },
       ]
       switch bpe.endOfWord {
-      case .suffix(let suffix):
-        modelJSON["end_of_word_suffix"] = suffix
-        decoder = ["type": "BPEDecoder", "suffix": suffix]
-      case .symbol(let symbol): modelJSON["glossa_end_of_word_symbol"] = symbol
+      case .suffix(let suffix): json["end_of_word_suffix"] = suffix
+      case .symbol(let symbol): json["glossa_end_of_word_symbol"] = symbol
       case .none: break
       }
+      return json
     case let wordPiece as WordPieceModel:
-      unknown = wordPiece.unknownToken
-      modelJSON = [
+      return [
         "type": "WordPiece", "unk_token": wordPiece.unknownToken, "vocab": wordPiece.vocabulary.ids,
         "continuing_subword_prefix": wordPiece.continuingPrefix,
         "max_input_chars_per_word": wordPiece.maximumCharacters,
       ]
-      decoder = ["type": "WordPiece", "prefix": wordPiece.continuingPrefix, "cleanup": true]
     case let unigram as UnigramModel:
-      unknown = unigram.token(for: unigram.unknownID)
-      modelJSON = [
+      return [
         "type": "Unigram", "unk_id": unigram.unknownID, "byte_fallback": false,
         "vocab": unigram.pieces.map { [$0.0, $0.1] as [Any] },
       ]
     case let wordLevel as WordLevelModel:
-      unknown = wordLevel.unknownToken
-      modelJSON = [
-        "type": "WordLevel", "vocab": wordLevel.vocabulary.ids, "unk_token": wordLevel.unknownToken,
-      ]
+      return ["type": "WordLevel", "vocab": wordLevel.vocabulary.ids, "unk_token": wordLevel.unknownToken]
     default:
       throw TokenizerFileError(file: "", path: "model", reason: "\(type(of: model)) cannot be written yet")
+    }
+  }
+
+  /// The JSON object of a tokenizer.
+  public static func json(
+    for model: any TokenizerModel, pipeline: Pipeline = .words, lowercase: Bool, specialTokens: [String] = []
+  ) throws -> [String: Any] {
+    let modelJSON = try json(for: model)
+    var decoder: Any = NSNull()
+    var unknown: String? = nil
+    switch model {
+    case let bpe as BPEModel:
+      unknown = bpe.unknownToken
+      if case .suffix(let suffix) = bpe.endOfWord { decoder = ["type": "BPEDecoder", "suffix": suffix] }
+    case let wordPiece as WordPieceModel:
+      unknown = wordPiece.unknownToken
+      decoder = ["type": "WordPiece", "prefix": wordPiece.continuingPrefix, "cleanup": true]
+    case let unigram as UnigramModel: unknown = unigram.token(for: unigram.unknownID)
+    case let wordLevel as WordLevelModel: unknown = wordLevel.unknownToken
+    default: break
     }
     let byteLevel: [String: Any] = [
       "type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true,

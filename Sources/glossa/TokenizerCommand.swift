@@ -5,7 +5,7 @@ import GlossaText
 struct TokenizerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tokenizer", abstract: "Train and inspect subword tokenizers.",
-    subcommands: [TokenizerTrain.self, TokenizerInfo.self])
+    subcommands: [TokenizerTrain.self, TokenizerInfo.self, TokenizerConvert.self])
 }
 
 extension TokenizerTraining.Kind: ExpressibleByArgument {}

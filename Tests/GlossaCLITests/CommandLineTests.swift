@@ -152,6 +152,53 @@ import Testing
     #expect(refused.0 != 0 && refused.2.contains("--no-special-tokens needs --tokenizer FILE"))
   }
 
+  /// tokenizer convert writes a tokenizer.json (or GPT-2's two files) back whole; info shows its
+  /// pipeline.
+  @Test func tokenizerConvertWritesThePipelineBackAndInfoShowsIt() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-convert-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let json: [String: Any] = [
+      "model": [
+        "type": "WordLevel", "vocab": ["[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "a": 3], "unk_token": "[UNK]",
+      ],
+      "normalizer": ["type": "Lowercase"], "pre_tokenizer": ["type": "WhitespaceSplit"],
+      "post_processor": ["type": "BertProcessing", "cls": ["[CLS]", 1], "sep": ["[SEP]", 2]],
+      "added_tokens": [["id": 4, "content": "<x>", "special": true, "normalized": false]],
+      "truncation": ["max_length": 4, "strategy": "LongestFirst", "stride": 0, "direction": "Right"],
+    ]
+    let (original, written) = (
+      folder.appendingPathComponent("in.json"), folder.appendingPathComponent("out.json")
+    )
+    try JSONSerialization.data(withJSONObject: json).write(to: original)
+    #expect(try glossa(["tokenizer", "convert", original.path, "--output", written.path]).0 == 0)
+    let (before, after) = (try Tokenizer(contentsOf: original), try Tokenizer(contentsOf: written))
+    for text in ["A a<x>A", "a a a a a", ""] { #expect(before.encode(text) == after.encode(text), "\(text)") }
+    #expect(after.encode("A<x>").ids == [1, 3, 4, 2])
+    let info = try glossa(["tokenizer", "inspect", written.path]).1
+    for line in [
+      "normalizer: Lowercase", "pre-tokenizer: WhitespaceSplit", "post-processor: BertProcessing",
+      "truncation: 4 tokens, LongestFirst, stride 0, from the right", "special tokens: <x> (4)",
+      "added tokens: 1",
+    ] {
+      #expect(info.contains(line + "\n"), "\(line) in \(info)")
+    }
+    // GPT-2's vocab.json and merges.txt become a byte-level tokenizer.json.
+    let (vocab, merges) = (
+      folder.appendingPathComponent("vocab.json"), folder.appendingPathComponent("merges.txt")
+    )
+    try #"{"a": 0, "b": 1, "ab": 2, "Ġ": 3}"#.write(to: vocab, atomically: true, encoding: .utf8)
+    try "#version: 0.2\na b\n".write(to: merges, atomically: true, encoding: .utf8)
+    let gpt2 = folder.appendingPathComponent("gpt2.json")
+    #expect(
+      try glossa([
+        "tokenizer", "convert", "--vocab", vocab.path, "--merges", merges.path, "--output", gpt2.path,
+      ]).0 == 0)
+    #expect(try Tokenizer(contentsOf: gpt2).encode("ab ab").ids == [2, 3, 2])
+    let refused = try glossa(["tokenizer", "convert", "--vocab", vocab.path, "--output", gpt2.path])
+    #expect(refused.0 != 0 && refused.2.contains("--vocab and --merges go together"))
+  }
+
   /// Pairs, --max-length, --pad and --json: each line's whole encoding, as the library makes it.
   @Test func tokenizePairsCutsPadsAndPrintsJSON() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-pair-\(UUID()).json")
