@@ -6,7 +6,7 @@ import Foundation
 /// one piece (`contiguous`). With `invert` the pieces between the matches are what the
 /// behaviour applies to. Llama-3's and GPT-4's files cut their text this way before the
 /// byte-level step. GPT-4's pattern (Llama-3's, and Qwen2's variant) runs on a hand-written
-/// scanner (``GPT4Pattern``); any other on Foundation's `NSRegularExpression` (ICU), whose
+/// scanner; any other on Foundation's `NSRegularExpression` (ICU), whose
 /// `\p{L}`, `\s`, look-ahead and `(?i:…)` read as the Oniguruma patterns HuggingFace's files
 /// carry. HuggingFace's `Digits`, `Punctuation` and `CharDelimiterSplit` are splits whose
 /// matches are single characters of a class (``digits(individually:)``,
