@@ -107,7 +107,7 @@ extension Tokenizer {
     if !root["version"].isNull, try root["version"].string() != "1.0" {
       throw root["version"].fail("unknown tokenizer.json version (expected 1.0)")
     }
-    let model = try Self.model(root["model"])
+    let model = try Self.model(root["model"], exactScores: UnigramScores.read(data))
     let added = try Self.addedTokens(root["added_tokens"], model: model)
     self.init(
       normalizer: try Self.normalizer(root["normalizer"]),
@@ -337,7 +337,8 @@ extension Tokenizer {
     }
   }
 
-  static func model(_ node: JSONNode) throws -> any TokenizerModel {
+  /// The `model`; a Unigram model's scores are taken from `exactScores` when given.
+  static func model(_ node: JSONNode, exactScores: [Double]? = nil) throws -> any TokenizerModel {
     if node.isNull { throw node.fail("a tokenizer needs a model") }
     switch try node.type() {
     case "WordLevel":
@@ -374,12 +375,15 @@ extension Tokenizer {
         fusesUnknown: try node["fuse_unk"].bool(default: false),
         ignoresMerges: try node["ignore_merges"].bool(default: false))
     case "Unigram":
-      let pieces = try node["vocab"].array().map { item -> (String, Double) in
+      var pieces = try node["vocab"].array().map { item -> (String, Double) in
         let pair = try item.array()
         guard pair.count == 2, let score = (pair[1].value as? NSNumber)?.doubleValue else {
           throw item.fail("expected [piece, score]")
         }
         return (try pair[0].string(), score)
+      }
+      if let exactScores, exactScores.count == pieces.count {
+        for i in pieces.indices { pieces[i].1 = exactScores[i] }
       }
       if try node["byte_fallback"].bool(default: false) {
         throw node["byte_fallback"].fail("a Unigram model's byte fallback is not supported yet")
@@ -461,5 +465,35 @@ extension Tokenizer {
       normalizer: nil, preTokenizer: ByteLevel(),
       model: BPEModel(vocabulary: vocabulary, merges: merges, endOfWord: .none, unknownToken: nil),
       decoder: ByteLevelDecoder())
+  }
+}
+
+/// A Unigram tokenizer.json's scores read exactly. Foundation's `JSONSerialization` on Linux
+/// reads some decimal numbers one unit in the last place away from the nearest double
+/// (-7.458672640695945 one below it), and the Viterbi path between pieces of equal total
+/// score (00 0 against 0 00) turns on that last bit; `JSONDecoder` reads them exactly, as
+/// HuggingFace does.
+private struct UnigramScores: Decodable {
+  struct Model: Decodable {
+    let type: String
+    let vocab: [Piece]?
+  }
+  struct Piece: Decodable {
+    let score: Double
+    init(from decoder: any Decoder) throws {
+      var pair = try decoder.unkeyedContainer()
+      _ = try pair.decode(String.self)
+      score = try pair.decode(Double.self)
+    }
+  }
+  let model: Model
+
+  /// The scores of `data`'s Unigram model, or nil for another model (or a file that does not
+  /// decode, which the reader then explains).
+  static func read(_ data: Data) -> [Double]? {
+    guard data.range(of: Data(#""Unigram""#.utf8)) != nil,
+      let scores = try? JSONDecoder().decode(UnigramScores.self, from: data), scores.model.type == "Unigram"
+    else { return nil }
+    return scores.model.vocab?.map(\.score)
   }
 }

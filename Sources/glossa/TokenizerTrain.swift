@@ -13,11 +13,14 @@ struct TokenizerTrain: ParsableCommand {
       pre-tokenizer, \\w+|[^\\w\\s]+). Each is split into characters plus an end-of-word \
       marker; the most frequent adjacent pair is merged, again and again, until --merges \
       merges or --vocab-size symbols. --verbose prints each merge with its count, as in \
-      the lecture's walk-through (merge 1: e + s -> es (9)). The tokenizer.json written \
-      loads in HuggingFace's tokenizers and in glossa tokenize --tokenizer.
+      the lecture's walk-through (--end-of-word _: merge 1: e + s -> es (9)). The \
+      tokenizer.json written loads in HuggingFace's tokenizers and in glossa tokenize \
+      --tokenizer, and both encode with it the same, except with the lecture's separate \
+      end-of-word symbol, which HuggingFace has no form of (a warning says so).
 
       Examples:
-        glossa tokenizer train --model bpe --merges 5 --verbose --output b.json a.txt
+        glossa tokenizer train --model bpe --merges 5 --end-of-word _ --verbose \\
+          --output b.json a.txt
         glossa tokenizer train --model wordpiece --vocab-size 30000 \\
           --output wp.json *.txt
       """)
@@ -35,9 +38,9 @@ struct TokenizerTrain: ParsableCommand {
   @Option(
     name: .customLong("end-of-word"),
     help:
-      "End-of-word marker: a separate symbol (_), or a suffix glued to the last character when it starts with < (</w>)."
+      "End-of-word marker: a suffix glued to the last character when it starts with < (</w>, as HuggingFace's files), or the lecture's separate symbol (_, which other tools read differently), or none (\"\")."
   )
-  var endOfWord = "_"
+  var endOfWord = "</w>"
   @Option(
     name: .customLong("special"), parsing: .upToNextOption,
     help: "Special tokens to put first in the vocabulary (e.g. [UNK] [PAD]).")
@@ -95,5 +98,15 @@ struct TokenizerTrain: ParsableCommand {
       to: URL(fileURLWithPath: output))
     FileHandle.standardError.write(
       Data("wrote \(output): \(trained.vocabularySize) tokens\n".utf8))
+    if case .symbol(let symbol) = training.endOfWord, model == .bpe {
+      FileHandle.standardError.write(
+        Data(
+          """
+          warning: the lecture's separate end-of-word symbol (\(symbol)) has no form in HuggingFace's \
+          tokenizer.json: Glossa encodes with this file as trained, other tools will not (they ignore \
+          glossa_end_of_word_symbol); --end-of-word '</w>' writes a file that every tool reads the same.
+
+          """.utf8))
+    }
   }
 }

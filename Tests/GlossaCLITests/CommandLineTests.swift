@@ -312,9 +312,24 @@ import Testing
       .write(to: corpus, atomically: true, encoding: .utf8)
     let output = folder.appendingPathComponent("tokenizer.json").path
     let (status, text, errors) = try glossa([
-      "tokenizer", "train", "--merges", "5", "--verbose", "--output", output, corpus.path,
+      "tokenizer", "train", "--merges", "5", "--end-of-word", "_", "--verbose", "--output", output,
+      corpus.path,
     ])
     #expect(status == 0)
+    // The lecture's separate symbol has no HuggingFace form: a warning says so.
+    #expect(errors.contains("warning: the lecture's separate end-of-word symbol (_) has no form"))
+    // By default the marker is HuggingFace's suffix, and no warning is given.
+    let suffixed = try glossa([
+      "tokenizer", "train", "--merges", "5", "--verbose", "--output", output, corpus.path,
+    ])
+    #expect(
+      suffixed.0 == 0 && !suffixed.2.contains("warning") && suffixed.1.hasPrefix("merge 1: e + s -> es (9)\n")
+    )
+    #expect(try glossa(["tokenize", "--tokenizer", output, "newest"]).1 == "new est</w>\n")
+    let lecture = try glossa([
+      "tokenizer", "train", "--merges", "5", "--end-of-word", "_", "--output", output, corpus.path,
+    ])
+    #expect(lecture.0 == 0)
     // The training time, as HF's script reports it, on standard error.
     #expect(
       errors.components(separatedBy: .newlines).contains { $0.hasPrefix("trained in ") && $0.hasSuffix(" s") }

@@ -69,6 +69,23 @@ import Testing
     #expect(tokenizer.encode("ok").ids == [0, 0, 0, 1])  // alone: its own length, to a multiple
   }
 
+  /// A Unigram file's scores are read to the last bit: Foundation's JSONSerialization reads
+  /// -7.458672640695945 one unit in the last place low, which turned the Viterbi path of "000"
+  /// from HuggingFace's 00 0 (the larger sum by that one unit) to 0 00.
+  @Test func unigramScoresAreReadExactly() throws {
+    let json = #"""
+      {"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["▁", -4.789565413542342],
+       ["0", -7.458672640695945], ["00", -8.733375936407374]]},
+       "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true}}
+      """#
+    let tokenizer = try Tokenizer(json: Data(json.utf8))
+    #expect(
+      (tokenizer.model as? UnigramModel)?.pieces.map(\.1) == [
+        0, -4.789565413542342, -7.458672640695945, -8.733375936407374,
+      ])
+    #expect(tokenizer.encode("000").tokens == ["▁", "00", "0"])
+  }
+
   /// Settings HuggingFace would refuse, or that are certainly broken, name their JSON path.
   @Test func brokenSettingsAreRefusedByTheirPath() throws {
     let model: [String: Any] = ["type": "WordLevel", "vocab": ["[UNK]": 0, "ok": 1], "unk_token": "[UNK]"]
