@@ -12,7 +12,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rm -rf "$corpus"
 mkdir -p "$corpus"/{safetensors,tokenizer-json,gpt2-bpe,matrix-market,vectors,embedding-file,labeled-text}
-mkdir -p "$corpus"/{tagged-sentences,parallel-text,csv,speech-manifest,wav,model-config,checkpoint,text}
+mkdir -p "$corpus"/{tagged-sentences,parallel-text,csv,speech-manifest,wav,model-config,checkpoint,text,tiktoken}
 head -c 6000 "$fixtures/austen.txt" > "$work/text.txt"
 
 # Tokenizers of every model, trained on a few lines.
@@ -27,6 +27,11 @@ done
   printf '\0#version: 0.2\nh e\nl l\nhe ll\nhell o\n\xc4\xa0 w\n'
 } > "$corpus/gpt2-bpe/small"
 printf '{"a":0}\0a b c\n' > "$corpus/gpt2-bpe/three-symbols"
+
+# tiktoken rank files: the test fixture's, three ranks, a rank that is not a number.
+cp ../Tests/GlossaTextTests/Fixtures/small.tiktoken "$corpus/tiktoken/small"
+printf 'IQ== 0\nIg== 1\nISI= 2\n' > "$corpus/tiktoken/three"
+printf 'IQ== 0\nIg== x\n' > "$corpus/tiktoken/bad-rank"
 
 # Vectors in every format, a Word2Vec and a FastText model.
 "$glossa" embed train --dim 3 --min-count 3 --epochs 1 --format text --output "$corpus/vectors/text.vec" \

@@ -12,7 +12,8 @@ struct Tokenize: ParsableCommand {
       prints one line per input line: the tokens separated by single spaces (an empty line \
       for an empty input line). With --tokenizer, a tokenizer.json (trained by glossa \
       tokenizer train, or a pretrained model's) encodes the text instead as HuggingFace's \
-      encode does: its added tokens, the special tokens of its post-processor \
+      encode does (a .tiktoken rank file as tiktoken does, cut by --pattern, with its \
+      --special-token list): its added tokens, the special tokens of its post-processor \
       (--no-special-tokens: without them), its truncation and padding (each line padded \
       alone). --pair gives every input a second text (BERT's question and context: type ids \
       0 then 1), --max-length cuts each encoding to N tokens (the file's truncation \
@@ -24,6 +25,8 @@ struct Tokenize: ParsableCommand {
         glossa tokenize "The cat sat on the mat."
         glossa tokenize --method treebank < reviews.txt
         glossa tokenize --tokenizer bpe.json --ids < corpus.txt > ids.txt
+        glossa tokenize --tokenizer cl100k_base.tiktoken --pattern cl100k \\
+            --special-token '<|endoftext|>=100257' --ids < corpus.txt
         glossa tokenize --tokenizer bert.json --pair "Who sat?" --max-length 16 \\
             --pad --json "The cat sat on the mat."
       """)
@@ -47,6 +50,17 @@ struct Tokenize: ParsableCommand {
 
   @Flag(help: "Print each token as TEXT[START,END) with Unicode-scalar offsets.")
   var offsets = false
+
+  @Option(
+    help:
+      "A .tiktoken file's split pattern: cl100k (the default), gpt2, or a regular expression."
+  )
+  var pattern: String?
+
+  @Option(
+    name: .customLong("special-token"),
+    help: "A .tiktoken file's special token and its id, TOKEN=ID (<|endoftext|>=100257); repeat for more.")
+  var specialTokens: [String] = []
 
   @Option(help: "A second text to encode with every input, as a pair (needs --tokenizer).")
   var pair: String?
@@ -77,6 +91,12 @@ struct Tokenize: ParsableCommand {
     if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
     if pad && maxLength == nil { throw ValidationError("--pad needs --max-length N") }
     if json && (ids || offsets) { throw ValidationError("--json prints ids and offsets already") }
+    if (pattern != nil || !specialTokens.isEmpty) && !(tokenizer?.hasSuffix(".tiktoken") ?? false) {
+      throw ValidationError("--pattern and --special-token are for a .tiktoken file")
+    }
+    for token in specialTokens where token.split(separator: "=").last.flatMap({ Int($0) }) == nil {
+      throw ValidationError("--special-token \(token): expected TOKEN=ID")
+    }
   }
 
   func run() throws {
@@ -106,7 +126,21 @@ struct Tokenize: ParsableCommand {
   /// offsets if asked), or all of it as JSON. An input the truncation cannot cut stops the
   /// command, naming its line.
   func encode(with file: String, to output: OutputBuffer) throws {
-    var loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
+    var loaded: Tokenizer
+    if file.hasSuffix(".tiktoken") {
+      let split = [("cl100k", Tokenizer.cl100kSplitPattern), ("gpt2", Tokenizer.gpt2SplitPattern)]
+      let special = Dictionary(
+        specialTokens.map { entry -> (String, Int) in
+          let cut = entry.lastIndex(of: "=")!
+          return (String(entry[..<cut]), Int(entry[entry.index(after: cut)...])!)
+        }
+      ) { _, last in last }
+      loaded = try Tokenizer.tiktoken(
+        contentsOf: URL(fileURLWithPath: file),
+        pattern: split.first { $0.0 == pattern ?? "cl100k" }?.1 ?? pattern!, specialTokens: special)
+    } else {
+      loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
+    }
     if let maxLength {
       var truncation = loaded.truncation ?? Truncation(maximumLength: maxLength)
       truncation.maximumLength = maxLength

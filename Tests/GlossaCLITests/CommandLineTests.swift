@@ -199,6 +199,30 @@ import Testing
     #expect(refused.0 != 0 && refused.2.contains("--vocab and --merges go together"))
   }
 
+  /// A .tiktoken rank file with its pattern and special tokens, as the library reads it.
+  @Test func tokenizeReadsATiktokenFile() throws {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../GlossaTextTests/Fixtures").standardized
+    let file = fixtures.appendingPathComponent("small.tiktoken")
+    let text = "It's 12345 o'clock<|endoftext|>and"
+    for pattern in ["gpt2", "cl100k"] {
+      let expected = try Tokenizer.tiktoken(
+        contentsOf: file,
+        pattern: pattern == "gpt2" ? Tokenizer.gpt2SplitPattern : Tokenizer.cl100kSplitPattern,
+        specialTokens: ["<|endoftext|>": 417]
+      ).encode(text).ids
+      let output = try glossa([
+        "tokenize", "--tokenizer", file.path, "--pattern", pattern, "--special-token", "<|endoftext|>=417",
+        "--ids",
+        text,
+      ])
+      #expect(output.0 == 0 && output.1 == expected.map(String.init).joined(separator: " ") + "\n")
+      #expect(expected.contains(417))
+    }
+    let refused = try glossa(["tokenize", "--tokenizer", file.path, "--special-token", "<s>", "a"])
+    #expect(refused.0 != 0 && refused.2.contains("--special-token <s>: expected TOKEN=ID"))
+  }
+
   /// Pairs, --max-length, --pad and --json: each line's whole encoding, as the library makes it.
   @Test func tokenizePairsCutsPadsAndPrintsJSON() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-pair-\(UUID()).json")

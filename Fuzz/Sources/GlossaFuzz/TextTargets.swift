@@ -20,9 +20,23 @@ private func checkEncodings(_ tokenizer: Tokenizer, extra: String) {
 }
 
 let textTargets = [
-  // tokenizer.json as HuggingFace writes it.
+  // tokenizer.json as HuggingFace writes it: what loads, written back and loaded again,
+  // encodes the same.
   FuzzTarget(name: "tokenizer-json") { input in
     let tokenizer = try Tokenizer(json: input, file: inputName)
+    let extra = String(decoding: input.prefix(200), as: UTF8.self)
+    checkEncodings(tokenizer, extra: extra)
+    guard let object = try? tokenizer.jsonObject() else { return }
+    let again = try Tokenizer(json: try JSONSerialization.data(withJSONObject: object), file: "written")
+    for text in sampleTexts + [extra] {
+      require(again.encode(text) == tokenizer.encode(text), "a tokenizer written back encodes differently")
+    }
+  },
+  // tiktoken's rank files, cut by cl100k's pattern, with a special token.
+  FuzzTarget(name: "tiktoken") { input in
+    let tokenizer = try Tokenizer.tiktoken(
+      data: input, file: inputName, pattern: Tokenizer.cl100kSplitPattern,
+      specialTokens: ["<|endoftext|>": 1 << 20])
     checkEncodings(tokenizer, extra: String(decoding: input.prefix(200), as: UTF8.self))
   },
   // GPT-2's vocab.json and merges.txt, given as one input: the two files joined by a NUL byte.

@@ -1,0 +1,129 @@
+import Foundation
+
+/// tiktoken's byte-level BPE: each token is a byte string with a rank, and a piece of text is
+/// encoded as tiktoken does: the whole piece when it is a token, else its bytes merged again
+/// and again at the adjacent pair whose joined bytes have the lowest rank (the leftmost of
+/// equals), until no joined pair is a token. A token's id is its rank; its text is its bytes
+/// written with GPT-2's printable stand-ins (``ByteLevel/byteToScalar``), as byte-level
+/// tokenizer.json files write them.
+public struct TiktokenModel: TokenizerModel {
+  /// Each token's rank by its bytes.
+  public let ranks: [[UInt8]: Int]
+  public let vocabulary: Vocabulary
+
+  /// A model of these ranks.
+  public init(ranks: [[UInt8]: Int]) {
+    self.ranks = ranks
+    vocabulary = Vocabulary(
+      ids: Dictionary(
+        ranks.map { bytes, rank in
+          (String(String.UnicodeScalarView(bytes.map { ByteLevel.byteToScalar[Int($0)] })), rank)
+        }
+      ) {
+        first, _ in first
+      })
+  }
+
+  /// The tokens of a piece written with GPT-2's stand-ins (a ``ByteLevel`` pre-tokenizer
+  /// without its own pattern makes them), each covering its bytes' scalars.
+  public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
+    let bytes = piece.map { ByteLevel.scalarToByte[$0] ?? 0 }
+    guard !bytes.isEmpty else { return [] }
+    if let rank = ranks[bytes] { return [token(rank, 0..<bytes.count, piece)] }
+    // Each part's start; merged at the pair of lowest rank until none is a token.
+    var starts = Array(bytes.indices)
+    func rank(_ k: Int) -> Int? {
+      k + 1 < starts.count
+        ? ranks[Array(bytes[starts[k]..<(k + 2 < starts.count ? starts[k + 2] : bytes.count)])] : nil
+    }
+    var pairRanks = starts.indices.map(rank)
+    while true {
+      var best: (rank: Int, at: Int)?
+      for (k, r) in pairRanks.enumerated() {
+        if let r, best.map({ r < $0.rank }) ?? true { best = (r, k) }
+      }
+      guard let (_, k) = best else { break }
+      starts.remove(at: k + 1)
+      pairRanks.remove(at: k + 1)
+      pairRanks[k] = rank(k)
+      if k > 0 { pairRanks[k - 1] = rank(k - 1) }
+    }
+    return starts.indices.map { k in
+      let range = starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count)
+      return token(ranks[Array(bytes[range])] ?? 0, range, piece)
+    }
+  }
+
+  private func token(_ rank: Int, _ range: Range<Int>, _ piece: [Unicode.Scalar]) -> ModelToken {
+    ModelToken(id: rank, text: String(String.UnicodeScalarView(piece[range])), range: range)
+  }
+}
+
+extension Tokenizer {
+  /// GPT-2's split pattern as tiktoken writes it (r50k, p50k).
+  public static let gpt2SplitPattern =
+    #"'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
+  /// cl100k's split pattern as tiktoken writes it (GPT-4, GPT-3.5).
+  public static let cl100kSplitPattern =
+    #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#
+
+  /// A tokenizer from tiktoken's `.tiktoken` rank file (one token a line: its bytes in base64,
+  /// a space, its rank), cut by `pattern` (a regular expression: ``gpt2SplitPattern``,
+  /// ``cl100kSplitPattern``, or the one its encoding names) and with `specialTokens` (by id),
+  /// found whole in the text as tiktoken's `allowed_special="all"` finds them. Errors name the
+  /// file and the line.
+  public static func tiktoken(contentsOf url: URL, pattern: String, specialTokens: [String: Int] = [:]) throws
+    -> Tokenizer
+  {
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw TokenizerFileError(file: url.path, path: "", reason: "cannot be read")
+    }
+    return try tiktoken(data: data, file: url.path, pattern: pattern, specialTokens: specialTokens)
+  }
+
+  /// ``tiktoken(contentsOf:pattern:specialTokens:)`` for the bytes of a rank file; `file`
+  /// names it in errors.
+  public static func tiktoken(data: Data, file: String, pattern: String, specialTokens: [String: Int] = [:])
+    throws
+    -> Tokenizer
+  {
+    var ranks: [[UInt8]: Int] = [:]
+    var byRank: [Int: Int] = [:]
+    for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+      .enumerated()
+    where !line.isEmpty {
+      func fail(_ reason: String) -> TokenizerFileError {
+        TokenizerFileError(file: file, path: "line \(number + 1)", reason: reason)
+      }
+      let fields = line.split(separator: UInt8(ascii: " "))
+      guard fields.count == 2, let bytes = Data(base64Encoded: Data(fields[0])), !bytes.isEmpty else {
+        throw fail("expected a token in base64, a space and its rank")
+      }
+      guard let rank = Int(String(decoding: fields[1], as: UTF8.self)), (0..<Int(UInt32.max)).contains(rank)
+      else {
+        throw fail("expected a rank from 0 to \(UInt32.max - 1)")
+      }
+      if let other = byRank[rank] { throw fail("rank \(rank) is also line \(other)'s") }
+      guard ranks.updateValue(rank, forKey: Array(bytes)) == nil else { throw fail("a token given twice") }
+      byRank[rank] = number + 1
+    }
+    guard !ranks.isEmpty else { throw TokenizerFileError(file: file, path: "", reason: "no tokens") }
+    let split: Split
+    do {
+      split = try Split(.regularExpression(pattern), behavior: .isolated)
+    } catch {
+      throw TokenizerFileError(
+        file: file, path: "pattern", reason: "the regular expression does not compile: \(error)")
+    }
+    let model = TiktokenModel(ranks: ranks)
+    for (token, id) in specialTokens where model.token(for: id) != nil || id < 0 {
+      throw TokenizerFileError(file: file, path: "special token \(token)", reason: "id \(id) is a rank's")
+    }
+    var tokenizer = Tokenizer(
+      normalizer: nil, preTokenizer: PreTokenizerSequence([split, ByteLevel(usesRegex: false)]), model: model,
+      decoder: ByteLevelDecoder(), specialTokenIDs: Set(specialTokens.values))
+    tokenizer.setAddedTokens(
+      specialTokens.sorted { $0.value < $1.value }.map { (AddedToken($0.key, special: true), $0.value) })
+    return tokenizer
+  }
+}
