@@ -127,7 +127,7 @@ public struct Encoding: Sendable, Equatable {
   /// Keeps `length` tokens from the start (`.right`: the end is cut) or from the end, the rest
   /// going to ``overflowing`` as windows of `length` tokens that each repeat `stride` tokens
   /// of the window before (HuggingFace's `Encoding::truncate`).
-  mutating func truncate(to length: Int, stride: Int, side: Truncation.Side) {
+  mutating func truncate(to length: Int, stride: Int, side: EncodingSide) {
     let count = ids.count
     guard length < count else { return }
     if length == 0 {
@@ -186,6 +186,13 @@ public struct Encoding: Sendable, Equatable {
       && a.typeIDs == b.typeIDs && a.specialTokensMask == b.specialTokensMask
       && a.attentionMask == b.attentionMask && a.overflowing == b.overflowing
   }
+}
+
+/// An end of an encoding, where truncation cuts or padding goes: its start (`left`) or its end
+/// (`right`), as HuggingFace's `direction` names them.
+public enum EncodingSide: String, Sendable, CaseIterable {
+  case left = "Left"
+  case right = "Right"
 }
 
 /// A model's tokens by id (and the added tokens' beyond it), shared by the encodings that keep

@@ -9,12 +9,6 @@ public struct Padding: Sendable, Equatable {
     case fixed(Int)
   }
 
-  /// Which end padding goes to.
-  public enum Side: String, Sendable, CaseIterable {
-    case left = "Left"
-    case right = "Right"
-  }
-
   /// The length padded to.
   public var length: Length
   /// The padding token.
@@ -24,13 +18,13 @@ public struct Padding: Sendable, Equatable {
   /// The segment (type id) of padding tokens.
   public var typeID: Int
   /// Which end is padded.
-  public var side: Side
+  public var side: EncodingSide
   /// The padded length is rounded up to a multiple of this (nil or 0: not rounded).
   public var multiple: Int?
 
   /// Padding with `token` (`id`).
   public init(
-    _ length: Length = .longest, token: String, id: Int, typeID: Int = 0, side: Side = .right,
+    _ length: Length = .longest, token: String, id: Int, typeID: Int = 0, side: EncodingSide = .right,
     multiple: Int? = nil
   ) {
     (self.length, self.token, self.id, self.typeID, self.side, self.multiple) = (

@@ -12,25 +12,19 @@ public struct Truncation: Sendable, Equatable {
     case onlySecond = "OnlySecond"
   }
 
-  /// Which end of a text is cut.
-  public enum Side: String, Sendable, CaseIterable {
-    /// The start is cut: the last tokens are kept.
-    case left = "Left"
-    /// The end is cut: the first tokens are kept.
-    case right = "Right"
-  }
-
   /// The most tokens an encoding may have, special tokens included.
   public var maximumLength: Int
   /// Which text of a pair is cut.
   public var strategy: Strategy
   /// How many tokens each overflowing window repeats from the window before it.
   public var stride: Int
-  /// Which end is cut.
-  public var side: Side
+  /// Which end is cut (`.left`: the last tokens are kept).
+  public var side: EncodingSide
 
   /// Truncation to `maximumLength` tokens.
-  public init(maximumLength: Int, strategy: Strategy = .longestFirst, stride: Int = 0, side: Side = .right) {
+  public init(
+    maximumLength: Int, strategy: Strategy = .longestFirst, stride: Int = 0, side: EncodingSide = .right
+  ) {
     (self.maximumLength, self.strategy, self.stride, self.side) = (maximumLength, strategy, stride, side)
   }
 
