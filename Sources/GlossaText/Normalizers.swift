@@ -144,38 +144,68 @@ public struct Prepend: Normalizer {
   }
 }
 
-/// Replaces every occurrence of `pattern` (a string, left to right, without overlaps) by
-/// `content`; the k-th new scalar stands for the k-th scalar it replaces (the last one when
-/// there are more), as HuggingFace aligns them.
+/// Replaces every match of `pattern` (a string, left to right, without overlaps, or a regular
+/// expression) by `content`, taken literally; the k-th new scalar stands for the k-th scalar it
+/// replaces (the last one when there are more), as HuggingFace aligns them.
 public struct Replace: Normalizer {
   /// What is replaced, and by what.
   public let pattern: String, content: String
+  /// The pattern compiled, when it is a regular expression.
+  private let expression: ScalarRegex?
+  /// Whether `pattern` is a regular expression.
+  public var isRegularExpression: Bool { expression != nil }
+
+  /// Replaces the string `pattern`.
   public init(_ pattern: String, with content: String) {
     precondition(!pattern.isEmpty, "Replace: an empty pattern")
-    (self.pattern, self.content) = (pattern, content)
+    (self.pattern, self.content, expression) = (pattern, content, nil)
   }
+
+  /// Replaces the matches of a regular expression; throws when it does not compile.
+  public init(regularExpression pattern: String, with content: String) throws {
+    (self.pattern, self.content, expression) = (pattern, content, try ScalarRegex(pattern))
+  }
+
   public func normalize(_ text: inout NormalizedText) {
-    let (pattern, content) = (Array(pattern.unicodeScalars), Array(content.unicodeScalars))
+    let content = Array(content.unicodeScalars)
+    let matches = expression?.matches(in: text.scalars) ?? stringMatches(in: text.scalars)
+    guard !matches.isEmpty else { return }
     var (scalars, origins) = ([Unicode.Scalar](), [Range<Int>]())
     scalars.reserveCapacity(text.scalars.count)
     origins.reserveCapacity(text.scalars.count)
     var i = 0
-    while i < text.scalars.count {
-      guard i + pattern.count <= text.scalars.count,
-        text.scalars[i..<(i + pattern.count)].elementsEqual(pattern)
-      else {
-        scalars.append(text.scalars[i])
-        origins.append(text.origins[i])
-        i += 1
-        continue
+    for match in matches {
+      scalars += text.scalars[i..<match.lowerBound]
+      origins += text.origins[i..<match.lowerBound]
+      // An empty match stands for the scalar after it (or the one before, at the end).
+      let last = max(match.lowerBound, min(match.upperBound, text.scalars.count) - 1)
+      for k in content.indices {
+        scalars.append(content[k])
+        origins.append(
+          text.origins.isEmpty ? 0..<0 : text.origins[min(match.lowerBound + k, last, text.origins.count - 1)]
+        )
       }
-      for (k, scalar) in content.enumerated() {
-        scalars.append(scalar)
-        origins.append(text.origins[i + min(k, pattern.count - 1)])
-      }
-      i += pattern.count
+      i = match.upperBound
     }
+    scalars += text.scalars[i...]
+    origins += text.origins[i...]
     (text.scalars, text.origins) = (scalars, origins)
+  }
+
+  /// The occurrences of the string pattern, left to right, without overlaps.
+  private func stringMatches(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+    let pattern = Array(self.pattern.unicodeScalars)
+    var matches: [Range<Int>] = []
+    var i = 0
+    while i + pattern.count <= scalars.count {
+      if scalars[i..<(i + pattern.count)].elementsEqual(pattern) {
+        matches.append(i..<(i + pattern.count))
+        i += pattern.count
+      } else {
+        i += 1
+      }
+    }
+    return matches
   }
 }
 

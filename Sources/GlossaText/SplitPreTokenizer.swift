@@ -31,16 +31,9 @@ public struct Split: PreTokenizer {
   public let behavior: Behavior
   /// Whether the pieces between the matches take the matches' part.
   public let invert: Bool
-  private let expression: Expression?
+  private let expression: ScalarRegex?
   /// GPT-4's pattern (and Qwen2's), run by hand instead of by `expression`.
   private let scanner: GPT4Pattern?
-
-  /// The compiled pattern; `NSRegularExpression` is immutable and may match on several
-  /// threads at once.
-  private final class Expression: @unchecked Sendable {
-    let regex: NSRegularExpression
-    init(_ regex: NSRegularExpression) { self.regex = regex }
-  }
 
   /// A split at `pattern`; throws when a regular expression does not compile.
   public init(_ pattern: Pattern, behavior: Behavior, invert: Bool = false) throws {
@@ -48,9 +41,8 @@ public struct Split: PreTokenizer {
     scanner = if case .regularExpression(let text) = pattern { GPT4Pattern.patterns[text] } else { nil }
     switch pattern {
     case .regularExpression where scanner != nil: expression = nil
-    case .regularExpression(let text): expression = Expression(try NSRegularExpression(pattern: text))
-    case .string(let text):
-      expression = Expression(try NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: text)))
+    case .regularExpression(let text): expression = try ScalarRegex(text)
+    case .string(let text): expression = try ScalarRegex(NSRegularExpression.escapedPattern(for: text))
     case .digit, .punctuation, .character: expression = nil
     }
   }
@@ -92,20 +84,7 @@ public struct Split: PreTokenizer {
     if let scanner {
       scanner.matches(scalars, found)
     } else if let expression {
-      var view = String.UnicodeScalarView()
-      view.append(contentsOf: scalars)
-      let text = String(view)
-      // The scalar at each UTF-16 offset (and one past the end), to read the matches' ranges.
-      var scalarAt = [Int](repeating: 0, count: text.utf16.count + 1)
-      var offset = 0
-      for (index, scalar) in scalars.enumerated() {
-        for k in 0..<UTF16.width(scalar) { scalarAt[offset + k] = index }
-        offset += UTF16.width(scalar)
-      }
-      scalarAt[offset] = scalars.count
-      for match in expression.regex.matches(in: text, range: NSRange(location: 0, length: offset)) {
-        found(scalarAt[match.range.location]..<scalarAt[match.range.location + match.range.length])
-      }
+      for match in expression.matches(in: scalars) { found(match) }
     } else {
       let matches: (Unicode.Scalar) -> Bool =
         switch pattern {

@@ -247,13 +247,23 @@ extension Tokenizer {
     return result
   }
 
-  /// A `Replace` component's pattern: `{"String": s}` (a regular expression, `{"Regex": r}`,
-  /// is refused), never empty.
-  static func stringPattern(_ node: JSONNode) throws -> String {
-    if !node["Regex"].isNull { throw node["Regex"].fail("a regular-expression pattern is not supported yet") }
-    let pattern = try node["String"].string()
-    guard !pattern.isEmpty else { throw node["String"].fail("an empty pattern") }
-    return pattern
+  /// A `Replace` component: its pattern (`{"String": s}`, never empty, or `{"Regex": r}`) and
+  /// its content, made by `string` or `regularExpression`.
+  static func replacement<T>(
+    _ node: JSONNode, string: (String, String) -> T, regularExpression: (String, String) throws -> T
+  ) throws -> T {
+    let (pattern, content) = (node["pattern"], try node["content"].string())
+    if !pattern["Regex"].isNull {
+      let text = try pattern["Regex"].string()
+      do {
+        return try regularExpression(text, content)
+      } catch {
+        throw pattern["Regex"].fail("the regular expression does not compile: \(error)")
+      }
+    }
+    let text = try pattern["String"].string()
+    guard !text.isEmpty else { throw pattern["String"].fail("an empty pattern") }
+    return string(text, content)
   }
 
   static func normalizer(_ node: JSONNode) throws -> (any Normalizer)? {
@@ -276,7 +286,10 @@ extension Tokenizer {
       return Strip(
         left: try node["strip_left"].bool(default: true), right: try node["strip_right"].bool(default: true))
     case "ByteLevel": return ByteLevelNormalizer()
-    case "Replace": return Replace(try stringPattern(node["pattern"]), with: try node["content"].string())
+    case "Replace":
+      return try replacement(node, string: { Replace($0, with: $1) }) {
+        try Replace(regularExpression: $0, with: $1)
+      }
     case "Sequence":
       return NormalizerSequence(try node["normalizers"].array().compactMap(normalizer))
     case let other: throw node["type"].fail("unsupported normalizer \(other)")
@@ -406,7 +419,9 @@ extension Tokenizer {
         prependAlways: (try node["prepend_scheme"].optionalString() ?? "always") == "always")
     case "ByteLevel": return ByteLevelDecoder()
     case "Replace":
-      return ReplaceDecoder(try stringPattern(node["pattern"]), with: try node["content"].string())
+      return try replacement(node, string: { ReplaceDecoder($0, with: $1) }) {
+        try ReplaceDecoder(regularExpression: $0, with: $1)
+      }
     case "ByteFallback": return ByteFallbackDecoder()
     case "Fuse": return FuseDecoder()
     case "Strip":

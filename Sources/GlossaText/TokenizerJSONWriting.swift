@@ -17,7 +17,9 @@ extension BertNormalizer {
 }
 extension Prepend { public var json: [String: Any]? { ["type": "Prepend", "prepend": prefix] } }
 extension Replace {
-  public var json: [String: Any]? { ["type": "Replace", "pattern": ["String": pattern], "content": content] }
+  public var json: [String: Any]? {
+    ["type": "Replace", "pattern": [isRegularExpression ? "Regex" : "String": pattern], "content": content]
+  }
 }
 extension Strip {
   public var json: [String: Any]? { ["type": "Strip", "strip_left": left, "strip_right": right] }
@@ -86,7 +88,9 @@ extension ByteLevelDecoder {
   }
 }
 extension ReplaceDecoder {
-  public var json: [String: Any]? { ["type": "Replace", "pattern": ["String": pattern], "content": content] }
+  public var json: [String: Any]? {
+    ["type": "Replace", "pattern": [isRegularExpression ? "Regex" : "String": pattern], "content": content]
+  }
 }
 extension ByteFallbackDecoder { public var json: [String: Any]? { ["type": "ByteFallback"] } }
 extension FuseDecoder { public var json: [String: Any]? { ["type": "Fuse"] } }

@@ -12,7 +12,7 @@ import Testing
     let cases = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
     let texts = try #require(cases["texts"] as? [String])
     let normalizers = try #require(cases["normalizers"] as? [[String: Any]])
-    #expect(normalizers.count == 8)
+    #expect(normalizers.count == 11)
     for entry in normalizers {
       let file: [String: Any] = [
         "model": ["type": "WordLevel", "vocab": ["x": 0], "unk_token": "x"],

@@ -3,6 +3,21 @@ import Testing
 
 /// Normalizers keep every scalar's origin in the original text.
 @Suite struct NormalizerTests {
+  /// A regular expression's matches are replaced by the content as written (HuggingFace's
+  /// `$1` is not a group); each new scalar stands for a scalar of its match.
+  @Test func aRegularExpressionReplacesWithTheContentAsWritten() throws {
+    var text = NormalizedText("a  b\t\tc")
+    try Replace(regularExpression: #"\s+"#, with: " ").normalize(&text)
+    #expect(text.text == "a b c")
+    #expect(text.originalRange(of: 1..<2) == 1..<2 && text.originalRange(of: 3..<4) == 4..<5)
+    var han = NormalizedText("東京")
+    try Replace(regularExpression: #"(\p{Han})"#, with: "$1").normalize(&han)
+    #expect(han.text == "$1$1" && han.originalRange(of: 2..<4) == 1..<2)
+    let decoder = try ReplaceDecoder(regularExpression: "▁+", with: "$0 ")
+    #expect(decoder.decode(["▁▁a", "b▁"]) == "$0 ab$0 ")
+    #expect(throws: (any Error).self) { try Replace(regularExpression: "(", with: "") }
+  }
+
   @Test func unicodeFormsComposeAndDecompose() {
     var composed = NormalizedText("Cafe\u{301} ﬁ")
     UnicodeNormalization(.nfc).normalize(&composed)

@@ -36,7 +36,7 @@ import Testing
     ]
     for (change, path) in [
       (
-        ["normalizer": ["type": "Replace", "pattern": ["Regex": "\\s+"], "content": " "]],
+        ["normalizer": ["type": "Replace", "pattern": ["Regex": "(unclosed"], "content": " "]],
         "normalizer.pattern.Regex"
       ),
       (

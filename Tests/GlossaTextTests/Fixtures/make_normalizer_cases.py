@@ -1,5 +1,5 @@
 """Makes normalizer_cases.json: what HuggingFace's normalizers (`Strip`, `ByteLevel`,
-`Prepend`, `Replace` of a string, and a `Sequence`) make of a few texts, each as the
+`Prepend`, `Replace` of a string or of a regular expression, and a `Sequence`) make of a few texts, each as the
 tokenizer.json fragment HuggingFace writes and the normalized string. Run with HuggingFace
 tokenizers installed (0.23.3 made the committed file):
 
@@ -8,9 +8,9 @@ tokenizers installed (0.23.3 made the committed file):
 import json
 import os
 
-from tokenizers import Tokenizer, models, normalizers
+from tokenizers import Regex, Tokenizer, models, normalizers
 
-TEXTS = ["", "  two  spaces, then a tab\t", "\u3000ideographic space\u00a0", "café 東京 🙂\n", "--x--"]
+TEXTS = ["", "  two  spaces, then a tab\t", "a1b22 東京", "\u3000ideographic space\u00a0", "café 東京 🙂\n", "--x--"]
 NORMALIZERS = [
     normalizers.Strip(left=True, right=True),
     normalizers.Strip(left=True, right=False),
@@ -20,6 +20,9 @@ NORMALIZERS = [
     normalizers.Replace("--", "—"),
     normalizers.Replace(" ", "▁"),
     normalizers.Sequence([normalizers.Strip(), normalizers.Replace(" ", "▁"), normalizers.Prepend("▁")]),
+    normalizers.Replace(Regex(r"\s+"), " "),
+    normalizers.Replace(Regex(r"[0-9a]|é"), ""),
+    normalizers.Replace(Regex(r"(\p{Han})"), "$1 "),
 ]
 
 
