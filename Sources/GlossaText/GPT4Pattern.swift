@@ -5,7 +5,8 @@
 ///     (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}
 ///     | ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
 ///
-/// (Qwen2's takes digits one at a time: `\p{N}`). At each place the first alternative that
+/// (Qwen2's takes digits one at a time: `\p{N}`; tiktoken's own cl100k pattern, with
+/// possessive quantifiers, keeps whitespace that ends the text as one piece). At each place the first alternative that
 /// matches wins, each as long as it can be: an English contraction; a word with at most one
 /// character before it that is neither a letter, a digit nor a line end; up to three digits;
 /// a run of symbols, with one space before it and the line ends after it; whitespace up to its
@@ -15,6 +16,9 @@
 struct GPT4Pattern: Sendable {
   /// How many digits a number piece holds at most (3 for GPT-4 and Llama-3, 1 for Qwen2).
   let maximumDigits: Int
+  /// Whether whitespace that runs to the end of the text is one piece (tiktoken's own cl100k
+  /// pattern, `\s++$` before `\s*[\r\n]`), rather than cut after its last line end.
+  var keepsTrailingWhitespace = false
 
   /// The patterns run by hand, as tokenizer.json files write them.
   static let patterns: [String: GPT4Pattern] = [
@@ -22,6 +26,7 @@ struct GPT4Pattern: Sendable {
       GPT4Pattern(maximumDigits: 3),
     #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#:
       GPT4Pattern(maximumDigits: 1),
+    Tokenizer.cl100kSplitPattern: GPT4Pattern(maximumDigits: 3, keepsTrailingWhitespace: true),
   ]
 
   /// A scalar's class in the pattern.
@@ -96,13 +101,14 @@ struct GPT4Pattern: Sendable {
       while k < n && classes[k] == .lineEnd { k += 1 }
       return k
     }
-    // Whitespace: `\s*[\r\n]+`, then `\s+(?!\S)`, then `\s+`.
+    // Whitespace: (tiktoken: `\s++$`), `\s*[\r\n]+`, then `\s+(?!\S)`, then `\s+`.
     var end = i
     var lastLineEnd = -1
     while end < n && isSpace(end) {
       if classes[end] == .lineEnd { lastLineEnd = end }
       end += 1
     }
+    if keepsTrailingWhitespace && end == n { return end }
     if lastLineEnd >= 0 { return lastLineEnd + 1 }
     if end < n && end - i >= 2 { return end - 1 }
     return end

@@ -119,8 +119,11 @@ extension Tokenizer {
     for (token, id) in specialTokens where model.token(for: id) != nil || id < 0 {
       throw TokenizerFileError(file: file, path: "special token \(token)", reason: "id \(id) is a rank's")
     }
+    // GPT-2's pattern is ByteLevel's own, run by its scanner.
+    let preTokenizer: any PreTokenizer =
+      pattern == gpt2SplitPattern ? ByteLevel() : PreTokenizerSequence([split, ByteLevel(usesRegex: false)])
     var tokenizer = Tokenizer(
-      normalizer: nil, preTokenizer: PreTokenizerSequence([split, ByteLevel(usesRegex: false)]), model: model,
+      normalizer: nil, preTokenizer: preTokenizer, model: model,
       decoder: ByteLevelDecoder(), specialTokenIDs: Set(specialTokens.values))
     tokenizer.setAddedTokens(
       specialTokens.sorted { $0.value < $1.value }.map { (AddedToken($0.key, special: true), $0.value) })

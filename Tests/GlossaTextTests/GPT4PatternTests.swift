@@ -21,8 +21,16 @@ import Testing
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("Fixtures/scanner_cases.json")
     let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: url))
-    #expect(cases.count == 2)
-    for expected in cases {
+    #expect(cases.count == 4)
+    for expected in cases where expected.name == "tiktoken gpt2" {
+      // GPT-2's pattern, which ByteLevel's scanner runs.
+      #expect(expected.pattern == Tokenizer.gpt2SplitPattern)
+      for text in expected.texts {
+        let pieces = ByteLevel.pieces(Array(text.text.unicodeScalars)).map { [$0.lowerBound, $0.upperBound] }
+        #expect(pieces == text.pieces, "\(expected.name): \(text.text.debugDescription)")
+      }
+    }
+    for expected in cases where expected.name != "tiktoken gpt2" {
       let scanner = try #require(GPT4Pattern.patterns[expected.pattern], "\(expected.name) is not recognised")
       let split = try Split(.regularExpression(expected.pattern), behavior: .isolated)
       #expect(expected.texts.count > 400)
@@ -38,28 +46,31 @@ import Testing
     }
   }
 
-  /// The scanner and the regular-expression engine agree on longer random texts too.
+  /// The scanner and the regular-expression engine agree on longer random texts too, for each
+  /// pattern it runs.
   @Test func piecesAreTheRegularExpressions() throws {
-    let pattern = GPT4Pattern.patterns.keys.first { $0.contains("{1,3}") }!
-    let regex = try NSRegularExpression(pattern: pattern)
     let alphabet =
       Array("ab Zé東 0123 ٣½ \t\n\r\n  .,!?'s'T're'LL 🙂\u{301}\u{A0}\u{3000}x").map(String.init) + ["'d"]
-    // A fixed sequence (a linear congruential generator), so that a failure can be seen again.
-    var state: UInt64 = 7
-    func next(_ bound: Int) -> Int {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Int(state >> 33) % bound
-    }
-    for _ in 0..<300 {
-      let text = (0...next(80)).map { _ in alphabet[next(alphabet.count)] }.joined()
-      var fromScanner: [String] = []
-      let scalars = Array(text.unicodeScalars)
-      GPT4Pattern(maximumDigits: 3).matches(scalars) { fromScanner.append(string(scalars[$0])) }
-      let ns = text as NSString
-      let fromRegex = regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
-        ns.substring(with: $0.range)
+    #expect(GPT4Pattern.patterns.count == 3)
+    for (pattern, scanner) in GPT4Pattern.patterns {
+      let regex = try NSRegularExpression(pattern: pattern)
+      // A fixed sequence (a linear congruential generator), so that a failure can be seen again.
+      var state: UInt64 = 7
+      func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int(state >> 33) % bound
       }
-      #expect(fromScanner == fromRegex, "\(text.debugDescription)")
+      for _ in 0..<300 {
+        let text = (0...next(80)).map { _ in alphabet[next(alphabet.count)] }.joined()
+        var fromScanner: [String] = []
+        let scalars = Array(text.unicodeScalars)
+        scanner.matches(scalars) { fromScanner.append(string(scalars[$0])) }
+        let ns = text as NSString
+        let fromRegex = regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
+          ns.substring(with: $0.range)
+        }
+        #expect(fromScanner == fromRegex, "\(pattern): \(text.debugDescription)")
+      }
     }
   }
 }
