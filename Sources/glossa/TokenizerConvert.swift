@@ -13,8 +13,9 @@ struct TokenizerConvert: ParsableCommand {
       writes it as a tokenizer.json with its whole pipeline: added tokens, normalizer, \
       pre-tokenizer, model, post-processor, decoder, truncation and padding, keys sorted and \
       the vocabulary in id order, so the same tokenizer always gives the same bytes. The \
-      file is written to a temporary name and renamed. tiktoken's .tiktoken files are not \
-      read yet.
+      file is written to a temporary name and renamed. A .tiktoken rank file has no \
+      tokenizer.json form (HuggingFace has no model that merges by rank); glossa tokenize \
+      reads it as it is.
 
       Examples:
         glossa tokenizer convert --vocab vocab.json --merges merges.txt \\
