@@ -18,7 +18,7 @@ extension BertNormalizer {
 extension Prepend { public var json: [String: Any]? { ["type": "Prepend", "prepend": prefix] } }
 extension Replace {
   public var json: [String: Any]? {
-    ["type": "Replace", "pattern": [isRegularExpression ? "Regex" : "String": pattern], "content": content]
+    replaceJSON(pattern, isRegularExpression: isRegularExpression, content: content)
   }
 }
 extension Strip {
@@ -27,8 +27,7 @@ extension Strip {
 extension ByteLevelNormalizer { public var json: [String: Any]? { ["type": "ByteLevel"] } }
 extension NormalizerSequence {
   public var json: [String: Any]? {
-    let parts = normalizers.map(\.json)
-    return parts.contains { $0 == nil } ? nil : ["type": "Sequence", "normalizers": parts.map { $0! }]
+    sequenceJSON("normalizers", normalizers.map(\.json))
   }
 }
 
@@ -64,8 +63,7 @@ extension Split {
 }
 extension PreTokenizerSequence {
   public var json: [String: Any]? {
-    let parts = preTokenizers.map(\.json)
-    return parts.contains { $0 == nil } ? nil : ["type": "Sequence", "pretokenizers": parts.map { $0! }]
+    sequenceJSON("pretokenizers", preTokenizers.map(\.json))
   }
 }
 
@@ -89,7 +87,7 @@ extension ByteLevelDecoder {
 }
 extension ReplaceDecoder {
   public var json: [String: Any]? {
-    ["type": "Replace", "pattern": [isRegularExpression ? "Regex" : "String": pattern], "content": content]
+    replaceJSON(pattern, isRegularExpression: isRegularExpression, content: content)
   }
 }
 extension ByteFallbackDecoder { public var json: [String: Any]? { ["type": "ByteFallback"] } }
@@ -106,9 +104,18 @@ extension CTCDecoder {
 }
 extension DecoderSequence {
   public var json: [String: Any]? {
-    let parts = decoders.map(\.json)
-    return parts.contains { $0 == nil } ? nil : ["type": "Sequence", "decoders": parts.map { $0! }]
+    sequenceJSON("decoders", decoders.map(\.json))
   }
+}
+
+/// A `Sequence` of components, their objects under `key`; nil when one of them has no form.
+private func sequenceJSON(_ key: String, _ parts: [[String: Any]?]) -> [String: Any]? {
+  parts.contains { $0 == nil } ? nil : ["type": "Sequence", key: parts.map { $0! }]
+}
+
+/// A `Replace` normalizer's or decoder's object.
+private func replaceJSON(_ pattern: String, isRegularExpression: Bool, content: String) -> [String: Any] {
+  ["type": "Replace", "pattern": [isRegularExpression ? "Regex" : "String": pattern], "content": content]
 }
 
 extension Truncation {
