@@ -150,23 +150,3 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
-
-// Unsafe flags, each behind an environment variable that only a build of Glossa's own checkout
-// sets (a package that depends on Glossa by version gets none: SwiftPM would refuse it), applied
-// here in one place to Glossa's own targets, never to its dependencies:
-// - GLOSSA_OPTIMIZE=1 swift test: compiled optimised in the debug build, so that the tests that
-//   train models run about ten times faster;
-// - GLOSSA_TARGET_CPU=znver3 (or skylake-avx512, …) swift build -c release: code for that CPU
-//   (the default build stays portable).
-let environment = Context.environment
-for target in package.targets where target.type != .system {
-  var swift: [SwiftSetting] = []
-  var c: [CSetting] = []
-  if environment["GLOSSA_OPTIMIZE"] == "1" {
-    swift.append(.unsafeFlags(["-O"], .when(configuration: .debug)))
-    c.append(.unsafeFlags(["-O2"], .when(configuration: .debug)))
-  }
-  if let cpu = environment["GLOSSA_TARGET_CPU"] { swift.append(.unsafeFlags(["-target-cpu", cpu])) }
-  if !swift.isEmpty { target.swiftSettings = (target.swiftSettings ?? []) + swift }
-  if !c.isEmpty { target.cSettings = (target.cSettings ?? []) + c }
-}

@@ -4,9 +4,10 @@
 # link to a symbol that does not exist, a parameter documented under a wrong name or not at all.
 # The archives land in .build/plugins/Swift-DocC/outputs/MODULE.doccarchive; to read one,
 #   swift package --disable-sandbox preview-documentation --target GlossaText
-# Set GLOSSA_OPTIMIZE as for the build before it, so that the plugin reuses that build.
+# Give it the build flags of the build before it (-Xswiftc -O -Xcc -O2), so that the plugin reuses
+# that build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=()
 for catalog in Sources/*/*.docc; do targets+=(--target "$(basename "$(dirname "$catalog")")"); done
-swift package generate-documentation "${targets[@]}" --warnings-as-errors
+swift package "$@" generate-documentation "${targets[@]}" --warnings-as-errors

@@ -10,8 +10,8 @@
 #                                   overflow and bounds itself; swiftc has no -sanitize=undefined).
 # Extra arguments go to `swift test` (e.g. --filter GlossaTextTests). Set TRAITS=MPI to build
 # with the MPI trait too (the distributed tests then run their processes instrumented).
-# Glossa's own targets are compiled optimised (GLOSSA_OPTIMIZE=1, as the README's test command
-# does; the sanitizers instrument the optimised code); GLOSSA_OPTIMIZE=0 checks the -Onone build.
+# The debug build is compiled optimised (-Xswiftc -O -Xcc -O2, as the README's test command asks;
+# the sanitizers instrument the optimised code); GLOSSA_OPTIMIZE=0 checks the -Onone build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sanitizer="${1:?usage: scripts/sanitize.sh address|thread|undefined [swift test arguments]}"
@@ -20,7 +20,7 @@ HOGWILD_TESTS='fastTextGivesAnUnseenWordAVectorNearItsRelatives'
 arguments=(--scratch-path ".build/sanitize-$sanitizer")
 [ -n "${TRAITS:-}" ] && arguments+=(--traits "$TRAITS")
 export SWIFT_BACKTRACE=enable=no
-export GLOSSA_OPTIMIZE="${GLOSSA_OPTIMIZE:-1}"
+if [ "${GLOSSA_OPTIMIZE:-1}" = 1 ]; then arguments+=(-Xswiftc -O -Xcc -O2); fi
 case "$sanitizer" in
   address)
     # Leak checking is off: a test process ends with objects still alive (fixtures, XCTest's and
