@@ -1,12 +1,9 @@
-import AsyncHTTPClient
 import Foundation
 import GlossaAudio
 import GlossaModels
 import GlossaServer
 import GlossaText
 import Logging
-import NIOCore
-import NIOHTTP1
 import TestSupport
 
 /// A folder with one model of every kind (small, untrained but for their sizes: the tests
@@ -97,7 +94,7 @@ final class ServerTestExecutor: TaskExecutor, @unchecked Sendable {
 /// ``ServerTestExecutor``.
 func withServer<T: Sendable>(
   _ configuration: ServerConfiguration = ServerConfiguration(),
-  _ body: (_ base: String, _ client: HTTPClient, _ server: GlossaServer) async throws -> T
+  _ body: (_ base: String, _ client: TestClient, _ server: GlossaServer) async throws -> T
 ) async throws -> T {
   try await withTaskExecutorPreference(ServerTestExecutor.shared) {
     try await runServer(configuration, body)
@@ -106,7 +103,7 @@ func withServer<T: Sendable>(
 
 private func runServer<T: Sendable>(
   _ configuration: ServerConfiguration = ServerConfiguration(),
-  _ body: (_ base: String, _ client: HTTPClient, _ server: GlossaServer) async throws -> T
+  _ body: (_ base: String, _ client: TestClient, _ server: GlossaServer) async throws -> T
 ) async throws -> T {
   var settings = configuration
   settings.port = 0
@@ -120,16 +117,14 @@ private func runServer<T: Sendable>(
   let running = Task(executorPreference: ServerTestExecutor.shared) { try await application.run() }
   var iterator = ports.makeAsyncIterator()
   guard let port = await iterator.next() else { fatalError("the server did not start") }
-  let client = HTTPClient(eventLoopGroupProvider: .singleton)
+  let client = TestClient()
   do {
     let result = try await body("http://127.0.0.1:\(port)", client, server)
-    try await client.shutdown()
     running.cancel()
     _ = try? await running.value
     try await server.shutdown()
     return result
   } catch {
-    try? await client.shutdown()
     running.cancel()
     _ = try? await running.value
     try? await server.shutdown()
@@ -153,29 +148,6 @@ struct Answer: Sendable {
       let message = error["message"] as? String
     else { return nil }
     return (status, message, error["field"] as? String)
-  }
-}
-
-extension HTTPClient {
-  /// Sends a request and reads the whole answer.
-  func call(
-    _ method: HTTPMethod, _ url: String, json: String? = nil, body: Data? = nil,
-    headers: [(String, String)] = []
-  ) async throws -> Answer {
-    var request = HTTPClientRequest(url: url)
-    request.method = method
-    for (name, value) in headers { request.headers.add(name: name, value: value) }
-    if let json {
-      request.headers.add(name: "Content-Type", value: "application/json")
-      request.body = .bytes(ByteBuffer(string: json))
-    } else if let body {
-      request.body = .bytes(ByteBuffer(bytes: body))
-    }
-    let response = try await execute(request, timeout: .seconds(60))
-    let buffer = try await response.body.collect(upTo: 64 << 20)
-    return Answer(
-      status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-      body: Data(buffer.readableBytesView))
   }
 }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Testing
@@ -86,23 +85,19 @@ import Testing
     defer { if server.process.isRunning { server.process.terminate() } }
     let port = try #require(try await server.port(), "\(server.printed)")
     do {
-      let client = HTTPClient(eventLoopGroupProvider: .singleton)
-      var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/generate")
-      request.method = .POST
-      request.body = .bytes(
-        ByteBuffer(
-          string: jsonText(["model": "lm", "prompt": "the", "max_tokens": 2048, "seed": 5, "stream": true])))
-      let response = try await client.execute(request, timeout: .seconds(120))
       var received = ""
       var signalled = false
-      for try await chunk in response.body {
-        received += String(buffer: chunk)
+      try await TestClient().stream(
+        .POST, "http://127.0.0.1:\(port)/v1/generate",
+        json: jsonText(["model": "lm", "prompt": "the", "max_tokens": 2048, "seed": 5, "stream": true])
+      ) { piece in
+        received += String(buffer: piece)
         if !signalled {
           server.process.terminate()  // SIGTERM, with the first tokens in hand
           signalled = true
         }
+        return true
       }
-      try await client.shutdown()
       #expect(received.contains("event: done"), "the stream was cut: \(received.suffix(200))")
       #expect(received.components(separatedBy: "event: token").count - 1 == 2048)
     }

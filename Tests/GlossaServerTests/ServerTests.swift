@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GlossaData
 import GlossaEmbeddings
@@ -350,15 +349,15 @@ import Testing
 
   @Test func streamedTokensArriveBeforeTheGenerationEnds() async throws {
     try await withServer { base, client, _ in
-      var request = HTTPClientRequest(url: base + "/v1/generate")
-      request.method = .POST
-      request.body = .bytes(
-        ByteBuffer(
-          string: jsonText(["model": "lm", "prompt": "the", "max_tokens": 2000, "seed": 1, "stream": true])))
-      let response = try await client.execute(request, timeout: .seconds(120))
-      #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
       var chunks: [String] = []
-      for try await chunk in response.body { chunks.append(String(buffer: chunk)) }
+      let head = try await client.stream(
+        .POST, base + "/v1/generate",
+        json: jsonText(["model": "lm", "prompt": "the", "max_tokens": 2000, "seed": 1, "stream": true])
+      ) { piece in
+        chunks.append(String(buffer: piece))
+        return true
+      }
+      #expect(head.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
       #expect(chunks.count > 1)
       #expect(
         chunks.first?.contains("event: token") == true && chunks.first?.contains("event: done") == false)
@@ -388,15 +387,11 @@ import Testing
         return Int(line?.split(separator: " ").last ?? "0") ?? 0
       }
       let reader = Task {
-        var request = HTTPClientRequest(url: base + "/v1/generate")
-        request.method = .POST
-        request.body = .bytes(
-          ByteBuffer(
-            string: jsonText(["model": "lm", "prompt": "the", "max_tokens": 2048, "seed": 2, "stream": true]))
-        )
-        let response = try await client.execute(request, timeout: .seconds(120))
-        var iterator = response.body.makeAsyncIterator()
-        _ = try await iterator.next()  // the first tokens, then the client goes
+        // The first tokens, then the client goes.
+        try await client.stream(
+          .POST, base + "/v1/generate",
+          json: jsonText(["model": "lm", "prompt": "the", "max_tokens": 2048, "seed": 2, "stream": true])
+        ) { _ in false }
       }
       _ = try await reader.value
       try await Task.sleep(for: .milliseconds(300))
