@@ -54,6 +54,10 @@ public struct BPEModel: TokenizerModel {
   public let endOfWord: EndOfWord
   /// What symbols outside the vocabulary become (nil for byte-level models, which have none).
   public let unknownToken: String?
+  /// The prefix of every character but a word's first as an initial symbol (HuggingFace's
+  /// `continuing_subword_prefix`, `##` in WordPiece's manner); a merge's result drops the right
+  /// symbol's.
+  public let continuingPrefix: String?
   /// Whether a character outside the vocabulary becomes the tokens of its UTF-8 bytes,
   /// `<0x00>` … `<0xFF>`, when the vocabulary has them all (sentencepiece's byte fallback, as
   /// Llama-2 and Mistral use it), rather than the unknown token.
@@ -77,13 +81,15 @@ public struct BPEModel: TokenizerModel {
   /// and fused unknown tokens when asked.
   public init(
     vocabulary: [String: Int], merges: [Merge], endOfWord: EndOfWord, unknownToken: String?,
-    byteFallback: Bool = false, fusesUnknown: Bool = false, ignoresMerges: Bool = false
+    continuingPrefix: String? = nil, byteFallback: Bool = false, fusesUnknown: Bool = false,
+    ignoresMerges: Bool = false
   ) {
     let table = Vocabulary(ids: vocabulary, unknownToken: unknownToken)
     self.vocabulary = table
     self.merges = merges
     self.endOfWord = endOfWord
     self.unknownToken = unknownToken
+    self.continuingPrefix = continuingPrefix?.isEmpty == true ? nil : continuingPrefix
     (self.byteFallback, self.fusesUnknown, self.ignoresMerges) = (byteFallback, fusesUnknown, ignoresMerges)
     byteIDs = (0..<256).map { byte in
       byteFallback ? table.id(of: Self.byteToken(UInt8(byte))).map(Int32.init) ?? -1 : -1
@@ -186,8 +192,13 @@ public struct BPEModel: TokenizerModel {
       }
     }
     for (offset, scalar) in piece.enumerated() {
-      if case .suffix(let suffix) = endOfWord, offset == piece.count - 1 {
-        let text = String(scalar) + suffix
+      let isLast = offset == piece.count - 1
+      if case .suffix(let suffix) = endOfWord, isLast {
+        let text = (offset > 0 ? continuingPrefix ?? "" : "") + String(scalar) + suffix
+        add(vocabulary.id(of: text).map(Int32.init), offset, text)
+      } else if let continuingPrefix, offset > 0 {
+        // Byte fallback spells the prefix's bytes too, as HuggingFace does.
+        let text = continuingPrefix + String(scalar)
         add(vocabulary.id(of: text).map(Int32.init), offset, text)
       } else if scalar.isASCII {
         let id = asciiIDs[Int(scalar.value)]

@@ -137,7 +137,7 @@ public struct BPEDecoder: TokenDecoder {
 
 /// WordPiece: `##` continuations glue to the token before, other tokens start with a
 /// space; `cleanup` removes the spaces tokenization put before punctuation and contractions.
-public struct WordPieceDecoder: TokenDecoder {
+public struct WordPieceDecoder: ChainDecoder {
   /// The continuation prefix (`##`).
   public let prefix: String
   /// Whether spaces before punctuation and contractions are removed.
@@ -146,21 +146,24 @@ public struct WordPieceDecoder: TokenDecoder {
     self.prefix = prefix
     self.cleanup = cleanup
   }
-  public func decode(_ tokens: [String]) -> String {
-    var text = tokens.enumerated().map { i, token in
-      token.hasPrefix(prefix) ? String(token.dropFirst(prefix.count)) : (i == 0 ? token : " " + token)
-    }.joined()
-    if cleanup { text = Self.cleanedUp(text) }
-    return text
+  /// Each token but the first loses its prefix, or gets a space in front when it has none (the
+  /// first stays as it is, prefix and all, as in HuggingFace); cleaned up token by token.
+  public func decodeChain(_ tokens: [String]) -> [String] {
+    tokens.enumerated().map { i, token in
+      let text =
+        i == 0 ? token : token.hasPrefix(prefix) ? String(token.dropFirst(prefix.count)) : " " + token
+      return cleanup ? Self.cleanedUp(text) : text
+    }
   }
 
-  /// The text without the spaces tokenization put before punctuation and contractions.
+  /// The text without the spaces tokenization put before punctuation and contractions
+  /// (HuggingFace's `cleanup`, its replacements in its order).
   static func cleanedUp(_ text: String) -> String {
     var text = text
     for (from, to) in [
-      (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" n't", "n't"), (" 'm", "'m"),
-      (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
-    ] {
+      (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
+      (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
+    ] where text.contains(from) {
       text = text.replacingOccurrences(of: from, with: to)
     }
     return text
@@ -191,20 +194,20 @@ public struct CTCDecoder: ChainDecoder {
 }
 
 /// SentencePiece: `▁` becomes a space, and the space put in front of the text is removed.
-public struct MetaspaceDecoder: TokenDecoder {
+public struct MetaspaceDecoder: ChainDecoder {
   /// The character that stands for a space (`▁`).
   public let replacement: String
-  /// Whether a `▁` was put in front of the text (and its space is dropped here).
-  public let prependAlways: Bool
-  public init(replacement: String = "▁", prependAlways: Bool = true) {
+  /// When a `▁` was put in front of the text: unless never, the first token's `▁`s are dropped
+  /// rather than made spaces (every one of them, as HuggingFace does).
+  public let prependScheme: MetaspacePrependScheme
+  public init(replacement: String = "▁", prependScheme: MetaspacePrependScheme = .always) {
     self.replacement = replacement
-    self.prependAlways = prependAlways
+    self.prependScheme = prependScheme
   }
-  public func decode(_ tokens: [String]) -> String {
+  public func decodeChain(_ tokens: [String]) -> [String] {
     tokens.enumerated().map { i, token in
-      let text = token.replacingOccurrences(of: replacement, with: " ")
-      return i == 0 && prependAlways && text.hasPrefix(" ") ? String(text.dropFirst()) : text
-    }.joined()
+      token.replacingOccurrences(of: replacement, with: i == 0 && prependScheme != .never ? "" : " ")
+    }
   }
 }
 

@@ -73,6 +73,32 @@ public struct NormalizedText: Sendable, Equatable {
     origins = newOrigins
   }
 
+  /// Rewrites the text as HuggingFace's `NormalizedString::transform` does: each new scalar with
+  /// its change, 0 for one that replaces the next old scalar (taking its origin), +1 for one
+  /// inserted (taking the origin of the old scalar before it), −k for one that replaces the
+  /// next old scalar and removes the k after it. Old scalars left over at the end are removed.
+  mutating func transform(_ changes: [(scalar: Unicode.Scalar, change: Int)]) {
+    var newScalars: [Unicode.Scalar] = []
+    var newOrigins: [Range<Int>] = []
+    newScalars.reserveCapacity(changes.count)
+    newOrigins.reserveCapacity(changes.count)
+    // HF gives a scalar inserted before any old one the empty range at the text's start.
+    let start = origins.first.map { $0.lowerBound..<$0.lowerBound } ?? 0..<0
+    let end = origins.last.map { $0.upperBound..<$0.upperBound } ?? 0..<0
+    var old = 0
+    for (scalar, change) in changes {
+      if change > 0 {
+        newOrigins.append(old == 0 ? start : origins[min(old, origins.count) - 1])
+      } else {
+        newOrigins.append(old < origins.count ? origins[old] : end)
+        old += 1 - change
+      }
+      newScalars.append(scalar)
+    }
+    scalars = newScalars
+    origins = newOrigins
+  }
+
   /// The scalars `range` as a piece of their own.
   public func slice(_ range: Range<Int>) -> NormalizedText {
     NormalizedText(scalars: Array(scalars[range]), origins: Array(origins[range]))

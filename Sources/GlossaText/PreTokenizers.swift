@@ -153,25 +153,45 @@ public struct BertPreTokenizer: RunSplitter {
   }
 }
 
+/// When SentencePiece's `▁` is put in front of a text.
+public enum MetaspacePrependScheme: String, Sendable, CaseIterable {
+  /// In front of every piece handed to the pre-tokenizer.
+  case always
+  /// Only in front of the piece that starts the text (not after an added token that opens it,
+  /// as Llama-2 and Mistral files without the legacy behaviour have it).
+  case first
+  /// Never.
+  case never
+}
+
 /// SentencePiece's convention: spaces become `▁`, a `▁` is put in front of the text, and
 /// each piece starts at a `▁`.
 public struct Metaspace: PreTokenizer {
   /// The character that stands for a space.
   public let replacement: Unicode.Scalar
-  /// Whether `▁` is put in front of the text.
-  public let prependAlways: Bool
+  /// When `▁` is put in front of the text.
+  public let prependScheme: MetaspacePrependScheme
   /// Whether pieces are cut before each `▁`.
   public let splits: Bool
-  public init(replacement: Unicode.Scalar = "▁", prependAlways: Bool = true, splits: Bool = true) {
+  public init(
+    replacement: Unicode.Scalar = "▁", prependScheme: MetaspacePrependScheme = .always, splits: Bool = true
+  ) {
     self.replacement = replacement
-    self.prependAlways = prependAlways
+    self.prependScheme = prependScheme
     self.splits = splits
   }
 
   public func split(_ text: NormalizedText) -> [NormalizedText] {
     var text = text
     text.mapScalars { $0 == " " ? [replacement] : [$0] }
-    if prependAlways, let first = text.scalars.first, first != replacement {
+    let prepends =
+      switch prependScheme {
+      case .always: true
+      // Where the piece starts in the original text, as HuggingFace's `offsets_original`.
+      case .first: text.origins.first?.lowerBound == 0
+      case .never: false
+      }
+    if prepends, let first = text.scalars.first, first != replacement {
       text.scalars.insert(replacement, at: 0)
       text.origins.insert(text.origins[0], at: 0)  // the new mark stands for the first character
     }

@@ -16,7 +16,8 @@ public enum TokenizerFile {
     case let bpe as BPEModel:
       var json: [String: Any] = [
         "type": "BPE", "dropout": NSNull(), "unk_token": bpe.unknownToken ?? NSNull(),
-        "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": bpe.fusesUnknown,
+        "continuing_subword_prefix": bpe.continuingPrefix ?? NSNull(), "end_of_word_suffix": NSNull(),
+        "fuse_unk": bpe.fusesUnknown,
         "byte_fallback": bpe.byteFallback, "ignore_merges": bpe.ignoresMerges, "vocab": bpe.vocabulary.ids,
         "merges": bpe.merges.map { [$0.left, $0.right] },
       ]
@@ -34,7 +35,7 @@ public enum TokenizerFile {
       ]
     case let unigram as UnigramModel:
       return [
-        "type": "Unigram", "unk_id": unigram.unknownID, "byte_fallback": false,
+        "type": "Unigram", "unk_id": unigram.unknownID, "byte_fallback": unigram.byteFallback,
         "vocab": unigram.pieces.map { [$0.0, $0.1] as [Any] },
       ]
     case let wordLevel as WordLevelModel:

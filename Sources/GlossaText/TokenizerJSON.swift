@@ -65,6 +65,30 @@ struct JSONNode {
     }
     return value
   }
+  /// A token that must be in `vocabulary` (a model's unknown token).
+  func token(in vocabulary: [String: Int]) throws -> String {
+    let token = try string()
+    guard vocabulary[token] != nil else { throw fail("\(token) is not in the vocabulary") }
+    return token
+  }
+  /// A BPE merge of `left` and `right`, each in `vocabulary` and so their merged symbol: with a
+  /// continuing-subword prefix, the right one starts with it and the merged symbol drops it
+  /// (`a` + `##b` → `ab`), as HuggingFace builds it.
+  func merge(_ left: String, _ right: String, prefix: String?, in vocabulary: [String: Int]) throws
+    -> BPEModel.Merge
+  {
+    var result = left + right
+    if let prefix, !prefix.isEmpty {
+      guard right.utf8.starts(with: prefix.utf8) else {
+        throw fail("\(right) does not start with the continuing-subword prefix \(prefix)")
+      }
+      result = left + String(decoding: right.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+    }
+    for symbol in [left, right, result] where vocabulary[symbol] == nil {
+      throw fail("\(symbol) is not in the vocabulary")
+    }
+    return BPEModel.Merge(left, right, result: result)
+  }
   func array() throws -> [JSONNode] {
     guard let items = value as? [Any] else { throw fail("expected an array") }
     return items.enumerated().map { JSONNode(value: $0.element, path: "\(path)[\($0.offset)]", file: file) }
@@ -286,6 +310,14 @@ extension Tokenizer {
       return Strip(
         left: try node["strip_left"].bool(default: true), right: try node["strip_right"].bool(default: true))
     case "ByteLevel": return ByteLevelNormalizer()
+    case "Precompiled":
+      let field = node["precompiled_charsmap"]
+      guard let charsmap = Data(base64Encoded: try field.string()) else {
+        throw field.fail("expected base64")
+      }
+      do { return try PrecompiledNormalizer(charsmap: Array(charsmap)) } catch {
+        throw field.fail("\(error)")
+      }
     case "Replace":
       return try replacement(node, string: { Replace($0, with: $1) }) {
         try Replace(regularExpression: $0, with: $1)
@@ -303,6 +335,25 @@ extension Tokenizer {
     return behavior
   }
 
+  /// A `Metaspace` object's replacement (one character, required) and prepend scheme, read as
+  /// HuggingFace reads them for the pre-tokenizer and the decoder alike: the older
+  /// `add_prefix_space: false` stands only beside `prepend_scheme: never` (HF refuses it
+  /// alone, the scheme's default being always).
+  static func metaspace(_ node: JSONNode) throws -> (Unicode.Scalar, MetaspacePrependScheme) {
+    let replacement = try node["replacement"].string()
+    guard let scalar = replacement.unicodeScalars.first, replacement.unicodeScalars.count == 1 else {
+      throw node["replacement"].fail("expected one character")
+    }
+    var scheme = try node["prepend_scheme"].named(default: MetaspacePrependScheme.always)
+    if try !node["add_prefix_space"].bool(default: true) {
+      guard scheme == .never else {
+        throw node["add_prefix_space"].fail("add_prefix_space false contradicts prepend_scheme \(scheme)")
+      }
+      scheme = .never
+    }
+    return (scalar, scheme)
+  }
+
   static func preTokenizer(_ node: JSONNode) throws -> (any PreTokenizer)? {
     if node.isNull { return nil }
     switch try node.type() {
@@ -310,16 +361,9 @@ extension Tokenizer {
     case "WhitespaceSplit": return WhitespaceSplit()
     case "BertPreTokenizer": return BertPreTokenizer()
     case "Metaspace":
-      let replacement = try node["replacement"].optionalString() ?? "▁"
-      guard let scalar = replacement.unicodeScalars.first, replacement.unicodeScalars.count == 1 else {
-        throw node["replacement"].fail("expected one character")
-      }
-      let scheme = try node["prepend_scheme"].optionalString() ?? "always"
-      guard scheme == "always" || scheme == "never" else {
-        throw node["prepend_scheme"].fail("unsupported scheme \(scheme)")
-      }
+      let (replacement, scheme) = try metaspace(node)
       return Metaspace(
-        replacement: scalar, prependAlways: scheme == "always", splits: try node["split"].bool(default: true))
+        replacement: replacement, prependScheme: scheme, splits: try node["split"].bool(default: true))
     case "ByteLevel":
       return ByteLevel(
         addPrefixSpace: try node["add_prefix_space"].bool(default: false),
@@ -355,23 +399,25 @@ extension Tokenizer {
     if node.isNull { throw node.fail("a tokenizer needs a model") }
     switch try node.type() {
     case "WordLevel":
-      return WordLevelModel(
-        vocabulary: try node["vocab"].vocabulary(), unknownToken: try node["unk_token"].string())
+      let vocabulary = try node["vocab"].vocabulary()
+      return WordLevelModel(vocabulary: vocabulary, unknownToken: try node["unk_token"].token(in: vocabulary))
     case "WordPiece":
+      let vocabulary = try node["vocab"].vocabulary()
       return WordPieceModel(
-        vocabulary: try node["vocab"].vocabulary(), unknownToken: try node["unk_token"].string(),
+        vocabulary: vocabulary, unknownToken: try node["unk_token"].token(in: vocabulary),
         continuingPrefix: try node["continuing_subword_prefix"].optionalString() ?? "##",
         maximumCharacters: node["max_input_chars_per_word"].isNull
           ? 100 : try node["max_input_chars_per_word"].int())
     case "BPE":
-      if try node["continuing_subword_prefix"].optionalString() != nil {
-        throw node["continuing_subword_prefix"].fail("continuing_subword_prefix is not supported yet")
-      }
+      let vocabulary = try node["vocab"].vocabulary()
+      let prefix = try node["continuing_subword_prefix"].optionalString()
       let merges = try node["merges"].array().map { item -> BPEModel.Merge in
-        if let pair = item.value as? [String], pair.count == 2 { return BPEModel.Merge(pair[0], pair[1]) }
+        if let pair = item.value as? [String], pair.count == 2 {
+          return try item.merge(pair[0], pair[1], prefix: prefix, in: vocabulary)
+        }
         let parts = try item.string().split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw item.fail("expected a merge \"left right\" or [left, right]") }
-        return BPEModel.Merge(String(parts[0]), String(parts[1]))
+        return try item.merge(String(parts[0]), String(parts[1]), prefix: prefix, in: vocabulary)
       }
       let endOfWord: EndOfWord =
         if let suffix = try node["end_of_word_suffix"].optionalString() {
@@ -382,9 +428,9 @@ extension Tokenizer {
         throw node["dropout"].fail("BPE dropout is not supported (encodings would be random)")
       }
       return BPEModel(
-        vocabulary: try node["vocab"].vocabulary(), merges: merges, endOfWord: endOfWord,
-        unknownToken: try node["unk_token"].optionalString(),
-        byteFallback: try node["byte_fallback"].bool(default: false),
+        vocabulary: vocabulary, merges: merges, endOfWord: endOfWord,
+        unknownToken: node["unk_token"].isNull ? nil : try node["unk_token"].token(in: vocabulary),
+        continuingPrefix: prefix, byteFallback: try node["byte_fallback"].bool(default: false),
         fusesUnknown: try node["fuse_unk"].bool(default: false),
         ignoresMerges: try node["ignore_merges"].bool(default: false))
     case "Unigram":
@@ -398,10 +444,12 @@ extension Tokenizer {
       if let exactScores, exactScores.count == pieces.count {
         for i in pieces.indices { pieces[i].1 = exactScores[i] }
       }
-      if try node["byte_fallback"].bool(default: false) {
-        throw node["byte_fallback"].fail("a Unigram model's byte fallback is not supported yet")
+      let unknownID = node["unk_id"].isNull ? 0 : try node["unk_id"].int()
+      guard pieces.indices.contains(unknownID) || (pieces.isEmpty && node["unk_id"].isNull) else {
+        throw node["unk_id"].fail("id \(unknownID) is not in the vocabulary of \(pieces.count) pieces")
       }
-      return UnigramModel(pieces: pieces, unknownID: node["unk_id"].isNull ? 0 : try node["unk_id"].int())
+      return UnigramModel(
+        pieces: pieces, unknownID: unknownID, byteFallback: try node["byte_fallback"].bool(default: false))
     case let other: throw node["type"].fail("unsupported model \(other)")
     }
   }
@@ -414,9 +462,8 @@ extension Tokenizer {
       return WordPieceDecoder(
         prefix: try node["prefix"].optionalString() ?? "##", cleanup: try node["cleanup"].bool(default: true))
     case "Metaspace":
-      return MetaspaceDecoder(
-        replacement: try node["replacement"].optionalString() ?? "▁",
-        prependAlways: (try node["prepend_scheme"].optionalString() ?? "always") == "always")
+      let (replacement, scheme) = try metaspace(node)
+      return MetaspaceDecoder(replacement: String(replacement), prependScheme: scheme)
     case "ByteLevel": return ByteLevelDecoder()
     case "Replace":
       return try replacement(node, string: { ReplaceDecoder($0, with: $1) }) {
@@ -474,7 +521,8 @@ extension Tokenizer {
         throw TokenizerFileError(
           file: files.merges, path: "line \(number + 1)", reason: "expected two symbols")
       }
-      merges.append(BPEModel.Merge(String(parts[0]), String(parts[1])))
+      let at = JSONNode(value: line, path: "line \(number + 1)", file: files.merges)
+      merges.append(try at.merge(String(parts[0]), String(parts[1]), prefix: nil, in: vocabulary))
     }
     return Tokenizer(
       normalizer: nil, preTokenizer: ByteLevel(),

@@ -38,7 +38,7 @@ extension Metaspace {
   public var json: [String: Any]? {
     [
       "type": "Metaspace", "replacement": String(replacement),
-      "prepend_scheme": prependAlways ? "always" : "never",
+      "prepend_scheme": prependScheme.rawValue,
       "split": splits,
     ]
   }
@@ -75,7 +75,7 @@ extension WordPieceDecoder {
 extension MetaspaceDecoder {
   public var json: [String: Any]? {
     [
-      "type": "Metaspace", "replacement": replacement, "prepend_scheme": prependAlways ? "always" : "never",
+      "type": "Metaspace", "replacement": replacement, "prepend_scheme": prependScheme.rawValue,
       "split": true,
     ]
   }

@@ -99,19 +99,24 @@ public struct WordPieceModel: TokenizerModel {
 /// The Unigram language model (SentencePiece): every piece has a log-probability, and a
 /// word is cut into the pieces whose scores add up highest (Viterbi). A character no piece
 /// covers gets the unknown id (consecutive ones fused, keeping their text, as
-/// SentencePiece does), scored below every piece.
+/// SentencePiece does), scored below every piece; with byte fallback, such a stretch becomes
+/// the `<0xXX>` pieces of its UTF-8 bytes instead, each with the stretch's offsets.
 public struct UnigramModel: TokenizerModel {
   /// The pieces with their log-probabilities, by id.
   public let pieces: [(String, Double)]
   /// The id of the unknown token.
   public let unknownID: Int
+  /// Whether an unknown stretch is spelled in byte pieces (`<0x41>`) when the vocabulary has
+  /// all of them.
+  public let byteFallback: Bool
   public let vocabulary: Vocabulary
   let unknownScore: Double
   let longest: Int
 
-  public init(pieces: [(String, Double)], unknownID: Int) {
+  public init(pieces: [(String, Double)], unknownID: Int, byteFallback: Bool = false) {
     self.pieces = pieces
     self.unknownID = unknownID
+    self.byteFallback = byteFallback
     vocabulary = Vocabulary(pieces.map(\.0), unknownToken: nil)
     unknownScore = (pieces.map(\.1).min() ?? 0) - 10
     longest = pieces.map { $0.0.unicodeScalars.count }.max() ?? 1
@@ -150,7 +155,25 @@ public struct UnigramModel: TokenizerModel {
       }
       end = start
     }
-    return tokens.reversed()
+    guard byteFallback else { return tokens.reversed() }
+    return tokens.reversed().flatMap { token in
+      // An unknown stretch (not the unknown piece itself, met in the text).
+      guard token.id == unknownID, token.text != pieces[unknownID].0,
+        let bytes = byteTokens(token.text, range: token.range)
+      else { return [token] }
+      return bytes
+    }
+  }
+
+  /// The byte pieces of an unknown stretch, or nil when one of them is missing.
+  private func byteTokens(_ text: String, range: Range<Int>) -> [ModelToken]? {
+    var tokens: [ModelToken] = []
+    for byte in text.utf8 {
+      let name = BPEModel.byteToken(byte)
+      guard let id = vocabulary.id(of: name) else { return nil }
+      tokens.append(ModelToken(id: id, text: name, range: range))
+    }
+    return tokens
   }
   public var vocabularySize: Int { pieces.count }
 }

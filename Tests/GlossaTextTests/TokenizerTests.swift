@@ -162,11 +162,64 @@ import Testing
         "model.vocab.a: expected an integer id from 0 to 2147483646"
       ),
       (
-        #"{"normalizer": {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Nope"}]}, "model": {"type": "WordLevel", "vocab": {}, "unk_token": "a"}}"#,
+        #"{"normalizer": {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Nope"}]}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
         "normalizer.normalizers[1].type: unsupported normalizer Nope"
       ),
       (#"{"model": {"type": "BPE", "vocab": {}, "merges": ["a b c"]}}"#, "model.merges[0]: expected a merge"),
       (#"{"model": {"type": "Unigram", "vocab": [["a"]]}}"#, "model.vocab[0]: expected [piece, score]"),
+      // What HuggingFace refuses too: a merge outside the vocabulary (HF: "Token `ab` out of
+      // vocabulary"), an unknown id beyond it, Metaspace's add_prefix_space false alone.
+      (
+        #"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a b"]}}"#,
+        "model.merges[0]: ab is not in the vocabulary"
+      ),
+      (
+        #"{"model": {"type": "BPE", "vocab": {"a": 0, "ab": 1}, "merges": [["a", "c"]]}}"#,
+        "model.merges[0]: c is not in the vocabulary"
+      ),
+      (
+        #"{"model": {"type": "Unigram", "vocab": [["a", -1.0]], "unk_id": 3}}"#,
+        "model.unk_id: id 3 is not in the vocabulary of 1 pieces"
+      ),
+      (
+        #"{"pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "add_prefix_space": false}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
+        "pre_tokenizer.add_prefix_space: add_prefix_space false contradicts prepend_scheme always"
+      ),
+      (
+        #"{"decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "sometimes"}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
+        "decoder.prepend_scheme: unknown value sometimes (expected always, first, never)"
+      ),
+      (
+        #"{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
+        "pre_tokenizer.replacement: expected a string"
+      ),
+      // What HuggingFace accepts, then fails on (or panics on) while encoding: an unknown token
+      // outside the vocabulary, a merge whose right symbol lacks the continuing prefix, a
+      // charsmap that is not one.
+      (
+        #"{"model": {"type": "WordPiece", "vocab": {"a": 0}, "unk_token": "[UNK]"}}"#,
+        "model.unk_token: [UNK] is not in the vocabulary"
+      ),
+      (
+        #"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [], "unk_token": "<unk>"}}"#,
+        "model.unk_token: <unk> is not in the vocabulary"
+      ),
+      (
+        ###"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"], "continuing_subword_prefix": "##"}}"###,
+        "model.merges[0]: b does not start with the continuing-subword prefix ##"
+      ),
+      (
+        #"{"normalizer": {"type": "Precompiled", "precompiled_charsmap": "AAE="}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
+        "normalizer.precompiled_charsmap: 2 bytes, too short for the trie's size"
+      ),
+      (
+        #"{"normalizer": {"type": "Precompiled", "precompiled_charsmap": "EAAAAAAA"}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
+        "normalizer.precompiled_charsmap: a trie of 16 bytes in 2"
+      ),
+      (
+        #"{"normalizer": {"type": "Precompiled", "precompiled_charsmap": "not base64!"}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
+        "normalizer.precompiled_charsmap: expected base64"
+      ),
     ]
     for (json, expected) in cases {
       do {

@@ -1,14 +1,21 @@
 """Makes pipeline_cases.json: small tokenizers of the BERT, RoBERTa, Llama-3 and sentencepiece
-families with added tokens (special and not, single_word, lstrip, rstrip, normalized), pair
+families (a sentencepiece Unigram model with its `Precompiled` charsmap as T5's files carry it,
+one with byte fallback and Metaspace's prepend scheme "first", a BPE with a continuing-subword
+prefix) with added tokens (special and not, single_word, lstrip, rstrip, normalized), pair
 templates, truncation (each strategy, stride, either side) and padding (fixed or batch longest,
 either side, a multiple), and what HuggingFace's `encode` and `encode_batch` make of single texts
 and of pairs, with and without special tokens: ids, tokens, offsets, type ids, masks and the
-overflowing pieces. Run with HuggingFace tokenizers installed (0.23.3 made the committed file):
+overflowing pieces. Run with HuggingFace tokenizers and sentencepiece installed (tokenizers
+0.23.3 and sentencepiece 0.2.3 made the committed file):
 
     python Tests/GlossaTextTests/Fixtures/make_pipeline_cases.py
 """
 import json
 import os
+import tempfile
+
+import sentencepiece as spm
+from sentencepiece import sentencepiece_model_pb2
 
 from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
@@ -26,6 +33,7 @@ TEXTS = [
     "glossa and glossary: newest<|eot|>lower",
     "Café 🙂 and 東京 with e\u0301 accents\tand\u0007bells",
     "a <mask> b<mask>c <|eot|> <|eot|>",
+    "ｆｕｌｌ－ｗｉｄｔｈ ﬁne ™ ①  ½ \u3000wide\u00a0nbsp\u200bzero \u2028 \x1e\x1fend",
 ]
 PAIRS = [
     ("The newest networks", "turn text into [MASK] vectors, newest of all."),
@@ -112,6 +120,62 @@ def sentencepiece():
     return tokenizer
 
 
+def sentencepiece_unigram(**options):
+    """The pieces, scores and charsmap of a sentencepiece Unigram model trained on CORPUS."""
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = os.path.join(folder, "corpus.txt")
+        with open(corpus, "w", encoding="utf-8") as f:
+            f.write("\n".join(CORPUS) + "\n")
+        prefix = os.path.join(folder, "model")
+        spm.SentencePieceTrainer.train(
+            input=corpus, model_prefix=prefix, model_type="unigram", hard_vocab_limit=False,
+            minloglevel=2, **options)
+        proto = sentencepiece_model_pb2.ModelProto()
+        with open(prefix + ".model", "rb") as f:
+            proto.ParseFromString(f.read())
+    vocab = [(piece.piece, piece.score) for piece in proto.pieces]
+    return vocab, proto.trainer_spec.unk_id, proto.normalizer_spec.precompiled_charsmap
+
+
+def t5():
+    """Unigram with sentencepiece's nmt_nfkc charsmap, as T5's converted files are built."""
+    vocab, unk_id, charsmap = sentencepiece_unigram(vocab_size=120, normalization_rule_name="nmt_nfkc")
+    tokenizer = Tokenizer(models.Unigram(vocab, unk_id, False))
+    tokenizer.normalizer = normalizers.Sequence([
+        normalizers.Precompiled(charsmap), normalizers.Replace(__import__("tokenizers").Regex(" {2,}"), " ")])
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")])
+    tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tokenizer.add_special_tokens(["</s>", "<unk>", AddedToken("<mask>", lstrip=True)])
+    eos = tokenizer.token_to_id("</s>")
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", eos)])
+    return tokenizer
+
+
+def unigram_byte_fallback():
+    """Unigram with byte fallback, no normalizer, Metaspace prepending only at the text's start."""
+    vocab, unk_id, _ = sentencepiece_unigram(
+        vocab_size=400, byte_fallback=True, normalization_rule_name="identity")
+    tokenizer = Tokenizer(models.Unigram(vocab, unk_id, True))
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first")
+    tokenizer.decoder = decoders.Sequence([
+        decoders.ByteFallback(), decoders.Metaspace(replacement="▁", prepend_scheme="first")])
+    tokenizer.add_special_tokens(["<s>", "</s>", AddedToken("<mask>", normalized=False)])
+    bos = tokenizer.token_to_id("<s>")
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A", pair="<s> $A <s>:1 $B:1", special_tokens=[("<s>", bos)])
+    return tokenizer
+
+
+def bpe_continuing_prefix():
+    """BPE whose non-initial symbols carry "##" (merges like "a ##b" → "ab"), WordPiece's decoder."""
+    return trained(
+        models.BPE(unk_token="[UNK]", continuing_subword_prefix="##"),
+        trainers.BpeTrainer(vocab_size=200, special_tokens=["[UNK]"], continuing_subword_prefix="##"),
+        normalizers.Lowercase(), pre_tokenizers.Whitespace(), decoders.WordPiece(prefix="##"))
+
+
 def encoding_json(e, with_overflowing=True):
     result = {"ids": e.ids, "tokens": e.tokens, "offsets": e.offsets, "type_ids": e.type_ids,
               "special_tokens_mask": e.special_tokens_mask, "attention_mask": e.attention_mask}
@@ -175,6 +239,10 @@ cases.append(case("sentencepiece-like, Prepend per piece between added tokens", 
 tokenizer.enable_truncation(max_length=6)
 tokenizer.enable_padding(pad_id=0, pad_token="<unk>", length=6)
 cases.append(case("sentencepiece-like, truncated and padded to 6", tokenizer))
+
+cases.append(case("T5-like, Unigram with a Precompiled charsmap", t5()))
+cases.append(case("Unigram with byte fallback, Metaspace prepending first", unigram_byte_fallback()))
+cases.append(case("BPE with a continuing-subword prefix", bpe_continuing_prefix(), padded_batches=False))
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pipeline_cases.json")
 with open(path, "w", encoding="utf-8") as f:
