@@ -15,13 +15,7 @@ public struct TiktokenModel: TokenizerModel {
   public init(ranks: [[UInt8]: Int]) {
     self.ranks = ranks
     vocabulary = Vocabulary(
-      ids: Dictionary(
-        ranks.map { bytes, rank in
-          (String(String.UnicodeScalarView(bytes.map { ByteLevel.byteToScalar[Int($0)] })), rank)
-        }
-      ) {
-        first, _ in first
-      })
+      ids: Dictionary(ranks.map { bytes, rank in (Self.text(of: bytes), rank) }) { first, _ in first })
   }
 
   /// The tokens of a piece written with GPT-2's stand-ins (a ``ByteLevel`` pre-tokenizer
@@ -56,6 +50,83 @@ public struct TiktokenModel: TokenizerModel {
 
   private func token(_ rank: Int, _ range: Range<Int>, _ piece: [Unicode.Scalar]) -> ModelToken {
     ModelToken(id: rank, text: String(String.UnicodeScalarView(piece[range])), range: range)
+  }
+
+  /// The same model in HuggingFace's form, as tokenizer.json files write it: a byte-level BPE
+  /// with `ignore_merges` (a whole piece that is a token stays whole), ids the ranks, and a merge
+  /// for every way of cutting a token in two tokens, ordered by the rank of the token they make
+  /// (then of the left part, then of the right). Merging the adjacent pair of lowest merge rank
+  /// then merges, as tiktoken does, the pair whose joined bytes have the lowest rank.
+  public var bytePairModel: BPEModel {
+    var merges: [(rank: Int, left: Int, right: Int, merge: BPEModel.Merge)] = []
+    for (bytes, rank) in ranks where bytes.count > 1 {
+      for cut in 1..<bytes.count {
+        guard let left = ranks[Array(bytes[..<cut])], let right = ranks[Array(bytes[cut...])] else {
+          continue
+        }
+        let merge = BPEModel.Merge(Self.text(of: bytes[..<cut]), Self.text(of: bytes[cut...]))
+        merges.append((rank, left, right, merge))
+      }
+    }
+    merges.sort { ($0.rank, $0.left, $0.right) < ($1.rank, $1.left, $1.right) }
+    return BPEModel(
+      vocabulary: vocabulary.ids, merges: merges.map(\.merge), endOfWord: .none, unknownToken: nil,
+      ignoresMerges: true)
+  }
+
+  /// Bytes written with GPT-2's printable stand-ins.
+  static func text(of bytes: some Collection<UInt8>) -> String {
+    String(String.UnicodeScalarView(bytes.map { ByteLevel.byteToScalar[Int($0)] }))
+  }
+
+  /// The model's `.tiktoken` rank file: each token's bytes in base64, a space and its rank, a
+  /// line each in rank order.
+  public var rankFile: Data {
+    var data = Data()
+    for (bytes, rank) in ranks.sorted(by: { $0.value < $1.value }) {
+      data += Data((Data(bytes).base64EncodedString() + " \(rank)\n").utf8)
+    }
+    return data
+  }
+}
+
+extension TiktokenModel {
+  /// Why a model has no `.tiktoken` form.
+  public struct Unconvertible: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// The ranks of a byte-level BPE (a tokenizer.json's, GPT-2's) taken as its ids, when tiktoken
+  /// would encode with them as the BPE does: every token spelled in GPT-2's byte stand-ins, no
+  /// unknown token, prefix or suffix, and the merges in the order of the ids of the tokens they
+  /// make (as GPT-2's and every tiktoken-made file's are).
+  public init(_ model: BPEModel) throws(Unconvertible) {
+    guard model.unknownToken == nil, model.continuingPrefix == nil, model.endOfWord == .none else {
+      throw Unconvertible(
+        description: "a BPE with an unknown token, a continuing prefix or an end-of-word marker has no ranks")
+    }
+    var ranks: [[UInt8]: Int] = [:]
+    for (token, id) in model.vocabulary.ids {
+      var bytes: [UInt8] = []
+      for scalar in token.unicodeScalars {
+        guard let byte = ByteLevel.scalarToByte[scalar] else {
+          throw Unconvertible(description: "\(token) (id \(id)) is not a byte-level token")
+        }
+        bytes.append(byte)
+      }
+      ranks[bytes] = id
+    }
+    var last = -1
+    for (k, merge) in model.merges.enumerated() {
+      guard let id = model.vocabulary.id(of: merge.result) else { continue }
+      guard id >= last else {
+        throw Unconvertible(
+          description: "merge \(k + 1) (\(merge.left) \(merge.right)) makes id \(id), below the \(last) "
+            + "an earlier merge makes: ranks by id would merge in another order")
+      }
+      last = id
+    }
+    self.init(ranks: ranks)
   }
 }
 

@@ -33,6 +33,7 @@ public enum TokenizerFile {
         "continuing_subword_prefix": wordPiece.continuingPrefix,
         "max_input_chars_per_word": wordPiece.maximumCharacters,
       ]
+    case let tiktoken as TiktokenModel: return try json(for: tiktoken.bytePairModel)
     case let unigram as UnigramModel:
       return [
         "type": "Unigram", "unk_id": unigram.unknownID, "byte_fallback": unigram.byteFallback,

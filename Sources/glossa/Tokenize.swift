@@ -51,16 +51,7 @@ struct Tokenize: ParsableCommand {
   @Flag(help: "Print each token as TEXT[START,END) with Unicode-scalar offsets.")
   var offsets = false
 
-  @Option(
-    help:
-      "A .tiktoken file's split pattern: cl100k (the default), gpt2, or a regular expression."
-  )
-  var pattern: String?
-
-  @Option(
-    name: .customLong("special-token"),
-    help: "A .tiktoken file's special token and its id, TOKEN=ID (<|endoftext|>=100257); repeat for more.")
-  var specialTokens: [String] = []
+  @OptionGroup var tiktoken: TiktokenOptions
 
   @Option(help: "A second text to encode with every input, as a pair (needs --tokenizer).")
   var pair: String?
@@ -91,12 +82,7 @@ struct Tokenize: ParsableCommand {
     if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
     if pad && maxLength == nil { throw ValidationError("--pad needs --max-length N") }
     if json && (ids || offsets) { throw ValidationError("--json prints ids and offsets already") }
-    if (pattern != nil || !specialTokens.isEmpty) && !(tokenizer?.hasSuffix(".tiktoken") ?? false) {
-      throw ValidationError("--pattern and --special-token are for a .tiktoken file")
-    }
-    for token in specialTokens where token.split(separator: "=").last.flatMap({ Int($0) }) == nil {
-      throw ValidationError("--special-token \(token): expected TOKEN=ID")
-    }
+    try tiktoken.validate(for: tokenizer)
   }
 
   func run() throws {
@@ -126,21 +112,7 @@ struct Tokenize: ParsableCommand {
   /// offsets if asked), or all of it as JSON. An input the truncation cannot cut stops the
   /// command, naming its line.
   func encode(with file: String, to output: OutputBuffer) throws {
-    var loaded: Tokenizer
-    if file.hasSuffix(".tiktoken") {
-      let split = [("cl100k", Tokenizer.cl100kSplitPattern), ("gpt2", Tokenizer.gpt2SplitPattern)]
-      let special = Dictionary(
-        specialTokens.map { entry -> (String, Int) in
-          let cut = entry.lastIndex(of: "=")!
-          return (String(entry[..<cut]), Int(entry[entry.index(after: cut)...])!)
-        }
-      ) { _, last in last }
-      loaded = try Tokenizer.tiktoken(
-        contentsOf: URL(fileURLWithPath: file),
-        pattern: split.first { $0.0 == pattern ?? "cl100k" }?.1 ?? pattern!, specialTokens: special)
-    } else {
-      loaded = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
-    }
+    var loaded = try tiktoken.load(file)
     if let maxLength {
       var truncation = loaded.truncation ?? Truncation(maximumLength: maxLength)
       truncation.maximumLength = maxLength

@@ -223,6 +223,40 @@ import Testing
     #expect(refused.0 != 0 && refused.2.contains("--special-token <s>: expected TOKEN=ID"))
   }
 
+  /// `tokenizer convert` from a .tiktoken rank file to a tokenizer.json and back.
+  @Test func convertTakesATiktokenFileToATokenizerJSONAndBack() throws {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../GlossaTextTests/Fixtures").standardized
+    let file = fixtures.appendingPathComponent("small.tiktoken")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-convert-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let json = folder.appendingPathComponent("small.json")
+    let back = folder.appendingPathComponent("back.tiktoken")
+    let converted = try glossa([
+      "tokenizer", "convert", file.path, "--pattern", "cl100k", "--special-token", "<|endoftext|>=417",
+      "--output", json.path,
+    ])
+    #expect(converted.0 == 0, "\(converted.2)")
+    let text = "It's 12345 o'clock<|endoftext|>and"
+    let expected = try Tokenizer.tiktoken(
+      contentsOf: file, pattern: Tokenizer.cl100kSplitPattern, specialTokens: ["<|endoftext|>": 417]
+    ).encode(text).ids
+    #expect(try Tokenizer(contentsOf: json).encode(text).ids == expected)
+    #expect(try glossa(["tokenizer", "convert", json.path, "--output", back.path]).0 == 0)
+    func ranks(_ url: URL) throws -> [[UInt8]: Int]? {
+      (try Tokenizer.tiktoken(contentsOf: url, pattern: Tokenizer.cl100kSplitPattern).model as? TiktokenModel)?
+        .ranks
+    }
+    #expect(try ranks(back) == ranks(file))
+    let unranked = folder.appendingPathComponent("words.json")
+    try JSONSerialization.data(withJSONObject: [
+      "model": ["type": "WordLevel", "vocab": ["a": 0, "[UNK]": 1], "unk_token": "[UNK]"]
+    ]).write(to: unranked)
+    let refused = try glossa(["tokenizer", "convert", unranked.path, "--output", back.path])
+    #expect(refused.0 == 1 && refused.2.contains("a WordLevelModel has no .tiktoken form"), "\(refused.2)")
+  }
+
   /// Pairs, --max-length, --pad and --json: each line's whole encoding, as the library makes it.
   @Test func tokenizePairsCutsPadsAndPrintsJSON() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-pair-\(UUID()).json")

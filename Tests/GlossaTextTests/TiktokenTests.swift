@@ -39,6 +39,53 @@ import Testing
         && cases.last?.pattern == Tokenizer.cl100kSplitPattern)
   }
 
+  /// A rank file written as a tokenizer.json (HF's byte-level BPE form) encodes as tiktoken
+  /// does, and gives the same rank file back.
+  @Test func aRankFileConvertsToATokenizerJSONAndBack() throws {
+    let cases = try JSONDecoder().decode(
+      [Case].self, from: Data(contentsOf: Self.folder.appendingPathComponent("tiktoken_cases.json")))
+    let file = Self.folder.appendingPathComponent("small.tiktoken")
+    for expected in cases {
+      let original = try Tokenizer.tiktoken(
+        contentsOf: file, pattern: expected.pattern, specialTokens: expected.special_tokens)
+      let written = try JSONSerialization.data(withJSONObject: try original.jsonObject())
+      let converted = try Tokenizer(json: written, file: "\(expected.name).json")
+      let model = try #require(converted.model as? BPEModel)
+      #expect(model.ignoresMerges && !model.merges.isEmpty)
+      for encoding in expected.encodings {
+        #expect(
+          converted.encode(encoding.text).ids == encoding.ids,
+          "\(expected.name): \(encoding.text.debugDescription)"
+        )
+        #expect(converted.decode(encoding.ids, skipSpecialTokens: false) == encoding.decoded)
+      }
+      let ranks = try TiktokenModel(model)
+      #expect(ranks.ranks == (original.model as? TiktokenModel)?.ranks)
+      #expect(ranks.rankFile == (original.model as? TiktokenModel)?.rankFile)
+    }
+  }
+
+  /// A BPE whose merges do not make ids in order has no rank file: tiktoken would merge in
+  /// another order.
+  @Test func aBPEWhoseMergesAreNotInIdOrderHasNoRanks() throws {
+    let vocabulary = ["a": 0, "b": 1, "c": 2, "bc": 3, "ab": 4]
+    #expect(throws: TiktokenModel.Unconvertible.self) {
+      try TiktokenModel(
+        BPEModel(
+          vocabulary: vocabulary, merges: [.init("a", "b"), .init("b", "c")], endOfWord: .none,
+          unknownToken: nil))
+    }
+    let inOrder = try TiktokenModel(
+      BPEModel(
+        vocabulary: vocabulary, merges: [.init("b", "c"), .init("a", "b")], endOfWord: .none,
+        unknownToken: nil))
+    #expect(String(decoding: inOrder.rankFile, as: UTF8.self) == "YQ== 0\nYg== 1\nYw== 2\nYmM= 3\nYWI= 4\n")
+    #expect(throws: TiktokenModel.Unconvertible.self) {
+      try TiktokenModel(
+        BPEModel(vocabulary: ["a": 0, "<unk>": 1], merges: [], endOfWord: .none, unknownToken: "<unk>"))
+    }
+  }
+
   @Test func aBrokenRankFileIsRefusedByItsLine() throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("glossa-\(UUID()).tiktoken")
     defer { try? FileManager.default.removeItem(at: url) }
