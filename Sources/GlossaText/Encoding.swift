@@ -26,6 +26,29 @@ public struct Encoding: Sendable, Equatable {
   public var specialTokensMask: [Int] = []
   /// 1 for a real token, 0 for padding.
   public var attentionMask: [Int] = []
+  /// The word each token comes from: the number of the piece the pre-tokenizer cut it from
+  /// (an added token found in the text counts as a piece), counted from 0 in each text of a
+  /// pair; nil for the tokens the post-processor or the padding added (HuggingFace's `word_ids`).
+  public var wordIDs: [Int?] {
+    get { words.map { $0 < 0 ? nil : Int($0) } }
+    set { words = newValue.map { $0.map { Int32(truncatingIfNeeded: $0) } ?? -1 } }
+  }
+  /// ``wordIDs``, −1 for none.
+  var words: [Int32] = []
+  /// The text (0, or 1 for a pair's second) each token comes from, nil for the tokens the
+  /// post-processor or the padding added: HuggingFace's `sequence_ids`, with its rules. The
+  /// texts are marked when a post-processor runs (or a pair is joined without one); an encoding
+  /// with no mark counts every token, padding included, as text 0.
+  public var sequenceIDs: [Int?] {
+    guard !sequenceRanges.isEmpty else { return Array(repeating: 0, count: count) }
+    var ids = [Int?](repeating: nil, count: count)
+    for sequence in 0..<sequenceRanges.count {
+      for i in (sequenceRanges[sequence] ?? 0..<count).clamped(to: 0..<count) { ids[i] = sequence }
+    }
+    return ids
+  }
+  /// Where each marked text's tokens are (HuggingFace's `sequence_ranges`).
+  var sequenceRanges: [Int: Range<Int>] = [:]
   /// The windows truncation cut off, each a whole encoding with the same special tokens and
   /// padding (HuggingFace's `overflowing`); empty when nothing was cut.
   public var overflowing: [Encoding] = []
@@ -48,6 +71,7 @@ public struct Encoding: Sendable, Equatable {
     typeIDs = Array(repeating: typeID, count: tokens.count)
     specialTokensMask = Array(repeating: 1, count: tokens.count)
     attentionMask = specialTokensMask
+    words = Array(repeating: -1, count: tokens.count)
   }
 
   /// The number of tokens.
@@ -63,6 +87,12 @@ public struct Encoding: Sendable, Equatable {
   /// Sets every token's segment.
   mutating func setTypeIDs(_ typeID: Int) { typeIDs = Array(repeating: typeID, count: ids.count) }
 
+  /// Marks all the tokens, and those of each overflowing window, as text `sequence`'s.
+  mutating func setSequenceID(_ sequence: Int) {
+    sequenceRanges[sequence] = 0..<count
+    for i in overflowing.indices { overflowing[i].sequenceRanges[sequence] = 0..<overflowing[i].count }
+  }
+
   /// The tokens `range` (without overflowing windows).
   func slice(_ range: Range<Int>) -> Encoding {
     var part = Encoding()
@@ -74,6 +104,7 @@ public struct Encoding: Sendable, Equatable {
     part.typeIDs = Array(typeIDs[range])
     part.specialTokensMask = Array(specialTokensMask[range])
     part.attentionMask = Array(attentionMask[range])
+    part.words = Array(words[range])
     return part
   }
 
@@ -106,6 +137,10 @@ public struct Encoding: Sendable, Equatable {
   /// Appends the tokens alone, keeping them named by the vocabulary when both sides' tokens
   /// are its own.
   private mutating func appendTokens(of other: Encoding) {
+    let shift = ids.count
+    for (sequence, range) in other.sequenceRanges {
+      sequenceRanges[sequence] = (range.lowerBound + shift)..<(range.upperBound + shift)
+    }
     if ids.isEmpty, names == nil, storedTokens.isEmpty { names = other.names }
     if let names, other.names !== names {
       let otherTokens = other.tokens
@@ -122,6 +157,7 @@ public struct Encoding: Sendable, Equatable {
     typeIDs += other.typeIDs
     specialTokensMask += other.specialTokensMask
     attentionMask += other.attentionMask
+    words += other.words
   }
 
   /// Keeps `length` tokens from the start (`.right`: the end is cut) or from the end, the rest
@@ -184,7 +220,8 @@ public struct Encoding: Sendable, Equatable {
   public static func == (a: Encoding, b: Encoding) -> Bool {
     a.ids == b.ids && a.tokens == b.tokens && a.offsets == b.offsets && a.byteOffsets == b.byteOffsets
       && a.typeIDs == b.typeIDs && a.specialTokensMask == b.specialTokensMask
-      && a.attentionMask == b.attentionMask && a.overflowing == b.overflowing
+      && a.attentionMask == b.attentionMask && a.words == b.words && a.sequenceRanges == b.sequenceRanges
+      && a.overflowing == b.overflowing
   }
 }
 

@@ -5,10 +5,12 @@
 struct EncodingBuilder {
   let memo: PieceMemo
   /// The text's tokens, as (token, its piece: where the piece starts, or its number when
-  /// ``encoding(offsets:byteOffsets:)`` is given a mapping). A token k ≥ 0 is the memo's,
-  /// a token −1 − k is `unstored[k]`.
-  private var spans: [(token: Int32, piece: Int32)] = []
+  /// ``encoding(offsets:byteOffsets:)`` is given a mapping, its word). A token k ≥ 0 is the
+  /// memo's, a token −1 − k is `unstored[k]`.
+  private var spans: [(token: Int32, piece: Int32, word: Int32)] = []
   private var unstored: [PieceMemo.Token] = []
+  /// The number of the next non-empty piece: the word of its tokens.
+  private var word: Int32 = 0
 
   init(memo: PieceMemo) { self.memo = memo }
 
@@ -16,6 +18,7 @@ struct EncodingBuilder {
   mutating func startText() {
     spans.removeAll(keepingCapacity: true)
     unstored.removeAll(keepingCapacity: true)
+    word = 0
   }
 
   /// Adds the tokens of the piece with these UTF-8 bytes (where it starts, or its number),
@@ -24,23 +27,26 @@ struct EncodingBuilder {
   mutating func append(
     utf8 piece: UnsafeBufferPointer<UInt8>, at position: Int, _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) {
+    guard !piece.isEmpty else { return }
     let at = Int32(truncatingIfNeeded: position)
     switch memo.tokens(ofUTF8: piece, encode) {
     case .stored(let range):
-      for k in range { spans.append((Int32(truncatingIfNeeded: k), at)) }
+      for k in range { spans.append((Int32(truncatingIfNeeded: k), at, word)) }
     case .unstored(let tokens):
       for token in tokens {
-        spans.append((-1 - Int32(unstored.count), at))
+        spans.append((-1 - Int32(unstored.count), at, word))
         unstored.append(token)
       }
     }
+    word += 1
   }
 
   /// Adds one token of its own (an added token found in the text): its id, its text when that
   /// is not the vocabulary's, the scalars of its piece it covers (all `length` of them).
   mutating func append(token id: Int, renamed: String?, length: Int, at position: Int) {
-    spans.append((-1 - Int32(unstored.count), Int32(truncatingIfNeeded: position)))
+    spans.append((-1 - Int32(unstored.count), Int32(truncatingIfNeeded: position), word))
     unstored.append(PieceMemo.Token(id: id, renamed: renamed, range: 0..<length))
+    word += 1
   }
 
   /// ``append(utf8:at:_:)`` for a piece given as scalars.
@@ -92,6 +98,7 @@ struct EncodingBuilder {
         encoding.specialTokensMask = zeros
         encoding.typeIDs = zeros
         encoding.attentionMask = ones
+        encoding.words = spans.map(\.word)
         return encoding
       }
     }

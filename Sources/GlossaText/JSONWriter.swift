@@ -65,12 +65,16 @@ extension JSONWriter {
     }
     raw(",\"overflowing\":")
     array(encoding.overflowing) { $0.encoding($1) }
+    raw(",\"sequence_ids\":")
+    array(encoding.sequenceIDs) { writer, id in id.map { writer.int($0) } ?? writer.raw("null") }
     raw(",\"special_tokens_mask\":")
     array(encoding.specialTokensMask) { $0.int($1) }
     raw(",\"tokens\":")
     array(encoding.tokens) { $0.string($1) }
     raw(",\"type_ids\":")
     array(encoding.typeIDs) { $0.int($1) }
+    raw(",\"word_ids\":")
+    array(encoding.wordIDs) { writer, id in id.map { writer.int($0) } ?? writer.raw("null") }
     raw("}")
   }
 }

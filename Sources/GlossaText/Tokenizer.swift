@@ -217,7 +217,12 @@ public struct Tokenizer: Sendable {
         (first, second) = (keptFirst, keptSecond)
       }
     }
-    let parts = [first] + (second.map { [$0] } ?? [])
+    var parts = [first] + (second.map { [$0] } ?? [])
+    // As HuggingFace: a post-processor's texts are marked as texts 0 and 1, and so is a pair
+    // joined without one; a single text without post-processor is left unmarked.
+    if postProcessor != nil || parts.count > 1 {
+      for i in parts.indices { parts[i].setSequenceID(i) }
+    }
     let processed = postProcessor?.process(parts, addingSpecialTokens: addingSpecialTokens) ?? parts
     var encoding = processed.count == 1 ? processed[0] : processed.reduce(into: Encoding()) { $0.append($1) }
     if let padding {

@@ -18,8 +18,8 @@ struct Tokenize: ParsableCommand {
       alone). --pair gives every input a second text (BERT's question and context: type ids \
       0 then 1), --max-length cuts each encoding to N tokens (the file's truncation \
       strategy, or the longer text first), --pad pads it to N, and --json prints each line's \
-      whole encoding (ids, tokens, offsets, type ids, masks, and the overflowing windows \
-      truncation cut off) as one JSON object.
+      whole encoding (ids, tokens, offsets, type ids, masks, word and sequence ids, and the \
+      overflowing windows truncation cut off) as one JSON object.
 
       Examples:
         glossa tokenize "The cat sat on the mat."

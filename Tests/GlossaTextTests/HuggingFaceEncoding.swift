@@ -22,6 +22,8 @@ struct HuggingFaceEncoding: Decodable {
     let type_ids: [Int]?
     let special_tokens_mask: [Int]?
     let attention_mask: [Int]?
+    let word_ids: [Int?]?
+    let sequence_ids: [Int?]?
     let overflowing: [Expected]?
 
     /// The first way `encoding` differs from this, or nil.
@@ -35,6 +37,12 @@ struct HuggingFaceEncoding: Decodable {
       }
       if let mask = special_tokens_mask, encoding.specialTokensMask != mask {
         return "special tokens mask \(encoding.specialTokensMask) expected \(mask)"
+      }
+      if let word_ids, encoding.wordIDs != word_ids {
+        return "word ids \(encoding.wordIDs) expected \(word_ids)"
+      }
+      if let sequence_ids, encoding.sequenceIDs != sequence_ids {
+        return "sequence ids \(encoding.sequenceIDs) expected \(sequence_ids)"
       }
       if let mask = attention_mask, encoding.attentionMask != mask {
         return "attention mask \(encoding.attentionMask) expected \(mask)"

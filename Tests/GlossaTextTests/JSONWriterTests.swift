@@ -26,6 +26,17 @@ import Testing
     #expect(parsed["type_ids"] as? [Int] == [0, 1] && parsed["offsets"] as? [[Int]] == [[0, 3], [0, 1]])
     #expect(
       parsed["attention_mask"] as? [Int] == [1, 1] && parsed["special_tokens_mask"] as? [Int] == [0, 0])
+    // The first text's first word, the pair's first word (each text counts from 0).
+    #expect(parsed["word_ids"] as? [Int] == [0, 0] && parsed["sequence_ids"] as? [Int] == [0, 1])
+    var bert = Tokenizer(
+      normalizer: nil, preTokenizer: WhitespaceSplit(),
+      model: WordLevelModel(vocabulary: ["[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "a": 3], unknownToken: "[UNK]"))
+    bert.postProcessor = BertProcessing(classification: ("[CLS]", 1), separator: ("[SEP]", 2))
+    var special = JSONWriter()
+    special.encoding(bert.encode("a a"))
+    let nulls = try JSONSerialization.jsonObject(with: Data(special.bytes)) as! [String: Any]
+    #expect((nulls["word_ids"] as? [Any])?.map { $0 as? Int } == [nil, 0, 1, nil])
+    #expect((nulls["sequence_ids"] as? [Any])?.map { $0 as? Int } == [nil, 0, 0, nil])
     let windows = parsed["overflowing"] as? [[String: Any]] ?? []
     #expect(windows.map { $0["ids"] as? [Int] } == encoding.overflowing.map(\.ids) && windows.count == 2)
     #expect(windows.allSatisfy { ($0["overflowing"] as? [Any])?.isEmpty == true })

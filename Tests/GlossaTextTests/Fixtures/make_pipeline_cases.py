@@ -5,7 +5,7 @@ prefix) with added tokens (special and not, single_word, lstrip, rstrip, normali
 templates, truncation (each strategy, stride, either side) and padding (fixed or batch longest,
 either side, a multiple), and what HuggingFace's `encode` and `encode_batch` make of single texts
 and of pairs, with and without special tokens: ids, tokens, offsets, type ids, masks and the
-overflowing pieces. Run with HuggingFace tokenizers and sentencepiece installed (tokenizers
+overflowing pieces, word and sequence ids. Run with HuggingFace tokenizers and sentencepiece installed (tokenizers
 0.23.3 and sentencepiece 0.2.3 made the committed file):
 
     python Tests/GlossaTextTests/Fixtures/make_pipeline_cases.py
@@ -178,7 +178,8 @@ def bpe_continuing_prefix():
 
 def encoding_json(e, with_overflowing=True):
     result = {"ids": e.ids, "tokens": e.tokens, "offsets": e.offsets, "type_ids": e.type_ids,
-              "special_tokens_mask": e.special_tokens_mask, "attention_mask": e.attention_mask}
+              "special_tokens_mask": e.special_tokens_mask, "attention_mask": e.attention_mask,
+              "word_ids": e.word_ids, "sequence_ids": e.sequence_ids}
     if with_overflowing:
         result["overflowing"] = [encoding_json(o, False) for o in e.overflowing]
     return result
