@@ -272,12 +272,7 @@ public struct Tokenizer: Sendable {
     if normalizer == nil, let pre = preTokenizer {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens remembered with ranges relative to the piece.
-      func encodePiece(_ scalars: [Unicode.Scalar]) -> [ModelToken] {
-        let prepared = pre.prepare(NormalizedText(string(scalars)))
-        return model.tokenize(prepared.scalars).map { token in
-          ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
-        }
-      }
+      let encodePiece = { encode(piece: $0, preparedBy: pre) }
       var text = text
       if text.withUTF8(isASCII) {
         // An ASCII text's pieces are looked up by their bytes, whose offsets are the scalars'.
@@ -311,12 +306,63 @@ public struct Tokenizer: Sendable {
       offsets: { pieces[$1].originalRange(of: $0) }, byteOffsets: { bytes.range(of: $0) })
   }
 
+  /// The tokens of a piece the pre-tokenizer cut from the text, prepared by it, with ranges
+  /// relative to the piece.
+  private func encode(piece scalars: [Unicode.Scalar], preparedBy pre: any PreTokenizer) -> [ModelToken] {
+    let prepared = pre.prepare(NormalizedText(string(scalars)))
+    return model.tokenize(prepared.scalars).map { token in
+      ModelToken(id: token.id, text: token.text, range: prepared.originalRange(of: token.range))
+    }
+  }
+
+  /// ``encodeAroundAddedTokens(_:into:)`` without a normalizer, for a pre-tokenizer that cuts
+  /// the scalars as they are: the stretches between added tokens are cut straight from the
+  /// text, with no alignments built. Nil when the pre-tokenizer must rewrite a stretch first.
+  private func encodeAroundAddedTokensUnnormalized(
+    _ scalars: [Unicode.Scalar], _ pre: any PreTokenizer, into builder: inout EncodingBuilder
+  ) -> Encoding? {
+    let names = memo.names
+    func addToken(_ id: Int, _ range: Range<Int>) {
+      let content = string(scalars[range])
+      builder.append(
+        token: id, renamed: content == names.token(id) ? nil : content, length: range.count,
+        at: range.lowerBound)
+    }
+    for (stretch, id) in added.split(scalars, normalizedTokens: false) {
+      if let id {
+        addToken(id, stretch)
+        continue
+      }
+      // With no normalizer, the normalized tokens are looked for in the text as it is.
+      for (part, id) in added.split(Array(scalars[stretch]), normalizedTokens: true) {
+        let range = (part.lowerBound + stretch.lowerBound)..<(part.upperBound + stretch.lowerBound)
+        if let id {
+          addToken(id, range)
+          continue
+        }
+        guard let pieces = pre.pieceRanges(Array(scalars[range])) else { return nil }
+        for piece in pieces {
+          let start = piece.lowerBound + range.lowerBound
+          builder.append(scalars: scalars[start..<(piece.upperBound + range.lowerBound)], at: start) {
+            encode(piece: $0, preparedBy: pre)
+          }
+        }
+      }
+    }
+    var bytes = ByteOffsets(scalars)
+    return builder.encoding(byteOffsets: { bytes.range(of: $0) })
+  }
+
   /// The encoding of a text that may hold added tokens, before post-processing: the added
   /// tokens as they are in the text cut out first, each stretch between them normalized, the
   /// normalized added tokens cut out of it, and the rest pre-tokenized and given to the model
   /// (so that each stretch is normalized and pre-tokenized on its own, as in HuggingFace).
   private func encodeAroundAddedTokens(_ text: String, into builder: inout EncodingBuilder) -> Encoding {
     let scalars = Array(text.unicodeScalars)
+    if normalizer == nil, let pre = preTokenizer {
+      if let encoding = encodeAroundAddedTokensUnnormalized(scalars, pre, into: &builder) { return encoding }
+      builder.startText()
+    }
     var bytes = ByteOffsets(scalars)
     let names = memo.names
     var pieces: [NormalizedText] = []
