@@ -96,11 +96,17 @@ struct JSONNode {
   func vocabulary() throws -> [String: Int] {
     guard let object = value as? [String: Any] else { throw fail("expected an object of token → id") }
     var result: [String: Int] = [:]
-    for (token, id) in object {
+    var tokens: [Int: String] = [:]
+    // In token order, so that the error names the same token whatever order the file has.
+    for (token, id) in object.sorted(by: { $0.key < $1.key }) {
       // Ids are stored in 32 bits.
       guard let n = id as? NSNumber, n.doubleValue == Double(n.intValue),
         (0..<Int(Int32.max)).contains(n.intValue)
       else { throw self[token].fail("expected an integer id from 0 to \(Int32.max - 1)") }
+      // HuggingFace keeps one of the two, whichever its hash map gives: certainly broken.
+      if let other = tokens.updateValue(token, forKey: n.intValue) {
+        throw self[token].fail("id \(n.intValue) is also \(other)'s")
+      }
       result[token] = n.intValue
     }
     return result
@@ -360,6 +366,7 @@ extension Tokenizer {
     case "Whitespace": return WhitespacePreTokenizer()
     case "WhitespaceSplit": return WhitespaceSplit()
     case "BertPreTokenizer": return BertPreTokenizer()
+    case "UnicodeScripts": return UnicodeScripts()
     case "Metaspace":
       let (replacement, scheme) = try metaspace(node)
       return Metaspace(

@@ -6,11 +6,12 @@ import Testing
 /// HuggingFace's `encode` and `encode_batch`: Fixtures/pipeline_cases.json, made by
 /// make_pipeline_cases.py (BERT-, RoBERTa-, Llama-3- and sentencepiece-like tokenizers, a T5-like
 /// Unigram with sentencepiece's `Precompiled` charsmap, a Unigram with byte fallback and
-/// Metaspace prepending only at the text's start, a BPE with a continuing-subword prefix).
+/// Metaspace prepending only at the text's start, a BPE with a continuing-subword prefix, a BPE
+/// over UnicodeScripts pieces).
 @Suite struct PipelineParityTests {
   @Test func textsPairsAndBatchesAreEncodedAsHuggingFaceEncodesThem() throws {
     let cases = try HuggingFaceCase.load("pipeline_cases.json")
-    #expect(cases.count == 12)
+    #expect(cases.count == 13)
     for expected in cases { try expected.expectEncodingsAreHuggingFaces() }
   }
 }
@@ -44,7 +45,7 @@ import Testing
         checked += 1
       }
     }
-    #expect(checked == 23)
+    #expect(checked == 24)
   }
 
   @Test func aComponentWithoutAFormIsRefusedByItsStage() {

@@ -89,3 +89,28 @@ import Testing
     }
   }
 }
+
+/// UnicodeScripts cuts where HuggingFace does (its own pieces of the probes, printed by HF).
+@Suite struct UnicodeScriptsTests {
+  @Test func kanaCountAsHanAndTheSpaceAsNoScript() {
+    let script = { (s: Unicode.Scalar) in UnicodeScripts.script(of: s) }
+    #expect(script("a") == script("Z") && script("a") != script("0") && script("0") == script("$"))
+    #expect(script("京") == script("い") && script("い") == script("グ") && script("グ") == script("ー"))
+    #expect(script(" ") == 0 && script("a") != 0 && script("\u{378}") == 0)
+  }
+
+  @Test func piecesAreHuggingFaces() {
+    // HF: " abc" → ("abc", 1..<4); "ab 東京 cd" → ("ab ", 0..<3), ("東京 ", 3..<6), ("cd", 6..<8);
+    // "aあ1b" → each alone; "á" (a and a combining accent) → two pieces; spaces alone → none.
+    let cases: [(String, [Range<Int>])] = [
+      (" abc", [1..<4]), ("ab 東京 cd", [0..<3, 3..<6, 6..<8]), ("aあ1b", [0..<1, 1..<2, 2..<3, 3..<4]),
+      ("a\u{301}b", [0..<1, 1..<2, 2..<3]), ("   ", []), ("", []),
+    ]
+    for (text, expected) in cases {
+      let pieces = UnicodeScripts().split(NormalizedText(text))
+      #expect(
+        pieces.map { $0.originalRange(of: 0..<$0.scalars.count) } == expected, "\(text.debugDescription)")
+      #expect(UnicodeScripts().pieceRanges(Array(text.unicodeScalars)) == expected)
+    }
+  }
+}

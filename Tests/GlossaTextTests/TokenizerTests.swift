@@ -178,6 +178,10 @@ import Testing
         "model.merges[0]: c is not in the vocabulary"
       ),
       (
+        #"{"model": {"type": "WordLevel", "vocab": {"z": 1, "a": 0, "R": 1}, "unk_token": "a"}}"#,
+        "model.vocab.z: id 1 is also R's"
+      ),
+      (
         #"{"model": {"type": "Unigram", "vocab": [["a", -1.0]], "unk_id": 3}}"#,
         "model.unk_id: id 3 is not in the vocabulary of 1 pieces"
       ),

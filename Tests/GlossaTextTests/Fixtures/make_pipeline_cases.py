@@ -1,7 +1,7 @@
 """Makes pipeline_cases.json: small tokenizers of the BERT, RoBERTa, Llama-3 and sentencepiece
 families (a sentencepiece Unigram model with its `Precompiled` charsmap as T5's files carry it,
 one with byte fallback and Metaspace's prepend scheme "first", a BPE with a continuing-subword
-prefix) with added tokens (special and not, single_word, lstrip, rstrip, normalized), pair
+prefix, a BPE over UnicodeScripts pieces) with added tokens (special and not, single_word, lstrip, rstrip, normalized), pair
 templates, truncation (each strategy, stride, either side) and padding (fixed or batch longest,
 either side, a multiple), and what HuggingFace's `encode` and `encode_batch` make of single texts
 and of pairs, with and without special tokens: ids, tokens, offsets, type ids, masks and the
@@ -34,6 +34,7 @@ TEXTS = [
     "Café 🙂 and 東京 with e\u0301 accents\tand\u0007bells",
     "a <mask> b<mask>c <|eot|> <|eot|>",
     "ｆｕｌｌ－ｗｉｄｔｈ ﬁne ™ ①  ½ \u3000wide\u00a0nbsp\u200bzero \u2028 \x1e\x1fend",
+    " 東京タワーはとても高い。Москва и ελληνικά, עברית ١٢٣ and हिन्दी ー ok",
 ]
 PAIRS = [
     ("The newest networks", "turn text into [MASK] vectors, newest of all."),
@@ -176,6 +177,13 @@ def bpe_continuing_prefix():
         normalizers.Lowercase(), pre_tokenizers.Whitespace(), decoders.WordPiece(prefix="##"))
 
 
+def unicode_scripts():
+    """BPE over pieces of one script each (UnicodeScripts), NFKC first."""
+    return trained(
+        models.BPE(unk_token="[UNK]"), trainers.BpeTrainer(vocab_size=200, special_tokens=["[UNK]"]),
+        normalizers.NFKC(), pre_tokenizers.UnicodeScripts())
+
+
 def encoding_json(e, with_overflowing=True):
     result = {"ids": e.ids, "tokens": e.tokens, "offsets": e.offsets, "type_ids": e.type_ids,
               "special_tokens_mask": e.special_tokens_mask, "attention_mask": e.attention_mask,
@@ -244,6 +252,7 @@ cases.append(case("sentencepiece-like, truncated and padded to 6", tokenizer))
 cases.append(case("T5-like, Unigram with a Precompiled charsmap", t5()))
 cases.append(case("Unigram with byte fallback, Metaspace prepending first", unigram_byte_fallback()))
 cases.append(case("BPE with a continuing-subword prefix", bpe_continuing_prefix(), padded_batches=False))
+cases.append(case("BPE over UnicodeScripts pieces", unicode_scripts(), padded_batches=False))
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pipeline_cases.json")
 with open(path, "w", encoding="utf-8") as f:
