@@ -49,13 +49,13 @@ public struct PrecompiledNormalizer: Normalizer {
     changes.reserveCapacity(text.scalars.count)
     var modified = false
     for character in text.text {
-      if character.utf8.count < 6, let replacement = self.replacement(of: Array(character.utf8)) {
+      if character.utf8.count < 6, let replacement = self.replacement(of: character.utf8) {
         Self.replace(character.unicodeScalars.count, by: replacement, in: &changes)
         modified = true
         continue
       }
       for scalar in character.unicodeScalars {
-        if let replacement = self.replacement(of: Array(String(scalar).utf8)) {
+        if let replacement = self.replacement(of: scalar.utf8) {
           Self.replace(1, by: replacement, in: &changes)
           modified = true
         } else {
@@ -84,7 +84,7 @@ public struct PrecompiledNormalizer: Normalizer {
 
   /// The replacement of the first key that prefixes `key` (UTF-8 bytes; the walk stops at a
   /// zero byte), or nil; a trie that points outside itself finds nothing.
-  public func replacement(of key: [UInt8]) -> String? {
+  public func replacement(of key: some Sequence<UInt8>) -> String? {
     func unit(_ i: Int) -> UInt32? { i < units.count ? units[i] : nil }
     // A unit: the offset to its children (bits 10…, shifted 8 more when bit 9 is set), a
     // leaf below it (bit 8), its label (the low byte, and bit 31 set for a value unit).

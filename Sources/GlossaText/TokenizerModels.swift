@@ -128,17 +128,25 @@ public struct UnigramModel: TokenizerModel {
     // best[i]: the highest score of a cut of piece[0..<i], and where its last token starts.
     var best = [(score: Double, start: Int, id: Int)](repeating: (-.infinity, -1, -1), count: n + 1)
     best[0] = (0, 0, -1)
-    for start in 0..<n where best[start].score > -.infinity {
-      var matched = false
-      for end in (start + 1)...min(n, start + longest) {
-        guard let id = vocabulary.id(of: string(piece[start..<end])) else { continue }
-        if end == start + 1 { matched = true }
-        let score = best[start].score + pieces[id].1
-        if score > best[end].score { best[end] = (score, start, id) }
-      }
-      if !matched {
-        let score = best[start].score + unknownScore
-        if score > best[start + 1].score { best[start + 1] = (score, start, unknownID) }
+    // The piece's UTF-8 bytes and where each scalar starts in them: candidates are looked up by
+    // their bytes, without a string each.
+    var utf8 = string(piece)
+    var byteStarts = [Int](repeating: 0, count: n + 1)
+    for (i, scalar) in piece.enumerated() { byteStarts[i + 1] = byteStarts[i] + UTF8.width(scalar) }
+    utf8.withUTF8 { bytes in
+      for start in 0..<n where best[start].score > -.infinity {
+        var matched = false
+        for end in (start + 1)...min(n, start + longest) {
+          let candidate = UnsafeBufferPointer(rebasing: bytes[byteStarts[start]..<byteStarts[end]])
+          guard let id = vocabulary.id(utf8: candidate) else { continue }
+          if end == start + 1 { matched = true }
+          let score = best[start].score + pieces[id].1
+          if score > best[end].score { best[end] = (score, start, id) }
+        }
+        if !matched {
+          let score = best[start].score + unknownScore
+          if score > best[start + 1].score { best[start + 1] = (score, start, unknownID) }
+        }
       }
     }
     var tokens: [ModelToken] = []

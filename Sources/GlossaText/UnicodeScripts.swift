@@ -2,7 +2,7 @@
 /// script): the text is cut wherever the script changes. Hiragana, Katakana and `ー` count as
 /// Han; the space and code points HF knows no script for belong to the piece before them (and
 /// are dropped before the first piece, as HF drops them). The scripts are HF's own, read from it
-/// (``runs``, made by scripts/make_unicode_scripts.py).
+/// (`runs`, made by scripts/make_unicode_scripts.py).
 public struct UnicodeScripts: PreTokenizer {
   public init() {}
 
@@ -40,7 +40,7 @@ public struct UnicodeScripts: PreTokenizer {
     return scripts[low]
   }
 
-  /// ``runs`` read once: each run's first code point, and its script.
+  /// `runs` read once: each run's first code point, and its script.
   private static let table: (starts: [UInt32], scripts: [UInt8]) = {
     var starts: [UInt32] = []
     var scripts: [UInt8] = []
