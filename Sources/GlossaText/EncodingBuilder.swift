@@ -41,11 +41,13 @@ struct EncodingBuilder {
     word += 1
   }
 
-  /// Adds one token of its own (an added token found in the text): its id, its text when that
-  /// is not the vocabulary's, the scalars of its piece it covers (all `length` of them).
-  mutating func append(token id: Int, renamed: String?, length: Int, at position: Int) {
+  /// Adds one token of its own (an added token found in the text): its id and the scalars it
+  /// covers (its piece, all of it), kept as its text when they are not the vocabulary's token.
+  mutating func append(token id: Int, scalars: some Collection<Unicode.Scalar>, at position: Int) {
+    let content = string(scalars)
+    let renamed = content == memo.names.token(id) ? nil : content
     spans.append((-1 - Int32(unstored.count), Int32(truncatingIfNeeded: position), word))
-    unstored.append(PieceMemo.Token(id: id, renamed: renamed, range: 0..<length))
+    unstored.append(PieceMemo.Token(id: id, renamed: renamed, range: 0..<scalars.count))
     word += 1
   }
 

@@ -321,12 +321,8 @@ public struct Tokenizer: Sendable {
   private func encodeAroundAddedTokensUnnormalized(
     _ scalars: [Unicode.Scalar], _ pre: any PreTokenizer, into builder: inout EncodingBuilder
   ) -> Encoding? {
-    let names = memo.names
     func addToken(_ id: Int, _ range: Range<Int>) {
-      let content = string(scalars[range])
-      builder.append(
-        token: id, renamed: content == names.token(id) ? nil : content, length: range.count,
-        at: range.lowerBound)
+      builder.append(token: id, scalars: scalars[range], at: range.lowerBound)
     }
     for (stretch, id) in added.split(scalars, normalizedTokens: false) {
       if let id {
@@ -364,14 +360,10 @@ public struct Tokenizer: Sendable {
       builder.startText()
     }
     var bytes = ByteOffsets(scalars)
-    let names = memo.names
     var pieces: [NormalizedText] = []
     func addToken(_ id: Int, _ piece: NormalizedText) {
-      let content = string(piece.scalars)
       pieces.append(piece)
-      builder.append(
-        token: id, renamed: content == names.token(id) ? nil : content, length: piece.scalars.count,
-        at: pieces.count - 1)
+      builder.append(token: id, scalars: piece.scalars, at: pieces.count - 1)
     }
     for (stretch, id) in added.split(scalars, normalizedTokens: false) {
       let original = NormalizedText(scalars: Array(scalars[stretch]), origins: stretch.map { $0..<($0 + 1) })

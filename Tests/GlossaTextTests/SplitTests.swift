@@ -114,3 +114,23 @@ import Testing
     }
   }
 }
+
+/// Metaspace's three prepend schemes, as HuggingFace applies them: `first` only where the text
+/// starts, `never` nowhere (and its decoder then keeps the first token's space).
+@Suite struct MetaspacePrependTests {
+  @Test func eachSchemePrependsWhereHuggingFaceDoes() {
+    func pieces(_ scheme: MetaspacePrependScheme, _ text: NormalizedText) -> [String] {
+      Metaspace(prependScheme: scheme).split(text).map(\.text)
+    }
+    let start = NormalizedText("a b")
+    // The same text as a stretch after an added token: it starts at scalar 4 of the original.
+    let later = NormalizedText("a b").slice(0..<3)
+    var shifted = later
+    shifted.origins = later.origins.map { ($0.lowerBound + 4)..<($0.upperBound + 4) }
+    #expect(pieces(.always, start) == ["▁a", "▁b"] && pieces(.always, shifted) == ["▁a", "▁b"])
+    #expect(pieces(.first, start) == ["▁a", "▁b"] && pieces(.first, shifted) == ["a", "▁b"])
+    #expect(pieces(.never, start) == ["a", "▁b"])
+    #expect(MetaspaceDecoder(prependScheme: .never).decode(["▁a", "▁b"]) == " a b")
+    #expect(MetaspaceDecoder(prependScheme: .first).decode(["▁a", "▁b"]) == "a b")
+  }
+}

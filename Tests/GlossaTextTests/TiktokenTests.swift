@@ -84,6 +84,11 @@ import Testing
       try TiktokenModel(
         BPEModel(vocabulary: ["a": 0, "<unk>": 1], merges: [], endOfWord: .none, unknownToken: "<unk>"))
     }
+    // A token that is not written in GPT-2's byte stand-ins (a space is "Ġ" there).
+    #expect(throws: TiktokenModel.Unconvertible.self) {
+      try TiktokenModel(
+        BPEModel(vocabulary: ["a": 0, " ": 1], merges: [], endOfWord: .none, unknownToken: nil))
+    }
   }
 
   @Test func aBrokenRankFileIsRefusedByItsLine() throws {
