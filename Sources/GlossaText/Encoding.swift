@@ -141,7 +141,13 @@ public struct Encoding: Sendable, Equatable {
     for (sequence, range) in other.sequenceRanges {
       sequenceRanges[sequence] = (range.lowerBound + shift)..<(range.upperBound + shift)
     }
-    if ids.isEmpty, names == nil, storedTokens.isEmpty { names = other.names }
+    // Tokens kept as strings that are the vocabulary's own (the post-processor's `<s>` before
+    // a text) are named by it from here on, so that the text's tokens need no strings.
+    if names == nil, let otherNames = other.names,
+      zip(ids, storedTokens).allSatisfy({ otherNames.knownToken($0) == $1 })
+    {
+      (names, storedTokens) = (otherNames, [])
+    }
     if let names, other.names !== names {
       let otherTokens = other.tokens
       if zip(other.ids, otherTokens).contains(where: { names.token($0) != $1 }) {

@@ -11,6 +11,8 @@ struct EncodingBuilder {
   private var unstored: [PieceMemo.Token] = []
   /// The number of the next non-empty piece: the word of its tokens.
   private var word: Int32 = 0
+  /// The UTF-8 of a piece given as scalars.
+  private var scratch: [UInt8] = []
 
   init(memo: PieceMemo) { self.memo = memo }
 
@@ -55,8 +57,13 @@ struct EncodingBuilder {
   mutating func append(
     scalars piece: ArraySlice<Unicode.Scalar>, at position: Int, _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) {
-    var utf8 = string(piece)
-    utf8.withUTF8 { append(utf8: $0, at: position, encode) }
+    // Encoded into a buffer kept from piece to piece (four bytes a scalar at most).
+    if scratch.count < 4 * piece.count { scratch = [UInt8](repeating: 0, count: 8 * piece.count) }
+    let count = scratch.withUnsafeMutableBufferPointer { writeUTF8(of: piece, into: $0.baseAddress!) }
+    let utf8 = scratch  // a reference of its own: `append` may not overlap an access to `scratch`
+    utf8.withUnsafeBufferPointer {
+      append(utf8: UnsafeBufferPointer(rebasing: $0[..<count]), at: position, encode)
+    }
   }
 
   /// The encoding of the tokens gathered since ``startText()``. `offsets(range, piece)` gives

@@ -4,9 +4,22 @@ import Foundation
 /// control characters) while keeping every scalar's origin.
 public protocol Normalizer: Sendable {
   func normalize(_ text: inout NormalizedText)
+  /// Whether ``normalize(_:)`` would leave this ASCII text (its bytes) as it is, where that is
+  /// quick to tell; false where it may change it. A tokenizer then cuts the text as it is,
+  /// without keeping alignments.
+  func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool
   /// Its object in a tokenizer.json; nil for a normalizer HuggingFace has no form of.
   var json: [String: Any]? { get }
 }
+
+extension Normalizer {
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool { false }
+}
+
+/// Whether an ASCII byte is a space by `Unicode.Scalar.Properties.isWhitespace` (tab, line
+/// feed, vertical tab, form feed, carriage return, space).
+@inline(__always)
+func isASCIIWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 
 /// Lowercases every scalar (full Unicode case mapping).
 public struct Lowercase: Normalizer {
@@ -16,6 +29,10 @@ public struct Lowercase: Normalizer {
       scalar.properties.changesWhenLowercased
         ? Array(scalar.properties.lowercaseMapping.unicodeScalars) : [scalar]
     }
+  }
+
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    !text.contains { $0 >= 0x41 && $0 <= 0x5A }
   }
 }
 
@@ -33,6 +50,8 @@ public struct UnicodeNormalization: Normalizer {
     let form = self.form
     text.mapCharacters { Self.apply(form, to: $0) }
   }
+
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool { true }
 
   static func apply(_ form: Form, to string: String) -> String {
     let ns = string as NSString
@@ -53,6 +72,8 @@ public struct StripAccents: Normalizer {
     UnicodeNormalization(.nfd).normalize(&text)
     text.mapScalars { $0.properties.generalCategory == .nonspacingMark ? [] : [$0] }
   }
+
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool { true }
 }
 
 /// Collapses every run of whitespace into one space and trims both ends.
@@ -102,6 +123,14 @@ public struct BertNormalizer: Normalizer {
     if lowercase { Lowercase().normalize(&text) }
   }
 
+  /// ASCII text keeps its Chinese characters and accents (it has none); cleaning changes its
+  /// control characters and its spaces other than " ", lowercasing its capitals.
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    !text.contains { byte in
+      (cleanText && (byte < 0x20 || byte == 0x7F)) || (lowercase && byte >= 0x41 && byte <= 0x5A)
+    }
+  }
+
   static func isControl(_ scalar: Unicode.Scalar) -> Bool {
     if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
     switch scalar.properties.generalCategory {
@@ -128,6 +157,10 @@ public struct NormalizerSequence: Normalizer {
   public func normalize(_ text: inout NormalizedText) {
     for normalizer in normalizers { normalizer.normalize(&text) }
   }
+
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    normalizers.allSatisfy { $0.leavesUnchanged(ascii: text) }
+  }
 }
 
 /// Puts `prefix` in front of a text that is not empty (sentencepiece's `▁`, as Llama-2 and
@@ -141,6 +174,10 @@ public struct Prepend: Normalizer {
     let added = Array(prefix.unicodeScalars)
     text.scalars.insert(contentsOf: added, at: 0)
     text.origins.insert(contentsOf: repeatElement(first, count: added.count), at: 0)
+  }
+
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    text.isEmpty || prefix.isEmpty
   }
 }
 
@@ -192,6 +229,18 @@ public struct Replace: Normalizer {
     (text.scalars, text.origins) = (scalars, origins)
   }
 
+  /// A string pattern is looked for in the bytes; a regular expression only when it is a
+  /// run of one character (`" {2,}"`), matched by hand.
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    if let expression { return expression.matchesNothing(inASCII: text) ?? false }
+    guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return true }  // cannot occur
+    let pattern = Array(self.pattern.utf8)
+    guard text.count >= pattern.count else { return true }
+    return !(0...(text.count - pattern.count)).contains { i in
+      text[i] == pattern[0] && (1..<pattern.count).allSatisfy { text[i + $0] == pattern[$0] }
+    }
+  }
+
   /// The occurrences of the string pattern, left to right, without overlaps.
   private func stringMatches(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
     let pattern = Array(self.pattern.unicodeScalars)
@@ -220,6 +269,11 @@ public struct Strip: Normalizer {
     while right, end > start, text.scalars[end - 1].properties.isWhitespace { end -= 1 }
     if start > 0 || end < text.scalars.count { text = text.slice(start..<end) }
   }
+
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = text.first, let last = text.last else { return true }
+    return !(left && isASCIIWhitespace(first)) && !(right && isASCIIWhitespace(last))
+  }
 }
 
 /// Each scalar's UTF-8 bytes written as GPT-2's printable stand-ins, each standing for the
@@ -227,4 +281,9 @@ public struct Strip: Normalizer {
 public struct ByteLevelNormalizer: Normalizer {
   public init() {}
   public func normalize(_ text: inout NormalizedText) { text = ByteLevel().prepare(text) }
+
+  /// The printable ASCII bytes other than the space are their own stand-ins.
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    text.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+  }
 }

@@ -182,7 +182,36 @@ public struct Metaspace: PreTokenizer {
   }
 
   public func split(_ text: NormalizedText) -> [NormalizedText] {
-    var text = text
+    let text = prepare(text)
+    guard splits else { return text.scalars.isEmpty ? [] : [text] }
+    var pieces: [NormalizedText] = []
+    var start = 0
+    for (i, scalar) in text.scalars.enumerated() where scalar == replacement && i > start {
+      pieces.append(text.slice(start..<i))
+      start = i
+    }
+    if start < text.scalars.count { pieces.append(text.slice(start..<text.scalars.count)) }
+    return pieces
+  }
+
+  /// The cuts ``split(_:)`` makes, before each space (or `▁`) that does not open the text,
+  /// for a scheme under which a piece is written the same wherever it is (not `first`).
+  public func pieceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>]? {
+    guard prependScheme != .first else { return nil }
+    guard splits else { return scalars.isEmpty ? [] : [scalars.indices] }
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for (i, scalar) in scalars.enumerated() where (scalar == " " || scalar == replacement) && i > start {
+      ranges.append(start..<i)
+      start = i
+    }
+    if start < scalars.count { ranges.append(start..<scalars.count) }
+    return ranges
+  }
+
+  /// Spaces written as `▁`, and `▁` put in front as the scheme says.
+  public func prepare(_ piece: NormalizedText) -> NormalizedText {
+    var text = piece
     text.mapScalars { $0 == " " ? [replacement] : [$0] }
     let prepends =
       switch prependScheme {
@@ -195,15 +224,7 @@ public struct Metaspace: PreTokenizer {
       text.scalars.insert(replacement, at: 0)
       text.origins.insert(text.origins[0], at: 0)  // the new mark stands for the first character
     }
-    guard splits else { return text.scalars.isEmpty ? [] : [text] }
-    var pieces: [NormalizedText] = []
-    var start = 0
-    for (i, scalar) in text.scalars.enumerated() where scalar == replacement && i > start {
-      pieces.append(text.slice(start..<i))
-      start = i
-    }
-    if start < text.scalars.count { pieces.append(text.slice(start..<text.scalars.count)) }
-    return pieces
+    return text
   }
 }
 

@@ -23,6 +23,9 @@ public struct PrecompiledNormalizer: Normalizer {
   private let units: [UInt32]
   /// The replacements, each ending with a zero byte.
   private let replacements: [UInt8]
+  /// Whether each ASCII character, and a carriage return with a line feed (one character),
+  /// is replaced by something else.
+  private var changesASCII = [Bool](repeating: false, count: 128), changesCRLF = false
 
   /// Reads a charsmap; throws when it is shorter than its trie says or its replacements are
   /// not UTF-8 (as HuggingFace refuses them).
@@ -42,6 +45,10 @@ public struct PrecompiledNormalizer: Normalizer {
     guard String(validating: replacements, as: UTF8.self) != nil else {
       throw Malformed(description: "the replacements after the trie are not UTF-8")
     }
+    for byte in 0..<UInt8(128) {
+      changesASCII[Int(byte)] = replacement(of: [byte]).map { $0 != String(UnicodeScalar(byte)) } ?? false
+    }
+    changesCRLF = replacement(of: Array("\r\n".utf8)).map { $0 != "\r\n" } ?? false
   }
 
   public func normalize(_ text: inout NormalizedText) {
@@ -64,6 +71,14 @@ public struct PrecompiledNormalizer: Normalizer {
       }
     }
     if modified { text.transform(changes) }
+  }
+
+  public func leavesUnchanged(ascii text: UnsafeBufferPointer<UInt8>) -> Bool {
+    for (i, byte) in text.enumerated() {
+      if changesASCII[Int(byte)] { return false }
+      if changesCRLF && byte == 0x0D && i + 1 < text.count && text[i + 1] == 0x0A { return false }
+    }
+    return true
   }
 
   /// The changes that put `replacement` for `count` old scalars, as HuggingFace counts them:

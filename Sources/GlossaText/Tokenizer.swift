@@ -264,16 +264,18 @@ public struct Tokenizer: Sendable {
   private func encode(_ text: String, into builder: inout EncodingBuilder) -> Encoding {
     builder.startText()
     if added.mayOccur(in: text) { return encodeAroundAddedTokens(text, into: &builder) }
-    if normalizer == nil, let classes = asciiClasses,
-      let encoding = encodeASCII(text, classes, into: &builder)
-    {
+    var text = text
+    // An ASCII text the normalizer would leave as it is is cut as it is, as without one.
+    let unnormalized =
+      normalizer == nil
+      || text.withUTF8 { bytes in isASCII(bytes) && normalizer?.leavesUnchanged(ascii: bytes) == true }
+    if unnormalized, let classes = asciiClasses, let encoding = encodeASCII(text, classes, into: &builder) {
       return encoding
     }
-    if normalizer == nil, let pre = preTokenizer {
+    if unnormalized, let pre = preTokenizer {
       // Fast path: cut the original scalars directly; each distinct piece is prepared and
       // encoded once, its tokens remembered with ranges relative to the piece.
       let encodePiece = { encode(piece: $0, preparedBy: pre) }
-      var text = text
       if text.withUTF8(isASCII) {
         // An ASCII text's pieces are looked up by their bytes, whose offsets are the scalars'.
         let encoding = text.withUTF8 { bytes -> Encoding? in

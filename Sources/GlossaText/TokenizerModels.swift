@@ -29,10 +29,41 @@ extension TokenizerModel {
   public var vocabularySize: Int { vocabulary.count }
 }
 
-func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
-  var view = String.UnicodeScalarView()
-  view.append(contentsOf: scalars)
-  return String(view)
+/// The text of these scalars, its UTF-8 written straight into the string's storage.
+func string(_ scalars: some Collection<Unicode.Scalar>) -> String {
+  var count = 0
+  for scalar in scalars { count += UTF8.width(scalar) }
+  return String(unsafeUninitializedCapacity: count) { writeUTF8(of: scalars, into: $0.baseAddress!) }
+}
+
+/// Writes the UTF-8 bytes of `scalars` at `bytes` (room for all of them), returning how many.
+@inline(__always)
+func writeUTF8(of scalars: some Collection<Unicode.Scalar>, into bytes: UnsafeMutablePointer<UInt8>) -> Int {
+  var n = 0
+  for scalar in scalars {
+    let v = scalar.value
+    switch v {
+    case 0..<0x80:
+      bytes[n] = UInt8(v)
+      n += 1
+    case 0x80..<0x800:
+      bytes[n] = UInt8(0xC0 | v >> 6)
+      bytes[n + 1] = UInt8(0x80 | v & 0x3F)
+      n += 2
+    case 0x800..<0x10000:
+      bytes[n] = UInt8(0xE0 | v >> 12)
+      bytes[n + 1] = UInt8(0x80 | v >> 6 & 0x3F)
+      bytes[n + 2] = UInt8(0x80 | v & 0x3F)
+      n += 3
+    default:
+      bytes[n] = UInt8(0xF0 | v >> 18)
+      bytes[n + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+      bytes[n + 2] = UInt8(0x80 | v >> 6 & 0x3F)
+      bytes[n + 3] = UInt8(0x80 | v & 0x3F)
+      n += 4
+    }
+  }
+  return n
 }
 
 /// Whole pieces looked up in a vocabulary; unknown ones become the unknown token.

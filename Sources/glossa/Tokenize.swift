@@ -156,35 +156,38 @@ struct Tokenize: ParsableCommand {
       output.append(UInt8(ascii: "\n"))
       return
     }
-    let tokens = ids ? [] : encoding.tokens
-    write(
-      encoding.ids.indices.map {
-        (
-          encoding.ids[$0], ids ? "" : tokens[$0], encoding.offsets[$0].lowerBound,
-          encoding.offsets[$0].upperBound
-        )
-      }, to: output)
-  }
-
-  /// One line of output: the tokens (or ids, with offsets if asked) separated by spaces.
-  func write(_ tokens: [Shown], to output: OutputBuffer) {
-    for (k, token) in tokens.enumerated() {
-      if k > 0 { output.append(UInt8(ascii: " ")) }
-      if ids { output.append(token.id) } else { output.append(token.text) }
-      if offsets {
-        output.append(UInt8(ascii: "["))
-        output.append(token.start)
-        output.append(UInt8(ascii: ","))
-        output.append(token.end)
-        output.append(UInt8(ascii: ")"))
-      }
+    let tokens = ids ? nil : encoding.tokens
+    writeLine(encoding.count, offsets: offsets ? { encoding.offsets[$0] } : nil, to: output) { k in
+      if let tokens { output.append(tokens[k]) } else { output.append(encoding.ids[k]) }
     }
-    output.append(UInt8(ascii: "\n"))
   }
 
   /// A word method's tokens of a text, shown.
   func write(_ words: [Token], to output: OutputBuffer) {
-    write(words.map { (0, $0.text, $0.start, $0.end) }, to: output)
+    writeLine(words.count, offsets: offsets ? { words[$0].start..<words[$0].end } : nil, to: output) {
+      output.append(words[$0].text)
+    }
+  }
+
+  /// One line of output: `count` tokens, each written by `token(k)` and followed by its
+  /// offsets when `offsets` gives them, separated by spaces. (The options are read once by
+  /// the caller: a flag's value is not a plain load.)
+  func writeLine(
+    _ count: Int, offsets: ((Int) -> Range<Int>)?, to output: OutputBuffer, token: (Int) -> Void
+  ) {
+    for k in 0..<count {
+      if k > 0 { output.append(UInt8(ascii: " ")) }
+      token(k)
+      if let offsets {
+        let range = offsets(k)
+        output.append(UInt8(ascii: "["))
+        output.append(range.lowerBound)
+        output.append(UInt8(ascii: ","))
+        output.append(range.upperBound)
+        output.append(UInt8(ascii: ")"))
+      }
+    }
+    output.append(UInt8(ascii: "\n"))
   }
 
   /// The `\b\w+\b` words of each line of `block`, a line of output per line, the block cut
@@ -223,9 +226,6 @@ struct Tokenize: ParsableCommand {
       output.append(UnsafeBufferPointer(rebasing: result[..<length]))
     }
   }
-
-  /// A token with its id (0 for word methods) and scalar offsets.
-  typealias Shown = (id: Int, text: String, start: Int, end: Int)
 }
 
 extension WordTokenization: ExpressibleByArgument {}
