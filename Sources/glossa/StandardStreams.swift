@@ -46,6 +46,20 @@ final class OutputBuffer {
   /// An integer in decimal, without going through `String`.
   func append(_ value: Int) { bytes.appendDecimal(value) }
 
+  /// Appends the output of `count` items made on every core at once: each core writes a
+  /// range of them (the ranges in order, of about the same size) into bytes of its own with
+  /// `write`, and the ranges' bytes are appended in order.
+  func append(itemCount count: Int, _ write: @Sendable (Range<Int>, inout [UInt8]) -> Void) {
+    let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, count / 64))
+    let ranges = (0..<parts).map { k in (count * k / parts)..<(count * (k + 1) / parts) }
+    var results = [[UInt8]](repeating: [], count: parts)
+    results.withUnsafeMutableBufferPointer { results in
+      nonisolated(unsafe) let results = results
+      DispatchQueue.concurrentPerform(iterations: parts) { k in write(ranges[k], &results[k]) }
+    }
+    for result in results { result.withUnsafeBufferPointer { append($0) } }
+  }
+
   /// Writes what is buffered to standard output.
   func flush() {
     bytes.withUnsafeBytes { writeAll($0) }

@@ -107,6 +107,9 @@ struct Tokenize: ParsableCommand {
     }
   }
 
+  /// How an encoding or a word method's tokens are printed.
+  var format: TokenFormat { TokenFormat(json: json, ids: ids, offsets: offsets) }
+
   /// Encodes each TEXT argument, or each line of standard input (a block of lines at a time on
   /// every core), with a tokenizer.json, and prints each encoding: its ids or tokens (with
   /// offsets if asked), or all of it as JSON. An input the truncation cannot cut stops the
@@ -126,7 +129,7 @@ struct Tokenize: ParsableCommand {
     }
     var linesBefore = 0
     func encodeAll(_ lines: [String]) throws {
-      let encodings: [Encoding]
+      nonisolated(unsafe) var encodings: [Encoding]
       do {
         encodings = try loaded.encode(
           batch: lines, pairs: pair.map { Array(repeating: $0, count: lines.count) },
@@ -136,7 +139,17 @@ struct Tokenize: ParsableCommand {
         throw ValidationErrorMessage("\(place): \(error.reason)")
       }
       linesBefore += lines.count
-      for encoding in encodings { write(encoding, to: output) }
+      // Written out (and freed) on every core, a range of lines each, printed in order.
+      let format = format
+      encodings.withUnsafeMutableBufferPointer { slots in
+        nonisolated(unsafe) let slots = slots
+        output.append(itemCount: slots.count) { range, bytes in
+          for i in range {
+            format.write(slots[i], into: &bytes)
+            slots[i] = Encoding()
+          }
+        }
+      }
     }
     if !texts.isEmpty { return try encodeAll(texts) }
     try LineBlocks(replacingInvalid: replaceInvalid).forEach { block in
@@ -146,48 +159,11 @@ struct Tokenize: ParsableCommand {
     }
   }
 
-  /// One line of output for an encoding: its JSON object, or its ids or tokens (with offsets
-  /// if asked) separated by spaces.
-  func write(_ encoding: Encoding, to output: OutputBuffer) {
-    if json {
-      var writer = JSONWriter(capacity: 64 * encoding.count)
-      writer.encoding(encoding)
-      writer.bytes.withUnsafeBufferPointer { output.append($0) }
-      output.append(UInt8(ascii: "\n"))
-      return
-    }
-    let tokens = ids ? nil : encoding.tokens
-    writeLine(encoding.count, offsets: offsets ? { encoding.offsets[$0] } : nil, to: output) { k in
-      if let tokens { output.append(tokens[k]) } else { output.append(encoding.ids[k]) }
-    }
-  }
-
   /// A word method's tokens of a text, shown.
   func write(_ words: [Token], to output: OutputBuffer) {
-    writeLine(words.count, offsets: offsets ? { words[$0].start..<words[$0].end } : nil, to: output) {
-      output.append(words[$0].text)
-    }
-  }
-
-  /// One line of output: `count` tokens, each written by `token(k)` and followed by its
-  /// offsets when `offsets` gives them, separated by spaces. (The options are read once by
-  /// the caller: a flag's value is not a plain load.)
-  func writeLine(
-    _ count: Int, offsets: ((Int) -> Range<Int>)?, to output: OutputBuffer, token: (Int) -> Void
-  ) {
-    for k in 0..<count {
-      if k > 0 { output.append(UInt8(ascii: " ")) }
-      token(k)
-      if let offsets {
-        let range = offsets(k)
-        output.append(UInt8(ascii: "["))
-        output.append(range.lowerBound)
-        output.append(UInt8(ascii: ","))
-        output.append(range.upperBound)
-        output.append(UInt8(ascii: ")"))
-      }
-    }
-    output.append(UInt8(ascii: "\n"))
+    var bytes: [UInt8] = []
+    format.write(words, into: &bytes)
+    bytes.withUnsafeBufferPointer { output.append($0) }
   }
 
   /// The `\b\w+\b` words of each line of `block`, a line of output per line, the block cut
@@ -229,3 +205,61 @@ struct Tokenize: ParsableCommand {
 }
 
 extension WordTokenization: ExpressibleByArgument {}
+
+/// How `glossa tokenize` prints a text's tokens, a line each: an encoding as a JSON object, or
+/// its ids or tokens (a word method's tokens) separated by spaces, each followed by its
+/// offsets `[START,END)` when asked. (The options are copied here once: a flag's value is not
+/// a plain load, and this is read for every token.)
+struct TokenFormat: Sendable {
+  let json: Bool, ids: Bool, offsets: Bool
+
+  /// An encoding's line.
+  func write(_ encoding: Encoding, into bytes: inout [UInt8]) {
+    if json {
+      var writer = JSONWriter(capacity: 64 * encoding.count)
+      writer.encoding(encoding)
+      bytes += writer.bytes
+      bytes.append(UInt8(ascii: "\n"))
+      return
+    }
+    let tokens = ids ? nil : encoding.tokens
+    writeLine(encoding.count, offsets: { encoding.offsets[$0] }, into: &bytes) { k, bytes in
+      if let tokens { bytes.append(utf8: tokens[k]) } else { bytes.appendDecimal(encoding.ids[k]) }
+    }
+  }
+
+  /// A word method's tokens' line.
+  func write(_ words: [Token], into bytes: inout [UInt8]) {
+    writeLine(words.count, offsets: { words[$0].start..<words[$0].end }, into: &bytes) {
+      $1.append(utf8: words[$0].text)
+    }
+  }
+
+  /// `count` tokens, each written by `token(k, &bytes)` and followed by its offsets if asked,
+  /// separated by spaces, and a line end.
+  private func writeLine(
+    _ count: Int, offsets range: (Int) -> Range<Int>, into bytes: inout [UInt8],
+    token: (Int, inout [UInt8]) -> Void
+  ) {
+    for k in 0..<count {
+      if k > 0 { bytes.append(UInt8(ascii: " ")) }
+      token(k, &bytes)
+      if offsets {
+        bytes.append(UInt8(ascii: "["))
+        bytes.appendDecimal(range(k).lowerBound)
+        bytes.append(UInt8(ascii: ","))
+        bytes.appendDecimal(range(k).upperBound)
+        bytes.append(UInt8(ascii: ")"))
+      }
+    }
+    bytes.append(UInt8(ascii: "\n"))
+  }
+}
+
+extension [UInt8] {
+  /// Appends a string's UTF-8 bytes.
+  mutating func append(utf8 text: String) {
+    var text = text
+    text.withUTF8 { append(contentsOf: $0) }
+  }
+}

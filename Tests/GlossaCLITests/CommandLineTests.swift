@@ -148,6 +148,15 @@ import Testing
       "tokenize", "--tokenizer", file.path, "--ids", "--no-special-tokens", "hello there",
     ])
     #expect(plain.1 == "3 0\n")
+    // Many lines, written out on every core a range each: each its own, in order.
+    let lines = (0..<300).map { i in Array(repeating: "hello", count: i % 7).joined(separator: " ") + " x\(i)"
+    }
+    let expected = lines.map { line in
+      (["1"] + line.split(separator: " ").map { $0 == "hello" ? "3" : "0" } + ["2"]).joined(separator: " ")
+    }
+    let many = try glossa(
+      ["tokenize", "--tokenizer", file.path, "--ids"], input: lines.joined(separator: "\n") + "\n")
+    #expect(many.1 == expected.joined(separator: "\n") + "\n")
     let refused = try glossa(["tokenize", "--no-special-tokens", "hello"])
     #expect(refused.0 != 0 && refused.2.contains("--no-special-tokens needs --tokenizer FILE"))
   }
