@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/GlossaText/UnicodeScriptTable.swift: which code points HuggingFace's
+"""Writes Sources/GlossaText/PreTokenizers/UnicodeScriptTable.swift: which code points HuggingFace's
 `UnicodeScripts` pre-tokenizer treats as one script, read from the pre-tokenizer itself (so that
 Glossa cuts exactly where it does, its own Unicode version and adjustments included: Hiragana,
 Katakana and U+30FC count as Han, the space and unassigned code points as no script).
@@ -63,7 +63,7 @@ extension UnicodeScripts {{
 }}
 """
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "GlossaText",
-                    "UnicodeScriptTable.swift")
+                    "PreTokenizers", "UnicodeScriptTable.swift")
 with open(path, "w", encoding="utf-8") as f:
     f.write(swift)
 print(f"{len(runs)} runs, {len(representatives)} scripts")

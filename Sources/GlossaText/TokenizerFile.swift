@@ -12,38 +12,10 @@ public enum TokenizerFile {
 
   /// A model's object in a tokenizer.json.
   public static func json(for model: any TokenizerModel) throws -> [String: Any] {
-    switch model {
-    case let bpe as BPEModel:
-      var json: [String: Any] = [
-        "type": "BPE", "dropout": NSNull(), "unk_token": bpe.unknownToken ?? NSNull(),
-        "continuing_subword_prefix": bpe.continuingPrefix ?? NSNull(), "end_of_word_suffix": NSNull(),
-        "fuse_unk": bpe.fusesUnknown,
-        "byte_fallback": bpe.byteFallback, "ignore_merges": bpe.ignoresMerges, "vocab": bpe.vocabulary.ids,
-        "merges": bpe.merges.map { [$0.left, $0.right] },
-      ]
-      switch bpe.endOfWord {
-      case .suffix(let suffix): json["end_of_word_suffix"] = suffix
-      case .symbol(let symbol): json["glossa_end_of_word_symbol"] = symbol
-      case .none: break
-      }
-      return json
-    case let wordPiece as WordPieceModel:
-      return [
-        "type": "WordPiece", "unk_token": wordPiece.unknownToken, "vocab": wordPiece.vocabulary.ids,
-        "continuing_subword_prefix": wordPiece.continuingPrefix,
-        "max_input_chars_per_word": wordPiece.maximumCharacters,
-      ]
-    case let tiktoken as TiktokenModel: return try json(for: tiktoken.bytePairModel)
-    case let unigram as UnigramModel:
-      return [
-        "type": "Unigram", "unk_id": unigram.unknownID, "byte_fallback": unigram.byteFallback,
-        "vocab": unigram.pieces.map { [$0.0, $0.1] as [Any] },
-      ]
-    case let wordLevel as WordLevelModel:
-      return ["type": "WordLevel", "vocab": wordLevel.vocabulary.ids, "unk_token": wordLevel.unknownToken]
-    default:
+    guard let json = model.json else {
       throw TokenizerFileError(file: "", path: "model", reason: "\(type(of: model)) cannot be written yet")
     }
+    return json
   }
 
   /// The JSON object of a tokenizer.

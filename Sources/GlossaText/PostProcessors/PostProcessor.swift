@@ -11,42 +11,31 @@ public protocol PostProcessor: Sendable {
   var json: [String: Any] { get }
 }
 
-/// Several post-processors applied in turn (HuggingFace's `Sequence`).
-public struct PostProcessorSequence: PostProcessor {
-  /// The post-processors, first applied first.
-  public let processors: [any PostProcessor]
-
-  public init(_ processors: [any PostProcessor]) { self.processors = processors }
-
-  public func process(_ encodings: [Encoding], addingSpecialTokens: Bool) -> [Encoding] {
-    processors.reduce(encodings) { $1.process($0, addingSpecialTokens: addingSpecialTokens) }
+extension JSONNode {
+  /// A tokenizer.json's `post_processor` (nil for null), read by its type.
+  func postProcessor() throws -> (any PostProcessor)? {
+    if isNull { return nil }
+    switch try type() {
+    case "BertProcessing": return try BertProcessing(reading: self)
+    case "RobertaProcessing": return try RobertaProcessing(reading: self)
+    case "TemplateProcessing": return try TemplateProcessing(reading: self)
+    case "ByteLevel": return try ByteLevelPostProcessor(reading: self)
+    case "Sequence": return try PostProcessorSequence(reading: self)
+    case let other: throw self["type"].fail("unsupported post-processor \(other)")
+    }
   }
 
-  public func addedTokenCount(pair: Bool) -> Int {
-    processors.reduce(0) { $0 + $1.addedTokenCount(pair: pair) }
+  /// A special token with its id, `[token, id]`.
+  func tokenAndID() throws -> (token: String, id: Int) {
+    let items = try array()
+    guard items.count == 2 else { throw fail("expected [token, id]") }
+    return (try items[0].string(), try items[1].id())
   }
 
-  public var json: [String: Any] { ["type": "Sequence", "processors": processors.map(\.json)] }
-}
-
-/// Byte-level BPE's post-processor (HuggingFace's `ByteLevel`): adds no token, and with
-/// ``offsets`` trimming moves each token's offsets off the spaces at its ends.
-public struct ByteLevelPostProcessor: PostProcessor {
-  /// The offset trimming.
-  public let offsets: OffsetTrimming
-
-  public init(_ offsets: OffsetTrimming = OffsetTrimming()) { self.offsets = offsets }
-
-  public func process(_ encodings: [Encoding], addingSpecialTokens: Bool) -> [Encoding] {
-    encodings.map(offsets.apply)
-  }
-
-  public func addedTokenCount(pair: Bool) -> Int { 0 }
-
-  public var json: [String: Any] {
-    [
-      "type": "ByteLevel", "trim_offsets": offsets.isOn, "add_prefix_space": offsets.keepsPrefixSpace,
-      "use_regex": true,
-    ]
+  /// A post-processor's offset trimming: `trim_offsets` and `add_prefix_space`.
+  func offsetTrimming() throws -> OffsetTrimming {
+    OffsetTrimming(
+      try self["trim_offsets"].bool(default: true),
+      keepsPrefixSpace: try self["add_prefix_space"].bool(default: true))
   }
 }

@@ -82,82 +82,39 @@ public struct TemplateProcessing: PostProcessor {
   }
 }
 
-/// BERT's post-processor (HuggingFace's `BertProcessing`): `[CLS] A [SEP]` and `[CLS] A [SEP]
-/// B [SEP]`, the second text and its `[SEP]` of type 1.
-public struct BertProcessing: PostProcessor {
-  /// The token put first, and the one after each text.
-  public let classification: (token: String, id: Int), separator: (token: String, id: Int)
-  private let template: TemplateProcessing
-
-  public init(classification: (token: String, id: Int), separator: (token: String, id: Int)) {
-    (self.classification, self.separator) = (classification, separator)
-    template = try! TemplateProcessing(
-      single: [.special("cls", typeID: 0), .text(0, typeID: 0), .special("sep", typeID: 0)],
-      pair: [
-        .special("cls", typeID: 0), .text(0, typeID: 0), .special("sep", typeID: 0), .text(1, typeID: 1),
-        .special("sep", typeID: 1),
-      ], specialTokens: ["cls": [classification], "sep": [separator]])
-  }
-
-  /// Without special tokens the texts keep their own type ids (0 and 1).
-  public func process(_ encodings: [Encoding], addingSpecialTokens: Bool) -> [Encoding] {
-    addingSpecialTokens ? template.process(encodings, addingSpecialTokens: true) : encodings
-  }
-
-  public func addedTokenCount(pair: Bool) -> Int { pair ? 3 : 2 }
-
-  public var json: [String: Any] {
-    [
-      "type": "BertProcessing", "cls": [classification.token, classification.id] as [Any],
-      "sep": [separator.token, separator.id] as [Any],
-    ]
-  }
-}
-
-/// RoBERTa's post-processor (HuggingFace's `RobertaProcessing`): `<s> A </s>` and `<s> A </s>
-/// </s> B </s>`, every type id 0, offsets trimmed of spaces.
-public struct RobertaProcessing: PostProcessor {
-  /// The token put first, and the one around each text's end.
-  public let classification: (token: String, id: Int), separator: (token: String, id: Int)
-  /// The offset trimming (`trim_offsets`, `add_prefix_space`).
-  public let offsets: OffsetTrimming
-  private let template: TemplateProcessing
-
-  public init(
-    classification: (token: String, id: Int), separator: (token: String, id: Int),
-    offsets: OffsetTrimming = OffsetTrimming()
-  ) {
-    (self.classification, self.separator, self.offsets) = (classification, separator, offsets)
-    template = try! TemplateProcessing(
-      single: [.special("cls", typeID: 0), .text(0, typeID: 0), .special("sep", typeID: 0)],
-      pair: [
-        .special("cls", typeID: 0), .text(0, typeID: 0), .special("sep", typeID: 0),
-        .special("sep", typeID: 0),
-        .text(1, typeID: 0), .special("sep", typeID: 0),
-      ], specialTokens: ["cls": [classification], "sep": [separator]])
-  }
-
-  /// Every type id becomes 0; the overflowing windows' too when special tokens are added
-  /// (without them, as in HuggingFace, the windows keep theirs).
-  public func process(_ encodings: [Encoding], addingSpecialTokens: Bool) -> [Encoding] {
-    let zeroed = encodings.map(offsets.apply).map { encoding in
-      var encoding = encoding
-      encoding.setTypeIDs(0)
-      if addingSpecialTokens {
-        for i in encoding.overflowing.indices { encoding.overflowing[i].setTypeIDs(0) }
+extension TemplateProcessing {
+  /// Reads the templates (`{"Sequence": {"id": "A", "type_id": 0}}` or `{"SpecialToken": …}`
+  /// pieces; a missing pair template is `$A $B:1`) and the special tokens by name.
+  init(reading node: JSONNode) throws {
+    func template(_ list: JSONNode) throws -> [TemplateProcessing.Piece] {
+      try list.array().map { piece in
+        if !piece["Sequence"].isNull {
+          let name = try piece["Sequence"]["id"].string()
+          guard name == "A" || name == "B" else { throw piece["Sequence"]["id"].fail("expected A or B") }
+          return .text(name == "A" ? 0 : 1, typeID: try piece["Sequence"]["type_id"].id())
+        }
+        guard !piece["SpecialToken"].isNull else { throw piece.fail("expected a Sequence or a SpecialToken") }
+        return .special(
+          try piece["SpecialToken"]["id"].string(), typeID: try piece["SpecialToken"]["type_id"].id())
       }
-      return encoding
     }
-    return addingSpecialTokens ? template.process(zeroed, addingSpecialTokens: true) : zeroed
-  }
-
-  public func addedTokenCount(pair: Bool) -> Int { pair ? 4 : 2 }
-
-  public var json: [String: Any] {
-    [
-      "type": "RobertaProcessing", "cls": [classification.token, classification.id] as [Any],
-      "sep": [separator.token, separator.id] as [Any], "trim_offsets": offsets.isOn,
-      "add_prefix_space": offsets.keepsPrefixSpace,
-    ]
+    var specialTokens: [String: [(token: String, id: Int)]] = [:]
+    if !node["special_tokens"].isNull {
+      guard let names = node["special_tokens"].value as? [String: Any] else {
+        throw node["special_tokens"].fail("expected an object of special tokens by name")
+      }
+      for name in names.keys.sorted() {
+        let entry = node["special_tokens"][name]
+        let (ids, tokens) = (try entry["ids"].array(), try entry["tokens"].array())
+        guard ids.count == tokens.count else { throw entry.fail("ids and tokens must be as many") }
+        specialTokens[name] = try zip(tokens, ids).map { (try $0.string(), try $1.id()) }
+      }
+    }
+    let pair = node["pair"].isNull ? [.text(0, typeID: 0), .text(1, typeID: 1)] : try template(node["pair"])
+    do {
+      try self.init(single: try template(node["single"]), pair: pair, specialTokens: specialTokens)
+    } catch let error as TemplateProcessing.TemplateError {
+      throw node.fail(error.description)
+    }
   }
 }

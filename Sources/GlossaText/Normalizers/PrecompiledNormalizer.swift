@@ -126,6 +126,15 @@ public struct PrecompiledNormalizer: Normalizer {
   }
 }
 
+extension PrecompiledNormalizer {
+  /// Reads its base64 charsmap.
+  init(reading node: JSONNode) throws {
+    let field = node["precompiled_charsmap"]
+    guard let charsmap = Data(base64Encoded: try field.string()) else { throw field.fail("expected base64") }
+    do { try self.init(charsmap: Array(charsmap)) } catch { throw field.fail("\(error)") }
+  }
+}
+
 extension Int {
   /// The number four little-endian bytes spell.
   fileprivate init(littleEndian bytes: ArraySlice<UInt8>) {

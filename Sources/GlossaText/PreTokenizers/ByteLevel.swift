@@ -105,3 +105,17 @@ public struct ByteLevel: PreTokenizer {
     }
   }
 }
+
+extension ByteLevel {
+  public var json: [String: Any]? {
+    ["type": "ByteLevel", "add_prefix_space": addPrefixSpace, "trim_offsets": true, "use_regex": usesRegex]
+  }
+}
+
+extension ByteLevel {
+  init(reading node: JSONNode) throws {
+    self.init(
+      addPrefixSpace: try node["add_prefix_space"].bool(default: false),
+      usesRegex: try node["use_regex"].bool(default: true))
+  }
+}

@@ -126,3 +126,61 @@ public struct Split: PreTokenizer {
     return pieces.filter { !$0.isEmpty }
   }
 }
+
+extension Split {
+  public var json: [String: Any]? {
+    switch pattern {
+    case .regularExpression(let text):
+      ["type": "Split", "pattern": ["Regex": text], "behavior": behavior.rawValue, "invert": invert]
+    case .string(let text):
+      ["type": "Split", "pattern": ["String": text], "behavior": behavior.rawValue, "invert": invert]
+    case .digit: ["type": "Digits", "individual_digits": behavior == .isolated]
+    case .punctuation: ["type": "Punctuation", "behavior": behavior.rawValue]
+    case .character(let delimiter): ["type": "CharDelimiterSplit", "delimiter": String(delimiter)]
+    }
+  }
+}
+
+extension Split {
+  /// A `Split`: its pattern (`{"String": s}` or `{"Regex": r}`), behavior and invert.
+  init(reading node: JSONNode) throws {
+    let pattern = node["pattern"]
+    let isRegularExpression = !pattern["Regex"].isNull
+    let text = try (isRegularExpression ? pattern["Regex"] : pattern["String"]).string()
+    let (behavior, invert) = (try node["behavior"].behavior(), try node["invert"].bool(default: false))
+    do {
+      try self.init(
+        isRegularExpression ? .regularExpression(text) : .string(text), behavior: behavior, invert: invert)
+    } catch {
+      throw pattern["Regex"].fail("the regular expression does not compile: \(error)")
+    }
+  }
+
+  /// A `Digits` pre-tokenizer, as the split it is.
+  init(readingDigits node: JSONNode) throws {
+    self = Split.digits(individually: try node["individual_digits"].bool(default: false))
+  }
+
+  /// A `Punctuation` pre-tokenizer, as the split it is.
+  init(readingPunctuation node: JSONNode) throws {
+    self = Split.punctuation(node["behavior"].isNull ? .isolated : try node["behavior"].behavior())
+  }
+
+  /// A `CharDelimiterSplit` pre-tokenizer, as the split it is.
+  init(readingCharDelimiterSplit node: JSONNode) throws {
+    let delimiter = try node["delimiter"].string()
+    guard let scalar = delimiter.unicodeScalars.first, delimiter.unicodeScalars.count == 1 else {
+      throw node["delimiter"].fail("expected one character")
+    }
+    self = Split.delimiter(scalar)
+  }
+}
+
+extension JSONNode {
+  /// A `Split` or `Punctuation` behaviour by its name.
+  func behavior() throws -> Split.Behavior {
+    let name = try string()
+    guard let behavior = Split.Behavior(rawValue: name) else { throw fail("unknown behavior \(name)") }
+    return behavior
+  }
+}

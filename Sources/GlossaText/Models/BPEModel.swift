@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a word ends in BPE: the lecture appends a separate end-of-word symbol (`low` →
 /// l o w _), HuggingFace glues a suffix to the last character (`low` → l o w</w>).
 public enum EndOfWord: Sendable, Equatable {
@@ -263,4 +265,73 @@ public struct BPEModel: TokenizerModel {
 struct MergeRule: BitwiseCopyable, Sendable {
   var rank: Int32
   var result: Int32
+}
+
+extension BPEModel {
+  /// Reads its vocabulary, its merges (strings `"left right"` or pairs), its unknown token and
+  /// options; refuses dropout, which would make encodings random.
+  init(reading node: JSONNode) throws {
+    let vocabulary = try node["vocab"].vocabulary()
+    let prefix = try node["continuing_subword_prefix"].optionalString()
+    let merges = try node["merges"].array().map { item -> BPEModel.Merge in
+      if let pair = item.value as? [String], pair.count == 2 {
+        return try item.merge(pair[0], pair[1], prefix: prefix, in: vocabulary)
+      }
+      let parts = try item.string().split(separator: " ", omittingEmptySubsequences: false)
+      guard parts.count == 2 else { throw item.fail("expected a merge \"left right\" or [left, right]") }
+      return try item.merge(String(parts[0]), String(parts[1]), prefix: prefix, in: vocabulary)
+    }
+    let endOfWord: EndOfWord =
+      if let suffix = try node["end_of_word_suffix"].optionalString() {
+        .suffix(suffix)
+      } else if let symbol = try node["glossa_end_of_word_symbol"].optionalString() { .symbol(symbol) } else {
+        .none
+      }
+    if !node["dropout"].isNull, (node["dropout"].value as? NSNumber)?.doubleValue != 0 {
+      throw node["dropout"].fail("BPE dropout is not supported (encodings would be random)")
+    }
+    self.init(
+      vocabulary: vocabulary, merges: merges, endOfWord: endOfWord,
+      unknownToken: node["unk_token"].isNull ? nil : try node["unk_token"].token(in: vocabulary),
+      continuingPrefix: prefix, byteFallback: try node["byte_fallback"].bool(default: false),
+      fusesUnknown: try node["fuse_unk"].bool(default: false),
+      ignoresMerges: try node["ignore_merges"].bool(default: false))
+  }
+
+  /// Its object, the lecture's end-of-word symbol in a field of Glossa's own.
+  public var json: [String: Any]? {
+    var json: [String: Any] = [
+      "type": "BPE", "dropout": NSNull(), "unk_token": unknownToken ?? NSNull(),
+      "continuing_subword_prefix": continuingPrefix ?? NSNull(), "end_of_word_suffix": NSNull(),
+      "fuse_unk": fusesUnknown, "byte_fallback": byteFallback, "ignore_merges": ignoresMerges,
+      "vocab": vocabulary.ids, "merges": merges.map { [$0.left, $0.right] },
+    ]
+    switch endOfWord {
+    case .suffix(let suffix): json["end_of_word_suffix"] = suffix
+    case .symbol(let symbol): json["glossa_end_of_word_symbol"] = symbol
+    case .none: break
+    }
+    return json
+  }
+}
+
+extension JSONNode {
+  /// A BPE merge of `left` and `right`, each in `vocabulary` and so their merged symbol: with a
+  /// continuing-subword prefix, the right one starts with it and the merged symbol drops it
+  /// (`a` + `##b` → `ab`), as HuggingFace builds it.
+  func merge(_ left: String, _ right: String, prefix: String?, in vocabulary: [String: Int]) throws
+    -> BPEModel.Merge
+  {
+    var result = left + right
+    if let prefix, !prefix.isEmpty {
+      guard right.utf8.starts(with: prefix.utf8) else {
+        throw fail("\(right) does not start with the continuing-subword prefix \(prefix)")
+      }
+      result = left + String(decoding: right.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+    }
+    for symbol in [left, right, result] where vocabulary[symbol] == nil {
+      throw fail("\(symbol) is not in the vocabulary")
+    }
+    return BPEModel.Merge(left, right, result: result)
+  }
 }

@@ -52,6 +52,9 @@ public struct TiktokenModel: TokenizerModel {
     ModelToken(id: rank, text: String(String.UnicodeScalarView(piece[range])), range: range)
   }
 
+  /// Its object in a tokenizer.json: ``bytePairModel``'s.
+  public var json: [String: Any]? { bytePairModel.json }
+
   /// The same model in HuggingFace's form, as tokenizer.json files write it: a byte-level BPE
   /// with `ignore_merges` (a whole piece that is a token stays whole), ids the ranks, and a merge
   /// for every way of cutting a token in two tokens, ordered by the rank of the token they make
