@@ -1,6 +1,7 @@
 import Foundation
-import GlossaText
 import Testing
+
+@testable import GlossaText
 
 /// tiktoken's rank files: Fixtures/small.tiktoken and what tiktoken encodes with it under GPT-2's
 /// and cl100k's split patterns (tiktoken_cases.json, made by make_tiktoken_cases.py).
@@ -106,10 +107,32 @@ import Testing
         try Tokenizer.tiktoken(contentsOf: url, pattern: Tokenizer.gpt2SplitPattern)
       }
     }
+    // Fields between any spaces, a carriage return before the line end, as tiktoken reads them.
+    try "IQ==  0\r\nIg==\t1 \n\nIw== 2".write(to: url, atomically: true, encoding: .utf8)
+    let lenient = try Tokenizer.tiktoken(contentsOf: url, pattern: Tokenizer.gpt2SplitPattern)
+    #expect((lenient.model as? TiktokenModel)?.ranks == [[0x21]: 0, [0x22]: 1, [0x23]: 2])
     try "IQ== 0\n".write(to: url, atomically: true, encoding: .utf8)
     #expect(throws: TokenizerFileError(file: url.path, path: "special token <s>", reason: "id 0 is a rank's"))
     {
       try Tokenizer.tiktoken(contentsOf: url, pattern: Tokenizer.gpt2SplitPattern, specialTokens: ["<s>": 0])
+    }
+  }
+
+  /// The rank file's own base64 reader reads what Foundation's reads, and refuses what
+  /// Python's `b64decode` (tiktoken's) refuses: Foundation's reads "QQ=A" as "A\0".
+  @Test func base64IsReadAsTiktokenReadsIt() {
+    var state: UInt64 = 11
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    for _ in 0..<200 {
+      let text = Data((0..<next(40)).map { _ in UInt8(next(256)) }).base64EncodedString()
+      let decoded = Array(text.utf8).withUnsafeBufferPointer(decodeBase64)
+      #expect(decoded == Data(base64Encoded: text).map { Array($0) }, "\(text)")
+    }
+    for text in ["QQ=", "Q===", "QQ=A", "=QQQ", "Q Q=", "QQ-_", "QUJ", "A"] {
+      #expect(Array(text.utf8).withUnsafeBufferPointer(decodeBase64) == nil, "\(text)")
     }
   }
 }

@@ -49,7 +49,7 @@ public struct TiktokenModel: TokenizerModel {
   }
 
   private func token(_ rank: Int, _ range: Range<Int>, _ piece: [Unicode.Scalar]) -> ModelToken {
-    ModelToken(id: rank, text: String(String.UnicodeScalarView(piece[range])), range: range)
+    ModelToken(id: rank, text: string(piece[range]), range: range)
   }
 
   /// Its object in a tokenizer.json: ``bytePairModel``'s.
@@ -79,7 +79,7 @@ public struct TiktokenModel: TokenizerModel {
 
   /// Bytes written with GPT-2's printable stand-ins.
   static func text(of bytes: some Collection<UInt8>) -> String {
-    String(String.UnicodeScalarView(bytes.map { ByteLevel.byteToScalar[Int($0)] }))
+    string(bytes.lazy.map { ByteLevel.byteToScalar[Int($0)] })
   }
 
   /// The model's `.tiktoken` rank file: each token's bytes in base64, a space and its rank, a
@@ -163,23 +163,32 @@ extension Tokenizer {
   {
     var ranks: [[UInt8]: Int] = [:]
     var byRank: [Int: Int] = [:]
-    for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-      .enumerated()
-    where !line.isEmpty {
-      func fail(_ reason: String) -> TokenizerFileError {
-        TokenizerFileError(file: file, path: "line \(number + 1)", reason: reason)
+    var number = 0
+    try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var start = 0
+      while start < bytes.count {
+        let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+        defer { start = end + 1 }
+        number += 1
+        guard end > start else { continue }
+        func fail(_ reason: String) -> TokenizerFileError {
+          TokenizerFileError(file: file, path: "line \(number)", reason: reason)
+        }
+        // Two fields between spaces, as tiktoken's `line.split()` reads them (a `\r` before the
+        // line end included).
+        let fields = whitespaceFields(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        guard fields.count == 2, let token = decodeBase64(fields[0]), !token.isEmpty else {
+          throw fail("expected a token in base64, a space and its rank")
+        }
+        guard let rank = decimal(fields[1]), rank < Int(UInt32.max) else {
+          throw fail("expected a rank from 0 to \(UInt32.max - 1)")
+        }
+        if let other = byRank.updateValue(number, forKey: rank) {
+          throw fail("rank \(rank) is also line \(other)'s")
+        }
+        guard ranks.updateValue(rank, forKey: token) == nil else { throw fail("a token given twice") }
       }
-      let fields = line.split(separator: UInt8(ascii: " "))
-      guard fields.count == 2, let bytes = Data(base64Encoded: Data(fields[0])), !bytes.isEmpty else {
-        throw fail("expected a token in base64, a space and its rank")
-      }
-      guard let rank = Int(String(decoding: fields[1], as: UTF8.self)), (0..<Int(UInt32.max)).contains(rank)
-      else {
-        throw fail("expected a rank from 0 to \(UInt32.max - 1)")
-      }
-      if let other = byRank[rank] { throw fail("rank \(rank) is also line \(other)'s") }
-      guard ranks.updateValue(rank, forKey: Array(bytes)) == nil else { throw fail("a token given twice") }
-      byRank[rank] = number + 1
     }
     guard !ranks.isEmpty else { throw TokenizerFileError(file: file, path: "", reason: "no tokens") }
     let split: Split
@@ -203,4 +212,68 @@ extension Tokenizer {
       specialTokens.sorted { $0.value < $1.value }.map { (AddedToken($0.key, special: true), $0.value) })
     return tokenizer
   }
+}
+
+/// The bytes that standard base64 (`+`, `/`, `=` padding, as `.tiktoken` files write it) spells,
+/// or nil when `text` is not that.
+func decodeBase64(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+  guard text.count % 4 == 0 else { return nil }
+  var bytes: [UInt8] = []
+  bytes.reserveCapacity(text.count / 4 * 3)
+  var i = 0
+  while i < text.count {
+    var group: UInt32 = 0
+    var padding = 0
+    for k in 0..<4 {
+      let c = text[i + k]
+      let value: UInt32
+      switch c {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(c - UInt8(ascii: "A"))
+      case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(c - UInt8(ascii: "a")) + 26
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(c - UInt8(ascii: "0")) + 52
+      case UInt8(ascii: "+"): value = 62
+      case UInt8(ascii: "/"): value = 63
+      // Padding only at the end of the last group, at most two.
+      case UInt8(ascii: "=")
+      where i + 4 == text.count && k >= 2 && (k == 3 || text[i + 3] == UInt8(ascii: "=")):
+        value = 0
+        padding += 1
+      default: return nil
+      }
+      group = group << 6 | value
+    }
+    bytes.append(UInt8(group >> 16))
+    if padding < 2 { bytes.append(UInt8(group >> 8 & 0xFF)) }
+    if padding < 1 { bytes.append(UInt8(group & 0xFF)) }
+    i += 4
+  }
+  return bytes
+}
+
+/// The parts of `line` between runs of ASCII whitespace (space, tab, line feed, vertical tab,
+/// form feed, carriage return), as Python's `bytes.split()` cuts them.
+func whitespaceFields(_ line: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
+  var fields: [UnsafeBufferPointer<UInt8>] = []
+  var start: Int?
+  for i in 0...line.count {
+    let isSpace = i == line.count || isASCIIWhitespace(line[i])
+    if isSpace, let s = start {
+      fields.append(UnsafeBufferPointer(rebasing: line[s..<i]))
+      start = nil
+    } else if !isSpace, start == nil {
+      start = i
+    }
+  }
+  return fields
+}
+
+/// The non-negative decimal number `text` spells (ASCII digits only, at most 18), or nil.
+func decimal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+  guard !text.isEmpty, text.count <= 18 else { return nil }
+  var value = 0
+  for c in text {
+    guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+    value = value * 10 + Int(c - UInt8(ascii: "0"))
+  }
+  return value
 }
