@@ -57,9 +57,33 @@ struct EncodingBuilder {
   mutating func append(
     scalars piece: ArraySlice<Unicode.Scalar>, at position: Int, _ encode: ([Unicode.Scalar]) -> [ModelToken]
   ) {
-    // Encoded into a buffer kept from piece to piece (four bytes a scalar at most).
-    if scratch.count < 4 * piece.count { scratch = [UInt8](repeating: 0, count: 8 * piece.count) }
-    let count = scratch.withUnsafeMutableBufferPointer { writeUTF8(of: piece, into: $0.baseAddress!) }
+    append(piece, marked: false, at: position, encode)
+  }
+
+  /// ``append(scalars:at:_:)`` for a piece the pre-tokenizer has already prepared (the general
+  /// path), which `tokenize` encodes as it is. The memo keeps it apart from the pieces that the
+  /// shortcuts cut from the text and prepare only when they are new, which the same bytes may
+  /// spell (a literal `Ġ` in a text, and a space that ByteLevel wrote so): its key starts with
+  /// 0xFF, a byte that UTF-8 never has.
+  mutating func append(
+    prepared piece: ArraySlice<Unicode.Scalar>, at position: Int,
+    _ tokenize: ([Unicode.Scalar]) -> [ModelToken]
+  ) {
+    // The memo reads the marker as one U+FFFD before the piece's scalars.
+    append(piece, marked: true, at: position) { tokenize(Array($0.dropFirst())) }
+  }
+
+  /// A piece given as scalars, its UTF-8 written into a buffer kept from piece to piece (four
+  /// bytes a scalar at most), after 0xFF when `marked`.
+  private mutating func append(
+    _ piece: ArraySlice<Unicode.Scalar>, marked: Bool, at position: Int,
+    _ encode: ([Unicode.Scalar]) -> [ModelToken]
+  ) {
+    if scratch.count < 4 * piece.count + 1 { scratch = [UInt8](repeating: 0, count: 8 * piece.count + 1) }
+    let count = scratch.withUnsafeMutableBufferPointer { buffer in
+      if marked { buffer[0] = 0xFF }
+      return (marked ? 1 : 0) + writeUTF8(of: piece, into: buffer.baseAddress! + (marked ? 1 : 0))
+    }
     let utf8 = scratch  // a reference of its own: `append` may not overlap an access to `scratch`
     utf8.withUnsafeBufferPointer {
       append(utf8: UnsafeBufferPointer(rebasing: $0[..<count]), at: position, encode)

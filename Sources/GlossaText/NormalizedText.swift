@@ -10,14 +10,22 @@ public struct NormalizedText: Sendable, Equatable {
   public var origins: [Range<Int>]
 
   /// The text as it is, each scalar its own origin.
-  public init(_ text: String) {
-    scalars = Array(text.unicodeScalars)
+  public init(_ text: String) { self.init(scalars: Array(text.unicodeScalars)) }
+
+  /// These scalars as they are, each its own origin.
+  init(scalars: [Unicode.Scalar]) {
+    self.scalars = scalars
     origins = (0..<scalars.count).map { $0..<($0 + 1) }
   }
 
   init(scalars: [Unicode.Scalar], origins: [Range<Int>]) {
     self.scalars = scalars
     self.origins = origins
+  }
+
+  /// Whether it is still `original`: the same scalars, each its own origin.
+  func isUnchanged(from original: [Unicode.Scalar]) -> Bool {
+    scalars == original && origins.indices.allSatisfy { origins[$0] == $0..<($0 + 1) }
   }
 
   /// The current text.

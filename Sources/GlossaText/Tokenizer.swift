@@ -34,6 +34,10 @@ public struct Tokenizer: Sendable {
   public var truncation: Truncation?
   /// How encodings are padded (nil: they are not).
   public var padding: Padding?
+  /// Whether a text without added tokens may skip the general path's alignments (cut as it
+  /// is when the normalizer leaves it so, looked up by its bytes when it is ASCII); false
+  /// only for the tests that hold those shortcuts to the general path.
+  var takesShortcuts = true
   /// Tokens found in the text before anything else, and their ids.
   private var added = AddedVocabulary()
   /// Pieces already encoded (the model is deterministic, and words repeat); a new one
@@ -264,6 +268,10 @@ public struct Tokenizer: Sendable {
   private func encode(_ text: String, into builder: inout EncodingBuilder) -> Encoding {
     builder.startText()
     if added.mayOccur(in: text) { return encodeAroundAddedTokens(text, into: &builder) }
+    guard takesShortcuts else {
+      let scalars = Array(text.unicodeScalars)
+      return encode(scalars, normalized: normalize(scalars), into: &builder)
+    }
     var text = text
     // An ASCII text the normalizer would leave as it is is cut as it is, as without one.
     let unnormalized =
@@ -272,37 +280,52 @@ public struct Tokenizer: Sendable {
     if unnormalized, let classes = asciiClasses, let encoding = encodeASCII(text, classes, into: &builder) {
       return encoding
     }
-    if unnormalized, let pre = preTokenizer {
-      // Fast path: cut the original scalars directly; each distinct piece is prepared and
-      // encoded once, its tokens remembered with ranges relative to the piece.
+    // Fast path: cut the original scalars directly; each distinct piece is prepared and encoded
+    // once, its tokens remembered with ranges relative to the piece.
+    if unnormalized, let pre = preTokenizer, text.withUTF8(isASCII) {
       let encodePiece = { encode(piece: $0, preparedBy: pre) }
-      if text.withUTF8(isASCII) {
-        // An ASCII text's pieces are looked up by their bytes, whose offsets are the scalars'.
-        let encoding = text.withUTF8 { bytes -> Encoding? in
-          guard let pieces = pre.pieceRanges(bytes.map { Unicode.Scalar($0) }) else { return nil }
-          for piece in pieces {
-            builder.append(
-              utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound, encodePiece)
-          }
-          return builder.encoding()
+      // An ASCII text's pieces are looked up by their bytes, whose offsets are the scalars'.
+      let encoding = text.withUTF8 { bytes -> Encoding? in
+        guard let pieces = pre.pieceRanges(bytes.map { Unicode.Scalar($0) }) else { return nil }
+        for piece in pieces {
+          builder.append(utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound, encodePiece)
         }
-        if let encoding { return encoding }
-      } else {
-        let scalars = Array(text.unicodeScalars)
-        if let pieces = pre.pieceRanges(scalars) {
-          var bytes = ByteOffsets(scalars)
-          for piece in pieces { builder.append(scalars: scalars[piece], at: piece.lowerBound, encodePiece) }
-          return builder.encoding(byteOffsets: { bytes.range(of: $0) })
-        }
+        return builder.encoding()
       }
+      if let encoding { return encoding }
     }
-    // A normalized text: each piece's tokens mapped back through the normalization.
-    var bytes = ByteOffsets(Array(text.unicodeScalars))
-    var normalized = NormalizedText(text)
-    normalizer?.normalize(&normalized)
+    let scalars = Array(text.unicodeScalars)
+    let normalized = unnormalized ? nil : normalize(scalars)
+    // A text the normalizer left as it was (most texts, for sentencepiece's charsmap) is cut
+    // as it is too.
+    if normalized?.isUnchanged(from: scalars) ?? true, let pre = preTokenizer,
+      let pieces = pre.pieceRanges(scalars)
+    {
+      var bytes = ByteOffsets(scalars)
+      for piece in pieces {
+        builder.append(scalars: scalars[piece], at: piece.lowerBound) { encode(piece: $0, preparedBy: pre) }
+      }
+      return builder.encoding(byteOffsets: { bytes.range(of: $0) })
+    }
+    return encode(scalars, normalized: normalized ?? NormalizedText(scalars: scalars), into: &builder)
+  }
+
+  /// `scalars` as the normalizer leaves them (all of them kept as they are without one).
+  private func normalize(_ scalars: [Unicode.Scalar]) -> NormalizedText {
+    var text = NormalizedText(scalars: scalars)
+    normalizer?.normalize(&text)
+    return text
+  }
+
+  /// The general path: the text `scalars` as normalized, cut into pieces, each piece's tokens
+  /// mapped back through the normalization.
+  private func encode(
+    _ scalars: [Unicode.Scalar], normalized: NormalizedText, into builder: inout EncodingBuilder
+  ) -> Encoding {
+    var bytes = ByteOffsets(scalars)
     let pieces = preTokenizer?.split(normalized) ?? [normalized]
     for (p, piece) in pieces.enumerated() {
-      builder.append(scalars: piece.scalars[...], at: p) { model.tokenize($0) }
+      builder.append(prepared: piece.scalars[...], at: p) { model.tokenize($0) }
     }
     return builder.encoding(
       offsets: { pieces[$1].originalRange(of: $0) }, byteOffsets: { bytes.range(of: $0) })
@@ -383,7 +406,7 @@ public struct Tokenizer: Sendable {
         }
         for piece in preTokenizer?.split(piece) ?? [piece] {
           pieces.append(piece)
-          builder.append(scalars: piece.scalars[...], at: pieces.count - 1) { model.tokenize($0) }
+          builder.append(prepared: piece.scalars[...], at: pieces.count - 1) { model.tokenize($0) }
         }
       }
     }

@@ -80,34 +80,54 @@ import Testing
     }
   }
 
-  @Test mutating func metaspaceCutsAndPreparesAsItSplits() throws {
+  /// Metaspace's cuts with each piece prepared alone give what its split gives, and a text a
+  /// normalizer leaves as it is (ASCII or not) is cut as without one: each tokenizer against
+  /// itself without shortcuts (the general path, alignments and all).
+  @Test mutating func shortcutsGiveTheGeneralPathsEncodings() throws {
     let model = UnigramModel(
-      pieces: [("<unk>", 0), ("▁", -2), ("▁a", -1), ("b", -2), ("a", -2), ("▁ab", -1.5), ("x", -3)],
+      pieces: [
+        ("<unk>", 0), ("▁", -2), ("▁a", -1), ("b", -2), ("a", -2), ("▁ab", -1.5), ("x", -3), ("é", -2),
+      ],
       unknownID: 0)
-    let texts = asciiTexts(300, from: Array("ab  x▁é")) + [" a", "a ", "▁▁ab", ""]
-    for scheme in [MetaspacePrependScheme.always, .never] {
-      for splits in [true, false] {
-        let pre = Metaspace(prependScheme: scheme, splits: splits)
-        #expect(pre.pieceRanges([]) == [])
-        let fast = Tokenizer(normalizer: nil, preTokenizer: pre, model: model)
-        let general = Tokenizer(normalizer: Untold(), preTokenizer: pre, model: model)
-        // Alone, and after WhitespaceSplit as T5's files have it.
-        let sequence = PreTokenizerSequence([WhitespaceSplit(), pre])
-        let fastSequence = Tokenizer(normalizer: nil, preTokenizer: sequence, model: model)
-        let generalSequence = Tokenizer(normalizer: Untold(), preTokenizer: sequence, model: model)
-        for text in texts + texts {
-          #expect(fast.encode(text) == general.encode(text), "\(scheme) \(splits) \(text)")
-          #expect(fastSequence.encode(text) == generalSequence.encode(text), "\(scheme) \(splits) \(text)")
+    let texts = asciiTexts(300, from: Array("abA  x▁éÉ™")) + [" a", "a ", "▁▁ab", "", "é a"]
+    let sentencepiece = try PrecompiledNormalizer(
+      charsmap: Array(try #require(Data(base64Encoded: NormalizerTests.twoRules))))
+    for normalizer: (any Normalizer)? in [nil, Lowercase(), sentencepiece] {
+      for scheme in [MetaspacePrependScheme.always, .never] {
+        for splits in [true, false] {
+          let pre = Metaspace(prependScheme: scheme, splits: splits)
+          #expect(pre.pieceRanges([]) == [])
+          // Alone, and after WhitespaceSplit as T5's files have it.
+          for pre in [pre, PreTokenizerSequence([WhitespaceSplit(), pre])] as [any PreTokenizer] {
+            let fast = Tokenizer(normalizer: normalizer, preTokenizer: pre, model: model)
+            var plain = fast
+            plain.takesShortcuts = false
+            for text in texts + texts {
+              #expect(
+                fast.encode(text) == plain.encode(text), "\(String(describing: normalizer)) \(pre) \(text)")
+            }
+          }
         }
       }
     }
     #expect(Metaspace(prependScheme: .first).pieceRanges(Array("a b".unicodeScalars)) == nil)
   }
-}
 
-/// A normalizer that leaves every text alone but cannot say so: a tokenizer with it takes the
-/// general path for every text.
-struct Untold: Normalizer {
-  func normalize(_ text: inout NormalizedText) {}
-  var json: [String: Any]? { nil }
+  /// A text the normalizer changes takes the general path, whose pieces are prepared (" b" as
+  /// ByteLevel writes it, "Ġb"); one it leaves is cut as it is, and may hold those very bytes
+  /// (a literal "Ġb", written "Äłb" when prepared). The memo keeps the two apart.
+  @Test func aPreparedPieceAndATextsOwnPieceOfTheSameBytesKeepTheirTokens() {
+    func tokenizer() -> Tokenizer {
+      Tokenizer(
+        normalizer: UnicodeNormalization(.nfc), preTokenizer: ByteLevel(),
+        model: WordLevelModel(vocabulary: ["[UNK]": 0, "Ġb": 1, "Ã©": 2], unknownToken: "[UNK]"))
+    }
+    let shared = tokenizer()
+    var plain = tokenizer()
+    plain.takesShortcuts = false
+    for text in ["e\u{301} b", "Ġb", "e\u{301} b", "Ġb"] {
+      #expect(shared.encode(text).ids == plain.encode(text).ids, "\(text)")
+    }
+    #expect(shared.encode("Ġb").ids == [0] && shared.encode("e\u{301} b").ids == [2, 1])
+  }
 }
