@@ -6,11 +6,8 @@ import Testing
 /// date against a from-scratch merge loop, the ASCII path and the memo against the general
 /// path, and a memo that grows and restarts against a fresh encoding of every piece.
 @Suite struct EncodingPathTests {
-  var state: UInt64 = 2024
-  mutating func next(_ n: Int) -> Int {
-    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-    return Int((state >> 33) % UInt64(n))
-  }
+  var random = TestRandom(seed: 2024)
+  mutating func next(_ n: Int) -> Int { random.next(n) }
 
   /// Words over a small alphabet (so that merges stack up), some with unknown characters.
   mutating func words(_ count: Int) -> [String] {

@@ -54,12 +54,9 @@ import Testing
     #expect(GPT4Pattern.patterns.count == 3)
     for (pattern, scanner) in GPT4Pattern.patterns {
       let regex = try NSRegularExpression(pattern: pattern)
-      // A fixed sequence (a linear congruential generator), so that a failure can be seen again.
-      var state: UInt64 = 7
-      func next(_ bound: Int) -> Int {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int(state >> 33) % bound
-      }
+      // A fixed sequence (TestRandom), so that a failure can be seen again.
+      var random = TestRandom(seed: 7)
+      func next(_ bound: Int) -> Int { random.next(bound) }
       for _ in 0..<300 {
         let text = (0...next(80)).map { _ in alphabet[next(alphabet.count)] }.joined()
         var fromScanner: [String] = []

@@ -121,11 +121,8 @@ import Testing
   /// The rank file's own base64 reader reads what Foundation's reads, and refuses what
   /// Python's `b64decode` (tiktoken's) refuses: Foundation's reads "QQ=A" as "A\0".
   @Test func base64IsReadAsTiktokenReadsIt() {
-    var state: UInt64 = 11
-    func next(_ n: Int) -> Int {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Int((state >> 33) % UInt64(n))
-    }
+    var random = TestRandom(seed: 11)
+    func next(_ n: Int) -> Int { random.next(n) }
     for _ in 0..<200 {
       let text = Data((0..<next(40)).map { _ in UInt8(next(256)) }).base64EncodedString()
       let decoded = Array(text.utf8).withUnsafeBufferPointer(decodeBase64)

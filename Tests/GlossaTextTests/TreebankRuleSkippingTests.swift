@@ -15,11 +15,8 @@ import Testing
       "d'ye",
       "'tis", "'Twas", "don't", "I'm", "we'll", "they're", "you've", "he'd", "it's", "é", "Ünï",
     ]
-    var state: UInt64 = 77
-    func next(_ n: Int) -> Int {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Int((state >> 33) % UInt64(n))
-    }
+    var random = TestRandom(seed: 77)
+    func next(_ n: Int) -> Int { random.next(n) }
     for variant in [TreebankTokenizer.Variant.nltk, .classic] {
       let tokenizer = TreebankTokenizer(variant)
       for _ in 0..<3000 {
@@ -60,11 +57,8 @@ import Testing
   /// Each rule written out by hand rewrites random texts as its regular expression does.
   @Test func nativeRulesEqualTheirRegex() {
     let alphabet = Array("a1٣.,:]\"'»” \t\n\r\u{0B}\u{0C}\u{85}\u{2028}\u{A0}😀-;$?!*([{}<>".unicodeScalars)
-    var state: UInt64 = 11
-    func next(_ n: Int) -> Int {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Int((state >> 33) % UInt64(n))
-    }
+    var random = TestRandom(seed: 11)
+    func next(_ n: Int) -> Int { random.next(n) }
     let rules =
       [
         TreebankTokenizer.colonOrComma, TreebankTokenizer.colonOrCommaAtEnd, TreebankTokenizer.finalPeriod,
@@ -101,11 +95,8 @@ extension TreebankNativeRuleTests {
       "ve", "VE",
       "ll", "LL", "lL", "n't", "N'T", "x", "é", "\u{301}", "_", "1", "٣", "’", "\u{200D}", "-", "😀", "(", "<",
     ]
-    var state: UInt64 = 23
-    func next(_ n: Int) -> Int {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Int((state >> 33) % UInt64(n))
-    }
+    var random = TestRandom(seed: 23)
+    func next(_ n: Int) -> Int { random.next(n) }
     let rules =
       TreebankTokenizer.sharedEndingQuotes + TreebankTokenizer.startingQuotes[.nltk]!.suffix(1)
       + TreebankTokenizer.startingQuotes[.classic]!.suffix(1)

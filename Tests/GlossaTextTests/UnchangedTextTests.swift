@@ -8,11 +8,8 @@ import Testing
 /// so for texts it does leave), a one-character run pattern matches what ICU matches, and
 /// Metaspace's cuts with a piece prepared alone give what its split gives.
 @Suite struct UnchangedTextTests {
-  var state: UInt64 = 7
-  mutating func next(_ n: Int) -> Int {
-    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-    return Int((state >> 33) % UInt64(n))
-  }
+  var random = TestRandom(seed: 7)
+  mutating func next(_ n: Int) -> Int { random.next(n) }
 
   /// ASCII texts over an alphabet with capitals, spaces of each kind, control characters and
   /// the characters the patterns below repeat.
