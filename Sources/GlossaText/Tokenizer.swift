@@ -243,25 +243,21 @@ public struct Tokenizer: Sendable {
 
   /// The fast path's fast path, for an ASCII text cut by a run splitter: runs found by
   /// looking bytes up in `classes`, pieces looked up in the memo by their bytes, and byte
-  /// offsets equal to scalar offsets. Nil when the text is not all ASCII.
-  private func encodeASCII(_ text: String, _ classes: [RunClass], into builder: inout EncodingBuilder)
-    -> Encoding?
-  {
-    var text = text
-    return text.withUTF8 { bytes -> Encoding? in
-      guard isASCII(bytes) else { return nil }
-      func add(_ piece: Range<Int>) {
-        // A run splitter leaves its pieces as they are: the model sees them directly.
-        // (A closure, not `model.tokenize`, which would copy the model for every piece.)
-        builder.append(
-          utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound
-        ) { model.tokenize($0) }
-      }
-      classes.withUnsafeBufferPointer { classes in
-        forEachClassRun(count: bytes.count, { (classes[Int(bytes[$0])], 1) }, add)
-      }
-      return builder.encoding()
+  /// offsets equal to scalar offsets. `bytes` are the text's, all ASCII.
+  private func encodeASCII(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ classes: [RunClass], into builder: inout EncodingBuilder
+  ) -> Encoding {
+    func add(_ piece: Range<Int>) {
+      // A run splitter leaves its pieces as they are: the model sees them directly.
+      // (A closure, not `model.tokenize`, which would copy the model for every piece.)
+      builder.append(
+        utf8: UnsafeBufferPointer(rebasing: bytes[piece]), at: piece.lowerBound
+      ) { model.tokenize($0) }
     }
+    classes.withUnsafeBufferPointer { classes in
+      forEachClassRun(count: bytes.count, { (classes[Int(bytes[$0])], 1) }, add)
+    }
+    return builder.encoding()
   }
 
   /// The encoding of one text before post-processing, made with `builder`.
@@ -273,16 +269,16 @@ public struct Tokenizer: Sendable {
       return encode(scalars, normalized: normalize(scalars), into: &builder)
     }
     var text = text
+    let ascii = text.withUTF8(isASCII)
     // An ASCII text the normalizer would leave as it is is cut as it is, as without one.
     let unnormalized =
-      normalizer == nil
-      || text.withUTF8 { bytes in isASCII(bytes) && normalizer?.leavesUnchanged(ascii: bytes) == true }
-    if unnormalized, let classes = asciiClasses, let encoding = encodeASCII(text, classes, into: &builder) {
-      return encoding
+      normalizer == nil || (ascii && text.withUTF8 { normalizer?.leavesUnchanged(ascii: $0) == true })
+    if unnormalized, ascii, let classes = asciiClasses {
+      return text.withUTF8 { encodeASCII($0, classes, into: &builder) }
     }
     // Fast path: cut the original scalars directly; each distinct piece is prepared and encoded
     // once, its tokens remembered with ranges relative to the piece.
-    if unnormalized, let pre = preTokenizer, text.withUTF8(isASCII) {
+    if unnormalized, ascii, let pre = preTokenizer {
       let encodePiece = { encode(piece: $0, preparedBy: pre) }
       // An ASCII text's pieces are looked up by their bytes, whose offsets are the scalars'.
       let encoding = text.withUTF8 { bytes -> Encoding? in

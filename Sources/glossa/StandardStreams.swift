@@ -38,6 +38,12 @@ final class OutputBuffer {
 
   func append(_ byte: UInt8) { bytes.append(byte) }
 
+  /// Appends what `write` writes straight into the buffer.
+  func append(writing write: (inout [UInt8]) -> Void) {
+    write(&bytes)
+    if bytes.count >= capacity { flush() }
+  }
+
   func append(_ text: String) {
     var text = text
     text.withUTF8 { append($0) }

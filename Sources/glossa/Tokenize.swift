@@ -161,9 +161,8 @@ struct Tokenize: ParsableCommand {
 
   /// A word method's tokens of a text, shown.
   func write(_ words: [Token], to output: OutputBuffer) {
-    var bytes: [UInt8] = []
-    format.write(words, into: &bytes)
-    bytes.withUnsafeBufferPointer { output.append($0) }
+    let format = format
+    output.append { format.write(words, into: &$0) }
   }
 
   /// The `\b\w+\b` words of each line of `block`, a line of output per line, the block cut
@@ -245,10 +244,11 @@ struct TokenFormat: Sendable {
       if k > 0 { bytes.append(UInt8(ascii: " ")) }
       token(k, &bytes)
       if offsets {
+        let offsets = range(k)
         bytes.append(UInt8(ascii: "["))
-        bytes.appendDecimal(range(k).lowerBound)
+        bytes.appendDecimal(offsets.lowerBound)
         bytes.append(UInt8(ascii: ","))
-        bytes.appendDecimal(range(k).upperBound)
+        bytes.appendDecimal(offsets.upperBound)
         bytes.append(UInt8(ascii: ")"))
       }
     }

@@ -13,7 +13,7 @@ enum ScalarClass {
   }
 
   static func isSpace(_ s: Unicode.Scalar) -> Bool {
-    if s.isASCII { return s == " " || (s.value >= 0x09 && s.value <= 0x0D) }
+    if s.isASCII { return isASCIIWhitespace(UInt8(s.value)) }
     return s.properties.isWhitespace
   }
 
