@@ -124,6 +124,7 @@ case "matmul": matmulBenchmark(options)
 case "mlp": mlpBenchmark(options)
 case "lstm2", "lstm1", "gru1", "rnn1": languageModelBenchmark(options)
 case "bilstm_cls": classifierBenchmark(options)
+case "generate": generationBenchmark(options)
 case "bpe_encode": tokenizerBenchmark(options)
 case "word_tokenize": wordTokenizerBenchmark(options)
 case "tfidf": tfidfBenchmark(options)
@@ -142,7 +143,7 @@ case "all":
 default:
   FileHandle.standardError.write(
     Data(
-      ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|crf_decode|ctc_loss|mel_spectrogram|all [--threads 1,2] [--seconds S]\n"
+      ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|generate|crf_decode|ctc_loss|mel_spectrogram|all [--threads 1,2] [--seconds S]\n"
         + "       GlossaBench bpe_encode --tokenizer FILE.json --corpus FILE.txt [--threads 1,2]\n"
         + "       GlossaBench word_tokenize|tfidf --corpus FILE.txt\n").utf8))
   exit(2)

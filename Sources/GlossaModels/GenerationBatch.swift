@@ -82,16 +82,14 @@ public final class GenerationBatch {
   public let model: LanguageModel
   /// The streams running, in the order of the batch's rows.
   private var streams: [(number: Int, stream: GenerationStream)] = []
-  /// Each running stream's scores for its next token, row by row.
-  private var logits: [[Float]] = []
-  /// The recurrent state of every running stream (batch row i is `streams[i]`).
-  private var state: RecurrentState?
+  /// Every running stream's state and scores for its next token (row i is `streams[i]`).
+  private let stepper: LanguageModel.Stepper
   private var nextNumber = 0
 
   /// A batch for `model` (switched to evaluation mode).
   public init(model: LanguageModel) {
     self.model = model
-    model.eval()
+    stepper = LanguageModel.Stepper(model: model)
   }
 
   /// The number of streams running.
@@ -102,12 +100,10 @@ public final class GenerationBatch {
   @discardableResult
   public func add(prompt: String, sampling: Sampling) -> Int {
     let ids = model.promptIDs(prompt)
-    let (last, after) = withoutGradients { model.finalLogits(of: ids) }
+    stepper.append(prompt: ids)
     let number = nextNumber
     nextNumber += 1
     streams.append((number, GenerationStream(prompt: prompt, sampling: sampling, promptIDs: ids)))
-    logits.append(last.scalars)
-    state = state.map { RecurrentState.concatenating([$0, after]) } ?? after
     return number
   }
 
@@ -123,7 +119,7 @@ public final class GenerationBatch {
     var continuing: [Int] = []
     var nextIDs: [Int] = []
     for row in streams.indices {
-      let (id, piece, finish) = streams[row].stream.advance(logits: logits[row], model: model)
+      let (id, piece, finish) = streams[row].stream.advance(logits: stepper.logits(row: row), model: model)
       events.append(
         Event(
           stream: streams[row].number, id: id, piece: piece, finish: finish, text: streams[row].stream.text))
@@ -133,21 +129,14 @@ public final class GenerationBatch {
       }
     }
     keep(continuing)
-    guard !streams.isEmpty else { return events }
-    let (scores, after) = withoutGradients { model(nextIDs, steps: 1, batch: nextIDs.count, state: state) }
-    state = after
-    let vocabulary = model.configuration.vocabularySize
-    scores.withUnsafeBufferPointer { all in
-      for row in logits.indices { logits[row] = Array(all[(row * vocabulary)..<((row + 1) * vocabulary)]) }
-    }
+    if !streams.isEmpty { stepper.step(nextIDs) }
     return events
   }
 
-  /// Keeps the streams at `rows` (in order) and their states.
+  /// Keeps the streams at `rows` (increasing) and their states.
   private func keep(_ rows: [Int]) {
     guard rows.count != streams.count else { return }
     streams = rows.map { streams[$0] }
-    logits = rows.map { logits[$0] }
-    state = rows.isEmpty ? nil : state?.selecting(rows: rows)
+    stepper.keep(rows: rows)
   }
 }

@@ -173,7 +173,7 @@ public final class LanguageModel: Module {
   }
 
   /// Text continuing `prompt`, one token at a time: each is chosen by `sampling` from the
-  /// model's scores and fed back in. `onToken` sees each token's text as it comes (return
+  /// model's scores and fed back in (through a ``Stepper``, which pays for one token per step). `onToken` sees each token's text as it comes (return
   /// false to stop). The same seed gives the same text.
   public func generate(
     from prompt: String, sampling: Sampling, onToken: ((String) -> Bool)? = nil
@@ -183,10 +183,11 @@ public final class LanguageModel: Module {
     defer { train(wasTraining) }
     let start = Date()
     var stream = GenerationStream(prompt: prompt, sampling: sampling, promptIDs: promptIDs(prompt))
-    var (logits, state) = withoutGradients { finalLogits(of: stream.previous) }
+    let stepper = Stepper(model: self)
+    stepper.append(prompt: stream.previous)
     var finish: FinishReason
     while true {
-      let step = stream.advance(logits: logits.scalars, model: self)
+      let step = stream.advance(logits: stepper.logits(row: 0), model: self)
       if onToken?(step.piece) == false {
         finish = .cancelled
         break
@@ -195,10 +196,7 @@ public final class LanguageModel: Module {
         finish = end
         break
       }
-      (logits, state) = withoutGradients {
-        let (scores, after) = self([step.id], steps: 1, batch: 1, state: state)
-        return (scores, after)
-      }
+      stepper.step([step.id])
     }
     let seconds = Date().timeIntervalSince(start)
     return Generation(

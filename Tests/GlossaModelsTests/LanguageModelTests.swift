@@ -1,7 +1,9 @@
 import Foundation
 import GlossaData
+import GlossaNN
 import GlossaTensor
 import GlossaText
+import TestSupport
 import Testing
 
 @testable import GlossaModels
@@ -169,6 +171,63 @@ import Testing
     )
     #expect(!x.isEmpty && x.keys.sorted() == y.keys.sorted())
     for (name, tensor) in x { #expect(tensor.scalars == y[name]?.scalars, "\(name) differs") }
+  }
+}
+
+@Suite struct LanguageModelStepperTests {
+  /// An untrained model over 40 made-up words (`w0` … `w38` and the end token).
+  static func model(_ cell: RecurrentKind, tied: Bool) throws -> LanguageModel {
+    var words = ["<eos>": 0]
+    for k in 1..<40 { words["w\(k - 1)"] = k }
+    var configuration = LanguageModelConfiguration()
+    (configuration.cell, configuration.layers, configuration.hidden) = (cell, 2, 16)
+    (configuration.embeddingDimension, configuration.vocabularySize, configuration.tieWeights) = (
+      16, 40, tied
+    )
+    let file = try TokenizerFile.data(
+      for: WordLevelModel(vocabulary: words, unknownToken: "w0"), lowercase: false)
+    return try LanguageModel(configuration: configuration, tokenizerFile: file, seed: 5)
+  }
+
+  @Test(arguments: [(RecurrentKind.lstm, false), (.gru, true), (.rnnTanh, false)])
+  func aTokenAtATimeScoresAsTheWholeSequence(_ cell: RecurrentKind, _ tied: Bool) throws {
+    let model = try Self.model(cell, tied: tied)
+    let (prompts, next) = ([[0, 3, 7], [0, 12]], [[5, 9], [1, 30], [39, 0]])
+    let stepper = LanguageModel.Stepper(model: model)
+    for prompt in prompts { stepper.append(prompt: prompt) }
+    var sequences = prompts
+    for ids in next {
+      stepper.step(ids)
+      for row in 0..<2 {
+        sequences[row].append(ids[row])
+        let whole = withoutGradients { model.finalLogits(of: sequences[row]) }.logits
+        #expect(
+          mismatch(
+            Tensor(stepper.logits(row: row), shape: [40]), whole, relative: 1e-5, absolute: 1e-6) == nil,
+          "\(cell) row \(row) after \(sequences[row])")
+      }
+    }
+    // A sequence leaves: the other keeps its scores and steps on alone.
+    stepper.keep(rows: [1])
+    stepper.step([4])
+    let whole = withoutGradients { model.finalLogits(of: sequences[1] + [4]) }.logits
+    #expect(
+      mismatch(Tensor(stepper.logits(row: 0), shape: [40]), whole, relative: 1e-5, absolute: 1e-6) == nil)
+  }
+
+  @Test func generationGivesTheTokensOfTheWholeSequencePath() throws {
+    let model = try Self.model(.lstm, tied: false)
+    let generated = model.generate(from: "w3 w17", sampling: Sampling.greedy(25)).ids
+    // The same greedy choice, reading the whole sequence again for every token.
+    var ids = model.promptIDs("w3 w17")
+    var expected: [Int] = []
+    for _ in 0..<25 {
+      let scores = withoutGradients { model.finalLogits(of: ids) }.logits.scalars
+      let best = scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
+      expected.append(best)
+      ids.append(best)
+    }
+    #expect(generated == expected)
   }
 }
 

@@ -100,25 +100,46 @@ struct RecurrentKernel {
       for s in 0..<T {
         let t = reverse ? T - 1 - s : s
         if saving { (hPrev + t * B * H).update(from: hp, count: B * H) }
-        if apart {
-          for b in 0..<B { (hwp + b * G).update(from: bhhp, count: G) }
-        }
-        BLAS.gemm(
-          transposeA: false, transposeB: true, m: B, n: G, k: H, a: hp, lda: H, b: whhp, ldb: H,
-          beta: 1, c: apart ? hwp : gatesBase + t * B * G, ldc: G)
+        Self.recur(
+          unit: unit, batch: B, hidden: H, gates: gatesBase + t * B * G, recurrent: hwp, h: hp, c: cp,
+          weight: whhp, bias: bhhp, saved: { savedBase + (S == 0 ? 0 : (saving ? t * B + $0 : $0) * S) },
+          isActive: { active[t * B + $0] })
         for b in 0..<B where active[t * B + b] {
-          let row = t * B + b
-          unit.forward(
-            FusedStep(
-              hiddenSize: H, gates: gatesBase + row * G, recurrentProjection: hwp + (apart ? b * G : 0),
-              hidden: hp + b * H, cell: cp + b * H, saved: savedBase + (S == 0 ? 0 : (saving ? row : b) * S)))
-          (out + row * H).update(from: hp + b * H, count: H)
+          (out + (t * B + b) * H).update(from: hp + b * H, count: H)
         }
       }
       (out + T * B * H).update(from: hp, count: B * H)
       (out + (T + 1) * B * H).update(from: cp, count: B * H)
     }
     return Saved(previousHidden: previous, activations: activations, unitSaved: unitSaved)
+  }
+
+  /// One step of the recurrence for a batch, once the step's input projection is in `gates`
+  /// (`[batch, gates]`): h_{t−1} W_hhᵀ is added onto it, or written into `recurrent` from
+  /// b_hh for a unit that keeps it apart, and the unit's fused step takes each active row's
+  /// h (and c) from step t − 1 to step t in place. `saved(b)`: where row b's saved vectors go.
+  /// The whole-sequence layer and ``RecurrentStepper`` both step through this.
+  @inline(__always)
+  static func recur(
+    unit: any RecurrentUnit, batch B: Int, hidden H: Int, gates: UnsafeMutablePointer<Float>,
+    recurrent: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, saved: (Int) -> UnsafeMutablePointer<Float>,
+    isActive: (Int) -> Bool
+  ) {
+    let G = unit.gateCount * H
+    let apart = unit.keepsRecurrentProjectionApart
+    if apart {
+      for b in 0..<B { (recurrent + b * G).update(from: bias, count: G) }
+    }
+    BLAS.gemm(
+      transposeA: false, transposeB: true, m: B, n: G, k: H, a: h, lda: H, b: weight, ldb: H,
+      beta: 1, c: apart ? recurrent : gates, ldc: G)
+    for b in 0..<B where isActive(b) {
+      unit.forward(
+        FusedStep(
+          hiddenSize: H, gates: gates + b * G, recurrentProjection: recurrent + (apart ? b * G : 0),
+          hidden: h + b * H, cell: c + b * H, saved: saved(b)))
+    }
   }
 
   /// x W_ihᵀ + b_ih (+ b_hh when given) for all steps at once: `[steps · batch, gates]`.

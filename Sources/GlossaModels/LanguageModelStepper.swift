@@ -1,0 +1,94 @@
+import GlossaNN
+import GlossaTensor
+
+extension LanguageModel {
+  /// The language model read one token at a time, for generation: each step takes one token
+  /// per sequence and gives the scores of the next, `[batch, vocabulary]`.
+  ///
+  /// A prompt is read whole by the model's own call (one GEMM per layer for all its steps);
+  /// after that each token goes through a `RecurrentStepper` (GlossaNN) and the output layer into
+  /// buffers reused from step to step: the embedding's row, one step of every layer, and the
+  /// scores (a matrix–vector product for a batch of one), with nothing recorded or allocated.
+  /// The scores are those of the model's call over the whole sequence to float rounding
+  /// (tested). Sequences join (``append(prompt:)``) and leave (``keep(rows:)``) between steps,
+  /// as ``GenerationBatch``'s streams do. Not thread-safe; the model may be shared with
+  /// other readers.
+  public final class Stepper {
+    /// The model.
+    public let model: LanguageModel
+    private let recurrence: RecurrentStepper
+    /// Each sequence's scores for its next token, row by row.
+    private var scores: [Float] = []
+    /// The embedding rows of a step's tokens, `[batch, embedding]`.
+    private var inputs: [Float] = []
+
+    /// A stepper over `model` (switched to evaluation mode) with no sequences yet.
+    public init(model: LanguageModel) {
+      self.model = model
+      model.eval()
+      recurrence = RecurrentStepper(model.rnn, batch: 0)
+    }
+
+    /// The sequences stepped together.
+    public var batch: Int { recurrence.batch }
+
+    private var vocabulary: Int { model.configuration.vocabularySize }
+
+    /// Adds a sequence after the others: reads `ids` (at least one) and keeps the scores
+    /// after the last.
+    public func append(prompt ids: [Int]) {
+      require(!ids.isEmpty, "LanguageModel.Stepper: an empty prompt (start from the end token)")
+      let (last, state) = withoutGradients { model.finalLogits(of: ids) }
+      recurrence.append(state)
+      scores += last.scalars
+    }
+
+    /// Keeps the sequences at `rows` (increasing), in that order; the others leave.
+    public func keep(rows: [Int]) {
+      recurrence.keep(rows: rows)
+      let V = vocabulary
+      scores.withUnsafeMutableBufferPointer { all in
+        for (k, row) in rows.enumerated() where k != row {
+          (all.baseAddress! + k * V).update(from: all.baseAddress! + row * V, count: V)
+        }
+      }
+      scores.removeLast(scores.count - rows.count * V)
+    }
+
+    /// The scores of the next token of the sequence at `row`.
+    public func logits(row: Int) -> [Float] {
+      require((0..<batch).contains(row), "LanguageModel.Stepper: row \(row) of \(batch)")
+      return Array(scores[(row * vocabulary)..<((row + 1) * vocabulary)])
+    }
+
+    /// Feeds each sequence its next token (`ids[b]` for the sequence at row b) and computes
+    /// the scores of the token after it.
+    public func step(_ ids: [Int]) {
+      let (B, V, E, H) = (
+        batch, vocabulary, model.configuration.embeddingDimension, model.configuration.hidden
+      )
+      require(ids.count == B, "LanguageModel.Stepper: \(ids.count) tokens for \(B) sequences")
+      require(
+        ids.allSatisfy { (0..<V).contains($0) },
+        "LanguageModel.Stepper: a token id outside 0..<\(V) in \(ids)")
+      if inputs.count < B * E { inputs = [Float](repeating: 0, count: B * E) }
+      let table = model.encoder.weight
+      let (weight, bias) = (model.decoder.weight ?? table, model.decoder.bias)
+      withExtendedLifetime((table, weight, bias)) {
+        inputs.withUnsafeMutableBufferPointer { x in
+          for (b, id) in ids.enumerated() {
+            (x.baseAddress! + b * E).update(from: table.baseAddress + id * E, count: E)
+          }
+          let h = recurrence.step(x.baseAddress!)
+          // The output layer: scores = h W_decᵀ + b_dec, for every sequence at once.
+          scores.withUnsafeMutableBufferPointer { s in
+            for b in 0..<B { (s.baseAddress! + b * V).update(from: bias.baseAddress, count: V) }
+            BLAS.gemm(
+              transposeA: false, transposeB: true, m: B, n: V, k: H, a: h, lda: H, b: weight.baseAddress,
+              ldb: H, beta: 1, c: s.baseAddress!, ldc: V)
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import GlossaNN
+import GlossaTensor
+import TestSupport
+import Testing
+
+@Suite struct RecurrentStepperTests {
+  func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
+    var g = SeededGenerator(seed: seed)
+    return Tensor.uniform(shape, low: -scale, high: scale, generator: &g)
+  }
+
+  func step(_ x: Tensor, _ t: Int) -> Tensor {
+    x.slice(axis: 0, range: t..<(t + 1)).reshaped([x.shape[1], x.shape[2]])
+  }
+
+  @Test(arguments: RecurrentKind.allCases)
+  func stepsGiveTheWholeSequencesOutputsAndState(_ kind: RecurrentKind) {
+    let (T, B, I, H, L) = (6, 3, 4, 5, 2)
+    let network = RecurrentNetwork(kind: kind, inputSize: I, hiddenSize: H, layers: L, seed: 7)
+    network.eval()
+    let x = random([T, B, I], seed: 1)
+    let initial = RecurrentState(
+      hidden: random([L, B, H], seed: 2, scale: 0.5),
+      cell: kind.hasCellState ? random([L, B, H], seed: 3, scale: 0.5) : nil)
+    let whole = withoutGradients { network(x, state: initial) }
+    let stepper = RecurrentStepper(network, state: initial)
+    #expect(stepper.batch == B)
+    let outputs = (0..<T).map { stepper.step(step(x, $0)) }
+    let tolerance = Tolerance.forward
+    #expect(
+      mismatch(
+        Tensor.stack(outputs, axis: 0), whole.output, relative: tolerance.relative,
+        absolute: tolerance.absolute)
+        == nil)
+    #expect(
+      mismatch(
+        stepper.state.hidden, whole.state.hidden, relative: tolerance.relative, absolute: tolerance.absolute)
+        == nil)
+    if let cell = whole.state.cell {
+      #expect(
+        mismatch(stepper.state.cell!, cell, relative: tolerance.relative, absolute: tolerance.absolute) == nil
+      )
+    } else {
+      #expect(stepper.state.cell == nil)
+    }
+  }
+
+  @Test func sequencesLeaveAndJoinBetweenSteps() {
+    let (I, H, L) = (3, 4, 2)
+    let network = RecurrentNetwork(kind: .lstm, inputSize: I, hiddenSize: H, layers: L, seed: 2)
+    let x = random([5, 4, I], seed: 9)
+    // Alone, each of four sequences from zeros.
+    let alone = (0..<4).map { b -> [Tensor] in
+      let stepper = RecurrentStepper(network, batch: 1)
+      return (0..<5).map { t in stepper.step(step(x, t).slice(axis: 0, range: b..<(b + 1))) }
+    }
+    // Together: sequences 0, 1, 2 start; 1 leaves after two steps; 3 joins then, from the
+    // state it would have had after two steps alone.
+    let together = RecurrentStepper(network, batch: 3)
+    var seen: [[Tensor]] = [[], [], [], []]
+    var rows = [0, 1, 2]
+    for t in 0..<5 {
+      if t == 2 {
+        together.keep(rows: [0, 2])
+        let late = RecurrentStepper(network, batch: 1)
+        for u in 0..<2 { _ = late.step(step(x, u).slice(axis: 0, range: 3..<4)) }
+        together.append(late.state)
+        rows = [0, 2, 3]
+      }
+      let input = Tensor.concatenate(rows.map { step(x, t).slice(axis: 0, range: $0..<($0 + 1)) }, axis: 0)
+      let output = together.step(input)
+      for (k, sequence) in rows.enumerated() {
+        seen[sequence].append(output.slice(axis: 0, range: k..<(k + 1)))
+      }
+    }
+    #expect(together.batch == 3 && seen[1].count == 2 && seen[3].count == 3)
+    for sequence in 0..<4 {
+      let expected =
+        sequence == 3 ? Array(alone[3].suffix(3)) : Array(alone[sequence].prefix(seen[sequence].count))
+      for (a, b) in zip(seen[sequence], expected) {
+        #expect(mismatch(a, b, relative: 1e-5, absolute: 1e-6) == nil, "sequence \(sequence)")
+      }
+    }
+  }
+}
