@@ -217,14 +217,16 @@ public final class LanguageModel: Module {
   /// prompt starts a line).
   func promptIDs(_ prompt: String) -> [Int] { [endID] + tokenizer.encode(prompt).ids }
 
-  /// The scores after the last of `ids` (in evaluation mode) and the state there.
+  /// The scores after the last of `ids` (in evaluation mode) and the state there. The
+  /// recurrent network reads every id, but only the last step's output goes through the
+  /// output layer: the scores after the earlier ids are not needed.
   func finalLogits(of ids: [Int]) -> (logits: Tensor, state: RecurrentState) {
     eval()
-    let (logits, state) = self(ids, steps: ids.count, batch: 1, state: nil)
-    let last = logits.slice(axis: 0, range: (ids.count - 1)..<ids.count).reshaped([
-      configuration.vocabularySize
+    let out = rnn(encoder(ids, shape: [ids.count, 1]), state: nil)
+    let last = out.output.slice(axis: 0, range: (ids.count - 1)..<ids.count).reshaped([
+      1, configuration.hidden,
     ])
-    return (last, state)
+    return (decoder(last).reshaped([configuration.vocabularySize]), out.state)
   }
 
   /// The header of a language model's `config.json`.

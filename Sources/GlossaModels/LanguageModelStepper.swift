@@ -21,6 +21,12 @@ extension LanguageModel {
     private var scores: [Float] = []
     /// The embedding rows of a step's tokens, `[batch, embedding]`.
     private var inputs: [Float] = []
+    /// The output layer's weights packed for a few rows (``PackedMatrix``), made at the first
+    /// step of more than one sequence: a snapshot, as the stepper reads a model not being trained.
+    private var packed: PackedMatrix?
+    /// The most sequences whose scores come from the packed weights; beyond, BLAS's GEMM (whose
+    /// packing then costs less than the arithmetic) is as fast or faster (measured at 64).
+    static let packedRows = 32
 
     /// A stepper over `model` (switched to evaluation mode) with no sequences yet.
     public init(model: LanguageModel) {
@@ -80,12 +86,18 @@ extension LanguageModel {
             (x.baseAddress! + b * E).update(from: table.baseAddress + id * E, count: E)
           }
           let h = recurrence.step(x.baseAddress!)
-          // The output layer: scores = h W_decᵀ + b_dec, for every sequence at once.
+          // The output layer: scores = h W_decᵀ + b_dec, for every sequence at once: a
+          // matrix–vector product for one, the weights packed once for a few, a GEMM for more.
           scores.withUnsafeMutableBufferPointer { s in
             for b in 0..<B { (s.baseAddress! + b * V).update(from: bias.baseAddress, count: V) }
-            BLAS.gemm(
-              transposeA: false, transposeB: true, m: B, n: V, k: H, a: h, lda: H, b: weight.baseAddress,
-              ldb: H, beta: 1, c: s.baseAddress!, ldc: V)
+            if B > 1 && B <= Self.packedRows {
+              if packed == nil { packed = PackedMatrix(weight) }
+              packed!.multiplyAdd(h, rows: B, into: s.baseAddress!)
+            } else {
+              BLAS.gemm(
+                transposeA: false, transposeB: true, m: B, n: V, k: H, a: h, lda: H, b: weight.baseAddress,
+                ldb: H, beta: 1, c: s.baseAddress!, ldc: V)
+            }
           }
         }
       }

@@ -34,14 +34,16 @@ public struct Sampling: Sendable, Equatable {
   /// on the best token (the lowest id among equals).
   public func distribution(logits: [Float], previous: [Int]) -> [Float] {
     let (ids, probabilities) = candidates(logits: logits, previous: previous)
+    guard let ids else { return probabilities }
     var dense = [Float](repeating: 0, count: logits.count)
     for (id, probability) in zip(ids, probabilities) { dense[id] = probability }
     return dense
   }
 
-  /// The tokens ``distribution(logits:previous:)`` allows, by increasing id, and their
-  /// probabilities: what a draw needs, without a vocabulary-long array when top-k keeps a few.
-  func candidates(logits: [Float], previous: [Int]) -> (ids: [Int], probabilities: [Float]) {
+  /// The tokens ``distribution(logits:previous:)`` allows, by increasing id (nil: every token,
+  /// the probabilities then indexed by id), and their probabilities: what a draw needs,
+  /// without a vocabulary-long array when top-k keeps a few.
+  func candidates(logits: [Float], previous: [Int]) -> (ids: [Int]?, probabilities: [Float]) {
     var scores = logits
     for id in suppressedTokens where id >= 0 && id < scores.count { scores[id] = -.infinity }
     require(scores.contains { $0 > -.infinity }, "Sampling: every token is suppressed")
@@ -57,23 +59,25 @@ public struct Sampling: Sendable, Equatable {
     // softmax(scores / T) over the allowed tokens, its exponentials taken eight at a time.
     let largest = scores.max() ?? 0
     let inverse = 1 / temperature
-    func softmax(_ ids: [Int], total: Double? = nil) -> [Float] {
-      var e = ids.map { (scores[$0] - largest) * inverse }
+    // Over `ids`, or over every token when nil (without gathering them).
+    func softmax(_ ids: [Int]?) -> [Float] {
+      var e =
+        ids.map { $0.map { (scores[$0] - largest) * inverse } } ?? scores.map { ($0 - largest) * inverse }
       e.withUnsafeMutableBufferPointer { VectorMath.exp($0.baseAddress!, count: $0.count) }
-      let sum = total ?? Double(e.reduce(0, +))
-      return e.map { Float(Double($0) / sum) }
+      let scale = Float(1 / Double(e.reduce(0, +)))
+      for k in e.indices { e[k] *= scale }
+      return e
     }
     if let k = topK, topP == nil || topP! >= 1, k < scores.count {
       // Top-k alone: the k best by score (the exponential keeps the order), normalised among themselves.
       let head = mostLikely(scores, max(k, 1)).sorted()
       return (head, softmax(head))
     }
-    let all = Array(scores.indices)
     guard let topP, topP < 1 else {
-      return (all, softmax(all))
+      return (nil, softmax(nil))
     }
     // Top-p (within top-k): only the head of the ranking is sorted, enough of it to reach p.
-    let p = softmax(all)
+    let p = softmax(nil)
     var keep = min(topK.map { max($0, 1) } ?? scores.count, scores.count)
     var size = min(keep, 64)
     var head = mostLikely(p, size)
@@ -119,11 +123,11 @@ public struct Sampling: Sendable, Equatable {
     let (ids, probabilities) = candidates(logits: logits, previous: previous)
     let u = Float(Double(generator.next() >> 11) / Double(1 << 53))
     var cumulative: Float = 0
-    var last = ids[0]
-    for (id, probability) in zip(ids, probabilities) where probability > 0 {
+    var last = ids?[0] ?? 0
+    for (k, probability) in probabilities.enumerated() where probability > 0 {
       cumulative += probability
-      last = id
-      if u < cumulative { return id }
+      last = ids?[k] ?? k
+      if u < cumulative { return last }
     }
     return last
   }

@@ -2,7 +2,7 @@
 // flushing denormal numbers to zero (the x86 control register's FTZ and DAZ bits, which the
 // Swift standard library cannot reach), a prefetch hint, and vector kernels for the hot
 // loops (e^x, tanh and σ over buffers; the embedding trainers' dot product, y += a·x and
-// negative-sampling output step). The AVX2 + FMA versions are chosen at run time, so the
+// negative-sampling output step; a few rows times a large matrix packed once). The AVX2 + FMA versions are chosen at run time, so the
 // portable build runs them at full width where the processor has them.
 #ifndef CGLOSSA_KERNELS_H
 #define CGLOSSA_KERNELS_H
@@ -170,5 +170,20 @@ static inline void glossa_output_step(float g, float *v, const float *h, float *
     v[i] += g * h[i];
   }
 }
+
+// y += x Wᵀ for a few rows of x, `rows × inputs`, and a weight W `[outputs, inputs]` packed once
+// by glossa_pack_panels into panels of GLOSSA_PANEL outputs (each panel `inputs × GLOSSA_PANEL`,
+// its input p's 16 weights side by side, the last panel padded with zeros): a language model's
+// output layer for the streams generated together. A BLAS GEMM packs the whole matrix again on
+// every call, which for a few rows costs as much as the arithmetic. Panels `first..<end` only,
+// so that threads may take a range each. In kernels.c: the AVX2 + FMA version when the
+// processor has it, the plain one otherwise (tested against each other).
+#define GLOSSA_PANEL 16
+long glossa_panel_count(long outputs);
+void glossa_pack_panels(const float *weight, long outputs, long inputs, float *panels);
+void glossa_panel_product(
+    const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end, float *y);
+void glossa_panel_product_plain(
+    const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end, float *y);
 
 #endif
