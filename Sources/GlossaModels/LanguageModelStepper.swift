@@ -5,10 +5,12 @@ extension LanguageModel {
   /// The language model read one token at a time, for generation: each step takes one token
   /// per sequence and gives the scores of the next, `[batch, vocabulary]`.
   ///
-  /// A prompt is read whole by the model's own call (one GEMM per layer for all its steps);
-  /// after that each token goes through a `RecurrentStepper` (GlossaNN) and the output layer into
-  /// buffers reused from step to step: the embedding's row, one step of every layer, and the
-  /// scores (a matrix–vector product for a batch of one), with nothing recorded or allocated.
+  /// A prompt is read whole by the model's recurrent network (one GEMM per layer for all its
+  /// steps), and only its last step goes through the output layer; after that each token goes
+  /// through a `RecurrentStepper` (GlossaNN) and the output layer into buffers reused from
+  /// step to step: the embedding's row, one step of every layer, and the scores (a
+  /// matrix–vector product for one sequence, the weights packed once for a few), with nothing
+  /// recorded and nothing allocated once the buffers have grown to the batch.
   /// The scores are those of the model's call over the whole sequence to float rounding
   /// (tested). Sequences join (``append(prompt:)``) and leave (``keep(rows:)``) between steps,
   /// as ``GenerationBatch``'s streams do. Not thread-safe; the model may be shared with
