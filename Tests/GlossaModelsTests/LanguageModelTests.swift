@@ -44,6 +44,25 @@ import Testing
       })
   }
 
+  /// Without top-k or top-p every token may be drawn: softmax(logits / T), and draws that
+  /// follow it.
+  @Test func plainSamplingDrawsFromTheSoftmaxOfEveryToken() {
+    var sampling = Sampling()
+    sampling.temperature = 0.7
+    let e = logits.map { exp(Double($0) / 0.7) }
+    let expected = e.map { $0 / e.reduce(0, +) }
+    let p = sampling.distribution(logits: logits, previous: [])
+    #expect(zip(p, expected).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(p) vs \(expected)")
+    var generator = SeededGenerator(seed: 5)
+    var counts = [Int](repeating: 0, count: logits.count)
+    let draws = 20_000
+    for _ in 0..<draws { counts[sampling.choose(logits: logits, previous: [], generator: &generator)] += 1 }
+    for (id, count) in counts.enumerated() {
+      #expect(
+        abs(Double(count) / Double(draws) - expected[id]) < 0.015, "token \(id): \(counts) vs \(expected)")
+    }
+  }
+
   @Test func aSuppressedTokenIsNeverChosen() {
     var sampling = Sampling()
     sampling.suppressedTokens = [3]

@@ -19,62 +19,6 @@ public struct RecurrentState {
   public func detached() -> RecurrentState {
     RecurrentState(hidden: hidden.detached(), cell: cell?.detached())
   }
-
-  /// The states of the batch's sequences `rows`, in that order: a batch of `rows.count`
-  /// (outside the graph). With ``concatenating(_:)`` a sequence can leave or join a batch
-  /// between steps.
-  public func selecting(rows: [Int]) -> RecurrentState {
-    func select(_ tensor: Tensor) -> Tensor {
-      let (slots, batch, width) = (tensor.shape[0], tensor.shape[1], tensor.shape[2])
-      require(
-        rows.allSatisfy { (0..<batch).contains($0) }, "RecurrentState.selecting: rows \(rows) of \(batch)")
-      let result = Tensor(uninitialized: [slots, rows.count, width])
-      tensor.withUnsafeBufferPointer { source in
-        result.withUnsafeMutableBufferPointer { target in
-          for slot in 0..<slots {
-            for (k, row) in rows.enumerated() {
-              let from = (slot * batch + row) * width
-              let to = (slot * rows.count + k) * width
-              target.baseAddress!.advanced(by: to).update(from: source.baseAddress! + from, count: width)
-            }
-          }
-        }
-      }
-      return result
-    }
-    return RecurrentState(hidden: select(hidden), cell: cell.map(select))
-  }
-
-  /// States side by side along the batch axis (outside the graph), each `[slots, batch_i, hidden]`.
-  public static func concatenating(_ states: [RecurrentState]) -> RecurrentState {
-    require(!states.isEmpty, "RecurrentState.concatenating: no states")
-    func join(_ tensors: [Tensor]) -> Tensor {
-      let (slots, width) = (tensors[0].shape[0], tensors[0].shape[2])
-      require(
-        tensors.allSatisfy { $0.shape.count == 3 && $0.shape[0] == slots && $0.shape[2] == width },
-        "RecurrentState.concatenating: shapes \(tensors.map(\.shape))")
-      let total = tensors.reduce(0) { $0 + $1.shape[1] }
-      let result = Tensor(uninitialized: [slots, total, width])
-      result.withUnsafeMutableBufferPointer { target in
-        var offset = 0
-        for tensor in tensors {
-          let batch = tensor.shape[1]
-          tensor.withUnsafeBufferPointer { source in
-            for slot in 0..<slots {
-              (target.baseAddress! + (slot * total + offset) * width).update(
-                from: source.baseAddress! + slot * batch * width, count: batch * width)
-            }
-          }
-          offset += batch
-        }
-      }
-      return result
-    }
-    let cells = states.compactMap(\.cell)
-    require(
-      cells.isEmpty || cells.count == states.count, "RecurrentState.concatenating: some states lack a cell")
-    return RecurrentState(hidden: join(states.map(\.hidden)), cell: cells.isEmpty ? nil : join(cells))
-  }
 }
 
 /// What a recurrent network returns: the output at every step (many-to-many) and the
