@@ -12,6 +12,7 @@ struct Options {
   var seconds = 4.0
   var tokenizer: String?
   var corpus: String?
+  var rounds = 5
 
   init(_ arguments: [String]) {
     var rest = arguments.makeIterator()
@@ -21,6 +22,7 @@ struct Options {
       case "--seconds": seconds = Double(rest.next() ?? "") ?? seconds
       case "--tokenizer": tokenizer = rest.next()
       case "--corpus": corpus = rest.next()
+      case "--rounds": rounds = Int(rest.next() ?? "") ?? rounds
       default: workload = argument
       }
     }
@@ -131,6 +133,7 @@ case "tfidf": tfidfBenchmark(options)
 case "crf_decode": crfDecodeBenchmark(options)
 case "ctc_loss": ctcBenchmark(options)
 case "mel_spectrogram": melBenchmark(options)
+case "embedding_scaling": embeddingScalingBenchmark(options)
 case "all":
   matmulBenchmark(options)
   mlpBenchmark(options)
@@ -145,6 +148,7 @@ default:
     Data(
       ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|generate|crf_decode|ctc_loss|mel_spectrogram|all [--threads 1,2] [--seconds S]\n"
         + "       GlossaBench bpe_encode --tokenizer FILE.json --corpus FILE.txt [--threads 1,2]\n"
-        + "       GlossaBench word_tokenize|tfidf --corpus FILE.txt\n").utf8))
+        + "       GlossaBench word_tokenize|tfidf --corpus FILE.txt\n"
+        + "       GlossaBench embedding_scaling --corpus FILE.txt [--rounds 5]\n").utf8))
   exit(2)
 }

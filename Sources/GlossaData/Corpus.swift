@@ -9,7 +9,7 @@ import GlossaText
 
 /// A training corpus read as a stream: one sentence per line, words are the lecture's
 /// `\b\w+\b` (lowercased if asked). Files are never loaded whole, so a corpus larger than
-/// memory trains; each training thread reads its own byte range of it.
+/// memory trains; training threads and processes read it in byte ranges.
 public struct Corpus: Sendable {
   /// Where text comes from.
   public enum Source: Sendable {
@@ -45,8 +45,8 @@ public struct Corpus: Sendable {
     }
   }
 
-  /// One thread's share of the corpus: byte ranges of sources. A line belongs to the share
-  /// in which it starts.
+  /// A share of the corpus for a thread or process: byte ranges of sources. A line belongs
+  /// to the share in which it starts.
   package struct Share: Sendable {
     package var pieces: [(source: Int, bytes: Range<Int>)] = []
   }
@@ -120,8 +120,8 @@ public struct Corpus: Sendable {
   }
 }
 
-/// The lines of one share of a corpus, read in turn (without their newlines), 1 MB of the
-/// source at a time: a line that starts before a piece of the share belongs to the share
+/// The lines of one share of a corpus, read in turn (without their newlines), at most 1 MB of
+/// the source at a time: a line that starts before a piece of the share belongs to the share
 /// before, and one that starts inside it is read to its end. A line handed out stays valid
 /// until the next call.
 package final class LineCursor {
@@ -129,7 +129,7 @@ package final class LineCursor {
   private let pieces: [(source: Int, bytes: Range<Int>)]
   private var piece = -1
   private var reader: ByteReader?
-  private var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
+  private var buffer: UnsafeMutableBufferPointer<UInt8>
   /// The source offset of buffer[0], the bytes filled, where the next line starts.
   private var offset = 0, filled = 0, start = 0
   private var exhausted = false
@@ -139,6 +139,9 @@ package final class LineCursor {
   package init(_ corpus: Corpus, _ share: Corpus.Share) {
     self.corpus = corpus
     pieces = share.pieces
+    // A small share reads little more than itself (the buffer grows for a longer line).
+    let bytes = pieces.reduce(0) { $0 + $1.bytes.count }
+    buffer = .allocate(capacity: min(1 << 20, max(1 << 12, bytes + 1)))
   }
 
   deinit {

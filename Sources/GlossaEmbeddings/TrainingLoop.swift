@@ -35,10 +35,11 @@ protocol SentenceTrainer: AnyObject {
   func train(_ sentence: UnsafeBufferPointer<Int32>, learningRate: Float)
 }
 
-/// The schedule that Word2Vec and FastText share: epochs over the corpus, each thread on its
-/// own share of it (read as a stream, and kept as word ids for the later epochs when they
-/// fit in ``idLimit``), and the learning rate falling linearly from its
-/// start to its floor as the words or sentences of all threads are processed.
+/// The schedule that Word2Vec and FastText share: epochs over the corpus, cut into portions
+/// that the threads take one at a time in corpus order (read as a stream, and kept as word ids
+/// for the later epochs while they fit in ``idLimit``), and the learning rate falling linearly
+/// from its start to its floor as the words or sentences of all threads are processed. One
+/// thread trains on the corpus in order, epoch after epoch.
 struct TrainingLoop: Sendable {
   var epochs: Int
   var threads: Int
@@ -49,14 +50,15 @@ struct TrainingLoop: Sendable {
 
   /// How many words a thread processes between learning-rate updates.
   var batch = 10_000
+  /// A process's share is cut into this many portions per thread.
+  var portionsPerThread = 32
   /// At most this many word ids (4 bytes each) are kept in memory after the first epoch, so
-  /// later epochs skip reading and tokenizing; a larger corpus is read again each epoch.
+  /// later epochs skip reading and tokenizing; the portions beyond it are read again each epoch.
   var idLimit = defaultIDLimit
   static let defaultIDLimit = 1 << 26
-  /// Processes that train together by model averaging (nil: this one alone): the threads of
-  /// process r train shares r · threads ..< (r + 1) · threads of the corpus cut into
-  /// size · threads, and the processes' matrices are averaged after about every
-  /// ``averageEvery`` words a process trains on, and at the end.
+  /// Processes that train together by model averaging (nil: this one alone): process r trains
+  /// on the r-th of `size` even cuts of the corpus, and the processes' matrices are averaged
+  /// after about every ``averageEvery`` words a process trains on, and at the end.
   var processGroup: (any ProcessGroup)?
   var averageEvery = 100_000
 
@@ -69,7 +71,6 @@ struct TrainingLoop: Sendable {
   ) throws {
     require(epochs > 0 && threads > 0, "training needs at least one epoch and one thread")
     let (rank, size) = (processGroup?.rank ?? 0, processGroup?.size ?? 1)
-    let shares = Array(try corpus.shares(threads * size)[(rank * threads)..<((rank + 1) * threads)])
     // Each process plans its share of the words and sentences.
     let plannedWords = Double(vocabulary.totalCount * epochs) / Double(size)
     let plannedSentences = Double(vocabulary.corpusSentences * epochs) / Double(size)
@@ -102,16 +103,19 @@ struct TrainingLoop: Sendable {
         fraction: done, wordsPerSecond: done * corpusWords / elapsed, learningRate: currentRate(),
         elapsed: elapsed)
     }
+    // This process's share cut into portions that the threads take in turn, epoch after
+    // epoch, so that none waits for another at the end (an even cut by bytes had left one
+    // thread idle for up to a fifth of the run: some text trains more slowly than other).
+    let count = threads * portionsPerThread
+    let portions = Array(try corpus.shares(count * size)[(rank * count)..<((rank + 1) * count)])
+    let kept = KeptPortions(count: portions.count, limit: epochs > 1 ? idLimit : 0)
+    let tickets = Atomic<Int>(0)
+    let lastTicket = epochs * portions.count
     DispatchQueue.concurrentPerform(iterations: threads) { thread in
       let trainer = makeTrainer(rank * threads + thread)
       var lastReport = Date()
       var (pendingWords, pendingSentences) = (0, 0)
       var alpha = rate
-      // The first epoch keeps the share's word ids, while they fit, for the epochs after it.
-      var kept: [Int32] = []
-      var ends: [Int] = []
-      var keeping = epochs > 1
-      let limit = idLimit / threads
       func train(_ sentence: UnsafeBufferPointer<Int32>) {
         trainer.train(sentence, learningRate: alpha)
         pendingWords += sentence.count
@@ -131,29 +135,26 @@ struct TrainingLoop: Sendable {
         }
       }
       do {
-        try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.vocabulary) { sentence in
-          if keeping {
-            keeping = kept.count + sentence.count <= limit
-            if keeping {
-              kept.append(contentsOf: sentence)
-              ends.append(kept.count)
-            } else {
-              (kept, ends) = ([], [])
+        while true {
+          let ticket = tickets.add(1, ordering: .relaxed).oldValue
+          guard ticket < lastTicket, failure.withLock({ $0 == nil }) else { break }
+          let (epoch, portion) = ticket.quotientAndRemainder(dividingBy: portions.count)
+          // A later epoch trains on the ids the first kept, when it kept them and is done
+          // with them; otherwise the portion is read again.
+          if epoch > 0, let ids = kept[portion] {
+            ids.forEachSentence(train)
+          } else if epoch == 0 && epochs > 1 {
+            // Collected only while they may still fit.
+            let room = kept.room
+            var ids: KeptPortions.Sentences? = room > 0 ? .init() : nil
+            try corpus.forEachSentence(in: portions[portion], vocabulary: vocabulary.vocabulary) { sentence in
+              ids?.append(sentence)
+              if let count = ids?.ids.count, count > room { ids = nil }
+              train(sentence)
             }
-          }
-          train(sentence)
-        }
-        for _ in 1..<epochs {
-          guard keeping else {
-            try corpus.forEachSentence(in: shares[thread], vocabulary: vocabulary.vocabulary, train)
-            continue
-          }
-          kept.withUnsafeBufferPointer { ids in
-            var start = 0
-            for end in ends {
-              train(UnsafeBufferPointer(rebasing: ids[start..<end]))
-              start = end
-            }
+            if let ids { kept.keep(ids, at: portion) }
+          } else {
+            try corpus.forEachSentence(in: portions[portion], vocabulary: vocabulary.vocabulary, train)
           }
         }
       } catch {
@@ -165,6 +166,55 @@ struct TrainingLoop: Sendable {
     try averaging?.catchUp(to: .infinity)
     progress?(report(Date().timeIntervalSince(start)))
   }
+}
+
+/// The word ids of the first epoch's portions, kept for the epochs after it while they fit
+/// in a limit; a portion is kept whole or not at all.
+final class KeptPortions: Sendable {
+  /// One portion's sentences, one after the other.
+  struct Sentences: Sendable {
+    var ids: [Int32] = []
+    /// Where each sentence ends in `ids`.
+    var ends: [Int] = []
+
+    mutating func append(_ sentence: UnsafeBufferPointer<Int32>) {
+      ids.append(contentsOf: sentence)
+      ends.append(ids.count)
+    }
+
+    func forEachSentence(_ body: (UnsafeBufferPointer<Int32>) -> Void) {
+      ids.withUnsafeBufferPointer { ids in
+        var start = 0
+        for end in ends {
+          body(UnsafeBufferPointer(rebasing: ids[start..<end]))
+          start = end
+        }
+      }
+    }
+  }
+
+  private let portions: Locked<(kept: [Sentences?], ids: Int)>
+  private let limit: Int
+
+  init(count: Int, limit: Int) {
+    portions = Locked((kept: Array(repeating: nil, count: count), ids: 0))
+    self.limit = limit
+  }
+
+  /// How many more ids may be kept.
+  var room: Int { portions.withLock { limit - $0.ids } }
+
+  /// Keeps a portion's sentences if the ids kept so far leave room for them.
+  func keep(_ sentences: Sentences, at portion: Int) {
+    portions.withLock { portions in
+      guard portions.ids + sentences.ids.count <= limit else { return }
+      portions.ids += sentences.ids.count
+      portions.kept[portion] = sentences
+    }
+  }
+
+  /// A portion's sentences, if they were kept (and its first epoch is over).
+  subscript(portion: Int) -> Sentences? { portions.withLock { $0.kept[portion] } }
 }
 
 /// Model averaging across processes: `rounds` times in a run, at even steps of a process's

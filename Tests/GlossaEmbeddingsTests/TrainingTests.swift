@@ -30,7 +30,8 @@ import Testing
     let expected =
       first.split(separator: "\n", omittingEmptySubsequences: false)
       + second.split(separator: "\n", omittingEmptySubsequences: false)
-    for count in 1...7 {
+    // More shares than lines too: most are then empty (a line belongs to the share it starts in).
+    for count in [1, 2, 3, 4, 5, 6, 7, 64, 1_000] {
       var seen: [String] = []
       for share in try corpus.shares(count) {
         try corpus.forEachLine(in: share) { seen.append(String(decoding: $0, as: UTF8.self)) }
@@ -60,6 +61,53 @@ import Testing
     var seen: [(words: Int, rate: Float)] = []
     func train(_ sentence: UnsafeBufferPointer<Int32>, learningRate: Float) {
       seen.append((sentence.count, learningRate))
+    }
+  }
+
+  /// Records the sentences it is given, sleeping after each if asked.
+  final class SentenceRecorder: SentenceTrainer, @unchecked Sendable {
+    var seen: [[Int32]] = []
+    let pause: TimeInterval
+    init(pause: TimeInterval = 0) { self.pause = pause }
+    func train(_ sentence: UnsafeBufferPointer<Int32>, learningRate: Float) {
+      seen.append(Array(sentence))
+      if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+    }
+  }
+
+  /// One sentence per line, numbered: "w0 w1", "w1 w2", …
+  func numberedLines(_ count: Int) throws -> (Corpus, WordCounts, [[Int32]]) {
+    let corpus = Corpus(sources: [.text((0..<count).map { "w\($0) w\($0 + 1)" }.joined(separator: "\n"))])
+    let vocabulary = try WordCounts(counting: corpus, minimumCount: 1)
+    let ids = (0..<count).map { line in
+      [line, line + 1].map { Int32(vocabulary.vocabulary.id(of: "w\($0)")!) }
+    }
+    return (corpus, vocabulary, ids)
+  }
+
+  @Test func oneThreadTrainsOnTheCorpusInOrderEveryEpochWhateverIsKept() throws {
+    let (corpus, vocabulary, lines) = try numberedLines(500)
+    // No ids kept, a few portions kept (the rest read again), all kept.
+    for limit in [0, 300, 1 << 20] {
+      var loop = TrainingLoop(epochs: 3, threads: 1, learningRate: 0.1, minimumLearningRate: 0)
+      loop.idLimit = limit
+      let recorder = SentenceRecorder()
+      try loop.run(corpus: corpus, vocabulary: vocabulary, progress: nil) { _ in recorder }
+      #expect(recorder.seen == lines + lines + lines, "limit \(limit)")
+    }
+  }
+
+  @Test func threadsTrainOnEverySentenceOnceAnEpochWhateverIsKept() throws {
+    let (corpus, vocabulary, lines) = try numberedLines(400)
+    let key = { (ids: [Int32]) in ids.map(String.init).joined(separator: " ") }
+    for limit in [0, 500, 1 << 20] {
+      var loop = TrainingLoop(epochs: 3, threads: 3, learningRate: 0.1, minimumLearningRate: 0)
+      loop.idLimit = limit
+      // One thread slower than the others, so that they take its portions as they come.
+      let recorders = [SentenceRecorder(pause: 0.000_5), SentenceRecorder(), SentenceRecorder()]
+      try loop.run(corpus: corpus, vocabulary: vocabulary, progress: nil) { recorders[$0] }
+      let seen = recorders.flatMap(\.seen)
+      #expect(seen.map(key).sorted() == (lines + lines + lines).map(key).sorted(), "limit \(limit)")
     }
   }
 
