@@ -70,7 +70,9 @@ def child(threads, seconds):
             "batch32_tokens_per_s": batched * STREAMS * TOKENS}
 
 
-def main():
+def run_children(script, child, workload, extra):
+    """The command line both torch scripts share: with --child, one thread count's figures
+    (a JSON line); otherwise each thread count in a fresh process, then one JSON line."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--seconds", type=float, default=4.0)
@@ -83,12 +85,16 @@ def main():
     results = []
     for threads in [int(t) for t in args.threads.split(",")]:
         env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-        run = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", json.dumps([threads, args.seconds])],
+        run = subprocess.run([sys.executable, os.path.abspath(script), "--child", json.dumps([threads, args.seconds])],
                              capture_output=True, text=True, env=env, check=True)
         results.append(json.loads(run.stdout.strip().splitlines()[-1]))
     import torch
-    print(json.dumps({"workload": "generate_lstm2", "library": "torch", "torch": torch.__version__,
-                      "prompt_tokens": PROMPT, "tokens": TOKENS, "results": results}))
+    print(json.dumps({"workload": workload, "library": "torch", "torch": torch.__version__, **extra,
+                      "results": results}))
+
+
+def main():
+    run_children(__file__, child, "generate_lstm2", {"prompt_tokens": PROMPT, "tokens": TOKENS})
 
 
 if __name__ == "__main__":

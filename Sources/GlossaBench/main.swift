@@ -127,6 +127,7 @@ case "mlp": mlpBenchmark(options)
 case "lstm2", "lstm1", "gru1", "rnn1": languageModelBenchmark(options)
 case "bilstm_cls": classifierBenchmark(options)
 case "generate": generationBenchmark(options)
+case "inference": inferenceBenchmark(options)
 case "bpe_encode": tokenizerBenchmark(options)
 case "word_tokenize": wordTokenizerBenchmark(options)
 case "tfidf": tfidfBenchmark(options)
@@ -146,7 +147,7 @@ case "all":
 default:
   FileHandle.standardError.write(
     Data(
-      ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|generate|crf_decode|ctc_loss|mel_spectrogram|all [--threads 1,2] [--seconds S]\n"
+      ("usage: GlossaBench matmul|mlp|lstm2|lstm1|gru1|rnn1|bilstm_cls|generate|inference|crf_decode|ctc_loss|mel_spectrogram|all [--threads 1,2] [--seconds S]\n"
         + "       GlossaBench bpe_encode --tokenizer FILE.json --corpus FILE.txt [--threads 1,2]\n"
         + "       GlossaBench word_tokenize|tfidf --corpus FILE.txt\n"
         + "       GlossaBench embedding_scaling --corpus FILE.txt [--rounds 5]\n").utf8))
