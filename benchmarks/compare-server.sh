@@ -11,7 +11,8 @@
 #   16 and 1 concurrent streamed generations of 100 tokens (wrk -c16 and -c1, 30 s; tokens per
 #   second = requests per second × 100);
 #   each server's resident memory after each phase.
-# With SOAK_SECONDS, then runs wrk on glossa-server alone that long, reading its memory every 30 s.
+# With SOAK_SECONDS, then loads glossa-server alone that long with both at once (/v1/tokenize as
+# above and 16 generation streams), reading its memory every 30 s.
 set -euo pipefail
 VENV=$1 WORK=$2 MODELS=$3 DURATION=${4:-60} SOAK=${5:-0}
 cd "$(dirname "$0")/.."
@@ -50,10 +51,14 @@ for pair in "glossa-server 8090 $GLOSSA" "fastapi 8091 $REFERENCE"; do
   echo "$1 memory after generation: $(rss "$3")"
 done
 if [ "$SOAK" -gt 0 ]; then
-  echo "== glossa-server soak: wrk -t2 -c32 for ${SOAK}s, memory every 30 s"
+  echo "== glossa-server soak: /v1/tokenize (wrk -t2 -c32) and 16 streams for ${SOAK}s, memory every 30 s"
   MODEL=wordpiece TEXTS="$WORK/texts.txt" wrk -t2 -c32 -d"${SOAK}s" --latency \
     -s benchmarks/wrk-tokenize.lua "http://127.0.0.1:8090" > "$WORK/wrk-soak.txt" &
   LOAD=$!
+  MODEL=austen-lm TOKENS=100 wrk -t1 -c16 -d"${SOAK}s" --latency -s benchmarks/wrk-generate.lua \
+    "http://127.0.0.1:8090" > "$WORK/wrk-soak-generate.txt" &
+  STREAMS=$!
   while kill -0 $LOAD 2>/dev/null; do echo "$(date +%T) $(rss $GLOSSA)"; sleep 30; done
-  cat "$WORK/wrk-soak.txt"
+  wait $STREAMS
+  cat "$WORK/wrk-soak.txt" "$WORK/wrk-soak-generate.txt"
 fi
