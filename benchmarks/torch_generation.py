@@ -25,9 +25,10 @@ def rate(seconds, body):
             return calls / elapsed
 
 
-def child(threads, seconds):
+def start_torch(threads):
+    """torch on `threads` intra-op threads and one inter-op thread, denormals flushed (as the
+    peers' scripts run it), seeded; the module."""
     import torch
-    import torch.nn as nn
     torch.set_num_threads(threads)
     try:
         torch.set_num_interop_threads(1)
@@ -35,6 +36,12 @@ def child(threads, seconds):
         pass
     torch.set_flush_denormal(True)
     torch.manual_seed(0)
+    return torch
+
+
+def child(threads, seconds):
+    torch = start_torch(threads)
+    import torch.nn as nn
     V, E, H = 10000, 200, 200
 
     class LM(nn.Module):

@@ -8,21 +8,14 @@ with argmax (sequences/s). Random weights, synthetic ids. One JSON line, in Glos
 
   python benchmarks/torch_inference.py [--threads 1,2] [--seconds 4]
 """
-from torch_generation import rate, run_children
+from torch_generation import rate, run_children, start_torch
 
 STEPS, LENGTH = 35, 200
 
 
 def child(threads, seconds):
-    import torch
+    torch = start_torch(threads)
     import torch.nn as nn
-    torch.set_num_threads(threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass
-    torch.set_flush_denormal(True)
-    torch.manual_seed(0)
 
     class LM(nn.Module):
         def __init__(self):
