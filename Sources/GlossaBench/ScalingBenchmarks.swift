@@ -8,9 +8,9 @@ import Synchronization
 /// share nothing with each other but the machine: a loop that never leaves the registers
 /// (the cores' own speed, turbo and SMT included) and one that reads and writes random rows
 /// of a 10 MB matrix, as the trainers do (the caches and memory), the threads' rows shared
-/// or not. The trainers run two epochs
-/// (the second from the word ids the first kept) with the benchmarks' settings. Each round runs every
-/// workload on one thread, then on two, so each ratio compares runs a few seconds apart;
+/// or not. The trainers run two epochs (the second from the word ids the first kept) with
+/// the benchmarks' settings. Each round runs every workload on one thread, then on two, so
+/// each ratio compares runs a few seconds apart;
 /// the rounds' median ratios and their ranges are printed, for the speed and for the CPU
 /// seconds a unit of work takes (two threads ÷ one: above 1 when the threads slow each other
 /// down, through shared cache lines or a busy core). A trainer that scales as far as the

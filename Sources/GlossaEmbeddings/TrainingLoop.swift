@@ -140,22 +140,20 @@ struct TrainingLoop: Sendable {
           guard ticket < lastTicket, failure.withLock({ $0 == nil }) else { break }
           let (epoch, portion) = ticket.quotientAndRemainder(dividingBy: portions.count)
           // A later epoch trains on the ids the first kept, when it kept them and is done
-          // with them; otherwise the portion is read again.
+          // with them; otherwise the portion is read, and in the first epoch its ids are
+          // collected while they may still fit (no room when there is one epoch).
           if epoch > 0, let ids = kept[portion] {
             ids.forEachSentence(train)
-          } else if epoch == 0 && epochs > 1 {
-            // Collected only while they may still fit.
-            let room = kept.room
-            var ids: KeptPortions.Sentences? = room > 0 ? .init() : nil
-            try corpus.forEachSentence(in: portions[portion], vocabulary: vocabulary.vocabulary) { sentence in
-              ids?.append(sentence)
-              if let count = ids?.ids.count, count > room { ids = nil }
-              train(sentence)
-            }
-            if let ids { kept.keep(ids, at: portion) }
-          } else {
-            try corpus.forEachSentence(in: portions[portion], vocabulary: vocabulary.vocabulary, train)
+            continue
           }
+          let room = epoch == 0 ? kept.room : 0
+          var ids: KeptPortions.Sentences? = room > 0 ? .init() : nil
+          try corpus.forEachSentence(in: portions[portion], vocabulary: vocabulary.vocabulary) { sentence in
+            ids?.append(sentence)
+            if let count = ids?.ids.count, count > room { ids = nil }
+            train(sentence)
+          }
+          if let ids { kept.keep(ids, at: portion) }
         }
       } catch {
         failure.withLock { $0 = $0 ?? error }
