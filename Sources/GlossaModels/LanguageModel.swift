@@ -79,6 +79,33 @@ public final class LanguageModel: Module {
     func callAsFunction(_ x: Tensor) -> Tensor {
       Tensor.linear(x, weight: weight ?? tied!.weight, bias: bias)
     }
+
+    /// The most rows whose scores come from packed weights; beyond, BLAS's GEMM (whose packing
+    /// then costs less than the arithmetic) is as fast or faster (measured at 64).
+    static let packedRows = 32
+
+    /// The scores h Wᵀ + b of `rows` rows of h (`[rows, inputs]`) into `scores`
+    /// (`[rows, outputs]`), for inference, nothing recorded: a matrix–vector product for one
+    /// row, the weights packed once for a few (`packed`, made at the first such call: a
+    /// snapshot, for a model not being trained), a GEMM for more.
+    func scores(
+      of h: UnsafePointer<Float>, rows: Int, into scores: UnsafeMutablePointer<Float>,
+      packed: inout PackedMatrix?
+    ) {
+      let w = weight ?? tied!.weight
+      let (outputs, inputs) = (w.shape[0], w.shape[1])
+      withExtendedLifetime((w, bias)) {
+        for r in 0..<rows { (scores + r * outputs).update(from: bias.baseAddress, count: outputs) }
+        if rows > 1 && rows <= Self.packedRows {
+          if packed == nil { packed = PackedMatrix(w) }
+          packed!.multiplyAdd(h, rows: rows, into: scores)
+        } else {
+          BLAS.gemm(
+            transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, a: h, lda: inputs,
+            b: w.baseAddress, ldb: inputs, beta: 1, c: scores, ldc: outputs)
+        }
+      }
+    }
   }
 
   /// A new model of `configuration` over the tokenizer of `tokenizerFile`, initialised as

@@ -24,11 +24,8 @@ extension LanguageModel {
     /// The embedding rows of a step's tokens, `[batch, embedding]`.
     private var inputs: [Float] = []
     /// The output layer's weights packed for a few rows (``PackedMatrix``), made at the first
-    /// step of more than one sequence: a snapshot, as the stepper reads a model not being trained.
+    /// step of more than one sequence.
     private var packed: PackedMatrix?
-    /// The most sequences whose scores come from the packed weights; beyond, BLAS's GEMM (whose
-    /// packing then costs less than the arithmetic) is as fast or faster (measured at 64).
-    static let packedRows = 32
 
     /// A stepper over `model` (switched to evaluation mode) with no sequences yet.
     public init(model: LanguageModel) {
@@ -53,6 +50,9 @@ extension LanguageModel {
 
     /// Keeps the sequences at `rows` (increasing), in that order; the others leave.
     public func keep(rows: [Int]) {
+      require(
+        zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 },
+        "LanguageModel.Stepper.keep: rows \(rows) are not increasing")
       recurrence.keep(rows: rows)
       let V = vocabulary
       scores.withUnsafeMutableBufferPointer { all in
@@ -72,34 +72,21 @@ extension LanguageModel {
     /// Feeds each sequence its next token (`ids[b]` for the sequence at row b) and computes
     /// the scores of the token after it.
     public func step(_ ids: [Int]) {
-      let (B, V, E, H) = (
-        batch, vocabulary, model.configuration.embeddingDimension, model.configuration.hidden
-      )
+      let (B, V, E) = (batch, vocabulary, model.configuration.embeddingDimension)
       require(ids.count == B, "LanguageModel.Stepper: \(ids.count) tokens for \(B) sequences")
       require(
         ids.allSatisfy { (0..<V).contains($0) },
         "LanguageModel.Stepper: a token id outside 0..<\(V) in \(ids)")
       if inputs.count < B * E { inputs = [Float](repeating: 0, count: B * E) }
       let table = model.encoder.weight
-      let (weight, bias) = (model.decoder.weight ?? table, model.decoder.bias)
-      withExtendedLifetime((table, weight, bias)) {
+      withExtendedLifetime(table) {
         inputs.withUnsafeMutableBufferPointer { x in
           for (b, id) in ids.enumerated() {
             (x.baseAddress! + b * E).update(from: table.baseAddress + id * E, count: E)
           }
           let h = recurrence.step(x.baseAddress!)
-          // The output layer: scores = h W_decᵀ + b_dec, for every sequence at once: a
-          // matrix–vector product for one, the weights packed once for a few, a GEMM for more.
           scores.withUnsafeMutableBufferPointer { s in
-            for b in 0..<B { (s.baseAddress! + b * V).update(from: bias.baseAddress, count: V) }
-            if B > 1 && B <= Self.packedRows {
-              if packed == nil { packed = PackedMatrix(weight) }
-              packed!.multiplyAdd(h, rows: B, into: s.baseAddress!)
-            } else {
-              BLAS.gemm(
-                transposeA: false, transposeB: true, m: B, n: V, k: H, a: h, lda: H, b: weight.baseAddress,
-                ldb: H, beta: 1, c: s.baseAddress!, ldc: V)
-            }
+            model.decoder.scores(of: h, rows: B, into: s.baseAddress!, packed: &packed)
           }
         }
       }

@@ -174,17 +174,6 @@ public final class Seq2Seq: Module {
   struct DecoderState {
     var layers: [RecurrentState]
     var feed: Tensor?
-
-    /// The same state for the rows `rows` (beams reordered, finished sentences dropped).
-    func selecting(_ rows: [Int]) -> DecoderState {
-      DecoderState(
-        layers: layers.map {
-          RecurrentState(
-            hidden: $0.hidden.indexSelect(axis: 0, indices: rows),
-            cell: $0.cell?.indexSelect(axis: 0, indices: rows))
-        },
-        feed: feed?.indexSelect(axis: 0, indices: rows))
-    }
   }
 
   /// The encoder over a batch of source sentences (ids, each non-empty): the attention's memory

@@ -151,49 +151,30 @@ extension Seq2Seq {
     max(1, Int(options.maximumLengthRatio * Double(source.count)) + options.maximumLengthOffset)
   }
 
-  /// One decoding step for the rows' previous tokens: each row's log-probabilities over the
-  /// vocabulary, the state after, and the attention weights.
-  private func advance(_ previous: [Int], state: DecoderState, memory: Attention.Memory?) -> (
-    logProbabilities: Tensor, state: DecoderState, weights: Tensor?
-  ) {
-    let embedded = targetEmbedding(previous, shape: [previous.count])
-    let (output, next, weights) = step(embedded, state: state, memory: memory)
-    return (generator(output).logSoftmax(axis: 1), next, weights)
-  }
-
   /// Greedy decoding: at each step every unfinished sentence takes its most likely token.
   func greedy(_ sources: [[Int]], options: DecodingOptions) -> [Hypothesis] {
-    let (fullMemory, initial) = encode(sources)
+    let decoder = DecoderStepper(model: self, sources: sources)
     var results = sources.map { _ in Hypothesis(ids: [], logProbability: 0, score: 0, attention: []) }
-    var alive = Array(sources.indices)
-    var state = initial
-    var memory = fullMemory
     var previous = [Int](repeating: startID, count: sources.count)
     let vocabulary = configuration.targetVocabularySize
-    while !alive.isEmpty {
-      let (logp, next, weights) = advance(previous, state: state, memory: memory)
+    while decoder.rows > 0 {
+      decoder.step(previous)
       var kept: [Int] = []
-      logp.withUnsafeBufferPointer { p in
-        for (row, sentence) in alive.enumerated() {
-          let scores = p[(row * vocabulary)..<((row + 1) * vocabulary)]
-          let best =
-            scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
-            - row * vocabulary
-          results[sentence].logProbability += Double(scores[row * vocabulary + best])
-          if let weights {
-            results[sentence].attention.append(attentionRow(weights, row, sources[sentence].count))
+      decoder.logProbabilities.withUnsafeBufferPointer { p in
+        for (row, sentence) in decoder.sentences.enumerated() {
+          let scores = p.baseAddress! + row * vocabulary
+          let best = topTokens(scores, vocabulary, count: 1, excluding: [])[0]
+          results[sentence].logProbability += Double(scores[best])
+          if attention != nil {
+            results[sentence].attention.append(attentionRow(decoder, row, sources[sentence].count))
           }
           if best == endID { continue }
           results[sentence].ids.append(best)
           if results[sentence].ids.count < maximumLength(sources[sentence], options) { kept.append(row) }
         }
       }
-      let before = alive
-      alive = kept.map { before[$0] }
-      previous = alive.map { results[$0].ids.last! }
-      state = next.selecting(kept)
-      // The memory is copied again only for another set of sentences.
-      if alive != before { memory = fullMemory?.selecting(alive) }
+      decoder.keep(rows: kept)
+      previous = decoder.sentences.map { results[$0].ids.last! }
     }
     for i in results.indices {
       let length = results[i].ids.count + (results[i].ids.count < maximumLength(sources[i], options) ? 1 : 0)
@@ -202,10 +183,10 @@ extension Seq2Seq {
     return results
   }
 
-  /// Row `row` of attention weights `[rows, steps]`, cut to the source's `length`.
-  private func attentionRow(_ weights: Tensor, _ row: Int, _ length: Int) -> [Float] {
-    let steps = weights.shape[1]
-    return weights.withUnsafeBufferPointer { Array($0[(row * steps)..<(row * steps + length)]) }
+  /// Row `row`'s attention weights of the last step, cut to its source's `length`.
+  private func attentionRow(_ decoder: DecoderStepper, _ row: Int, _ length: Int) -> [Float] {
+    let start = row * decoder.sourceSteps
+    return Array(decoder.weights[start..<(start + length)])
   }
 
   /// Beam search, batched: each sentence keeps the `beam` best partial translations; of the
@@ -215,48 +196,45 @@ extension Seq2Seq {
   /// they are); its best finished hypothesis is the translation. With a beam of 1 this is greedy
   /// decoding.
   func beamSearch(_ sources: [[Int]], beam: Int, options: DecodingOptions) -> [Hypothesis] {
-    let (fullMemory, initial) = encode(sources)
+    let decoder = DecoderStepper(model: self, sources: sources)
     struct Live {
       var ids: [Int]
       var logProbability: Double
       var attention: [[Float]]
-      var row: Int
     }
     var finished = sources.map { _ in [Hypothesis]() }
-    // Each sentence starts with one live hypothesis (its row), the others come from it.
-    var live = sources.indices.map { [Live(ids: [], logProbability: 0, attention: [], row: $0)] }
+    // Each sentence starts with one live hypothesis (its row), the others come from it; the
+    // decoder's rows are the live hypotheses, sentence by sentence.
+    var live = sources.indices.map { _ in [Live(ids: [], logProbability: 0, attention: [])] }
     var alive = Array(sources.indices)
-    var state = initial
-    var (memory, memoryRows) = (fullMemory, Array(sources.indices))
     let vocabulary = configuration.targetVocabularySize
     while !alive.isEmpty {
-      let previous = alive.flatMap { live[$0].map { $0.ids.last ?? startID } }
-      let (logp, next, weights) = advance(previous, state: state, memory: memory)
+      decoder.step(alive.flatMap { live[$0].map { $0.ids.last ?? startID } })
       var parents: [Int] = []
       var stillAlive: [Int] = []
-      logp.withUnsafeBufferPointer { p in
+      decoder.logProbabilities.withUnsafeBufferPointer { p in
         var row = 0
         for sentence in alive {
           // The 2·beam best (score, row, token) over the sentence's live hypotheses.
           var candidates: [(score: Double, row: Int, token: Int)] = []
+          let firstRow = row
           for hypothesis in live[sentence] {
-            let scores = p[(row * vocabulary)..<((row + 1) * vocabulary)]
+            let scores = p.baseAddress! + row * vocabulary
             let blocked = blockedTokens(hypothesis.ids, options.blockRepeatedNGrams)
-            for token in topTokens(scores, count: 2 * beam, excluding: blocked, offset: row * vocabulary) {
-              candidates.append(
-                (hypothesis.logProbability + Double(scores[token + row * vocabulary]), row, token))
+            for token in topTokens(scores, vocabulary, count: 2 * beam, excluding: blocked) {
+              candidates.append((hypothesis.logProbability + Double(scores[token]), row, token))
             }
             row += 1
           }
           candidates.sort { ($0.score, -$0.row, -$0.token) > ($1.score, -$1.row, -$1.token) }
-          let firstRow = row - live[sentence].count
           let limit = maximumLength(sources[sentence], options)
           var extended: [Live] = []
+          var extendedRows: [Int] = []
           for (rank, candidate) in candidates.prefix(2 * beam).enumerated() {
             let parent = live[sentence][candidate.row - firstRow]
             var attention = parent.attention
-            if let weights, options.keepsAttention {
-              attention.append(attentionRow(weights, candidate.row, sources[sentence].count))
+            if self.attention != nil, options.keepsAttention {
+              attention.append(attentionRow(decoder, candidate.row, sources[sentence].count))
             }
             if candidate.token == endID {
               if rank < beam {
@@ -269,8 +247,8 @@ extension Seq2Seq {
             } else if extended.count < beam {
               extended.append(
                 Live(
-                  ids: parent.ids + [candidate.token], logProbability: candidate.score, attention: attention,
-                  row: candidate.row))
+                  ids: parent.ids + [candidate.token], logProbability: candidate.score, attention: attention))
+              extendedRows.append(candidate.row)
             }
           }
           if finished[sentence].count < beam, let length = extended.first?.ids.count, length >= limit {
@@ -289,26 +267,13 @@ extension Seq2Seq {
           } else {
             live[sentence] = extended
             stillAlive.append(sentence)
-            parents += extended.map(\.row)
+            parents += extendedRows
           }
         }
       }
       alive = stillAlive
-      state = next.selecting(parents)
-      // Each row's sentence: the memory is copied again only when they change (at the first
-      // step, when beams open, and when a sentence is done), not for every step.
-      let sentenceRows = alive.flatMap { sentence in live[sentence].map { _ in sentence } }
-      if sentenceRows != memoryRows {
-        memory = fullMemory?.selecting(sentenceRows)
-        memoryRows = sentenceRows
-      }
-      var row = 0
-      for sentence in alive {
-        for k in live[sentence].indices {
-          live[sentence][k].row = row
-          row += 1
-        }
-      }
+      // Each hypothesis goes on from its parent's state (a parent may have several).
+      decoder.keep(rows: parents)
     }
     return finished.map { hypotheses in
       hypotheses.enumerated().max { a, b in
@@ -330,20 +295,37 @@ extension Seq2Seq {
     return blocked
   }
 
-  /// The `count` highest-scoring tokens of a row (ties to the lower id), without `excluded`.
+  /// The `count` highest-scoring tokens of a row of `vocabulary` scores (ties to the lower id),
+  /// without `excluded`.
   private func topTokens(
-    _ scores: Slice<UnsafeBufferPointer<Float>>, count: Int, excluding excluded: Set<Int>, offset: Int
+    _ scores: UnsafePointer<Float>, _ vocabulary: Int, count: Int, excluding excluded: Set<Int>
   ) -> [Int] {
     var best: [(score: Float, token: Int)] = []
     best.reserveCapacity(count + 1)
-    for index in scores.indices {
-      let token = index - offset
-      let score = scores[index]
-      if best.count == count, let last = best.last, score <= last.score { continue }
-      if excluded.contains(token) { continue }
+    // The score a token must beat to enter: the last kept one's, once `count` are kept.
+    var threshold = -Float.infinity
+    func consider(_ token: Int) {
+      let score = scores[token]
+      if best.count == count && score <= threshold { return }
+      if !excluded.isEmpty && excluded.contains(token) { return }
       let position = best.firstIndex { score > $0.score } ?? best.count
       best.insert((score, token), at: position)
       if best.count > count { best.removeLast() }
+      if best.count == count { threshold = best[count - 1].score }
+    }
+    // Eight scores at a time: most blocks hold none above the threshold once it is set.
+    var token = 0
+    let raw = UnsafeRawPointer(scores)
+    while token + 8 <= vocabulary {
+      let block = raw.loadUnaligned(fromByteOffset: token * 4, as: SIMD8<Float>.self)
+      if best.count < count || any(block .> threshold) {
+        for k in token..<(token + 8) { consider(k) }
+      }
+      token += 8
+    }
+    while token < vocabulary {
+      consider(token)
+      token += 1
     }
     return best.map(\.token)
   }

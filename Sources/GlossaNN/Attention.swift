@@ -70,12 +70,6 @@ public final class Attention: Module {
     /// Each sentence's length.
     public let lengths: [Int]
 
-    /// The memory of the sentences `rows` (a beam's copies of its sentence, in any order).
-    public func selecting(_ rows: [Int]) -> Memory {
-      Memory(
-        values: values.indexSelect(axis: 0, indices: rows), keys: keys.indexSelect(axis: 0, indices: rows),
-        mask: mask.indexSelect(axis: 0, indices: rows), lengths: rows.map { lengths[$0] })
-    }
   }
 
   /// The memory of encoder outputs `[batch, steps, K]` whose sentence b has `lengths[b]` steps.
@@ -107,6 +101,67 @@ public final class Attention: Module {
     let weights = (scores(query, memory: memory) + memory.mask).softmax(axis: 1)
     let context = Tensor.matmul(weights.reshaped([batch, 1, steps]), memory.values)
     return (context.reshaped([batch, keyDimension]), weights)
+  }
+
+  /// One step for inference, nothing recorded: the query of row r (`queries`, `[rows, Q]`)
+  /// attends to sentence `sentences[r]` of `memory`, over that sentence's positions only (no
+  /// padding to mask), so a row's numbers do not depend on the other rows. Writes the context
+  /// c to `contexts + r · contextStride` and the weights α to `weights + r · steps` (zero past
+  /// the sentence's length; `steps` is the memory's). The call above's numbers to float rounding
+  /// (tested); `workspace` is scratch space, grown as needed and reused from call to call.
+  public func attend(
+    _ queries: UnsafePointer<Float>, sentences: [Int], memory: Memory,
+    contexts: UnsafeMutablePointer<Float>, contextStride: Int, weights: UnsafeMutablePointer<Float>,
+    workspace: inout [Float]
+  ) {
+    let (rows, steps, K, Q) = (sentences.count, memory.values.shape[1], keyDimension, queryDimension)
+    let width = memory.keys.shape[2]
+    let projected = scoreLayer == nil ? 0 : rows * width
+    if workspace.count < projected + steps * width {
+      workspace = [Float](repeating: 0, count: projected + steps * width)
+    }
+    withExtendedLifetime((memory, queryLayer, scoreLayer)) {
+      workspace.withUnsafeMutableBufferPointer { scratch in
+        let (p, t) = (scratch.baseAddress!, scratch.baseAddress! + projected)
+        if let queryLayer {
+          // Bahdanau: every row's W_q q at once.
+          BLAS.gemm(
+            transposeA: false, transposeB: true, m: rows, n: width, k: Q, a: queries, lda: Q,
+            b: queryLayer.weight.baseAddress, ldb: Q, c: p, ldc: width)
+        }
+        for (r, sentence) in sentences.enumerated() {
+          let length = memory.lengths[sentence]
+          let (keys, values) = (
+            memory.keys.baseAddress + sentence * steps * width,
+            memory.values.baseAddress + sentence * steps * K
+          )
+          let e = weights + r * steps
+          if let scoreLayer {
+            // e_j = vᵀ tanh(W_q q + W_k k_j)
+            for j in 0..<length {
+              for a in 0..<width { t[j * width + a] = p[r * width + a] + keys[j * width + a] }
+            }
+            VectorMath.tanh(t, count: length * width)
+            BLAS.gemv(
+              transpose: false, rows: length, columns: width, a: t, lda: width,
+              x: scoreLayer.weight.baseAddress,
+              y: e)
+          } else {
+            // e_j = q · k_j (k_j = W k_j for general)
+            BLAS.gemv(transpose: false, rows: length, columns: Q, a: keys, lda: Q, x: queries + r * Q, y: e)
+          }
+          // α = softmax(e), then c = Σ_j α_j k_j.
+          let total = VectorMath.sumOfExponentials(
+            e, count: length, shift: VectorMath.maximum(e, count: length), output: e)
+          let scale = 1 / total
+          for j in 0..<length { e[j] *= scale }
+          (e + length).update(repeating: 0, count: steps - length)
+          BLAS.gemv(
+            transpose: true, rows: length, columns: K, a: values, lda: K, x: e,
+            y: contexts + r * contextStride)
+        }
+      }
+    }
   }
 
   /// Bahdanau's scores e_bj = vᵀ tanh(q_b + k_bj) for projected queries q `[batch, A]`, projected

@@ -52,11 +52,7 @@ extension Tensor {
   public func logSoftmax(axis: Int = -1) -> Tensor {
     alongLastAxis(axis, op: "logSoftmax") { x in
       let y = Tensor(uninitialized: x.shape)
-      x.forEachRow(y) { x, out, n in
-        let m = VectorMath.maximum(x, count: n)
-        let logTotal = m + cLog(VectorMath.sumOfExponentials(x, count: n, shift: m, output: nil))
-        for i in 0..<n { out[i] = x[i] - logTotal }
-      }
+      x.forEachRow(y) { x, out, n in VectorMath.logSoftmax(x, count: n, output: out) }
       return Tensor.record(y, op: "logSoftmax", inputs: [x]) { [y = y.detached()] g in
         // ∂x_i = g_i − softmax_i Σ_j g_j, with softmax_i = e^(y_i)
         let dx = Tensor(uninitialized: y.shape)

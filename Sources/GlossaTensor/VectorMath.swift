@@ -126,9 +126,29 @@ public enum VectorMath {
     return m
   }
 
-  /// Σ e^(x_i − shift) over `count` elements, writing each term to `output` when given.
+  /// log softmax(x) of `count` elements into `output` (which may be `x`):
+  /// x_i − (m + log Σ_j e^(x_j − m)), with m the largest, so that no exponential overflows.
+  @inline(__always)
+  public static func logSoftmax(_ x: UnsafePointer<Float>, count: Int, output: UnsafeMutablePointer<Float>) {
+    let m = maximum(x, count: count)
+    let logTotal = m + cLog(sumOfExponentials(x, count: count, shift: m, output: nil))
+    for i in 0..<count { output[i] = x[i] - logTotal }
+  }
+
+  /// Σ e^(x_i − shift) over `count` elements, writing each term to `output` when given (it may
+  /// be the input): in eight-lane fused multiply-adds where the processor has them.
   @inline(__always)
   public static func sumOfExponentials(
+    _ pointer: UnsafePointer<Float>, count: Int, shift: Float, output: UnsafeMutablePointer<Float>?
+  ) -> Float {
+    if glossa_wide() != 0 { return glossa_sum_exp_avx2(pointer, count, shift, output) }
+    return sumOfExponentialsInLanes(pointer, count: count, shift: shift, output: output)
+  }
+
+  /// The same sum in `SIMD8` lanes, whatever the processor: the fallback, and what the wide
+  /// kernel is tested against.
+  @inline(__always)
+  static func sumOfExponentialsInLanes(
     _ pointer: UnsafePointer<Float>, count: Int, shift: Float, output: UnsafeMutablePointer<Float>?
   ) -> Float {
     var total = Vector()

@@ -82,4 +82,45 @@ import Testing
       }
     }
   }
+
+  /// Beam search's reordering: rows kept in another order and more than once (the batch grows),
+  /// each going on from the state of the row it copies.
+  @Test(arguments: [RecurrentKind.lstm, .gru])
+  func rowsAreReorderedAndRepeated(kind: RecurrentKind) {
+    let (I, H, L) = (3, 4, 2)
+    let network = RecurrentNetwork(kind: kind, inputSize: I, hiddenSize: H, layers: L, seed: 4)
+    let x = random([2, 3, I], seed: 5)
+    let stepper = RecurrentStepper(network, batch: 3)
+    _ = stepper.step(step(x, 0))
+    let before = stepper.state
+    let kept = [2, 0, 0, 1, 2]
+    stepper.keep(rows: kept)
+    let after = stepper.state
+    #expect(stepper.batch == 5)
+    for (target, row) in kept.enumerated() {
+      #expect(
+        after.hidden.slice(axis: 1, range: target..<(target + 1)).scalars
+          == before.hidden.slice(axis: 1, range: row..<(row + 1)).scalars)
+      if let cell = after.cell {
+        #expect(
+          cell.slice(axis: 1, range: target..<(target + 1)).scalars
+            == before.cell!.slice(axis: 1, range: row..<(row + 1)).scalars)
+      }
+    }
+    // The next step of each row is that of its source row's sequence stepped alone.
+    let input = random([5, I], seed: 6)
+    let output = stepper.step(input)
+    for (target, row) in kept.enumerated() {
+      let alone = RecurrentStepper(
+        network,
+        state: RecurrentState(
+          hidden: before.hidden.slice(axis: 1, range: row..<(row + 1)),
+          cell: before.cell?.slice(axis: 1, range: row..<(row + 1))))
+      let expected = alone.step(input.slice(axis: 0, range: target..<(target + 1)))
+      #expect(
+        mismatch(
+          output.slice(axis: 0, range: target..<(target + 1)), expected, relative: 1e-5, absolute: 1e-6)
+          == nil, "row \(target)")
+    }
+  }
 }

@@ -131,9 +131,39 @@ __attribute__((target("avx2,fma"))) static inline void glossa_map_avx2(float *x,
     for (long k = 0; k < n - i; k++) x[i + k] = tail[k];
   }
 }
+// Σ e^(x_i − shift) over n floats, each term written to output when it is not NULL: the pass of
+// softmax and log-softmax over a row (the tail through a register padded with −∞, whose e^x is 0).
+__attribute__((target("avx2,fma"))) static inline float glossa_sum_exp_avx2(
+  const float *x, long n, float shift, float *output) {
+  const __m256 s = _mm256_set1_ps(shift);
+  __m256 total = _mm256_setzero_ps();
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 e = glossa_exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), s));
+    total = _mm256_add_ps(total, e);
+    if (output) _mm256_storeu_ps(output + i, e);
+  }
+  if (i < n) {
+    float tail[8];
+    for (long k = 0; k < 8; k++) tail[k] = i + k < n ? x[i + k] : -__builtin_inff();
+    __m256 e = glossa_exp8(_mm256_sub_ps(_mm256_loadu_ps(tail), s));
+    total = _mm256_add_ps(total, e);
+    _mm256_storeu_ps(tail, e);
+    if (output)
+      for (long k = 0; k < n - i; k++) output[i + k] = tail[k];
+  }
+  __m128 h = _mm_add_ps(_mm256_castps256_ps128(total), _mm256_extractf128_ps(total, 1));
+  h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+  h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+  return _mm_cvtss_f32(h);
+}
 #else
 static inline int glossa_wide(void) { return 0; }
 static inline void glossa_map_avx2(float *x, long n, int kind) { (void)x; (void)n; (void)kind; }
+static inline float glossa_sum_exp_avx2(const float *x, long n, float shift, float *output) {
+  (void)x; (void)n; (void)shift; (void)output;
+  return 0;
+}
 static inline float glossa_dot_avx2(const float *x, const float *y, long n) { (void)x; (void)y; (void)n; return 0; }
 static inline void glossa_axpy_avx2(float a, const float *x, float *y, long n) { (void)a; (void)x; (void)y; (void)n; }
 static inline void glossa_output_step_avx2(float g, float *v, const float *h, float *gradient, long n) {

@@ -30,6 +30,8 @@ public final class RecurrentStepper {
   private var saved: UnsafeMutablePointer<Float>
   /// Per layer: W_ih, W_hh, b_ih, b_hh.
   private let weights: [[Tensor]]
+  /// The states copied out while ``keep(rows:)`` reorders them.
+  private var reordering: [Float] = []
 
   /// A stepper for `network` starting from `state` (`[layers, batch, hidden]`, as the
   /// network's call returns it), or from zeros for `batch` sequences (none: add them with
@@ -119,12 +121,46 @@ public final class RecurrentStepper {
     return RecurrentState(hidden: copy(hidden), cell: network.unit.hasCellState ? copy(cell) : nil)
   }
 
-  /// Keeps the sequences at `rows` (increasing), in that order; the others leave.
+  /// The last layer's h of every sequence, `[batch, hidden]`: what the last step returned (zeros,
+  /// or the given state, before any), valid until the stepper next changes.
+  public var output: UnsafePointer<Float> { UnsafePointer(hidden + (layers - 1) * capacity * width) }
+
+  /// Keeps the sequences at `rows`, in that order; the others leave. A row may be kept more than
+  /// once and in any order (beam search's hypotheses that extend one parent); increasing rows
+  /// move in place.
   public func keep(rows: [Int]) {
     require(
-      zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 } && rows.allSatisfy { (0..<batch).contains($0) },
-      "RecurrentStepper.keep: rows \(rows) are not increasing rows of \(batch)")
+      rows.allSatisfy { (0..<batch).contains($0) },
+      "RecurrentStepper.keep: rows \(rows) are not all rows of \(batch)")
     let H = width
+    let increasing = zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 }
+    if !increasing {
+      // Copied out first: a row may be read after its place was written.
+      let count = layers * batch * H
+      if reordering.count < 2 * count { reordering = [Float](repeating: 0, count: 2 * count) }
+      reordering.withUnsafeMutableBufferPointer { copy in
+        for (k, buffer) in [hidden, cell].enumerated() {
+          for layer in 0..<layers {
+            (copy.baseAddress! + k * count + layer * batch * H).update(
+              from: buffer + layer * capacity * H, count: batch * H)
+          }
+        }
+      }
+      let old = batch
+      reserve(rows.count)
+      reordering.withUnsafeBufferPointer { copy in
+        for (k, buffer) in [hidden, cell].enumerated() {
+          for layer in 0..<layers {
+            let from = copy.baseAddress! + k * count + layer * old * H
+            for (target, row) in rows.enumerated() {
+              (buffer + layer * capacity * H + target * H).update(from: from + row * H, count: H)
+            }
+          }
+        }
+      }
+      batch = rows.count
+      return
+    }
     for buffer in [hidden, cell] {
       for layer in 0..<layers {
         let base = buffer + layer * capacity * H
