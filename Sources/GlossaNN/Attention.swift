@@ -69,7 +69,6 @@ public final class Attention: Module {
     let mask: Tensor
     /// Each sentence's length.
     public let lengths: [Int]
-
   }
 
   /// The memory of encoder outputs `[batch, steps, K]` whose sentence b has `lengths[b]` steps.
@@ -114,6 +113,9 @@ public final class Attention: Module {
     contexts: UnsafeMutablePointer<Float>, contextStride: Int, weights: UnsafeMutablePointer<Float>,
     workspace: inout [Float]
   ) {
+    require(
+      sentences.allSatisfy { memory.lengths.indices.contains($0) },
+      "Attention.attend: sentences \(sentences) outside the memory's \(memory.lengths.count)")
     let (rows, steps, K, Q) = (sentences.count, memory.values.shape[1], keyDimension, queryDimension)
     let width = memory.keys.shape[2]
     let projected = scoreLayer == nil ? 0 : rows * width

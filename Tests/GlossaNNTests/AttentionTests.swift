@@ -35,6 +35,48 @@ import Testing
     }
   }
 
+  /// Inference's one-step attention: rows naming their sentences in any order, some twice,
+  /// give the batch call's context and weights for those sentences, and zero weights past a
+  /// sentence's end.
+  @Test(arguments: AttentionKind.allCases) func attendingRowByRowIsTheBatchCall(kind: AttentionKind) {
+    let attention = Attention(kind: kind, queryDimension: dimension, keyDimension: dimension, seed: 3)
+    let keys = tensor([batch, steps, dimension], seed: 1)
+    let memory = attention.memory(keys, lengths: lengths)
+    let sentences = [2, 0, 0, 1]
+    let queries = tensor([sentences.count, dimension], seed: 2)
+    let (contextStride, rows) = (dimension + 2, sentences.count)
+    var contexts = [Float](repeating: .nan, count: rows * contextStride)
+    var weights = [Float](repeating: .nan, count: rows * steps)
+    var workspace: [Float] = []
+    for _ in 0..<2 {  // twice: the workspace reused
+      contexts.withUnsafeMutableBufferPointer { c in
+        weights.withUnsafeMutableBufferPointer { w in
+          attention.attend(
+            queries.baseAddress, sentences: sentences, memory: memory, contexts: c.baseAddress!,
+            contextStride: contextStride, weights: w.baseAddress!, workspace: &workspace)
+        }
+      }
+    }
+    withExtendedLifetime(queries) {}
+    for (r, sentence) in sentences.enumerated() {
+      // The batch call, with this row's query at its sentence.
+      var perSentence = [Float](repeating: 0, count: batch * dimension)
+      for d in 0..<dimension { perSentence[sentence * dimension + d] = queries.scalars[r * dimension + d] }
+      let (context, expected) = attention(Tensor(perSentence, shape: [batch, dimension]), memory: memory)
+      let w = Array(weights[(r * steps)..<((r + 1) * steps)])
+      let c = Array(contexts[(r * contextStride)..<(r * contextStride + dimension)])
+      for j in 0..<steps {
+        #expect(abs(w[j] - expected.scalars[sentence * steps + j]) < 1e-6, "\(kind) row \(r) j \(j)")
+        if j >= lengths[sentence] { #expect(w[j] == 0) }
+      }
+      for d in 0..<dimension {
+        #expect(abs(c[d] - context.scalars[sentence * dimension + d]) < 1e-6, "\(kind) row \(r) d \(d)")
+      }
+      // The stride's gap is not written.
+      #expect(contexts[r * contextStride + dimension].isNaN)
+    }
+  }
+
   @Test(arguments: AttentionKind.allCases) func weightsAndContextFollowTheDefinition(kind: AttentionKind) {
     let attention = Attention(kind: kind, queryDimension: dimension, keyDimension: dimension, seed: 3)
     let (keys, query) = (tensor([batch, steps, dimension], seed: 1), tensor([batch, dimension], seed: 2))

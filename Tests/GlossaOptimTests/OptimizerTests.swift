@@ -15,9 +15,12 @@ import Testing
     #expect(w.scalars == [0.95, -1.9])
   }
 
-  /// A parameter large enough to be updated in ranges on several threads gets, element by
-  /// element, Adam's update written out for one element.
-  @Test func aLargeParameterIsUpdatedAsEachElementAlone() {
+  /// A parameter large enough to be updated in ranges on several threads (each range eight
+  /// elements at a time, then a tail) gets, element by element and bit for bit, Adam's update
+  /// written out for one element: without weight decay, with it added to the gradient, and
+  /// decoupled (AdamW).
+  @Test(arguments: [(Float(0), false), (0.1, false), (0.1, true)])
+  func aLargeParameterIsUpdatedAsEachElementAlone(decay: Float, decoupled: Bool) {
     var g = SeededGenerator(seed: 5)
     let count = 3 * parallelRowElements + 17
     let w = Tensor.uniform([count], low: -1, high: 1, generator: &g, requiresGrad: true)
@@ -28,12 +31,15 @@ import Testing
     var (expected, m, v) = (
       w.scalars, [Float](repeating: 0, count: count), [Float](repeating: 0, count: count)
     )
-    let optimizer = Adam([w], learningRate: 0.01)
+    let optimizer = Adam(
+      [w], learningRate: 0.01, weightDecay: decay, decoupledWeightDecay: decoupled)
     for (step, gradient) in gradients.enumerated() {
       w.grad = gradient
       optimizer.step()
       let (c1, c2) = (1 - powf(0.9, Float(step + 1)), (1 - powf(0.999, Float(step + 1))).squareRoot())
-      for (i, gi) in gradient.scalars.enumerated() {
+      for (i, gradient) in gradient.scalars.enumerated() {
+        var gi = gradient
+        if decoupled { expected[i] *= 1 - 0.01 * decay } else { gi += decay * expected[i] }
         m[i] = 0.9 * m[i] + (1 - 0.9) * gi
         v[i] = 0.999 * v[i] + (1 - 0.999) * gi * gi
         expected[i] -= 0.01 / c1 * m[i] / (v[i].squareRoot() / c2 + 1e-8)
