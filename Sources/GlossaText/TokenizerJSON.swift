@@ -163,13 +163,15 @@ extension Tokenizer {
 
   /// The `added_tokens`, each with its id. An id must be its content's id in the model's
   /// vocabulary, if the vocabulary has it, and no other vocabulary token's; no two added
-  /// tokens share an id.
+  /// tokens share an id, and no content has two ids (which of them would encode it is not
+  /// written in the file: HuggingFace keeps one, and writes it back with that one alone).
   static func addedTokens(_ node: JSONNode, model: any TokenizerModel) throws -> [(
     token: AddedToken, id: Int
   )] {
     if node.isNull { return [] }
     var result: [(token: AddedToken, id: Int)] = []
     var byID: [Int: String] = [:]
+    var byContent: [String: Int] = [:]
     for entry in try node.array() {
       let (content, id) = (try entry["content"].string(), try entry["id"].id())
       if let known = model.id(of: content), known != id {
@@ -181,7 +183,10 @@ extension Tokenizer {
       if let other = byID[id], other != content {
         throw entry["id"].fail("id \(id) is given to both \(other) and \(content)")
       }
-      byID[id] = content
+      if let other = byContent[content], other != id {
+        throw entry["id"].fail("\(content) is given both id \(other) and id \(id)")
+      }
+      (byID[id], byContent[content]) = (content, id)
       let special = try entry["special"].bool(default: false)
       result.append(
         (

@@ -103,6 +103,11 @@ import Testing
         "id 2 is given to both [X] and [Y]"
       ),
       (
+        // Found by the tokenizer-json fuzz target: written back, the file kept one of the ids.
+        ["added_tokens": [added("[X]", 4), added("[Y]", 2), added("[X]", 3)]], "added_tokens[2].id",
+        "[X] is given both id 4 and id 3"
+      ),
+      (
         ["added_tokens": [added("[X]", -2)]], "added_tokens[0].id", "expected an integer from 0 to 4294967295"
       ),
       (
