@@ -161,41 +161,42 @@ extension Tokenizer {
       multiple: node["pad_to_multiple_of"].isNull ? nil : try node["pad_to_multiple_of"].id())
   }
 
-  /// The `added_tokens`, each with its id. An id must be its content's id in the model's
-  /// vocabulary, if the vocabulary has it, and no other vocabulary token's; no two added
-  /// tokens share an id, and no content has two ids (which of them would encode it is not
-  /// written in the file: HuggingFace keeps one, and writes it back with that one alone).
+  /// The `added_tokens`, each with the id HuggingFace gives it, which is not always the one the
+  /// file writes: in the file's order, a token the model's vocabulary has takes the
+  /// vocabulary's id, a content seen before keeps its id (the later entry's options replace the
+  /// earlier's), an empty one is left out, and any other token takes the next id after the
+  /// vocabulary's size and the tokens so numbered. A file HuggingFace wrote has those ids already; for one that does not (a hand-made
+  /// id past the vocabulary, a content listed twice), this gives HuggingFace's encodings, which
+  /// it loads with no more than a logged warning. The `id` must still be an integer.
   static func addedTokens(_ node: JSONNode, model: any TokenizerModel) throws -> [(
     token: AddedToken, id: Int
   )] {
     if node.isNull { return [] }
     var result: [(token: AddedToken, id: Int)] = []
-    var byID: [Int: String] = [:]
-    var byContent: [String: Int] = [:]
+    var position: [String: Int] = [:]
+    var nextID = model.vocabularySize
     for entry in try node.array() {
-      let (content, id) = (try entry["content"].string(), try entry["id"].id())
-      if let known = model.id(of: content), known != id {
-        throw entry["id"].fail("\(content) is id \(known) in the model's vocabulary, not \(id)")
+      let content = try entry["content"].string()
+      _ = try entry["id"].id()
+      let token = AddedToken(
+        content, special: try entry["special"].bool(default: false),
+        singleWord: try entry["single_word"].bool(default: false),
+        stripsLeft: try entry["lstrip"].bool(default: false),
+        stripsRight: try entry["rstrip"].bool(default: false),
+        normalized: try entry["normalized"].bool(default: true))
+      if content.isEmpty { continue }
+      if let seen = position[content] {
+        result[seen].token = token
+        continue
       }
-      if let other = model.token(for: id), other != content {
-        throw entry["id"].fail("id \(id) of \(content) is the vocabulary's \(other)")
+      let id: Int
+      if let known = model.id(of: content) {
+        id = known
+      } else {
+        (id, nextID) = (nextID, nextID + 1)
       }
-      if let other = byID[id], other != content {
-        throw entry["id"].fail("id \(id) is given to both \(other) and \(content)")
-      }
-      if let other = byContent[content], other != id {
-        throw entry["id"].fail("\(content) is given both id \(other) and id \(id)")
-      }
-      (byID[id], byContent[content]) = (content, id)
-      let special = try entry["special"].bool(default: false)
-      result.append(
-        (
-          AddedToken(
-            content, special: special, singleWord: try entry["single_word"].bool(default: false),
-            stripsLeft: try entry["lstrip"].bool(default: false),
-            stripsRight: try entry["rstrip"].bool(default: false),
-            normalized: try entry["normalized"].bool(default: true)), id
-        ))
+      position[content] = result.count
+      result.append((token, id))
     }
     return result
   }

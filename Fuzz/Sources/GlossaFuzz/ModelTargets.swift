@@ -7,7 +7,9 @@ private let savedModels = URL(fileURLWithPath: #filePath).deletingLastPathCompon
   .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Models")
 
 /// A scratch model directory: the saved model of the task `text` names (the first found), with
-/// `file` written as `name` in it (or in its `checkpoint` folder).
+/// `file` written as `name` in it (or in its `checkpoint` folder). Each task's model is copied
+/// once and reused (loading changes none of its files), which also keeps the copy out of the
+/// way of libFuzzer's timer signal (a copy it interrupts fails with EINTR).
 private func modelDirectory(_ name: String, _ file: Data, inCheckpoint: Bool) -> URL {
   let manager = FileManager.default
   let tasks = ((try? manager.contentsOfDirectory(atPath: savedModels.path)) ?? []).sorted()
@@ -15,9 +17,12 @@ private func modelDirectory(_ name: String, _ file: Data, inCheckpoint: Bool) ->
   guard let task = tasks.first(where: text.contains) ?? tasks.first else {
     fatalError("glossa-fuzz: no saved models in \(savedModels.path) (run Fuzz/make-seeds.sh)")
   }
-  let directory = scratch.appendingPathComponent(inputName)
-  try? manager.removeItem(at: directory)
-  try! manager.copyItem(at: savedModels.appendingPathComponent(task), to: directory)
+  // Named by the input (under the task's folder), as errors must name it.
+  let directory = scratch.appendingPathComponent(task).appendingPathComponent(inputName)
+  if !manager.fileExists(atPath: directory.path) {
+    try! manager.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try! manager.copyItem(at: savedModels.appendingPathComponent(task), to: directory)
+  }
   try! file.write(
     to: (inCheckpoint ? directory.appendingPathComponent("checkpoint") : directory).appendingPathComponent(
       name))
