@@ -153,10 +153,7 @@ public final class Attention: Module {
             BLAS.gemv(transpose: false, rows: length, columns: Q, a: keys, lda: Q, x: queries + r * Q, y: e)
           }
           // α = softmax(e), then c = Σ_j α_j k_j.
-          let total = VectorMath.sumOfExponentials(
-            e, count: length, shift: VectorMath.maximum(e, count: length), output: e)
-          let scale = 1 / total
-          for j in 0..<length { e[j] *= scale }
+          VectorMath.softmax(e, count: length, output: e)
           (e + length).update(repeating: 0, count: steps - length)
           BLAS.gemv(
             transpose: true, rows: length, columns: K, a: values, lda: K, x: e,

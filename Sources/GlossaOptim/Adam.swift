@@ -53,7 +53,7 @@ public final class Adam: Optimizer {
     let decoupled = decoupledWeightDecay
     let stepSize = lr / (1 - powf(b1, Float(steps)))
     let correction2Root = (1 - powf(b2, Float(steps))).squareRoot()
-    /// One update, on eight elements at a time (the lanes are independent).
+    // One update, on eight elements at a time (the lanes are independent).
     @inline(__always) func update(
       _ w: inout SIMD8<Float>, _ g: SIMD8<Float>, _ m: inout SIMD8<Float>, _ v: inout SIMD8<Float>
     ) {

@@ -29,12 +29,7 @@ extension Tensor {
   public func softmax(axis: Int = -1) -> Tensor {
     alongLastAxis(axis, op: "softmax") { x in
       let y = Tensor(uninitialized: x.shape)
-      x.forEachRow(y) { x, out, n in
-        let total = VectorMath.sumOfExponentials(
-          x, count: n, shift: VectorMath.maximum(x, count: n), output: out)
-        let scale = 1 / total
-        for i in 0..<n { out[i] *= scale }
-      }
+      x.forEachRow(y) { x, out, n in VectorMath.softmax(x, count: n, output: out) }
       return Tensor.record(y, op: "softmax", inputs: [x]) { [y = y.detached()] g in
         // ∂x_i = y_i (g_i − Σ_j g_j y_j)
         let dx = Tensor(uninitialized: y.shape)

@@ -126,6 +126,14 @@ public enum VectorMath {
     return m
   }
 
+  /// softmax(x) of `count` elements into `output` (which may be `x`): e^(x_i − m) / Σ_j e^(x_j − m),
+  /// with m the largest, so that no exponential overflows.
+  @inline(__always)
+  public static func softmax(_ x: UnsafePointer<Float>, count: Int, output: UnsafeMutablePointer<Float>) {
+    let scale = 1 / sumOfExponentials(x, count: count, shift: maximum(x, count: count), output: output)
+    for i in 0..<count { output[i] *= scale }
+  }
+
   /// log softmax(x) of `count` elements into `output` (which may be `x`):
   /// x_i − (m + log Σ_j e^(x_j − m)), with m the largest, so that no exponential overflows.
   @inline(__always)

@@ -126,47 +126,29 @@ public final class RecurrentStepper {
   public var output: UnsafePointer<Float> { UnsafePointer(hidden + (layers - 1) * capacity * width) }
 
   /// Keeps the sequences at `rows`, in that order; the others leave. A row may be kept more than
-  /// once and in any order (beam search's hypotheses that extend one parent); increasing rows
-  /// move in place.
+  /// once and in any order (beam search's hypotheses that extend one parent).
   public func keep(rows: [Int]) {
     require(
       rows.allSatisfy { (0..<batch).contains($0) },
       "RecurrentStepper.keep: rows \(rows) are not all rows of \(batch)")
-    let H = width
-    let increasing = zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 }
-    if !increasing {
-      // Copied out first: a row may be read after its place was written.
-      let count = layers * batch * H
-      if reordering.count < 2 * count { reordering = [Float](repeating: 0, count: 2 * count) }
-      reordering.withUnsafeMutableBufferPointer { copy in
-        for (k, buffer) in [hidden, cell].enumerated() {
-          for layer in 0..<layers {
-            (copy.baseAddress! + k * count + layer * batch * H).update(
-              from: buffer + layer * capacity * H, count: batch * H)
-          }
+    // The states are copied out first, since a row may be read after its place was written.
+    let (H, old) = (width, batch)
+    let count = layers * old * H
+    if reordering.count < 2 * count { reordering = [Float](repeating: 0, count: 2 * count) }
+    reordering.withUnsafeMutableBufferPointer { copy in
+      for (k, buffer) in [hidden, cell].enumerated() {
+        for layer in 0..<layers {
+          (copy.baseAddress! + k * count + layer * old * H).update(
+            from: buffer + layer * capacity * H, count: old * H)
         }
       }
-      let old = batch
       reserve(rows.count)
-      reordering.withUnsafeBufferPointer { copy in
-        for (k, buffer) in [hidden, cell].enumerated() {
-          for layer in 0..<layers {
-            let from = copy.baseAddress! + k * count + layer * old * H
-            for (target, row) in rows.enumerated() {
-              (buffer + layer * capacity * H + target * H).update(from: from + row * H, count: H)
-            }
+      for (k, buffer) in [hidden, cell].enumerated() {
+        for layer in 0..<layers {
+          let from = copy.baseAddress! + k * count + layer * old * H
+          for (target, row) in rows.enumerated() {
+            (buffer + layer * capacity * H + target * H).update(from: from + row * H, count: H)
           }
-        }
-      }
-      batch = rows.count
-      return
-    }
-    for buffer in [hidden, cell] {
-      for layer in 0..<layers {
-        let base = buffer + layer * capacity * H
-        // Rows only move towards the front, so copying in order overwrites nothing still needed.
-        for (k, row) in rows.enumerated() where k != row {
-          (base + k * H).update(from: base + row * H, count: H)
         }
       }
     }
