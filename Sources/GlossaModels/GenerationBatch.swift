@@ -74,7 +74,8 @@ public final class GenerationBatch {
     public var piece: String
     /// Set on the stream's last event: why it ended.
     public var finish: FinishReason?
-    /// The whole text generated so far.
+    /// On the stream's last event (the one with ``finish``), the whole text generated; empty on
+    /// the others (carried on every event, the growing text would be copied once per token).
     public var text: String
   }
 
@@ -122,7 +123,8 @@ public final class GenerationBatch {
       let (id, piece, finish) = streams[row].stream.advance(logits: stepper.logits(row: row), model: model)
       events.append(
         Event(
-          stream: streams[row].number, id: id, piece: piece, finish: finish, text: streams[row].stream.text))
+          stream: streams[row].number, id: id, piece: piece, finish: finish,
+          text: finish == nil ? "" : streams[row].stream.text))
       if finish == nil {
         continuing.append(row)
         nextIDs.append(id)
