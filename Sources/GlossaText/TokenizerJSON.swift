@@ -18,52 +18,72 @@ public struct TokenizerFileError: Error, CustomStringConvertible, Equatable {
   }
 }
 
-/// A cursor into parsed JSON that knows its path, for error messages.
+/// A cursor into parsed JSON that knows its path, for error messages. A field is read the way
+/// HuggingFace's serde definitions read it: a required field must be there and not null
+/// (`string()`, `bool()`, `int()`, `id()`, `named()`), a field with a default may be absent but
+/// not null (`bool(default:)`, `named(default:)`), an optional one may be absent or null
+/// (`optionalString()`, `optionalBool()`, `optionalID()`).
 struct JSONNode {
   let value: Any
   let path: String
   let file: String
+  /// Whether the field is absent from its object (its value is then null).
+  let isMissing: Bool
+
+  init(value: Any, path: String, file: String, isMissing: Bool = false) {
+    (self.value, self.path, self.file, self.isMissing) = (value, path, file, isMissing)
+  }
 
   func fail(_ reason: String) -> TokenizerFileError {
     TokenizerFileError(file: file, path: path, reason: reason)
   }
 
-  subscript(key: String) -> JSONNode {
-    JSONNode(
-      value: (value as? [String: Any])?[key] ?? NSNull(), path: path.isEmpty ? key : "\(path).\(key)",
-      file: file)
+  /// The error for a value that is not `what`: "missing" where the field is absent.
+  func expected(_ what: String) -> TokenizerFileError {
+    fail(isMissing ? "missing (expected \(what))" : "expected \(what)")
   }
+
+  subscript(key: String) -> JSONNode {
+    let found = (value as? [String: Any])?[key]
+    return JSONNode(
+      value: found ?? NSNull(), path: path.isEmpty ? key : "\(path).\(key)", file: file,
+      isMissing: found == nil)
+  }
+  /// Absent or null.
   var isNull: Bool { value is NSNull }
   func string() throws -> String {
-    guard let s = value as? String else { throw fail("expected a string") }
+    guard let s = value as? String else { throw expected("a string") }
     return s
   }
   func optionalString() throws -> String? { isNull ? nil : try string() }
-  func bool(default fallback: Bool) throws -> Bool {
-    if isNull { return fallback }
-    guard let b = value as? Bool else { throw fail("expected true or false") }
+  func bool() throws -> Bool {
+    guard let b = value as? Bool else { throw expected("true or false") }
     return b
   }
+  func bool(default fallback: Bool) throws -> Bool { isMissing ? fallback : try bool() }
+  func optionalBool() throws -> Bool? { isNull ? nil : try bool() }
   func int() throws -> Int {
-    guard let n = value as? NSNumber else { throw fail("expected an integer") }
+    guard let n = value as? NSNumber else { throw expected("an integer") }
     return n.intValue
   }
   /// An id or a length: an integer from 0 to 2³² − 1 (HuggingFace keeps them in 32 bits).
   func id() throws -> Int {
     guard let n = value as? NSNumber, n.doubleValue == n.doubleValue.rounded(),
       (0...Double(UInt32.max)).contains(n.doubleValue)
-    else { throw fail("expected an integer from 0 to \(UInt32.max)") }
+    else { throw expected("an integer from 0 to \(UInt32.max)") }
     return n.intValue
   }
-  /// One of an enumeration's raw names (HuggingFace's `"LongestFirst"`, `"Left"`, …), or
-  /// `fallback` when absent.
-  func named<T: RawRepresentable & CaseIterable>(default fallback: T) throws -> T where T.RawValue == String {
-    if isNull { return fallback }
-    let name = try string()
-    guard let value = T(rawValue: name) else {
-      throw fail("unknown value \(name) (expected \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
-    }
+  func optionalID() throws -> Int? { isNull ? nil : try id() }
+  /// One of an enumeration's raw names (HuggingFace's `"LongestFirst"`, `"Left"`, …).
+  func named<T: RawRepresentable & CaseIterable>(_: T.Type = T.self) throws -> T where T.RawValue == String {
+    let names = T.allCases.map(\.rawValue).joined(separator: ", ")
+    guard let name = value as? String else { throw expected("one of \(names)") }
+    guard let value = T(rawValue: name) else { throw fail("unknown value \(name) (expected \(names))") }
     return value
+  }
+  /// One of an enumeration's raw names, or `fallback` when absent.
+  func named<T: RawRepresentable & CaseIterable>(default fallback: T) throws -> T where T.RawValue == String {
+    isMissing ? fallback : try named()
   }
   /// A token that must be in `vocabulary` (a model's unknown token).
   func token(in vocabulary: [String: Int]) throws -> String {
@@ -72,11 +92,11 @@ struct JSONNode {
     return token
   }
   func array() throws -> [JSONNode] {
-    guard let items = value as? [Any] else { throw fail("expected an array") }
+    guard let items = value as? [Any] else { throw expected("an array") }
     return items.enumerated().map { JSONNode(value: $0.element, path: "\(path)[\($0.offset)]", file: file) }
   }
   func vocabulary() throws -> [String: Int] {
-    guard let object = value as? [String: Any] else { throw fail("expected an object of token → id") }
+    guard let object = value as? [String: Any] else { throw expected("an object of token → id") }
     var result: [String: Int] = [:]
     var tokens: [Int: String] = [:]
     // In token order, so that the error names the same token whatever order the file has.
@@ -94,6 +114,23 @@ struct JSONNode {
     return result
   }
   func type() throws -> String { try self["type"].string() }
+
+  /// How HuggingFace reads a component whose `type` does not settle it (files from before
+  /// components were tagged, or with a type it ignores): as the first of `readers`, in
+  /// HuggingFace's order, that reads the object; nil when none does.
+  func firstReading<T>(_ readers: [(JSONNode) throws -> T]) -> T? {
+    for read in readers {
+      if let component = try? read(self) { return component }
+    }
+    return nil
+  }
+
+  /// The error for a component whose type is none of `stage`'s and that no untagged reading
+  /// takes: its type missing, not a string, or unknown.
+  func unsupported(_ stage: String) -> TokenizerFileError {
+    guard let name = self["type"].value as? String else { return self["type"].expected("a string") }
+    return self["type"].fail("unsupported \(stage) \(name)")
+  }
 }
 
 extension Tokenizer {
@@ -116,7 +153,7 @@ extension Tokenizer {
     }
     let root = JSONNode(value: parsed, path: "", file: file)
     guard parsed is [String: Any] else { throw root.fail("expected a JSON object") }
-    if !root["version"].isNull, try root["version"].string() != "1.0" {
+    if !root["version"].isMissing, try root["version"].string() != "1.0" {
       throw root["version"].fail("unknown tokenizer.json version (expected 1.0)")
     }
     let model = try root["model"].model(exactScores: UnigramScores.read(data))
@@ -131,17 +168,17 @@ extension Tokenizer {
     padding = try Self.padding(root["padding"])
   }
 
-  /// The `truncation` settings.
+  /// The `truncation` settings (every field but the direction required, as HuggingFace
+  /// requires them).
   static func truncation(_ node: JSONNode) throws -> Truncation? {
     if node.isNull { return nil }
     return Truncation(
-      maximumLength: try node["max_length"].id(),
-      strategy: try node["strategy"].named(default: .longestFirst),
-      stride: node["stride"].isNull ? 0 : try node["stride"].id(),
-      side: try node["direction"].named(default: .right))
+      maximumLength: try node["max_length"].id(), strategy: try node["strategy"].named(),
+      stride: try node["stride"].id(), side: try node["direction"].named(default: .right))
   }
 
-  /// The `padding` settings.
+  /// The `padding` settings (every field but the multiple required, as HuggingFace requires
+  /// them).
   static func padding(_ node: JSONNode) throws -> Padding? {
     if node.isNull { return nil }
     let strategy = node["strategy"]
@@ -151,14 +188,12 @@ extension Tokenizer {
     } else if !strategy["Fixed"].isNull {
       length = .fixed(try strategy["Fixed"].id())
     } else {
-      throw strategy.fail("expected \"BatchLongest\" or {\"Fixed\": length}")
+      throw strategy.expected("\"BatchLongest\" or {\"Fixed\": length}")
     }
     return Padding(
-      length, token: try node["pad_token"].optionalString() ?? "[PAD]",
-      id: node["pad_id"].isNull ? 0 : try node["pad_id"].id(),
-      typeID: node["pad_type_id"].isNull ? 0 : try node["pad_type_id"].id(),
-      side: try node["direction"].named(default: .right),
-      multiple: node["pad_to_multiple_of"].isNull ? nil : try node["pad_to_multiple_of"].id())
+      length, token: try node["pad_token"].string(), id: try node["pad_id"].id(),
+      typeID: try node["pad_type_id"].id(), side: try node["direction"].named(),
+      multiple: try node["pad_to_multiple_of"].optionalID())
   }
 
   /// The `added_tokens`, each with the id HuggingFace gives it, which is not always the one the
@@ -167,11 +202,12 @@ extension Tokenizer {
   /// earlier's), an empty one is left out, and any other token takes the next id after the
   /// vocabulary's size and the tokens so numbered. A file HuggingFace wrote has those ids already; for one that does not (a hand-made
   /// id past the vocabulary, a content listed twice), this gives HuggingFace's encodings, which
-  /// it loads with no more than a logged warning. The `id` must still be an integer.
+  /// it loads with no more than a logged warning. The `id` must still be an integer, and every
+  /// option must be written.
   static func addedTokens(_ node: JSONNode, model: any TokenizerModel) throws -> [(
     token: AddedToken, id: Int
   )] {
-    if node.isNull { return [] }
+    if node.isMissing { return [] }
     var result: [(token: AddedToken, id: Int)] = []
     var position: [String: Int] = [:]
     var nextID = model.vocabularySize
@@ -179,11 +215,9 @@ extension Tokenizer {
       let content = try entry["content"].string()
       _ = try entry["id"].id()
       let token = AddedToken(
-        content, special: try entry["special"].bool(default: false),
-        singleWord: try entry["single_word"].bool(default: false),
-        stripsLeft: try entry["lstrip"].bool(default: false),
-        stripsRight: try entry["rstrip"].bool(default: false),
-        normalized: try entry["normalized"].bool(default: true))
+        content, special: try entry["special"].bool(), singleWord: try entry["single_word"].bool(),
+        stripsLeft: try entry["lstrip"].bool(), stripsRight: try entry["rstrip"].bool(),
+        normalized: try entry["normalized"].bool())
       if content.isEmpty { continue }
       if let seen = position[content] {
         result[seen].token = token

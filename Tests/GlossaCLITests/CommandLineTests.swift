@@ -173,7 +173,13 @@ import Testing
       ],
       "normalizer": ["type": "Lowercase"], "pre_tokenizer": ["type": "WhitespaceSplit"],
       "post_processor": ["type": "BertProcessing", "cls": ["[CLS]", 1], "sep": ["[SEP]", 2]],
-      "added_tokens": [["id": 4, "content": "<x>", "special": true, "normalized": false]],
+      "added_tokens": [
+        [
+          "id": 4, "content": "<x>", "special": true, "normalized": false, "single_word": false,
+          "lstrip": false,
+          "rstrip": false,
+        ]
+      ],
       "truncation": ["max_length": 4, "strategy": "LongestFirst", "stride": 0, "direction": "Right"],
     ]
     let (original, written) = (

@@ -89,8 +89,14 @@ import Testing
   /// Settings HuggingFace would refuse, or that are certainly broken, name their JSON path.
   @Test func brokenSettingsAreRefusedByTheirPath() throws {
     let model: [String: Any] = ["type": "WordLevel", "vocab": ["[UNK]": 0, "ok": 1], "unk_token": "[UNK]"]
+    let padding: [String: Any] = [
+      "strategy": ["Fixed": 4], "direction": "Right", "pad_id": 0, "pad_type_id": 0, "pad_token": "[UNK]",
+    ]
     func added(_ content: String, _ id: Any) -> [String: Any] {
-      ["content": content, "id": id, "special": true]
+      [
+        "content": content, "id": id, "special": true, "normalized": false, "single_word": false,
+        "lstrip": false, "rstrip": false,
+      ]
     }
     let cases: [([String: Any], String, String)] = [
       (
@@ -101,17 +107,31 @@ import Testing
         "expected an integer from 0 to 4294967295"
       ),
       (
-        ["truncation": ["max_length": 4, "strategy": "Shortest"]], "truncation.strategy",
+        ["truncation": ["max_length": 4, "strategy": "Shortest", "stride": 0]], "truncation.strategy",
         "unknown value Shortest (expected LongestFirst, OnlyFirst, OnlySecond)"
+      ),
+      // Fields HuggingFace requires (it has defaults for the truncation's direction only).
+      (
+        ["truncation": ["max_length": 4, "strategy": "OnlyFirst"]], "truncation.stride",
+        "missing (expected an integer from 0 to 4294967295)"
       ),
       (
         ["padding": ["strategy": "Longest"]], "padding.strategy",
         "expected \"BatchLongest\" or {\"Fixed\": length}"
       ),
       (
-        ["padding": ["strategy": ["Fixed": 4], "direction": "Up"]], "padding.direction",
+        ["padding": padding.merging(["direction": "Up"]) { $1 }], "padding.direction",
         "unknown value Up (expected Left, Right)"
       ),
+      (
+        ["padding": padding.filter { $0.key != "pad_token" }], "padding.pad_token",
+        "missing (expected a string)"
+      ),
+      (
+        ["added_tokens": [added("[X]", 4).filter { $0.key != "lstrip" }]], "added_tokens[0].lstrip",
+        "missing (expected true or false)"
+      ),
+      (["added_tokens": NSNull()], "added_tokens", "expected an array"),
       (["version": "2.0"], "version", "unknown tokenizer.json version (expected 1.0)"),
     ]
     for (settings, path, reason) in cases {
@@ -133,7 +153,10 @@ import Testing
       "type": "WordLevel", "vocab": ["a": 0, "b": 1, "[UNK]": 2, "c": 9], "unk_token": "[UNK]",
     ]
     func added(_ content: String, _ id: Int, special: Bool = true) -> [String: Any] {
-      ["content": content, "id": id, "special": special, "normalized": false]
+      [
+        "content": content, "id": id, "special": special, "normalized": false, "single_word": false,
+        "lstrip": false, "rstrip": false,
+      ]
     }
     let cases: [([[String: Any]], [Int])] = [
       ([added("[X]", 10)], [0, 4, 2, 2, 2, 1, 9]),

@@ -72,14 +72,18 @@ import Testing
   @Test func aBadSplitIsRefusedByItsPath() throws {
     for (preTokenizer, path) in [
       (
-        ["type": "Split", "pattern": ["Regex": "(unclosed"], "behavior": "Isolated"],
+        ["type": "Split", "pattern": ["Regex": "(unclosed"], "behavior": "Isolated", "invert": false],
         "pre_tokenizer.pattern.Regex"
       ),
-      (["type": "Split", "pattern": ["String": "-"], "behavior": "Sideways"], "pre_tokenizer.behavior"),
       (
-        ["type": "Split", "pattern": [:] as [String: Any], "behavior": "Isolated"],
+        ["type": "Split", "pattern": ["String": "-"], "behavior": "Sideways", "invert": false],
+        "pre_tokenizer.behavior"
+      ),
+      (
+        ["type": "Split", "pattern": [:] as [String: Any], "behavior": "Isolated", "invert": false],
         "pre_tokenizer.pattern.String"
       ),
+      (["type": "Split", "pattern": ["String": "-"], "behavior": "Isolated"], "pre_tokenizer.invert"),
     ] as [([String: Any], String)] {
       #expect {
         try tokenizer(preTokenizer)

@@ -195,7 +195,7 @@ import Testing
       ),
       (
         #"{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}"#,
-        "pre_tokenizer.replacement: expected a string"
+        "pre_tokenizer.replacement: missing (expected a string)"
       ),
       // What HuggingFace accepts, then fails on (or panics on) while encoding: an unknown token
       // outside the vocabulary, a merge whose right symbol lacks the continuing prefix, a

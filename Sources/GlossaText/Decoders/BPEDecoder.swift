@@ -13,5 +13,5 @@ public struct BPEDecoder: TokenDecoder {
 extension BPEDecoder { public var json: [String: Any]? { ["type": "BPEDecoder", "suffix": suffix] } }
 
 extension BPEDecoder {
-  init(reading node: JSONNode) throws { self.init(suffix: try node["suffix"].optionalString() ?? "</w>") }
+  init(reading node: JSONNode) throws { self.init(suffix: try node["suffix"].string()) }
 }

@@ -30,8 +30,7 @@ extension CTCDecoder {
 extension CTCDecoder {
   init(reading node: JSONNode) throws {
     self.init(
-      padToken: try node["pad_token"].optionalString() ?? "<pad>",
-      wordDelimiter: try node["word_delimiter_token"].optionalString() ?? "|",
-      cleanup: try node["cleanup"].bool(default: true))
+      padToken: try node["pad_token"].string(), wordDelimiter: try node["word_delimiter_token"].string(),
+      cleanup: try node["cleanup"].bool())
   }
 }

@@ -22,21 +22,30 @@ extension ChainDecoder {
 }
 
 extension JSONNode {
-  /// A tokenizer.json's `decoder` (nil for null), read by its type.
+  /// A tokenizer.json's `decoder` (nil for null), read by its type; without a type it knows,
+  /// HuggingFace takes the first of the decoders with options that reads the object.
   func decoder() throws -> (any TokenDecoder)? {
     if isNull { return nil }
-    switch try type() {
+    switch self["type"].value as? String {
     case "BPEDecoder": return try BPEDecoder(reading: self)
     case "WordPiece": return try WordPieceDecoder(reading: self)
     case "Metaspace": return try MetaspaceDecoder(reading: self)
-    case "ByteLevel": return ByteLevelDecoder()
+    case "ByteLevel":
+      _ = try byteLevel()
+      return ByteLevelDecoder()
     case "Replace": return try ReplaceDecoder(reading: self)
     case "ByteFallback": return ByteFallbackDecoder()
     case "Fuse": return FuseDecoder()
     case "Strip": return try StripDecoder(reading: self)
     case "CTC": return try CTCDecoder(reading: self)
     case "Sequence": return try DecoderSequence(reading: self)
-    case let other: throw self["type"].fail("unsupported decoder \(other)")
+    default:
+      let untagged: [(JSONNode) throws -> any TokenDecoder] = [
+        BPEDecoder.init(reading:), WordPieceDecoder.init(reading:), CTCDecoder.init(reading:),
+        ReplaceDecoder.init(reading:), StripDecoder.init(reading:),
+      ]
+      guard let decoder = firstReading(untagged) else { throw unsupported("decoder") }
+      return decoder
     }
   }
 }

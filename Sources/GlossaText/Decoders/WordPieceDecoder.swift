@@ -39,7 +39,6 @@ extension WordPieceDecoder {
 
 extension WordPieceDecoder {
   init(reading node: JSONNode) throws {
-    self.init(
-      prefix: try node["prefix"].optionalString() ?? "##", cleanup: try node["cleanup"].bool(default: true))
+    self.init(prefix: try node["prefix"].string(), cleanup: try node["cleanup"].bool())
   }
 }

@@ -293,9 +293,9 @@ extension BPEModel {
     self.init(
       vocabulary: vocabulary, merges: merges, endOfWord: endOfWord,
       unknownToken: node["unk_token"].isNull ? nil : try node["unk_token"].token(in: vocabulary),
-      continuingPrefix: prefix, byteFallback: try node["byte_fallback"].bool(default: false),
-      fusesUnknown: try node["fuse_unk"].bool(default: false),
-      ignoresMerges: try node["ignore_merges"].bool(default: false))
+      continuingPrefix: prefix, byteFallback: try node["byte_fallback"].optionalBool() ?? false,
+      fusesUnknown: try node["fuse_unk"].optionalBool() ?? false,
+      ignoresMerges: try node["ignore_merges"].optionalBool() ?? false)
   }
 
   /// Its object, the lecture's end-of-word symbol in a field of Glossa's own.

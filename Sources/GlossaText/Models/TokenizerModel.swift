@@ -71,9 +71,18 @@ func writeUTF8(of scalars: some Collection<Unicode.Scalar>, into bytes: UnsafeMu
 
 extension JSONNode {
   /// A tokenizer.json's `model`, read by its type; a Unigram model's scores are taken from
-  /// `exactScores` when given.
+  /// `exactScores` when given. Without a type (files from before models were tagged),
+  /// HuggingFace takes the first of BPE, WordPiece, WordLevel and Unigram that reads the object.
   func model(exactScores: [Double]? = nil) throws -> any TokenizerModel {
     if isNull { throw fail("a tokenizer needs a model") }
+    if self["type"].isMissing {
+      let untagged: [(JSONNode) throws -> any TokenizerModel] = [
+        BPEModel.init(reading:), WordPieceModel.init(reading:), WordLevelModel.init(reading:),
+        { try UnigramModel(reading: $0, exactScores: exactScores) },
+      ]
+      guard let model = firstReading(untagged) else { throw self["type"].expected("a string") }
+      return model
+    }
     switch try type() {
     case "WordLevel": return try WordLevelModel(reading: self)
     case "WordPiece": return try WordPieceModel(reading: self)

@@ -47,9 +47,8 @@ extension WordPieceModel {
     let vocabulary = try node["vocab"].vocabulary()
     self.init(
       vocabulary: vocabulary, unknownToken: try node["unk_token"].token(in: vocabulary),
-      continuingPrefix: try node["continuing_subword_prefix"].optionalString() ?? "##",
-      maximumCharacters: node["max_input_chars_per_word"].isNull
-        ? 100 : try node["max_input_chars_per_word"].int())
+      continuingPrefix: try node["continuing_subword_prefix"].string(),
+      maximumCharacters: try node["max_input_chars_per_word"].int())
   }
 
   public var json: [String: Any]? {

@@ -63,12 +63,11 @@ extension BertNormalizer {
 }
 
 extension BertNormalizer {
-  /// Reads its options; `strip_accents` null follows `lowercase`.
+  /// Reads its options, all required but `strip_accents` (absent or null: it follows `lowercase`).
   init(reading node: JSONNode) throws {
     self.init(
-      cleanText: try node["clean_text"].bool(default: true),
-      handleChineseCharacters: try node["handle_chinese_chars"].bool(default: true),
-      stripAccents: node["strip_accents"].isNull ? nil : try node["strip_accents"].bool(default: true),
-      lowercase: try node["lowercase"].bool(default: true))
+      cleanText: try node["clean_text"].bool(),
+      handleChineseCharacters: try node["handle_chinese_chars"].bool(),
+      stripAccents: try node["strip_accents"].optionalBool(), lowercase: try node["lowercase"].bool())
   }
 }

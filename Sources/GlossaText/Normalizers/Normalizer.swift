@@ -20,10 +20,11 @@ extension Normalizer {
 func isASCIIWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 
 extension JSONNode {
-  /// A tokenizer.json's `normalizer` (nil for null), read by its type.
+  /// A tokenizer.json's `normalizer` (nil for null), read by its type; without a type it knows,
+  /// HuggingFace takes the first of the normalizers with options that reads the object.
   func normalizer() throws -> (any Normalizer)? {
     if isNull { return nil }
-    switch try type() {
+    switch self["type"].value as? String {
     case "Lowercase": return Lowercase()
     case "NFC": return UnicodeNormalization(.nfc)
     case "NFD": return UnicodeNormalization(.nfd)
@@ -37,7 +38,13 @@ extension JSONNode {
     case "Precompiled": return try PrecompiledNormalizer(reading: self)
     case "Replace": return try Replace(reading: self)
     case "Sequence": return try NormalizerSequence(reading: self)
-    case let other: throw self["type"].fail("unsupported normalizer \(other)")
+    default:
+      let untagged: [(JSONNode) throws -> any Normalizer] = [
+        BertNormalizer.init(reading:), Strip.init(reading:), NormalizerSequence.init(reading:),
+        Replace.init(reading:), Prepend.init(reading:),
+      ]
+      guard let normalizer = firstReading(untagged) else { throw unsupported("normalizer") }
+      return normalizer
     }
   }
 }

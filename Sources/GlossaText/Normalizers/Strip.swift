@@ -22,7 +22,6 @@ extension Strip {
 
 extension Strip {
   init(reading node: JSONNode) throws {
-    self.init(
-      left: try node["strip_left"].bool(default: true), right: try node["strip_right"].bool(default: true))
+    self.init(left: try node["strip_left"].bool(), right: try node["strip_right"].bool())
   }
 }

@@ -21,5 +21,8 @@ public struct ByteLevelPostProcessor: PostProcessor {
 }
 
 extension ByteLevelPostProcessor {
-  init(reading node: JSONNode) throws { self.init(try node.offsetTrimming()) }
+  init(reading node: JSONNode) throws {
+    let settings = try node.byteLevel()
+    self.init(OffsetTrimming(settings.trimsOffsets, keepsPrefixSpace: settings.addPrefixSpace))
+  }
 }

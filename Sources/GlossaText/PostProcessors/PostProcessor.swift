@@ -12,17 +12,33 @@ public protocol PostProcessor: Sendable {
 }
 
 extension JSONNode {
-  /// A tokenizer.json's `post_processor` (nil for null), read by its type.
+  /// A tokenizer.json's `post_processor` (nil for null). HuggingFace reads it by its fields, not
+  /// its type, as the first that reads it of RobertaProcessing (`trim_offsets` and
+  /// `add_prefix_space` written: without them the object is BertProcessing), BertProcessing,
+  /// ByteLevel (typed), TemplateProcessing and Sequence (typed); a typed object that none reads
+  /// gets its own type's error.
   func postProcessor() throws -> (any PostProcessor)? {
     if isNull { return nil }
-    switch try type() {
-    case "BertProcessing": return try BertProcessing(reading: self)
-    case "RobertaProcessing": return try RobertaProcessing(reading: self)
-    case "TemplateProcessing": return try TemplateProcessing(reading: self)
-    case "ByteLevel": return try ByteLevelPostProcessor(reading: self)
-    case "Sequence": return try PostProcessorSequence(reading: self)
-    case let other: throw self["type"].fail("unsupported post-processor \(other)")
+    let type = self["type"].value as? String
+    var readers: [(JSONNode) throws -> any PostProcessor] = [
+      { node in
+        _ = (try node["trim_offsets"].bool(), try node["add_prefix_space"].bool())
+        return try RobertaProcessing(reading: node)
+      },
+      BertProcessing.init(reading:),
+    ]
+    if type == "ByteLevel" { readers.append(ByteLevelPostProcessor.init(reading:)) }
+    readers.append(TemplateProcessing.init(reading:))
+    if type == "Sequence" { readers.append(PostProcessorSequence.init(reading:)) }
+    if let processor = firstReading(readers) { return processor }
+    switch type {
+    case "BertProcessing", "RobertaProcessing": _ = try BertProcessing(reading: self)
+    case "TemplateProcessing": _ = try TemplateProcessing(reading: self)
+    case "ByteLevel": _ = try ByteLevelPostProcessor(reading: self)
+    case "Sequence": _ = try PostProcessorSequence(reading: self)
+    default: break
     }
+    throw unsupported("post-processor")
   }
 
   /// A special token with its id, `[token, id]`.
@@ -32,10 +48,4 @@ extension JSONNode {
     return (try items[0].string(), try items[1].id())
   }
 
-  /// A post-processor's offset trimming: `trim_offsets` and `add_prefix_space`.
-  func offsetTrimming() throws -> OffsetTrimming {
-    OffsetTrimming(
-      try self["trim_offsets"].bool(default: true),
-      keepsPrefixSpace: try self["add_prefix_space"].bool(default: true))
-  }
 }

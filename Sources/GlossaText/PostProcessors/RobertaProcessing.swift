@@ -50,6 +50,8 @@ extension RobertaProcessing {
   init(reading node: JSONNode) throws {
     self.init(
       classification: try node["cls"].tokenAndID(), separator: try node["sep"].tokenAndID(),
-      offsets: try node.offsetTrimming())
+      offsets: OffsetTrimming(
+        try node["trim_offsets"].optionalBool() ?? true,
+        keepsPrefixSpace: try node["add_prefix_space"].optionalBool() ?? true))
   }
 }

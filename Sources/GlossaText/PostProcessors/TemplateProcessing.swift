@@ -99,20 +99,19 @@ extension TemplateProcessing {
       }
     }
     var specialTokens: [String: [(token: String, id: Int)]] = [:]
-    if !node["special_tokens"].isNull {
-      guard let names = node["special_tokens"].value as? [String: Any] else {
-        throw node["special_tokens"].fail("expected an object of special tokens by name")
-      }
-      for name in names.keys.sorted() {
-        let entry = node["special_tokens"][name]
-        let (ids, tokens) = (try entry["ids"].array(), try entry["tokens"].array())
-        guard ids.count == tokens.count else { throw entry.fail("ids and tokens must be as many") }
-        specialTokens[name] = try zip(tokens, ids).map { (try $0.string(), try $1.id()) }
-      }
+    guard let names = node["special_tokens"].value as? [String: Any] else {
+      throw node["special_tokens"].expected("an object of special tokens by name")
     }
-    let pair = node["pair"].isNull ? [.text(0, typeID: 0), .text(1, typeID: 1)] : try template(node["pair"])
+    for name in names.keys.sorted() {
+      let entry = node["special_tokens"][name]
+      _ = try entry["id"].string()
+      let (ids, tokens) = (try entry["ids"].array(), try entry["tokens"].array())
+      guard ids.count == tokens.count else { throw entry.fail("ids and tokens must be as many") }
+      specialTokens[name] = try zip(tokens, ids).map { (try $0.string(), try $1.id()) }
+    }
     do {
-      try self.init(single: try template(node["single"]), pair: pair, specialTokens: specialTokens)
+      try self.init(
+        single: try template(node["single"]), pair: try template(node["pair"]), specialTokens: specialTokens)
     } catch let error as TemplateProcessing.TemplateError {
       throw node.fail(error.description)
     }

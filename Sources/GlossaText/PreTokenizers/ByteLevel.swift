@@ -114,8 +114,19 @@ extension ByteLevel {
 
 extension ByteLevel {
   init(reading node: JSONNode) throws {
-    self.init(
-      addPrefixSpace: try node["add_prefix_space"].bool(default: false),
-      usesRegex: try node["use_regex"].bool(default: true))
+    let settings = try node.byteLevel()
+    self.init(addPrefixSpace: settings.addPrefixSpace, usesRegex: settings.usesRegex)
+  }
+}
+
+extension JSONNode {
+  /// A `ByteLevel` object's settings, read as HuggingFace reads them for the pre-tokenizer, the
+  /// post-processor and the decoder alike (one type there): `add_prefix_space` and
+  /// `trim_offsets` required, `use_regex` true when absent.
+  func byteLevel() throws -> (addPrefixSpace: Bool, trimsOffsets: Bool, usesRegex: Bool) {
+    (
+      try self["add_prefix_space"].bool(), try self["trim_offsets"].bool(),
+      try self["use_regex"].bool(default: true)
+    )
   }
 }

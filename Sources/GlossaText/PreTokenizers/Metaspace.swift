@@ -86,7 +86,8 @@ extension Metaspace {
 extension Metaspace {
   init(reading node: JSONNode) throws {
     let (replacement, scheme) = try node.metaspace()
-    self.init(replacement: replacement, prependScheme: scheme, splits: try node["split"].bool(default: true))
+    self.init(
+      replacement: replacement, prependScheme: scheme, splits: try node["split"].optionalBool() ?? true)
   }
 }
 

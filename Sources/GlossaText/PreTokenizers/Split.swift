@@ -147,7 +147,7 @@ extension Split {
     let pattern = node["pattern"]
     let isRegularExpression = !pattern["Regex"].isNull
     let text = try (isRegularExpression ? pattern["Regex"] : pattern["String"]).string()
-    let (behavior, invert) = (try node["behavior"].behavior(), try node["invert"].bool(default: false))
+    let (behavior, invert) = (try node["behavior"].behavior(), try node["invert"].bool())
     do {
       try self.init(
         isRegularExpression ? .regularExpression(text) : .string(text), behavior: behavior, invert: invert)
@@ -158,12 +158,12 @@ extension Split {
 
   /// A `Digits` pre-tokenizer, as the split it is.
   init(readingDigits node: JSONNode) throws {
-    self = Split.digits(individually: try node["individual_digits"].bool(default: false))
+    self = Split.digits(individually: try node["individual_digits"].bool())
   }
 
   /// A `Punctuation` pre-tokenizer, as the split it is.
   init(readingPunctuation node: JSONNode) throws {
-    self = Split.punctuation(node["behavior"].isNull ? .isolated : try node["behavior"].behavior())
+    self = Split.punctuation(node["behavior"].isMissing ? .isolated : try node["behavior"].behavior())
   }
 
   /// A `CharDelimiterSplit` pre-tokenizer, as the split it is.
