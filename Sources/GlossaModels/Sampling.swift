@@ -56,8 +56,9 @@ public struct Sampling: Sendable, Equatable {
       let best = scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
       return ([best], [1])
     }
-    // softmax(scores / T) over the allowed tokens, its exponentials taken eight at a time.
-    let largest = scores.max() ?? 0
+    // softmax(scores / T) over the allowed tokens, its exponentials taken eight at a time; the
+    // largest score is subtracted first (top-k's first token, or the largest of all).
+    var largest: Float = 0
     let inverse = 1 / temperature
     // Over `ids`, or over every token when nil (without gathering them).
     func softmax(_ ids: [Int]?) -> [Float] {
@@ -70,9 +71,12 @@ public struct Sampling: Sendable, Equatable {
     }
     if let k = topK, topP == nil || topP! >= 1, k < scores.count {
       // Top-k alone: the k best by score (the exponential keeps the order), normalised among themselves.
-      let head = mostLikely(scores, max(k, 1)).sorted()
+      let ranked = Self.mostLikely(scores, max(k, 1))
+      largest = scores[ranked[0]]
+      let head = ranked.sorted()
       return (head, softmax(head))
     }
+    largest = scores.withUnsafeBufferPointer { VectorMath.maximum($0.baseAddress!, count: $0.count) }
     guard let topP, topP < 1 else {
       return (nil, softmax(nil))
     }
@@ -80,7 +84,7 @@ public struct Sampling: Sendable, Equatable {
     let p = softmax(nil)
     var keep = min(topK.map { max($0, 1) } ?? scores.count, scores.count)
     var size = min(keep, 64)
-    var head = mostLikely(p, size)
+    var head = Self.mostLikely(p, size)
     while true {
       var cumulative = 0.0
       if let reach = head.firstIndex(where: {
@@ -91,7 +95,7 @@ public struct Sampling: Sendable, Equatable {
       }
       if size >= keep { break }  // every allowed token is in the head, short of p: keep them all
       size = min(keep, size * 4)
-      head = mostLikely(p, size)
+      head = Self.mostLikely(p, size)
     }
     let kept = head.prefix(keep).sorted()
     let mass = kept.reduce(0.0) { $0 + Double(p[$1]) }
@@ -100,22 +104,42 @@ public struct Sampling: Sendable, Equatable {
 
   /// The ids of the `count` largest values, largest first (ties: the lower id), found without
   /// sorting the rest.
-  private func mostLikely(_ values: [Float], _ count: Int) -> [Int] {
+  static func mostLikely(_ values: [Float], _ count: Int) -> [Int] {
     guard count < values.count / 4 else {
       return values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
         .prefix(count).map { $0 }
     }
-    // A sorted list of the best seen so far: a value below its last is skipped in one comparison.
-    var best: [Int] = []
-    best.reserveCapacity(count + 1)
-    for (id, value) in values.enumerated() {
-      if best.count == count, let last = best.last, values[last] >= value { continue }
-      var position = best.count
-      while position > 0 && values[best[position - 1]] < value { position -= 1 }
-      best.insert(id, at: position)
-      if best.count > count { best.removeLast() }
+    // A sorted list of the best seen so far. Once it is full, a value not above its last (the
+    // threshold) is skipped, and eight values at a time when none of them is above it.
+    return values.withUnsafeBufferPointer { v -> [Int] in
+      var best: [Int] = []
+      best.reserveCapacity(count + 1)
+      var threshold = -Float.infinity
+      var id = 0
+      while id < v.count {
+        let end = min(id + 8, v.count)
+        if best.count == count && end - id == 8 {
+          var largest = v[id]
+          for k in (id + 1)..<end { largest = Swift.max(largest, v[k]) }
+          if largest <= threshold {
+            id = end
+            continue
+          }
+        }
+        while id < end {
+          let value = v[id]
+          if best.count < count || value > threshold {
+            var position = best.count
+            while position > 0 && v[best[position - 1]] < value { position -= 1 }
+            best.insert(id, at: position)
+            if best.count > count { best.removeLast() }
+            if best.count == count { threshold = v[best[count - 1]] }
+          }
+          id += 1
+        }
+      }
+      return best
     }
-    return best
   }
 
   /// A token drawn from ``distribution(logits:previous:)`` with `generator`.

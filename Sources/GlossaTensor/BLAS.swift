@@ -111,11 +111,11 @@ public enum BLAS {
     @inline(__always) private static func useThreads(for work: Int) {}
     @inline(__always) private static func prepare() {}
   #else
-    /// Whether OpenBLAS switched to its AVX-512 kernels, which it does not choose by itself on
-    /// every processor that has them (see `glossa_openblas_choose_avx512_kernels`). Made once,
-    /// before the first call into OpenBLAS: every entry point below reads it first, so no
-    /// call is under way while the kernels change.
-    static let kernelsChosen: Bool = glossa_openblas_choose_avx512_kernels() != 0
+    /// Whether OpenBLAS switched to better kernels than it chose by itself: its AVX-512 ones,
+    /// or its AVX2 ones, which it does not choose on every processor that has them (see
+    /// `glossa_openblas_choose_kernels`). Made once, before the first call into OpenBLAS:
+    /// every entry point below reads it first, so no call is under way while the kernels change.
+    static let kernelsChosen: Bool = glossa_openblas_choose_kernels() != 0
 
     /// The kernels OpenBLAS runs (its name for the processor: SkylakeX, Haswell, …).
     public static var coreName: String {
@@ -127,6 +127,9 @@ public enum BLAS {
 
     /// Whether the processor has the AVX-512 instructions OpenBLAS's SkylakeX kernels use.
     static var processorHasAVX512: Bool { glossa_processor_has_avx512() != 0 }
+
+    /// Whether the processor has the AVX2 and FMA instructions OpenBLAS's Haswell kernels use.
+    static var processorHasAVX2: Bool { glossa_processor_has_avx2() != 0 }
 
     private static let maximumThreads = Locked(Int(openblas_get_num_threads()))
 

@@ -24,6 +24,23 @@ import Testing
     #expect(drawn == [3, 0])
   }
 
+  /// The top-k search that skips eight scores at a time gives the k best of a full sort, ties
+  /// to the lower id, over lengths that are and are not multiples of eight.
+  @Test func theMostLikelyAreThoseOfAFullSort() {
+    var generator = SeededGenerator(seed: 3)
+    for length in [203, 1000, 5371] {
+      // Few distinct values, so that ties are many; some tokens suppressed (−∞).
+      let values = (0..<length).map { _ -> Float in
+        let draw = Int(generator.next() % 64)
+        return draw == 0 ? -.infinity : Float(draw % 37) * 0.25
+      }
+      for count in [1, 7, 40, length / 4 - 1] {
+        let sorted = values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
+        #expect(Sampling.mostLikely(values, count) == Array(sorted.prefix(count)), "\(length) \(count)")
+      }
+    }
+  }
+
   @Test func topPKeepsTheSmallestSetReachingP() {
     let softmax = logits.map { exp(Double($0)) }
     let total = softmax.reduce(0, +)

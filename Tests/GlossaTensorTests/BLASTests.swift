@@ -58,16 +58,20 @@ import Testing
   }
 
   /// OpenBLAS keeps the kernels OPENBLAS_CORETYPE names; without it, a processor with AVX-512
-  /// gets the AVX-512 kernels even where OpenBLAS would take AVX2 ones.
+  /// gets the AVX-512 kernels and one with AVX2 at least the AVX2 ones, even where OpenBLAS
+  /// would take lesser ones (AVX2 kernels on Zen 4, SSE3 ones on a processor it does not know).
   @Test func theKernelChoiceFollowsOpenBLASCoreType() {
     #if os(Linux)
       let name = BLAS.coreName.lowercased()
+      let avx512Cores: Set = ["skylakex", "cooperlake", "sapphirerapids"]
       if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !BLAS.kernelsChosen {
         #expect(name == chosen.lowercased())
       } else if BLAS.kernelsChosen {
-        #expect(name == "skylakex")
-      } else {
-        #expect(name != "haswell" && name != "zen" || !BLAS.processorHasAVX512)
+        #expect(name == (BLAS.processorHasAVX512 ? "skylakex" : "haswell"))
+      } else if BLAS.processorHasAVX512 {
+        #expect(avx512Cores.contains(name), "\(name)")
+      } else if BLAS.processorHasAVX2 {
+        #expect(avx512Cores.union(["haswell", "zen"]).contains(name), "\(name)")
       }
     #endif
   }
