@@ -87,10 +87,12 @@ public final class GenerationBatch {
   private let stepper: LanguageModel.Stepper
   private var nextNumber = 0
 
-  /// A batch for `model` (switched to evaluation mode).
-  public init(model: LanguageModel) {
+  /// A batch for `model` (switched to evaluation mode) whose steps may use `threads` (those
+  /// BLAS may use, unless told) for the output layer's product and, from eight streams, for
+  /// choosing the streams' tokens. Each stream's tokens are the same for any count.
+  public init(model: LanguageModel, threads: Int = BLAS.threads) {
     self.model = model
-    stepper = LanguageModel.Stepper(model: model)
+    stepper = LanguageModel.Stepper(model: model, threads: threads)
   }
 
   /// The number of streams running.
@@ -116,11 +118,25 @@ public final class GenerationBatch {
   /// Chooses every running stream's next token, drops the streams that finish, and runs one
   /// forward pass over the rest: the events, one per stream in row order.
   public func step() -> [Event] {
+    // Each stream draws from its own generator, so the rows may be shared among threads.
+    var chosen = [(id: Int, piece: String, finish: FinishReason?)](
+      repeating: (0, "", nil), count: streams.count)
+    let threads = streams.count >= 8 ? stepper.threads : 1
+    streams.withUnsafeMutableBufferPointer { running in
+      chosen.withUnsafeMutableBufferPointer { chosen in
+        nonisolated(unsafe) let (running, chosen) = (running, chosen)
+        forEachRowRange(rows: running.count, elementsPerRow: parallelRowElements, threads: threads) { rows in
+          for row in rows {
+            chosen[row] = running[row].stream.advance(logits: stepper.logits(row: row), model: model)
+          }
+        }
+      }
+    }
     var events: [Event] = []
     var continuing: [Int] = []
     var nextIDs: [Int] = []
     for row in streams.indices {
-      let (id, piece, finish) = streams[row].stream.advance(logits: stepper.logits(row: row), model: model)
+      let (id, piece, finish) = chosen[row]
       events.append(
         Event(
           stream: streams[row].number, id: id, piece: piece, finish: finish,

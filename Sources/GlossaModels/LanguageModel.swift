@@ -87,10 +87,11 @@ public final class LanguageModel: Module {
     /// The scores h Wᵀ + b of `rows` rows of h (`[rows, inputs]`) into `scores`
     /// (`[rows, outputs]`), for inference, nothing recorded: a matrix–vector product for one
     /// row, the weights packed once for a few (`packed`, made at the first such call: a
-    /// snapshot, for a model not being trained), a GEMM for more.
+    /// snapshot, for a model not being trained, its product split over `threads`), a GEMM for
+    /// more.
     func scores(
       of h: UnsafePointer<Float>, rows: Int, into scores: UnsafeMutablePointer<Float>,
-      packed: inout PackedMatrix?
+      packed: inout PackedMatrix?, threads: Int = BLAS.threads
     ) {
       let w = weight ?? tied!.weight
       let (outputs, inputs) = (w.shape[0], w.shape[1])
@@ -98,7 +99,7 @@ public final class LanguageModel: Module {
         for r in 0..<rows { (scores + r * outputs).update(from: bias.baseAddress, count: outputs) }
         if rows > 1 && rows <= Self.packedRows {
           if packed == nil { packed = PackedMatrix(w) }
-          packed!.multiplyAdd(h, rows: rows, into: scores)
+          packed!.multiplyAdd(h, rows: rows, into: scores, threads: threads)
         } else {
           BLAS.gemm(
             transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, a: h, lda: inputs,

@@ -26,10 +26,16 @@ extension LanguageModel {
     /// The output layer's weights packed for a few rows (``PackedMatrix``), made at the first
     /// step of more than one sequence.
     private var packed: PackedMatrix?
+    /// The threads the output layer's product for a few rows may use.
+    public let threads: Int
 
-    /// A stepper over `model` (switched to evaluation mode) with no sequences yet.
-    public init(model: LanguageModel) {
+    /// A stepper over `model` (switched to evaluation mode) with no sequences yet, whose
+    /// output layer's product for a few rows may use `threads` (those BLAS may use, unless
+    /// told: a server whose requests each run BLAS on one thread gives its generation thread
+    /// the cores). The scores are the same for any count.
+    public init(model: LanguageModel, threads: Int = BLAS.threads) {
       self.model = model
+      self.threads = threads
       model.eval()
       recurrence = RecurrentStepper(model.rnn, batch: 0)
     }
@@ -86,7 +92,7 @@ extension LanguageModel {
           }
           let h = recurrence.step(x.baseAddress!)
           scores.withUnsafeMutableBufferPointer { s in
-            model.decoder.scores(of: h, rows: B, into: s.baseAddress!, packed: &packed)
+            model.decoder.scores(of: h, rows: B, into: s.baseAddress!, packed: &packed, threads: threads)
           }
         }
       }

@@ -30,7 +30,8 @@ final class GenerationScheduler: @unchecked Sendable {
   /// A scheduler for `model`, at most `maximumStreams` streams in a step (more wait their
   /// turn); `onEvents` hears how many tokens each step made.
   init(model: LanguageModel, maximumStreams: Int, onEvents: @escaping @Sendable (Int) -> Void) {
-    batch = GenerationBatch(model: model)
+    // Requests run BLAS on one thread each; a step of many streams may use every core.
+    batch = GenerationBatch(model: model, threads: ProcessInfo.processInfo.activeProcessorCount)
     self.maximumStreams = maximumStreams
     self.onEvents = onEvents
     let thread = Thread { [self] in run() }

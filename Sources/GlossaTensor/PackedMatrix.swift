@@ -37,9 +37,13 @@ public final class PackedMatrix: @unchecked Sendable {
   deinit { panels.deallocate() }
 
   /// y += x Wᵀ for `rows` rows of x (`[rows, inputs]`) into y (`[rows, outputs]`), the panels
-  /// split over the threads BLAS may use when the product is large enough.
-  public func multiplyAdd(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-    forEachRowRange(rows: panelCount, elementsPerRow: Int(GLOSSA_PANEL) * inputs * rows) { range in
+  /// split over `threads` (those BLAS may use, unless told) when the product is large enough;
+  /// each output is the same however they are split.
+  public func multiplyAdd(
+    _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = BLAS.threads
+  ) {
+    forEachRowRange(rows: panelCount, elementsPerRow: Int(GLOSSA_PANEL) * inputs * rows, threads: threads) {
+      range in
       glossa_panel_product(x, rows, inputs, panels, outputs, range.lowerBound, range.upperBound, y)
     }
   }

@@ -490,4 +490,28 @@ import Testing
       #expect(texts[number] == model.generate(from: prompt, sampling: samplings[number]!).text, "\(prompt)")
     }
   }
+
+  /// A step of many streams shared among threads (the output layer's product and the draws)
+  /// gives each stream the tokens it gets on one thread.
+  @Test func aBatchOnSeveralThreadsMakesTheSameTokens() throws {
+    guard case .model(.languageModel(let model)) = models["lm"]!.content else {
+      Issue.record("no lm"); return
+    }
+    var events: [[GenerationBatch.Event]] = []
+    for threads in [1, 2, 3] {
+      let batch = GenerationBatch(model: model, threads: threads)
+      var sampling = Sampling()
+      (sampling.topK, sampling.maximumTokens) = (5, 12)
+      for k in 0..<11 {
+        sampling.seed = UInt64(k)
+        sampling.temperature = k % 3 == 0 ? 0 : 1
+        batch.add(prompt: k % 2 == 0 ? "the cat" : "she was", sampling: sampling)
+      }
+      var all: [GenerationBatch.Event] = []
+      while batch.count > 0 { all += batch.step() }
+      events.append(all)
+    }
+    #expect(events[0].count == 11 * 12)
+    #expect(events[1] == events[0] && events[2] == events[0])
+  }
 }
