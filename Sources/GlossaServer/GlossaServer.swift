@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
   public var maximumGeneratedTokens = 2048
   /// The most generation streams in one batch (more wait their turn).
   public var maximumStreams = 64
+  /// The longest audio one transcription may last, in seconds. The body limit alone does not
+  /// bound it: a small file that declares a low sample rate lasts hours once resampled.
+  public var maximumAudioSeconds = 600.0
 
   /// The defaults.
   public init() {}

@@ -55,6 +55,11 @@ extension GlossaServer {
     } catch {
       throw APIError(.unprocessableContent, "not a WAV file Glossa reads: \(error)", field: "body")
     }
+    let limit = configuration.maximumAudioSeconds
+    guard clip.duration <= limit else {
+      throw APIError.unprocessable(
+        "the audio lasts \(clip.duration) s, over the server's limit of \(limit) s", field: "body")
+    }
     let response = try await compute(recognizer) { recognizer in
       let features: [[Float]]
       do {

@@ -1,4 +1,5 @@
 import Foundation
+import GlossaAudio
 import GlossaData
 import GlossaEmbeddings
 import GlossaModels
@@ -289,6 +290,13 @@ import Testing
       let notWAV = try await client.call(
         .POST, base + "/v1/transcribe?model=tones", body: Data("RIFF....".utf8))
       #expect(notWAV.status == 422 && notWAV.error?.field == "body", "\(notWAV.text)")
+      // 601 samples a second apart: a small body, ten minutes of audio once resampled.
+      let long = try await client.call(
+        .POST, base + "/v1/transcribe?model=tones",
+        body: WAV.encode(AudioClip(channels: [[Float](repeating: 0.1, count: 601)], sampleRate: 1)))
+      #expect(
+        long.status == 422 && long.error?.field == "body"
+          && long.error?.message.contains("over the server's limit of 600.0 s") == true, "\(long.text)")
     }
   }
 
