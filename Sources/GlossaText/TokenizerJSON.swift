@@ -125,6 +125,13 @@ struct JSONNode {
     return nil
   }
 
+  /// The first of `readers` that reads the object (see ``firstReading(_:)``), or the error of
+  /// ``unsupported(_:)`` for `stage`.
+  func untagged<T>(_ stage: String, _ readers: [(JSONNode) throws -> T]) throws -> T {
+    guard let component = firstReading(readers) else { throw unsupported(stage) }
+    return component
+  }
+
   /// The error for a component whose type is none of `stage`'s and that no untagged reading
   /// takes: its type missing, not a string, or unknown.
   func unsupported(_ stage: String) -> TokenizerFileError {

@@ -40,12 +40,12 @@ extension JSONNode {
     case "CTC": return try CTCDecoder(reading: self)
     case "Sequence": return try DecoderSequence(reading: self)
     default:
-      let untagged: [(JSONNode) throws -> any TokenDecoder] = [
-        BPEDecoder.init(reading:), WordPieceDecoder.init(reading:), CTCDecoder.init(reading:),
-        ReplaceDecoder.init(reading:), StripDecoder.init(reading:),
-      ]
-      guard let decoder = firstReading(untagged) else { throw unsupported("decoder") }
-      return decoder
+      return try untagged(
+        "decoder",
+        [
+          BPEDecoder.init(reading:), WordPieceDecoder.init(reading:), CTCDecoder.init(reading:),
+          ReplaceDecoder.init(reading:), StripDecoder.init(reading:),
+        ] as [(JSONNode) throws -> any TokenDecoder])
     }
   }
 }

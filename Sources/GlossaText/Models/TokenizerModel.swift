@@ -76,12 +76,12 @@ extension JSONNode {
   func model(exactScores: [Double]? = nil) throws -> any TokenizerModel {
     if isNull { throw fail("a tokenizer needs a model") }
     if self["type"].isMissing {
-      let untagged: [(JSONNode) throws -> any TokenizerModel] = [
-        BPEModel.init(reading:), WordPieceModel.init(reading:), WordLevelModel.init(reading:),
-        { try UnigramModel(reading: $0, exactScores: exactScores) },
-      ]
-      guard let model = firstReading(untagged) else { throw self["type"].expected("a string") }
-      return model
+      return try untagged(
+        "model",
+        [
+          BPEModel.init(reading:), WordPieceModel.init(reading:), WordLevelModel.init(reading:),
+          { try UnigramModel(reading: $0, exactScores: exactScores) },
+        ] as [(JSONNode) throws -> any TokenizerModel])
     }
     switch try type() {
     case "WordLevel": return try WordLevelModel(reading: self)

@@ -39,12 +39,12 @@ extension JSONNode {
     case "Replace": return try Replace(reading: self)
     case "Sequence": return try NormalizerSequence(reading: self)
     default:
-      let untagged: [(JSONNode) throws -> any Normalizer] = [
-        BertNormalizer.init(reading:), Strip.init(reading:), NormalizerSequence.init(reading:),
-        Replace.init(reading:), Prepend.init(reading:),
-      ]
-      guard let normalizer = firstReading(untagged) else { throw unsupported("normalizer") }
-      return normalizer
+      return try untagged(
+        "normalizer",
+        [
+          BertNormalizer.init(reading:), Strip.init(reading:), NormalizerSequence.init(reading:),
+          Replace.init(reading:), Prepend.init(reading:),
+        ] as [(JSONNode) throws -> any Normalizer])
     }
   }
 }
