@@ -48,12 +48,22 @@ public struct NormalizedText: Sendable, Equatable {
 
   /// Replaces each scalar by zero or more scalars, which inherit its origin.
   public mutating func mapScalars(_ transform: (Unicode.Scalar) -> [Unicode.Scalar]) {
+    mapScalars { scalar, emit in
+      for replacement in transform(scalar) { emit(replacement) }
+    }
+  }
+
+  /// Replaces each scalar by the scalars `transform` gives to `emit` (none, one or more), which
+  /// inherit its origin: no array is made per scalar.
+  public mutating func mapScalars(
+    _ transform: (Unicode.Scalar, _ emit: (Unicode.Scalar) -> Void) -> Void
+  ) {
     var newScalars: [Unicode.Scalar] = []
     var newOrigins: [Range<Int>] = []
     newScalars.reserveCapacity(scalars.count)
     newOrigins.reserveCapacity(scalars.count)
     for (scalar, origin) in zip(scalars, origins) {
-      for replacement in transform(scalar) {
+      transform(scalar) { replacement in
         newScalars.append(replacement)
         newOrigins.append(origin)
       }

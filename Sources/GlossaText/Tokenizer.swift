@@ -221,14 +221,18 @@ public struct Tokenizer: Sendable {
         (first, second) = (keptFirst, keptSecond)
       }
     }
-    var parts = [first] + (second.map { [$0] } ?? [])
-    // As HuggingFace: a post-processor's texts are marked as texts 0 and 1, and so is a pair
-    // joined without one; a single text without post-processor is left unmarked.
-    if postProcessor != nil || parts.count > 1 {
+    var encoding: Encoding
+    if second == nil && postProcessor == nil {
+      // A single text without post-processor: nothing to mark or join.
+      encoding = first
+    } else {
+      var parts = [first] + (second.map { [$0] } ?? [])
+      // As HuggingFace: a post-processor's texts are marked as texts 0 and 1, and so is a pair
+      // joined without one.
       for i in parts.indices { parts[i].setSequenceID(i) }
+      let processed = postProcessor?.process(parts, addingSpecialTokens: addingSpecialTokens) ?? parts
+      encoding = processed.count == 1 ? processed[0] : processed.reduce(into: Encoding()) { $0.append($1) }
     }
-    let processed = postProcessor?.process(parts, addingSpecialTokens: addingSpecialTokens) ?? parts
-    var encoding = processed.count == 1 ? processed[0] : processed.reduce(into: Encoding()) { $0.append($1) }
     if let padding {
       var single = [encoding]
       padding.apply(to: &single)

@@ -44,11 +44,19 @@ public struct Vocabulary: Sendable {
   /// A vocabulary of tokens with the ids given (a tokenizer file's `vocab`), which may leave
   /// gaps. Two tokens given the same id: the one that sorts first keeps it.
   public init(ids: [String: Int], unknownToken: String? = nil) {
+    self.init(
+      ordered: ids.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }).map { ($0.key, $0.value) },
+      unknownToken: unknownToken)
+  }
+
+  /// A vocabulary of (token, id) pairs in increasing order of id (of token among equal ids):
+  /// the first token of an id keeps it; negative ids are left out.
+  init(ordered pairs: [(token: String, id: Int)], unknownToken: String? = nil) {
     self.unknownToken = unknownToken
-    let maximum = ids.values.max() ?? -1
-    let dense = maximum < 4 * ids.count + 1024
+    let maximum = pairs.last?.id ?? -1
+    let dense = maximum < 4 * pairs.count + 1024
     if dense { byID = [String?](repeating: nil, count: maximum + 1) }
-    for (token, id) in ids.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) where id >= 0 {
+    for (token, id) in pairs where id >= 0 {
       guard self.token(for: id) == nil else { continue }
       if dense { byID[id] = token } else { sparseByID[id] = token }
       index.insert(token, id: id)

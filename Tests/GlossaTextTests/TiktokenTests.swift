@@ -98,6 +98,8 @@ import Testing
     for (text, path, reason) in [
       ("IQ== 0\nIg== x\n", "line 2", "expected a rank from 0 to 4294967294"),
       ("IQ== 0\n!!! 1\n", "line 2", "expected a token in base64, a space and its rank"),
+      ("IQ== 0 7\n", "line 1", "expected a token in base64, a space and its rank"),
+      ("IQ== 0\nIg==\n", "line 2", "expected a token in base64, a space and its rank"),
       ("IQ== 0\nIg== 0\n", "line 2", "rank 0 is also line 1's"),
       ("IQ== 0\nIQ== 1\n", "line 2", "a token given twice"),
       ("", "", "no tokens"),

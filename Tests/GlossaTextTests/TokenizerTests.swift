@@ -119,6 +119,33 @@ import Testing
     #expect(tokenizer.encode(batch: texts) == texts.map(tokenizer.encode))
   }
 
+  /// Each byte's stand-in reads back as the byte; a scalar that stands for no byte (a space, a
+  /// no-break space, which GPT-2 shifts, and anything past the table) reads as none.
+  @Test func aStandInScalarSpellsItsByte() {
+    for (byte, scalar) in ByteLevel.byteToScalar.enumerated() {
+      #expect(ByteLevel.byte(of: scalar) == UInt8(byte))
+    }
+    for scalar: Unicode.Scalar in [" ", "\u{A0}", "\u{144}", "東", "🙂"] {
+      #expect(ByteLevel.byte(of: scalar) == nil)
+    }
+  }
+
+  /// A piece's scalars replaced through the emitting form keep their origins, as through the
+  /// array form: none, one, or several scalars for one.
+  @Test func scalarsMappedByEmittingKeepTheirOrigins() {
+    var emitted = NormalizedText("aé-b")
+    emitted.mapScalars { scalar, emit in
+      if scalar == "-" { return }
+      for byte in String(scalar).utf8 { emit(ByteLevel.byteToScalar[Int(byte)]) }
+    }
+    var listed = NormalizedText("aé-b")
+    listed.mapScalars { scalar in
+      scalar == "-" ? [] : String(scalar).utf8.map { ByteLevel.byteToScalar[Int($0)] }
+    }
+    #expect(emitted.text == "aÃ©b" && emitted.text == listed.text)
+    #expect(emitted.origins == [0..<1, 1..<2, 1..<2, 3..<4] && emitted.origins == listed.origins)
+  }
+
   @Test func byteLevelBPERoundTripsAnyText() {
     // With no merges every byte is its own token: decoding must give the text back exactly.
     let vocabulary = Dictionary(

@@ -3,7 +3,7 @@
 public struct ByteLevelDecoder: TokenDecoder {
   public init() {}
   public func decode(_ tokens: [String]) -> String {
-    let bytes = tokens.joined().unicodeScalars.compactMap { ByteLevel.scalarToByte[$0] }
+    let bytes = tokens.joined().unicodeScalars.compactMap(ByteLevel.byte(of:))
     return String(decoding: bytes, as: UTF8.self)
   }
 }

@@ -8,43 +8,52 @@ import Foundation
 /// tokenizer.json files write them.
 public struct TiktokenModel: TokenizerModel {
   /// Each token's rank by its bytes.
-  public let ranks: [[UInt8]: Int]
+  public var ranks: [[UInt8]: Int] {
+    Dictionary(table.tokens.map { (Array($0.bytes), $0.rank) }) { first, _ in first }
+  }
   public let vocabulary: Vocabulary
+  /// The same ranks, looked up on raw bytes.
+  private let table: RankTable
 
   /// A model of these ranks.
   public init(ranks: [[UInt8]: Int]) {
-    self.ranks = ranks
-    vocabulary = Vocabulary(
-      ids: Dictionary(ranks.map { bytes, rank in (Self.text(of: bytes), rank) }) { first, _ in first })
+    let table = RankTable()
+    for (bytes, rank) in ranks { _ = bytes.withUnsafeBufferPointer { table.add($0, rank: rank) } }
+    self.init(table)
+  }
+
+  /// A model of the ranks in `table` (which is not changed after).
+  init(_ table: RankTable) {
+    self.table = table
+    let tokens = table.tokens.map { (token: Self.text(of: $0.bytes), id: $0.rank) }
+    vocabulary = Vocabulary(ordered: tokens.sorted { ($0.id, $0.token) < ($1.id, $1.token) })
   }
 
   /// The tokens of a piece written with GPT-2's stand-ins (a ``ByteLevel`` pre-tokenizer
   /// without its own pattern makes them), each covering its bytes' scalars.
   public func tokenize(_ piece: [Unicode.Scalar]) -> [ModelToken] {
-    let bytes = piece.map { ByteLevel.scalarToByte[$0] ?? 0 }
+    let bytes = piece.map { ByteLevel.byte(of: $0) ?? 0 }
     guard !bytes.isEmpty else { return [] }
-    if let rank = ranks[bytes] { return [token(rank, 0..<bytes.count, piece)] }
-    // Each part's start; merged at the pair of lowest rank until none is a token.
-    var starts = Array(bytes.indices)
-    func rank(_ k: Int) -> Int? {
-      k + 1 < starts.count
-        ? ranks[Array(bytes[starts[k]..<(k + 2 < starts.count ? starts[k + 2] : bytes.count)])] : nil
-    }
-    var pairRanks = starts.indices.map(rank)
-    while true {
-      var best: (rank: Int, at: Int)?
-      for (k, r) in pairRanks.enumerated() {
-        if let r, best.map({ r < $0.rank }) ?? true { best = (r, k) }
+    return bytes.withUnsafeBufferPointer { bytes in
+      func rank(_ range: Range<Int>) -> Int? { table.rank(of: UnsafeBufferPointer(rebasing: bytes[range])) }
+      if let rank = rank(0..<bytes.count) { return [token(rank, 0..<bytes.count, piece)] }
+      // Each part's start; merged at the pair of lowest rank until none is a token.
+      var starts = Array(bytes.indices)
+      func end(_ k: Int) -> Int { k + 1 < starts.count ? starts[k + 1] : bytes.count }
+      func pairRank(_ k: Int) -> Int? { k + 1 < starts.count ? rank(starts[k]..<end(k + 1)) : nil }
+      var pairRanks = starts.indices.map(pairRank)
+      while true {
+        var best: (rank: Int, at: Int)?
+        for (k, r) in pairRanks.enumerated() {
+          if let r, best.map({ r < $0.rank }) ?? true { best = (r, k) }
+        }
+        guard let (_, k) = best else { break }
+        starts.remove(at: k + 1)
+        pairRanks.remove(at: k + 1)
+        pairRanks[k] = pairRank(k)
+        if k > 0 { pairRanks[k - 1] = pairRank(k - 1) }
       }
-      guard let (_, k) = best else { break }
-      starts.remove(at: k + 1)
-      pairRanks.remove(at: k + 1)
-      pairRanks[k] = rank(k)
-      if k > 0 { pairRanks[k - 1] = rank(k - 1) }
-    }
-    return starts.indices.map { k in
-      let range = starts[k]..<(k + 1 < starts.count ? starts[k + 1] : bytes.count)
-      return token(ranks[Array(bytes[range])] ?? 0, range, piece)
+      return starts.indices.map { k in token(rank(starts[k]..<end(k)) ?? 0, starts[k]..<end(k), piece) }
     }
   }
 
@@ -62,9 +71,11 @@ public struct TiktokenModel: TokenizerModel {
   /// then merges, as tiktoken does, the pair whose joined bytes have the lowest rank.
   public var bytePairModel: BPEModel {
     var merges: [(rank: Int, left: Int, right: Int, merge: BPEModel.Merge)] = []
-    for (bytes, rank) in ranks where bytes.count > 1 {
+    for (bytes, rank) in table.tokens where bytes.count > 1 {
       for cut in 1..<bytes.count {
-        guard let left = ranks[Array(bytes[..<cut])], let right = ranks[Array(bytes[cut...])] else {
+        guard let left = table.rank(of: UnsafeBufferPointer(rebasing: bytes[..<cut])),
+          let right = table.rank(of: UnsafeBufferPointer(rebasing: bytes[cut...]))
+        else {
           continue
         }
         let merge = BPEModel.Merge(Self.text(of: bytes[..<cut]), Self.text(of: bytes[cut...]))
@@ -86,7 +97,7 @@ public struct TiktokenModel: TokenizerModel {
   /// line each in rank order.
   public var rankFile: Data {
     var data = Data()
-    for (bytes, rank) in ranks.sorted(by: { $0.value < $1.value }) {
+    for (bytes, rank) in table.tokens.sorted(by: { $0.rank < $1.rank }) {
       data += Data((Data(bytes).base64EncodedString() + " \(rank)\n").utf8)
     }
     return data
@@ -112,7 +123,7 @@ extension TiktokenModel {
     for (token, id) in model.vocabulary.ids {
       var bytes: [UInt8] = []
       for scalar in token.unicodeScalars {
-        guard let byte = ByteLevel.scalarToByte[scalar] else {
+        guard let byte = ByteLevel.byte(of: scalar) else {
           throw Unconvertible(description: "\(token) (id \(id)) is not a byte-level token")
         }
         bytes.append(byte)
@@ -161,7 +172,7 @@ extension Tokenizer {
     throws
     -> Tokenizer
   {
-    var ranks: [[UInt8]: Int] = [:]
+    let ranks = RankTable()
     var byRank: [Int: Int] = [:]
     var number = 0
     try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -177,20 +188,23 @@ extension Tokenizer {
         }
         // Two fields between spaces, as tiktoken's `line.split()` reads them (a `\r` before the
         // line end included).
-        let fields = whitespaceFields(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-        guard fields.count == 2, let token = decodeBase64(fields[0]), !token.isEmpty else {
+        guard let fields = twoFields(UnsafeBufferPointer(rebasing: bytes[start..<end])),
+          let token = decodeBase64(fields.0), !token.isEmpty
+        else {
           throw fail("expected a token in base64, a space and its rank")
         }
-        guard let rank = decimal(fields[1]), rank < Int(UInt32.max) else {
+        guard let rank = decimal(fields.1), rank < Int(UInt32.max) else {
           throw fail("expected a rank from 0 to \(UInt32.max - 1)")
         }
         if let other = byRank.updateValue(number, forKey: rank) {
           throw fail("rank \(rank) is also line \(other)'s")
         }
-        guard ranks.updateValue(rank, forKey: token) == nil else { throw fail("a token given twice") }
+        guard token.withUnsafeBufferPointer({ ranks.add($0, rank: rank) }) else {
+          throw fail("a token given twice")
+        }
       }
     }
-    guard !ranks.isEmpty else { throw TokenizerFileError(file: file, path: "", reason: "no tokens") }
+    guard !ranks.tokens.isEmpty else { throw TokenizerFileError(file: file, path: "", reason: "no tokens") }
     let split: Split
     do {
       split = try Split(.regularExpression(pattern), behavior: .isolated)
@@ -198,7 +212,7 @@ extension Tokenizer {
       throw TokenizerFileError(
         file: file, path: "pattern", reason: "the regular expression does not compile: \(error)")
     }
-    let model = TiktokenModel(ranks: ranks)
+    let model = TiktokenModel(ranks)
     for (token, id) in specialTokens where model.token(for: id) != nil || id < 0 {
       throw TokenizerFileError(file: file, path: "special token \(token)", reason: "id \(id) is a rank's")
     }
@@ -250,21 +264,26 @@ func decodeBase64(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
   return bytes
 }
 
-/// The parts of `line` between runs of ASCII whitespace (space, tab, line feed, vertical tab,
-/// form feed, carriage return), as Python's `bytes.split()` cuts them.
-func whitespaceFields(_ line: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
-  var fields: [UnsafeBufferPointer<UInt8>] = []
+/// The two parts of `line` between runs of ASCII whitespace (space, tab, line feed, vertical
+/// tab, form feed, carriage return), as Python's `bytes.split()` cuts them; nil when there are
+/// not exactly two.
+func twoFields(_ line: UnsafeBufferPointer<UInt8>) -> (
+  UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>
+)? {
+  var fields: (UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?)
   var start: Int?
   for i in 0...line.count {
     let isSpace = i == line.count || isASCIIWhitespace(line[i])
     if isSpace, let s = start {
-      fields.append(UnsafeBufferPointer(rebasing: line[s..<i]))
+      let field = UnsafeBufferPointer(rebasing: line[s..<i])
+      if fields.0 == nil { fields.0 = field } else if fields.1 == nil { fields.1 = field } else { return nil }
       start = nil
     } else if !isSpace, start == nil {
       start = i
     }
   }
-  return fields
+  guard let first = fields.0, let second = fields.1 else { return nil }
+  return (first, second)
 }
 
 /// The non-negative decimal number `text` spells (ASCII digits only, at most 18), or nil.
@@ -276,4 +295,27 @@ func decimal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
     value = value * 10 + Int(c - UInt8(ascii: "0"))
   }
   return value
+}
+
+/// Byte strings → ranks, looked up on raw bytes (no array made, no `Hasher` run per lookup):
+/// each token's bytes are stored once in a ``ByteKeyTable``, which also keeps them for
+/// listing. Filled before the model that holds it is made, and only read after, by any thread.
+final class RankTable: @unchecked Sendable {
+  private var table = ByteKeyTable()
+  /// Every token's stored bytes and rank, in the order they were added.
+  private(set) var tokens: [(bytes: UnsafeBufferPointer<UInt8>, rank: Int)] = []
+
+  /// Adds `bytes` with `rank`; false, and nothing added, when the bytes are there already.
+  func add(_ bytes: UnsafeBufferPointer<UInt8>, rank: Int) -> Bool {
+    let position = table.locate(bytes)
+    guard !position.found, let stored = table.insert(bytes, value: UInt64(rank), at: position) else {
+      return false
+    }
+    tokens.append((UnsafeBufferPointer(start: stored, count: bytes.count), rank))
+    return true
+  }
+
+  /// The rank of these bytes, if they are a token.
+  @inline(__always)
+  func rank(of bytes: UnsafeBufferPointer<UInt8>) -> Int? { table.value(of: bytes).map { Int($0) } }
 }

@@ -27,9 +27,21 @@ public struct ByteLevel: PreTokenizer {
     return table.map { $0! }
   }()
 
-  /// The inverse table.
-  public static let scalarToByte: [Unicode.Scalar: UInt8] = Dictionary(
-    uniqueKeysWithValues: byteToScalar.enumerated().map { ($0.element, UInt8($0.offset)) })
+  /// The byte a stand-in scalar of ``byteToScalar`` spells, nil for any other scalar.
+  @inline(__always)
+  public static func byte(of scalar: Unicode.Scalar) -> UInt8? {
+    let value = Int(scalar.value)
+    guard value < standInBytes.count, case let byte = standInBytes[value], byte >= 0 else { return nil }
+    return UInt8(byte)
+  }
+
+  /// The inverse of ``byteToScalar`` as an array by scalar value (−1: not a stand-in): the
+  /// stand-ins all lie below U+0144.
+  private static let standInBytes: [Int16] = {
+    var table = [Int16](repeating: -1, count: Int(byteToScalar.map(\.value).max()!) + 1)
+    for (byte, scalar) in byteToScalar.enumerated() { table[Int(scalar.value)] = Int16(byte) }
+    return table
+  }()
 
   public func split(_ text: NormalizedText) -> [NormalizedText] {
     var text = text
@@ -52,7 +64,7 @@ public struct ByteLevel: PreTokenizer {
   /// Writes each UTF-8 byte of the piece as its printable stand-in.
   public func prepare(_ piece: NormalizedText) -> NormalizedText {
     var piece = piece
-    piece.mapScalars { scalar in Array(String(scalar).utf8).map { Self.byteToScalar[Int($0)] } }
+    piece.mapScalars { scalar, emit in UTF8.encode(scalar) { emit(Self.byteToScalar[Int($0)]) } }
     return piece
   }
 
