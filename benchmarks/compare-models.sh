@@ -4,6 +4,7 @@
 # one run. Prints one JSON line per run: validation quality and wall-clock seconds.
 #   benchmarks/compare-models.sh VENV [WORKDIR] [classify|lm|tag|translate|all]
 # VENV: a Python virtual environment with torch, scikit-learn and sacrebleu (pip install torch scikit-learn sacrebleu).
+# SEEDS="0 1 2" trains the classifier and the translators once per seed, on both sides.
 set -euo pipefail
 VENV=${1:?usage: compare-models.sh VENV [WORKDIR] [classify|lm|tag|translate|all]}
 WORK=${2:-$HOME/glossa-models}
@@ -86,19 +87,21 @@ if [ "$WHAT" = all ] || [ "$WHAT" = translate ]; then
   cut -f1 "$WORK/mt/valid.tsv" >"$WORK/mt/valid.src"
   cut -f2 "$WORK/mt/valid.tsv" >"$WORK/mt/valid.ref"
   for attention in ${MT_ATTENTION:-bahdanau luong-general none}; do
-    log="$WORK/translate-$attention.log"
-    model="$WORK/translator-$attention"
-    start=$(date +%s.%N)
-    $G train translate --train "$WORK/mt/train.tsv" --valid "$WORK/mt/valid.tsv" --attention "$attention" \
-      --epochs "$MT_EPOCHS" --threads "$THREADS" --output "$model" 2>"$log"
-    wall=$(echo "$(date +%s.%N) - $start" | bc)
-    greedy=$(sed -n 's/^validation (greedy): BLEU = \([0-9.]*\).*/\1/p' "$log" | tail -1)
-    rate=$(sed -n 's/.*(\([0-9]*\) sentences\/s).*/\1/p' "$log" | tail -1)
-    beam_rate=$($G translate --model "$model" --beam 5 --threads "$THREADS" <"$WORK/mt/valid.src" 2>&1 >"$WORK/mt/$attention.hyp" |
-      sed -n 's/^[0-9]* sentences, \([0-9.]*\) sentences\/s/\1/p')
-    beam=$("$VENV/bin/sacrebleu" "$WORK/mt/valid.ref" -i "$WORK/mt/$attention.hyp" -m bleu chrf -b | tr -d '[]\n ')
-    echo "{\"lib\": \"glossa\", \"task\": \"translate\", \"attention\": \"$attention\", \"best_valid_bleu_greedy\": $greedy, \"beam5_bleu_chrf\": [$beam], \"train_sentences_per_s\": $rate, \"beam5_sentences_per_s\": $beam_rate, \"process_seconds\": $wall, \"threads\": $THREADS}"
-    "$PY" $REF translate --train "$WORK/mt/train.tsv" --valid "$WORK/mt/valid.tsv" --attention "$attention" \
-      --epochs "$MT_EPOCHS" --threads "$THREADS" --hidden 256 --embedding-dim 256 --dropout 0.2
+    for seed in ${SEEDS:-0}; do
+      log="$WORK/translate-$attention-$seed.log"
+      model="$WORK/translator-$attention-$seed"
+      start=$(date +%s.%N)
+      $G train translate --train "$WORK/mt/train.tsv" --valid "$WORK/mt/valid.tsv" --attention "$attention" \
+        --epochs "$MT_EPOCHS" --threads "$THREADS" --seed "$seed" --output "$model" 2>"$log"
+      wall=$(echo "$(date +%s.%N) - $start" | bc)
+      greedy=$(sed -n 's/^validation (greedy): BLEU = \([0-9.]*\).*/\1/p' "$log" | tail -1)
+      rate=$(sed -n 's/.*(\([0-9]*\) sentences\/s).*/\1/p' "$log" | tail -1)
+      beam_rate=$($G translate --model "$model" --beam 5 --threads "$THREADS" <"$WORK/mt/valid.src" 2>&1 >"$WORK/mt/$attention.hyp" |
+        sed -n 's/^[0-9]* sentences, \([0-9.]*\) sentences\/s/\1/p')
+      beam=$("$VENV/bin/sacrebleu" "$WORK/mt/valid.ref" -i "$WORK/mt/$attention.hyp" -m bleu chrf -b | tr -d '[]\n ')
+      echo "{\"lib\": \"glossa\", \"task\": \"translate\", \"attention\": \"$attention\", \"seed\": $seed, \"best_valid_bleu_greedy\": $greedy, \"beam5_bleu_chrf\": [$beam], \"train_sentences_per_s\": $rate, \"beam5_sentences_per_s\": $beam_rate, \"process_seconds\": $wall, \"threads\": $THREADS}"
+      "$PY" $REF translate --train "$WORK/mt/train.tsv" --valid "$WORK/mt/valid.tsv" --attention "$attention" \
+        --epochs "$MT_EPOCHS" --threads "$THREADS" --seed "$seed" --hidden 256 --embedding-dim 256 --dropout 0.2
+    done
   done
 fi

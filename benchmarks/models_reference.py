@@ -688,7 +688,7 @@ def translate(a):
     hyps = translate_all(beam_search, valid)
     beam_seconds = time.time() - t0
     references = [[t for _, t in valid]]
-    print(json.dumps({"lib": "pytorch", "task": "translate", "attention": attention,
+    print(json.dumps({"lib": "pytorch", "task": "translate", "attention": attention, "seed": a.seed,
                       "best_valid_bleu_greedy": best, "epoch_bleu": history,
                       "beam5_bleu": sacrebleu.corpus_bleu(hyps, references).score,
                       "beam5_chrf": sacrebleu.corpus_chrf(hyps, references).score,
