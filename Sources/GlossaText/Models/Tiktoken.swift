@@ -7,7 +7,8 @@ import Foundation
 /// written with GPT-2's printable stand-ins (``ByteLevel/byteToScalar``), as byte-level
 /// tokenizer.json files write them.
 public struct TiktokenModel: TokenizerModel {
-  /// Each token's rank by its bytes.
+  /// Each token's rank by its bytes: a dictionary made from the model's table on every read
+  /// (encoding looks ranks up in the table itself), so read it once, not per token.
   public var ranks: [[UInt8]: Int] {
     Dictionary(table.tokens.map { (Array($0.bytes), $0.rank) }) { first, _ in first }
   }
