@@ -4,8 +4,8 @@
 # link to a symbol that does not exist, a parameter documented under a wrong name or not at all.
 # The archives land in .build/plugins/Swift-DocC/outputs/MODULE.doccarchive; to read one,
 #   swift package --disable-sandbox preview-documentation --target GlossaText
-# Give it the build flags of the build before it (-Xswiftc -O -Xcc -O2), so that the plugin reuses
-# that build.
+# Give it the build flags of the build before it (README's test command: -Xswiftc -O -Xcc -O2
+# --sanitize=address), so that the plugin reuses that build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=()
