@@ -22,7 +22,7 @@ static long glossa_panel_width(long panel, long outputs) {
   return width < GLOSSA_PANEL ? width : GLOSSA_PANEL;
 }
 
-void glossa_panel_product_plain(
+static void glossa_panel_product_plain(
     const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end, float *y) {
   for (long panel = first; panel < end; panel++) {
     const float *w = panels + panel * inputs * GLOSSA_PANEL;
@@ -104,12 +104,101 @@ __attribute__((target("avx2,fma"))) static void glossa_panel_product_avx2(
     }
   }
 }
+
+// AVX-512: `panels` panels (16 outputs each) for `rows` rows of y (stride `stride`) at once,
+// rows · panels accumulators of 16 lanes, each input's weights loaded once for all the rows and
+// each x broadcast once for all the panels. Each output is the same chain of fused multiply-adds
+// as in the AVX2 kernel, in the same order, so the two give the same bits. A panel narrower than
+// 16 outputs (the last), or missing (past the range: mask 0, never read or written), is masked.
+// `rows` and `panels` are constants at every call, so the loops unroll and the accumulators live
+// in registers.
+#define GLOSSA_WIDE_ROWS 12
+#define GLOSSA_WIDE_PANELS 8
+__attribute__((target("avx512f"), always_inline)) static inline void glossa_panel_group_block(
+    const float *x, long inputs, const float *const *w, const __mmask16 *masks, float *y, long stride,
+    const int rows, const int panels) {
+  __m512 sum[GLOSSA_WIDE_ROWS][GLOSSA_WIDE_PANELS];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < rows; r++) {
+#pragma clang loop unroll(full)
+    for (int k = 0; k < panels; k++) sum[r][k] = _mm512_maskz_loadu_ps(masks[k], y + r * stride + k * GLOSSA_PANEL);
+  }
+  for (long p = 0; p < inputs; p++) {
+    __m512 v[GLOSSA_WIDE_PANELS];
+#pragma clang loop unroll(full)
+    for (int k = 0; k < panels; k++) v[k] = _mm512_loadu_ps(w[k] + p * GLOSSA_PANEL);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < rows; r++) {
+      __m512 xr = _mm512_set1_ps(x[r * inputs + p]);
+#pragma clang loop unroll(full)
+      for (int k = 0; k < panels; k++) sum[r][k] = _mm512_fmadd_ps(xr, v[k], sum[r][k]);
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < rows; r++) {
+#pragma clang loop unroll(full)
+    for (int k = 0; k < panels; k++) _mm512_mask_storeu_ps(y + r * stride + k * GLOSSA_PANEL, masks[k], sum[r][k]);
+  }
+}
+
+// Rows in blocks of twelve, two panels at a time; fewer rows take more panels at a time (eight
+// for one or two rows, four for three to five), so that a matrix–vector product still has eight
+// independent chains of multiply-adds in flight.
+__attribute__((target("avx512f"))) static void glossa_panel_product_avx512(
+    const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end, float *y) {
+  for (long r = 0; r < rows; r += GLOSSA_WIDE_ROWS) {
+    long n = rows - r < GLOSSA_WIDE_ROWS ? rows - r : GLOSSA_WIDE_ROWS;
+    long group = n <= 2 ? 8 : n <= 5 ? 4 : 2;
+    const float *xr = x + r * inputs;
+    for (long panel = first; panel < end; panel += group) {
+      const float *w[GLOSSA_WIDE_PANELS];
+      __mmask16 masks[GLOSSA_WIDE_PANELS];
+      for (long k = 0; k < group; k++) {
+        long j = panel + k < end ? panel + k : panel;
+        w[k] = panels + j * inputs * GLOSSA_PANEL;
+        long width = panel + k < end ? glossa_panel_width(panel + k, outputs) : 0;
+        masks[k] = width >= GLOSSA_PANEL ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+      }
+      float *target = y + r * outputs + panel * GLOSSA_PANEL;
+      switch (n) {
+#define GLOSSA_ROWS_CASE(ROWS, PANELS) \
+  case ROWS: glossa_panel_group_block(xr, inputs, w, masks, target, outputs, ROWS, PANELS); break;
+        GLOSSA_ROWS_CASE(1, 8)
+        GLOSSA_ROWS_CASE(2, 8)
+        GLOSSA_ROWS_CASE(3, 4)
+        GLOSSA_ROWS_CASE(4, 4)
+        GLOSSA_ROWS_CASE(5, 4)
+        GLOSSA_ROWS_CASE(6, 2)
+        GLOSSA_ROWS_CASE(7, 2)
+        GLOSSA_ROWS_CASE(8, 2)
+        GLOSSA_ROWS_CASE(9, 2)
+        GLOSSA_ROWS_CASE(10, 2)
+        GLOSSA_ROWS_CASE(11, 2)
+        default: glossa_panel_group_block(xr, inputs, w, masks, target, outputs, 12, 2); break;
+#undef GLOSSA_ROWS_CASE
+      }
+    }
+  }
+}
 #endif
 
-void glossa_panel_product(
-    const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end, float *y) {
+int glossa_panel_kernel(void) {
 #if defined(__x86_64__)
-  if (glossa_wide()) {
+  if (__builtin_cpu_supports("avx512f")) return GLOSSA_PANEL_AVX512;
+  if (glossa_wide()) return GLOSSA_PANEL_AVX2;
+#endif
+  return GLOSSA_PANEL_PLAIN;
+}
+
+void glossa_panel_product_with(
+    int kernel, const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end,
+    float *y) {
+#if defined(__x86_64__)
+  if (kernel == GLOSSA_PANEL_AVX512) {
+    glossa_panel_product_avx512(x, rows, inputs, panels, outputs, first, end, y);
+    return;
+  }
+  if (kernel == GLOSSA_PANEL_AVX2) {
     glossa_panel_product_avx2(x, rows, inputs, panels, outputs, first, end, y);
     return;
   }

@@ -7,7 +7,7 @@ import CGlossaKernels
 /// A BLAS GEMM first copies (packs) all of W into its own blocked layout, on every call: for a
 /// few rows of x that copy costs as much as the arithmetic. Here the copy is made once; each
 /// product then reads every weight once, 16 outputs at a time for up to six rows of x,
-/// in eight-lane fused multiply-adds where the processor has them (tested against the plain
+/// in sixteen- or eight-lane fused multiply-adds where the processor has them (tested against the plain
 /// loop and against BLAS). The panels are a snapshot: a matrix changed afterwards needs a new
 /// `PackedMatrix`.
 public final class PackedMatrix: @unchecked Sendable {
@@ -42,15 +42,31 @@ public final class PackedMatrix: @unchecked Sendable {
   public func multiplyAdd(
     _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = BLAS.threads
   ) {
-    forEachRowRange(rows: panelCount, elementsPerRow: Int(GLOSSA_PANEL) * inputs * rows, threads: threads) {
-      range in
-      glossa_panel_product(x, rows, inputs, panels, outputs, range.lowerBound, range.upperBound, y)
-    }
+    multiplyAdd(x, rows: rows, into: y, threads: threads, kernel: Self.kernel)
   }
 
-  /// The same product by the plain loop, whatever the processor: what the vector version is
-  /// tested against.
-  func multiplyAddPlain(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-    glossa_panel_product_plain(x, rows, inputs, panels, outputs, 0, panelCount, y)
+  /// The widest of the product's kernels that this processor runs.
+  static let kernel = PanelKernel(rawValue: glossa_panel_kernel())!
+
+  /// The product by one of its kernels, which tests compare.
+  func multiplyAdd(
+    _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int = 1,
+    kernel: PanelKernel
+  ) {
+    forEachRowRange(rows: panelCount, elementsPerRow: Int(GLOSSA_PANEL) * inputs * rows, threads: threads) {
+      range in
+      glossa_panel_product_with(
+        kernel.rawValue, x, rows, inputs, panels, outputs, range.lowerBound, range.upperBound, y)
+    }
   }
+}
+
+/// The kernels of ``PackedMatrix``'s product, plainest first.
+enum PanelKernel: Int32, CaseIterable {
+  /// The plain loop, what the others are tested against.
+  case plain = 0
+  /// Eight lanes (AVX2 and FMA): six rows times one panel at a time.
+  case avx2 = 1
+  /// Sixteen lanes (AVX-512): twelve rows times two panels at a time, the same bits as AVX2.
+  case avx512 = 2
 }

@@ -96,15 +96,26 @@ public enum VectorMath {
     apply(pointer, count: count) { sigmoid($0) }
   }
 
-  /// The same functions, eight lanes in one AVX2 register with fused multiply-adds, when the
-  /// processor has them: a portable build compiles the `SIMD8` code above for SSE (two
-  /// registers, separate multiplies and adds), which runs at half that speed. Returns false
-  /// where the caller's own loop must run (no AVX2, or not x86).
+  /// The same functions, sixteen lanes in one AVX-512 register or eight in one AVX2 register,
+  /// with fused multiply-adds, when the processor has them: a portable build compiles the `SIMD8`
+  /// code above for SSE (two registers, separate multiplies and adds), which runs at half the
+  /// AVX2 speed. The two wide kernels give the same bits. Returns false where the caller's own
+  /// loop must run (neither, or not x86).
   @inline(__always)
   private static func wideMap(_ pointer: UnsafeMutablePointer<Float>, count: Int, kind: Int32) -> Bool {
-    guard glossa_wide() != 0 else { return false }
-    glossa_map_avx2(pointer, count, kind)
+    let lanes = glossa_map_lanes()
+    guard lanes > 0 else { return false }
+    glossa_map_with(lanes, pointer, count, kind)
     return true
+  }
+
+  /// The lanes of the widest map the processor runs (16, 8, or 0 for none).
+  static var wideMapLanes: Int { Int(glossa_map_lanes()) }
+
+  /// e^x (kind 0), tanh (1) or σ (2) by the wide map of `lanes` lanes, which the processor must
+  /// have: what tests compare.
+  static func wideMap(lanes: Int, _ pointer: UnsafeMutablePointer<Float>, count: Int, kind: Int32) {
+    glossa_map_with(Int32(lanes), pointer, count, kind)
   }
 
   /// The largest of `count` elements.

@@ -21,13 +21,13 @@ import Testing
     return values
   }
 
-  /// Each function both ways: the buffer functions (AVX2 and FMA where the processor has
-  /// them) and the `SIMD8` lanes they otherwise fall back to.
-  var kernels:
-    [(
-      name: String, exp: (UnsafeMutablePointer<Float>, Int) -> Void,
-      tanh: (UnsafeMutablePointer<Float>, Int) -> Void, sigmoid: (UnsafeMutablePointer<Float>, Int) -> Void
-    )] = [
+  typealias Map = (UnsafeMutablePointer<Float>, Int) -> Void
+
+  /// Each function every way: the buffer functions (the widest kernel the processor runs), each
+  /// wide kernel it runs (AVX2 with FMA, AVX-512), and the `SIMD8` lanes they otherwise fall
+  /// back to.
+  var kernels: [(name: String, exp: Map, tanh: Map, sigmoid: Map)] {
+    var kernels: [(name: String, exp: Map, tanh: Map, sigmoid: Map)] = [
       (
         "buffers", { VectorMath.exp($0, count: $1) }, { VectorMath.tanh($0, count: $1) },
         { VectorMath.sigmoid($0, count: $1) }
@@ -38,6 +38,26 @@ import Testing
         { VectorMath.apply($0, count: $1, VectorMath.sigmoid) }
       ),
     ]
+    for lanes in [8, 16] where lanes <= VectorMath.wideMapLanes {
+      func map(_ kind: Int32) -> Map { { VectorMath.wideMap(lanes: lanes, $0, count: $1, kind: kind) } }
+      kernels.append(("\(lanes) lanes", map(0), map(1), map(2)))
+    }
+    return kernels
+  }
+
+  /// The AVX2 and AVX-512 kernels give the same bits, tails of every length included (on a
+  /// processor with both).
+  @Test(.enabled(if: VectorMath.wideMapLanes == 16, "the processor has no AVX-512"))
+  func theWideKernelsAgreeBitForBit() {
+    for kind in Int32(0)...2 {
+      for count in [Self.inputs.count, 1, 15, 17, 31] {
+        let eight = run { VectorMath.wideMap(lanes: 8, $0, count: min($1, count), kind: kind) }
+        let sixteen = run { VectorMath.wideMap(lanes: 16, $0, count: min($1, count), kind: kind) }
+        #expect(
+          eight.map(\.bitPattern) == sixteen.map(\.bitPattern), "kind \(kind), \(count) elements")
+      }
+    }
+  }
 
   @Test func expMatchesTheCLibrary() {
     for kernel in kernels {

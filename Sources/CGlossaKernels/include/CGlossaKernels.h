@@ -131,6 +131,65 @@ __attribute__((target("avx2,fma"))) static inline void glossa_map_avx2(float *x,
     for (long k = 0; k < n - i; k++) x[i + k] = tail[k];
   }
 }
+// The same e^x, tanh and σ sixteen lanes at a time (AVX-512 F): the AVX2 functions' operations
+// lane for lane, so the two give the same bits.
+__attribute__((target("avx512f"))) static inline __m512 glossa_exp16(__m512 input) {
+  const __m512 high = _mm512_set1_ps(88.0f), low = _mm512_set1_ps(-87.336544750553f);
+  __m512 x = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(input, high, _CMP_GT_OQ), input, high);
+  x = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), x, low);
+  const __m512 magic = _mm512_set1_ps(12582912.0f);  // 1.5 · 2^23: rounds to an integer
+  __m512 shifted = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic);
+  __m512 n = _mm512_sub_ps(shifted, magic);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+  __m512i bits = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
+  __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32(127)), 23));
+  __m512 result = _mm512_mul_ps(p, scale);
+  result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(input, low, _CMP_LT_OQ), result, _mm512_setzero_ps());
+  result = _mm512_mask_blend_ps(
+    _mm512_cmp_ps_mask(input, _mm512_set1_ps(88.7228391116729f), _CMP_GT_OQ), result,
+    _mm512_set1_ps(__builtin_inff()));
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(input, input, _CMP_UNORD_Q), result, input);  // NaN stays NaN
+}
+__attribute__((target("avx512f"))) static inline __m512 glossa_tanh16(__m512 x) {
+  const __m512i sign = _mm512_set1_epi32((int)0x80000000);
+  const __m512 one = _mm512_set1_ps(1.0f);
+  __m512i xi = _mm512_castps_si512(x);
+  __m512 magnitude = _mm512_castsi512_ps(_mm512_andnot_si512(sign, xi));
+  __m512 e = glossa_exp16(_mm512_mul_ps(_mm512_set1_ps(-2.0f), magnitude));
+  __m512 quotient = _mm512_div_ps(_mm512_sub_ps(one, e), _mm512_add_ps(one, e));
+  __m512 result = _mm512_castsi512_ps(
+    _mm512_or_si512(_mm512_castps_si512(quotient), _mm512_and_si512(sign, xi)));
+  __m512 x2 = _mm512_mul_ps(x, x);
+  __m512 series = _mm512_fmadd_ps(x2, _mm512_set1_ps(-17.0f / 315), _mm512_set1_ps(2.0f / 15));
+  series = _mm512_fmadd_ps(series, x2, _mm512_set1_ps(-1.0f / 3));
+  series = _mm512_mul_ps(_mm512_fmadd_ps(series, x2, one), x);
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(magnitude, _mm512_set1_ps(0.0625f), _CMP_LT_OQ), result, series);
+}
+__attribute__((target("avx512f"))) static inline __m512 glossa_sigmoid16(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  return _mm512_div_ps(one, _mm512_add_ps(one, glossa_exp16(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+// e^x (kind 0), tanh (1) or σ (2) of n floats in place, sixteen at a time (the tail masked).
+__attribute__((target("avx512f"))) static inline void glossa_map_avx512(float *x, long n, int kind) {
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512 v = _mm512_loadu_ps(x + i);
+    _mm512_storeu_ps(x + i, kind == 0 ? glossa_exp16(v) : kind == 1 ? glossa_tanh16(v) : glossa_sigmoid16(v));
+  }
+  if (i < n) {
+    __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+    __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+    _mm512_mask_storeu_ps(x + i, m, kind == 0 ? glossa_exp16(v) : kind == 1 ? glossa_tanh16(v) : glossa_sigmoid16(v));
+  }
+}
 // Σ e^(x_i − shift) over n floats, each term written to output when it is not NULL: the pass of
 // softmax and log-softmax over a row (the tail through a register padded with −∞, whose e^x is 0).
 __attribute__((target("avx2,fma"))) static inline float glossa_sum_exp_avx2(
@@ -160,6 +219,7 @@ __attribute__((target("avx2,fma"))) static inline float glossa_sum_exp_avx2(
 #else
 static inline int glossa_wide(void) { return 0; }
 static inline void glossa_map_avx2(float *x, long n, int kind) { (void)x; (void)n; (void)kind; }
+static inline void glossa_map_avx512(float *x, long n, int kind) { (void)x; (void)n; (void)kind; }
 static inline float glossa_sum_exp_avx2(const float *x, long n, float shift, float *output) {
   (void)x; (void)n; (void)shift; (void)output;
   return 0;
@@ -170,6 +230,22 @@ static inline void glossa_output_step_avx2(float g, float *v, const float *h, fl
   (void)g; (void)v; (void)h; (void)gradient; (void)n;
 }
 #endif
+// The lanes of the widest e^x / tanh / σ map over buffers this processor runs: 16 (AVX-512), 8
+// (AVX2 + FMA), or 0 where the caller's own loop must run.
+static inline int glossa_map_lanes(void) {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f")) return 16;
+#endif
+  return glossa_wide() ? 8 : 0;
+}
+// The map of `lanes` lanes (16 or 8; the processor must have it).
+static inline void glossa_map_with(int lanes, float *x, long n, int kind) {
+  if (lanes == 16) {
+    glossa_map_avx512(x, n, kind);
+  } else {
+    glossa_map_avx2(x, n, kind);
+  }
+}
 static inline float glossa_dot(const float *x, const float *y, long n) {
   if (glossa_wide()) return glossa_dot_avx2(x, y, n);
   float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -206,14 +282,18 @@ static inline void glossa_output_step(float g, float *v, const float *h, float *
 // its input p's 16 weights side by side, the last panel padded with zeros): a language model's
 // output layer for the streams generated together. A BLAS GEMM packs the whole matrix again on
 // every call, which for a few rows costs as much as the arithmetic. Panels `first..<end` only,
-// so that threads may take a range each. In kernels.c: the AVX2 + FMA version when the
-// processor has it, the plain one otherwise (tested against each other).
+// so that threads may take a range each. In kernels.c: the widest version the processor
+// runs, AVX-512 or AVX2 + FMA, the plain one otherwise (tested against each other).
 #define GLOSSA_PANEL 16
 long glossa_panel_count(long outputs);
 void glossa_pack_panels(const float *weight, long outputs, long inputs, float *panels);
-void glossa_panel_product(
-    const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end, float *y);
-void glossa_panel_product_plain(
-    const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end, float *y);
+// The product's kernels: the plain loop, AVX2 + FMA (six rows × one panel at a time) and
+// AVX-512 (twelve rows × two panels); the last two give the same bits.
+enum { GLOSSA_PANEL_PLAIN = 0, GLOSSA_PANEL_AVX2 = 1, GLOSSA_PANEL_AVX512 = 2 };
+// The widest kernel this processor runs.
+int glossa_panel_kernel(void);
+void glossa_panel_product_with(
+    int kernel, const float *x, long rows, long inputs, const float *panels, long outputs, long first, long end,
+    float *y);
 
 #endif

@@ -5,8 +5,9 @@ import GlossaTensor
 /// single fused operation with a hand-written backward pass (backpropagation through time),
 /// for any ``RecurrentUnit``.
 ///
-/// Forward: one GEMM projects the inputs of all time steps, then each step does one GEMM
-/// for the recurrent projection and calls the unit's fused step for each sequence. Backward walks
+/// Forward: one GEMM projects the inputs of all time steps, then each step multiplies by W_hh
+/// (packed once per call for a batch of four or more, ``PackedMatrix``) for the recurrent
+/// projection and calls the unit's fused step for each sequence. Backward walks
 /// the steps in reverse, one GEMM per step for ∂h_{t−1}; the weight gradients are then
 /// one GEMM each over all steps.
 ///
@@ -96,13 +97,15 @@ struct RecurrentKernel {
     let (hp, cp, hwp, whhp, bhhp) = (
       h.baseAddress, c.baseAddress, recurrent.baseAddress, whh.baseAddress, bhh.baseAddress
     )
+    let whhPacked = B >= Self.packingRows ? PackedMatrix(whh) : nil
     withExtendedLifetime((activations, previous, unitSaved, h, c, recurrent)) {
       for s in 0..<T {
         let t = reverse ? T - 1 - s : s
         if saving { (hPrev + t * B * H).update(from: hp, count: B * H) }
         Self.recur(
           unit: unit, batch: B, hidden: H, gates: gatesBase + t * B * G, recurrent: hwp, h: hp, c: cp,
-          weight: whhp, bias: bhhp, saved: { savedBase + (S == 0 ? 0 : (saving ? t * B + $0 : $0) * S) },
+          weight: whhp, packed: whhPacked, bias: bhhp,
+          saved: { savedBase + (S == 0 ? 0 : (saving ? t * B + $0 : $0) * S) },
           isActive: { active[t * B + $0] })
         for b in 0..<B where active[t * B + b] {
           (out + (t * B + b) * H).update(from: hp + b * H, count: H)
@@ -114,16 +117,26 @@ struct RecurrentKernel {
     return Saved(previousHidden: previous, activations: activations, unitSaved: unitSaved)
   }
 
+  /// The fewest rows for which the recurrent product runs on W_hh packed once
+  /// (``PackedMatrix``): BLAS's GEMM copies all of W_hh into its own layout on every call,
+  /// where the packed panels are made once for all the steps; with fewer rows the product is a
+  /// matrix–vector product that BLAS runs without a copy, and packing would cost more than it
+  /// saves over a short sequence (a whole-sequence call one token long doubled the time per
+  /// token at batch 1).
+  static let packingRows = 4
+
   /// One step of the recurrence for a batch, once the step's input projection is in `gates`
-  /// (`[batch, gates]`): h_{t−1} W_hhᵀ is added onto it, or written into `recurrent` from
-  /// b_hh for a unit that keeps it apart, and the unit's fused step takes each active row's
-  /// h (and c) from step t − 1 to step t in place. `saved(b)`: where row b's saved vectors go.
+  /// (`[batch, gates]`): h_{t−1} W_hhᵀ (`weight`, or `packed` for ``packingRows`` rows or more)
+  /// is added onto it, or written into `recurrent` from b_hh for a unit that keeps it apart,
+  /// and the unit's fused step takes each active row's h (and c) from step t − 1 to step t in
+  /// place. `saved(b)`: where row b's saved vectors go.
   /// The whole-sequence layer and ``RecurrentStepper`` both step through this.
   @inline(__always)
   static func recur(
     unit: any RecurrentUnit, batch B: Int, hidden H: Int, gates: UnsafeMutablePointer<Float>,
     recurrent: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, saved: (Int) -> UnsafeMutablePointer<Float>,
+    weight: UnsafePointer<Float>, packed: PackedMatrix?, bias: UnsafePointer<Float>,
+    saved: (Int) -> UnsafeMutablePointer<Float>,
     isActive: (Int) -> Bool
   ) {
     let G = unit.gateCount * H
@@ -131,9 +144,13 @@ struct RecurrentKernel {
     if apart {
       for b in 0..<B { (recurrent + b * G).update(from: bias, count: G) }
     }
-    BLAS.gemm(
-      transposeA: false, transposeB: true, m: B, n: G, k: H, a: h, lda: H, b: weight, ldb: H,
-      beta: 1, c: apart ? recurrent : gates, ldc: G)
+    if let packed, B >= Self.packingRows {
+      packed.multiplyAdd(h, rows: B, into: apart ? recurrent : gates)
+    } else {
+      BLAS.gemm(
+        transposeA: false, transposeB: true, m: B, n: G, k: H, a: h, lda: H, b: weight, ldb: H,
+        beta: 1, c: apart ? recurrent : gates, ldc: G)
+    }
     for b in 0..<B where isActive(b) {
       unit.forward(
         FusedStep(

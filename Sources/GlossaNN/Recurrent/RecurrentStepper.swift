@@ -14,6 +14,7 @@ import GlossaTensor
 ///
 /// Rows may leave (``keep(rows:)``) and join (``append(_:)``) between steps, as a server's
 /// streams do. Not thread-safe; it reads the network's weights, which others may read meanwhile.
+/// W_hh is packed when the stepper is made: a network trained further needs a new stepper.
 public final class RecurrentStepper {
   /// The network.
   public let network: RecurrentNetwork
@@ -30,6 +31,9 @@ public final class RecurrentStepper {
   private var saved: UnsafeMutablePointer<Float>
   /// Per layer: W_ih, W_hh, b_ih, b_hh.
   private let weights: [[Tensor]]
+  /// Per layer: W_hh packed for the recurrent product of four rows or more, made once for all
+  /// the steps.
+  private let recurrentWeights: [PackedMatrix]
   /// The states copied out while ``keep(rows:)`` reorders them.
   private var reordering: [Float] = []
 
@@ -42,6 +46,7 @@ public final class RecurrentStepper {
     weights = (0..<network.layers).map { layer in
       Array(network.namedWeights[(layer * 4)..<(layer * 4 + 4)].map(\.tensor))
     }
+    recurrentWeights = weights.map { PackedMatrix($0[1]) }
     (hidden, cell, gates, recurrent, saved) = (
       .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1),
       .allocate(capacity: 1)
@@ -86,7 +91,8 @@ public final class RecurrentStepper {
         withDenormalsFlushed {
           RecurrentKernel.recur(
             unit: unit, batch: B, hidden: H, gates: gates, recurrent: recurrent, h: h, c: c,
-            weight: w[1].baseAddress, bias: bhh, saved: { self.saved + $0 * savedWidth },
+            weight: w[1].baseAddress, packed: recurrentWeights[layer], bias: bhh,
+            saved: { self.saved + $0 * savedWidth },
             isActive: { _ in true })
         }
       }
