@@ -100,11 +100,10 @@ public final class TextClassifier: Module {
   /// The class scores (logits) of a batch, `[batch, classes]`.
   public func logits(_ batch: PaddedBatch) -> Tensor {
     let x = dropout(embedding(batch.ids, shape: [batch.steps, batch.batch]))
-    let result = rnn(x, lengths: batch.lengths)
     let pooled: Tensor
     switch configuration.pooling {
     case .last:
-      let hidden = result.state.hidden
+      let hidden = rnn.finalState(x, lengths: batch.lengths).hidden
       let last = hidden.shape[0] - rnn.directions
       pooled = Tensor.concatenate(
         (last..<hidden.shape[0]).map {
@@ -112,6 +111,7 @@ public final class TextClassifier: Module {
         },
         axis: 1)
     case .mean, .max:
+      let result = rnn(x, lengths: batch.lengths)
       let mask = Tensor(
         (0..<(batch.steps * batch.batch)).map { $0 / batch.batch < batch.lengths[$0 % batch.batch] ? 1 : 0 },
         shape: [batch.steps, batch.batch, 1])

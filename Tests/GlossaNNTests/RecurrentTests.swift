@@ -89,6 +89,27 @@ import Testing
     }
   }
 
+  /// The final state alone is the call's state, in inference (where the last layer keeps none
+  /// of its step outputs) and while recording, for stacked bidirectional layers over padded
+  /// sequences.
+  @Test(arguments: RecurrentKind.allCases)
+  func theFinalStateAloneIsTheCallsState(_ kind: RecurrentKind) {
+    let (T, B, I, H) = (6, 5, 4, 3)
+    let network = RecurrentNetwork(
+      kind: kind, inputSize: I, hiddenSize: H, layers: 2, bidirectional: true, seed: 9)
+    network.eval()
+    let x = random([T, B, I], seed: 10)
+    let lengths = [6, 2, 5, 1, 6]
+    let whole = withoutGradients { network(x, lengths: lengths).state }
+    let alone = withoutGradients { network.finalState(x, lengths: lengths) }
+    let recorded = network.finalState(x, lengths: lengths)
+    #expect(whole.hidden.shape == [4, B, H])
+    for state in [alone, recorded] {
+      #expect(state.hidden.scalars == whole.hidden.scalars)
+      #expect(state.cell?.scalars == whole.cell?.scalars)
+    }
+  }
+
   /// The one-step API: three steps of the cell's fused step, chained, give the reference
   /// step's states and gradients, and the network's outputs over the same steps.
   @Test(arguments: RecurrentKind.allCases)

@@ -23,6 +23,12 @@ struct RecurrentKernel {
   let reverse: Bool
   /// `active[t * batch + b]`: whether step t is inside sequence b.
   let active: [Bool]
+  /// Whether the outputs of every step are written, or only the final state (inference of a
+  /// many-to-one network's last layer; never recorded for a backward pass).
+  var keepsOutputs = true
+
+  /// Rows of `[batch, hidden]` written per direction: the kept outputs, then the final h and c.
+  var outputRows: Int { (keepsOutputs ? steps : 0) + 2 }
 
   var gates: Int { unit.gateCount * hidden }
   /// Floats per row that the unit saves for its backward pass.
@@ -30,15 +36,19 @@ struct RecurrentKernel {
 
   /// Runs the directions of one layer (one kernel each) over `x` and records them as one
   /// operation. `parameters[d]` holds direction d's h0, c0, W_ih, W_hh, b_ih, b_hh.
-  /// Returns `[directions, steps + 2, batch, hidden]`: for each direction the outputs of
-  /// every step, then the final hidden state, then the final cell state (zeros for units
-  /// without one). With more than one BLAS thread the directions run in parallel.
+  /// Returns `[directions, outputRows, batch, hidden]`: for each direction the outputs of
+  /// every step (unless the kernels keep none), then the final hidden state, then the final
+  /// cell state (zeros for units without one). With more than one BLAS thread the directions
+  /// run in parallel.
   static func layer(_ kernels: [RecurrentKernel], _ x: Tensor, _ parameters: [[Tensor]]) -> Tensor {
     let inputs = [x] + parameters.flatMap { $0 }
     let saving = GradientMode.isEnabled && inputs.contains(where: \.requiresGrad)
+    require(
+      kernels[0].keepsOutputs || !saving, "RecurrentKernel: a layer that keeps no outputs cannot be recorded")
     // Each direction writes its outputs and final states straight into its part of `stacked`.
-    let packedCount = (kernels[0].steps + 2) * kernels[0].batch * kernels[0].hidden
-    let stacked = Tensor.zeros([kernels.count, kernels[0].steps + 2, kernels[0].batch, kernels[0].hidden])
+    let rows = kernels[0].outputRows
+    let packedCount = rows * kernels[0].batch * kernels[0].hidden
+    let stacked = Tensor.zeros([kernels.count, rows, kernels[0].batch, kernels[0].hidden])
     let base = stacked.baseAddress
     let saved = concurrentMap(kernels.count) { d in
       let p = parameters[d]
@@ -79,7 +89,8 @@ struct RecurrentKernel {
   /// or into a separate `[batch, gates]` buffer that starts from b_hh. Without `saving`, what
   /// only the backward pass needs is not kept: the unit's saved vectors go to one row per
   /// sequence, reused every step. The outputs of every step, then the final h and c, go to
-  /// `out` (`[steps + 2, batch, hidden]`, zeros, which inactive steps keep).
+  /// `out` (`[outputRows, batch, hidden]`, zeros, which inactive steps keep); without
+  /// ``keepsOutputs``, only the final h and c.
   func forward(
     _ x: Tensor, _ h0: Tensor, _ c0: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor,
     _ bhh: Tensor, into out: UnsafeMutablePointer<Float>, saving: Bool = true
@@ -107,12 +118,13 @@ struct RecurrentKernel {
           weight: whhp, packed: whhPacked, bias: bhhp,
           saved: { savedBase + (S == 0 ? 0 : (saving ? t * B + $0 : $0) * S) },
           isActive: { active[t * B + $0] })
-        for b in 0..<B where active[t * B + b] {
+        for b in 0..<B where keepsOutputs && active[t * B + b] {
           (out + (t * B + b) * H).update(from: hp + b * H, count: H)
         }
       }
-      (out + T * B * H).update(from: hp, count: B * H)
-      (out + (T + 1) * B * H).update(from: cp, count: B * H)
+      let final = out + (outputRows - 2) * B * H
+      final.update(from: hp, count: B * H)
+      (final + B * H).update(from: cp, count: B * H)
     }
     return Saved(previousHidden: previous, activations: activations, unitSaved: unitSaved)
   }

@@ -164,6 +164,28 @@ public class RecurrentNetwork: Module, ModeDependent, Stochastic {
   public func callAsFunction(
     _ input: Tensor, state: RecurrentState? = nil, lengths: [Int]? = nil
   ) -> RecurrentOutput {
+    let (state, last, steps) = run(input, state: state, lengths: lengths, keepingOutputs: true)
+    return RecurrentOutput(state: state) { [batchFirst] in
+      let output = self.mergeDirections(self.stepOutputs(last, steps: steps))
+      return batchFirst ? output.transposed(0, 1) : output
+    }
+  }
+
+  /// The final state alone, for a many-to-one model that reads nothing else (a classifier
+  /// pooling the last state): the same as the call's ``RecurrentOutput/state``. Outside
+  /// gradient recording the last layer writes none of its step outputs, which inference over
+  /// long sequences would otherwise lay out only to drop.
+  public func finalState(_ input: Tensor, state: RecurrentState? = nil, lengths: [Int]? = nil)
+    -> RecurrentState
+  {
+    run(input, state: state, lengths: lengths, keepingOutputs: GradientMode.isEnabled).state
+  }
+
+  /// The layers over `input`: the final state, the last layer's rows
+  /// (`[directions · (kept steps + 2), batch, hidden]`) and the number of steps.
+  private func run(
+    _ input: Tensor, state: RecurrentState?, lengths: [Int]?, keepingOutputs: Bool
+  ) -> (state: RecurrentState, last: Tensor, steps: Int) {
     let name = kind.rawValue
     require(
       input.rank == 3 && input.shape[2] == inputSize,
@@ -182,8 +204,9 @@ public class RecurrentNetwork: Module, ModeDependent, Stochastic {
       let kernels = (0..<directions).map { direction in
         RecurrentKernel(
           unit: unit, steps: steps, batch: batch, inputSize: layerInput.shape[2], hidden: hiddenSize,
-          reverse: direction == 1, active: active)
+          reverse: direction == 1, active: active, keepsOutputs: keepingOutputs || layer < layers - 1)
       }
+      let rows = kernels[0].outputRows
       let parameters = (0..<directions).map { direction in
         let index = layer * directions + direction
         let initial = [slot(state.hidden, index), state.cell.map { slot($0, index) } ?? zeroSlot(batch)]
@@ -191,10 +214,10 @@ public class RecurrentNetwork: Module, ModeDependent, Stochastic {
       }
       // Each direction's rows: its outputs at every step, then its final h and c.
       last = RecurrentKernel.layer(kernels, layerInput, parameters).reshaped([
-        directions * (steps + 2), batch, hiddenSize,
+        directions * rows, batch, hiddenSize,
       ])
       for direction in 0..<directions {
-        let end = direction * (steps + 2) + steps
+        let end = direction * rows + rows - 2
         finalHidden.append(last.slice(axis: 0, range: end..<(end + 1)))
         finalCell.append(last.slice(axis: 0, range: (end + 1)..<(end + 2)))
       }
@@ -205,10 +228,7 @@ public class RecurrentNetwork: Module, ModeDependent, Stochastic {
     }
     let hidden = Tensor.concatenate(finalHidden, axis: 0)
     let cell = unit.hasCellState ? Tensor.concatenate(finalCell, axis: 0) : nil
-    return RecurrentOutput(state: RecurrentState(hidden: hidden, cell: cell)) { [last, batchFirst] in
-      let output = self.mergeDirections(self.stepOutputs(last, steps: steps))
-      return batchFirst ? output.transposed(0, 1) : output
-    }
+    return (RecurrentState(hidden: hidden, cell: cell), last, steps)
   }
 
   /// Each direction's outputs at every step, `[steps, batch, hidden]`, from a layer's rows.
