@@ -1,14 +1,15 @@
 import CGlossaKernels
 
 /// A weight matrix W, `[outputs, inputs]`, copied once into panels of 16 outputs for products
-/// x Wᵀ with a few rows of x: a language model's output layer for the streams generated
-/// together, one row per stream.
+/// x Wᵀ with a few rows of x, many times over: a language model's output layer for the streams
+/// generated together (one row per stream), a recurrent layer's W_hh at every step.
 ///
 /// A BLAS GEMM first copies (packs) all of W into its own blocked layout, on every call: for a
 /// few rows of x that copy costs as much as the arithmetic. Here the copy is made once; each
-/// product then reads every weight once, 16 outputs at a time for up to six rows of x,
-/// in sixteen- or eight-lane fused multiply-adds where the processor has them (tested against the plain
-/// loop and against BLAS). The panels are a snapshot: a matrix changed afterwards needs a new
+/// product then reads every weight once per block of rows (twelve rows by two panels in
+/// sixteen-lane AVX-512, six rows by one panel in eight-lane AVX2, the same bits either way),
+/// in fused multiply-adds where the processor has them (tested against the plain loop and
+/// against BLAS). The panels are a snapshot: a matrix changed afterwards needs a new
 /// `PackedMatrix`.
 public final class PackedMatrix: @unchecked Sendable {
   /// W's rows.

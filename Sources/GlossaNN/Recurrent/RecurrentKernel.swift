@@ -118,8 +118,10 @@ struct RecurrentKernel {
           weight: whhp, packed: whhPacked, bias: bhhp,
           saved: { savedBase + (S == 0 ? 0 : (saving ? t * B + $0 : $0) * S) },
           isActive: { active[t * B + $0] })
-        for b in 0..<B where keepsOutputs && active[t * B + b] {
-          (out + (t * B + b) * H).update(from: hp + b * H, count: H)
+        if keepsOutputs {
+          for b in 0..<B where active[t * B + b] {
+            (out + (t * B + b) * H).update(from: hp + b * H, count: H)
+          }
         }
       }
       let final = out + (outputRows - 2) * B * H
